@@ -1,0 +1,217 @@
+//! Check kinds: what a rule's `check:` can say (SPEC §5).
+//!
+//! Each kind lives in its own file with its spec (the YAML shape, deserialized
+//! strictly) and its [`Check`] implementation. A new kind adds a file, a
+//! variant of [`CheckSpec`] and one arm in [`CheckSpec::build`]; the engine
+//! and the other kinds do not change.
+
+mod expr;
+mod reference;
+mod required;
+mod unique;
+
+use std::fmt::Debug;
+
+use jiff::civil::Date;
+use serde::Deserialize;
+use serde_json::{Map, Value};
+use serde_saphyr::Spanned;
+
+use crate::data::{Dataset, Record};
+use crate::expr::Env;
+use crate::problem::LineCol;
+
+/// The `check:` of a rule file: exactly one kind.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum CheckSpec {
+    /// Listed fields are present and non-empty.
+    Required(required::Spec),
+    /// A CEL expression is true for the record.
+    Expr(Spanned<String>),
+    /// A field refers to an existing key in another collection.
+    Reference(reference::Spec),
+    /// A field (or a combination of fields) is unique across the collection.
+    Unique(unique::Spec),
+}
+
+/// What a check sees besides the records it judges.
+pub struct CheckCx<'a> {
+    /// All loaded data, for cross-collection checks.
+    pub dataset: &'a Dataset,
+    /// The CEL environment of the run.
+    pub env: &'a Env,
+    /// The evaluation date.
+    pub as_of: Date,
+}
+
+/// A record that breaks the rule.
+#[derive(Debug, Clone, Default)]
+pub struct Verdict {
+    /// Index into the records the check was given.
+    pub record: usize,
+    /// The field at fault, if one is.
+    pub field: Option<String>,
+    /// The default message, used when the rule has none.
+    pub message: String,
+    /// Computed values for `{{ name }}` in the rule's message (`due`, `late_by`, …).
+    pub vars: Vec<(String, String)>,
+    /// Machine-readable details for the outputs.
+    pub details: Map<String, Value>,
+    /// Tells apart several findings of one rule on one record and field, for
+    /// the fingerprint (e.g. the other record of a duplicate).
+    pub discriminator: Option<String>,
+}
+
+/// The result of judging one record.
+#[derive(Debug, Clone)]
+pub enum Outcome {
+    /// The record breaks the rule.
+    Finding(Verdict),
+    /// The record could not be judged (e.g. an expression failed on it).
+    Unjudged {
+        /// Index into the records the check was given.
+        record: usize,
+        /// Why.
+        cause: String,
+    },
+}
+
+/// A check kind, compiled from its spec.
+pub trait Check: Send + Sync + Debug {
+    /// The kind's name as written in rule files (`required`, `expr`, …).
+    fn kind(&self) -> &'static str;
+
+    /// Other collections the check reads.
+    fn reads(&self) -> Vec<&str> {
+        Vec::new()
+    }
+
+    /// True when a CEL expression of the check reads `collections`.
+    fn uses_collections(&self) -> bool {
+        false
+    }
+
+    /// Judges the records (those that passed `when` and `valid`).
+    fn run(&self, cx: &CheckCx<'_>, records: &[&Record]) -> Vec<Outcome>;
+}
+
+/// A problem found while building a check, located in the rule file.
+#[derive(Debug, Clone)]
+pub struct BuildError {
+    /// Namespaced code, e.g. `rule::bad-expression`.
+    pub code: &'static str,
+    /// What is wrong.
+    pub message: String,
+    /// Where in the rule file.
+    pub at: Option<LineCol>,
+    /// How to fix it.
+    pub help: Option<String>,
+}
+
+/// What building a check needs to know.
+pub struct BuildCx<'a> {
+    /// The rule file's text, to place errors inside expressions.
+    pub text: &'a str,
+    /// Where the `check:` mapping starts.
+    pub check_at: LineCol,
+}
+
+impl CheckSpec {
+    /// The kind's name.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            CheckSpec::Required(_) => "required",
+            CheckSpec::Expr(_) => "expr",
+            CheckSpec::Reference(_) => "reference",
+            CheckSpec::Unique(_) => "unique",
+        }
+    }
+
+    /// Compiles the spec into a runnable check.
+    pub fn build(self, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<BuildError>> {
+        match self {
+            CheckSpec::Required(spec) => required::build(spec, cx),
+            CheckSpec::Expr(source) => expr::build(source, cx),
+            CheckSpec::Reference(spec) => reference::build(spec, cx),
+            CheckSpec::Unique(spec) => unique::build(spec, cx),
+        }
+    }
+}
+
+/// Compiles a CEL expression written at `spanned` in a rule file, mapping a
+/// syntax error to its line and column in the file.
+pub fn compile_in_file(
+    spanned: &Spanned<String>,
+    text: &str,
+) -> Result<crate::expr::Expr, BuildError> {
+    crate::expr::compile(&spanned.value).map_err(|err| BuildError {
+        code: "rule::bad-expression",
+        message: format!("invalid CEL expression: {}", err.message),
+        at: Some(place_in_scalar(text, spanned, err.line, err.column)),
+        help: Some("see https://github.com/google/cel-spec/blob/master/doc/langdef.md".to_string()),
+    })
+}
+
+/// Maps a position inside a YAML scalar's value to the position in the file:
+/// plain and quoted scalars continue on their own line; block scalars (`|`,
+/// `>`) start on the next line at the block's indentation.
+pub fn place_in_scalar(text: &str, spanned: &Spanned<String>, line: u32, column: u32) -> LineCol {
+    let start = LineCol::from(spanned.referenced);
+    let file_line = text.lines().nth(start.line as usize - 1).unwrap_or("");
+    let rest: String = file_line.chars().skip(start.column as usize - 1).collect();
+    if rest.starts_with(['|', '>']) {
+        let body_line = start.line + line;
+        let indent = text
+            .lines()
+            .nth(body_line as usize - 1)
+            .map_or(0, |l| l.len() - l.trim_start().len()) as u32;
+        LineCol {
+            line: body_line,
+            column: indent + column,
+        }
+    } else if line <= 1 {
+        let quote = u32::from(rest.starts_with(['"', '\'']));
+        LineCol {
+            line: start.line,
+            column: start.column + quote + column - 1,
+        }
+    } else {
+        LineCol {
+            line: start.line + line - 1,
+            column,
+        }
+    }
+}
+
+/// Reads a (possibly dotted) field path from a record.
+pub fn field<'a>(fields: &'a Map<String, Value>, path: &str) -> Option<&'a Value> {
+    let mut parts = path.split('.');
+    let mut current = fields.get(parts.next()?)?;
+    for part in parts {
+        current = current.as_object()?.get(part)?;
+    }
+    Some(current)
+}
+
+/// True when a value counts as present: not null, not an empty or blank
+/// string, not an empty list or map.
+pub fn is_present(value: Option<&Value>) -> bool {
+    match value {
+        None | Some(Value::Null) => false,
+        Some(Value::String(s)) => !s.trim().is_empty(),
+        Some(Value::Array(a)) => !a.is_empty(),
+        Some(Value::Object(o)) => !o.is_empty(),
+        Some(_) => true,
+    }
+}
+
+/// A value as text for keys and comparisons (never shown to users).
+pub fn as_key(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}

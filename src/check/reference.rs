@@ -1,0 +1,100 @@
+//! `reference`: a field refers to an existing key in another collection.
+//!
+//! ```yaml
+//! check:
+//!   reference: { field: kamerstuk, to: kamerstukken }
+//! ```
+//! The target's key field is used unless `key:` names another field. A record
+//! without the field is not judged by this check (pair it with `required`);
+//! a list value must have every element resolve.
+
+use std::collections::HashSet;
+
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+use super::{BuildCx, BuildError, Check, CheckCx, Outcome, Verdict, as_key, field};
+use crate::data::Record;
+
+/// The YAML shape of a `reference` check.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    /// The field holding the reference.
+    pub field: String,
+    /// The collection referred to.
+    pub to: Spanned<String>,
+    /// The field of the target records to match; defaults to the target's key.
+    #[serde(default)]
+    pub key: Option<String>,
+}
+
+#[derive(Debug)]
+struct Reference {
+    field: String,
+    to: String,
+    key: Option<String>,
+}
+
+pub(super) fn build(spec: Spec, _cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<BuildError>> {
+    Ok(Box::new(Reference {
+        field: spec.field,
+        to: spec.to.value,
+        key: spec.key,
+    }))
+}
+
+impl Check for Reference {
+    fn kind(&self) -> &'static str {
+        "reference"
+    }
+
+    fn reads(&self) -> Vec<&str> {
+        vec![self.to.as_str()]
+    }
+
+    fn run(&self, cx: &CheckCx<'_>, records: &[&Record]) -> Vec<Outcome> {
+        let targets = cx.dataset.records(&self.to);
+        let known: HashSet<String> = match &self.key {
+            None => targets.iter().map(|r| r.key.clone()).collect(),
+            Some(key) => targets
+                .iter()
+                .filter_map(|r| field(&r.fields, key).and_then(as_key))
+                .collect(),
+        };
+        let mut out = Vec::new();
+        for (index, record) in records.iter().enumerate() {
+            let Some(value) = field(&record.fields, &self.field) else {
+                continue;
+            };
+            let values: Vec<&serde_json::Value> = match value {
+                serde_json::Value::Array(items) => items.iter().collect(),
+                serde_json::Value::Null => continue,
+                other => vec![other],
+            };
+            let dangling = values
+                .iter()
+                .filter(|v| as_key(v).is_none_or(|k| !known.contains(&k)))
+                .count();
+            if dangling > 0 {
+                out.push(Outcome::Finding(Verdict {
+                    record: index,
+                    field: Some(self.field.clone()),
+                    message: format!(
+                        "`{}` verwijst naar {} die niet bestaat in `{}`",
+                        self.field,
+                        if dangling == 1 {
+                            "een sleutel".to_string()
+                        } else {
+                            format!("{dangling} sleutels")
+                        },
+                        self.to
+                    ),
+                    vars: vec![("to".to_string(), self.to.clone())],
+                    ..Verdict::default()
+                }));
+            }
+        }
+        out
+    }
+}

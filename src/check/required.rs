@@ -1,0 +1,65 @@
+//! `required`: the listed fields are present and non-empty.
+//!
+//! ```yaml
+//! check:
+//!   required: { fields: [ontvangen_op, regio] }
+//! ```
+//! A field counts as missing when it is absent, null, a blank string or an
+//! empty list or map. Dotted paths (`stappen.signalen`) reach into objects.
+//! One finding per missing field.
+
+use serde::Deserialize;
+
+use super::{BuildCx, BuildError, Check, CheckCx, Outcome, Verdict, field, is_present};
+use crate::data::Record;
+
+/// The YAML shape of a `required` check.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    /// The fields that must be present and non-empty.
+    pub fields: Vec<String>,
+}
+
+#[derive(Debug)]
+struct Required {
+    fields: Vec<String>,
+}
+
+pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<BuildError>> {
+    if spec.fields.is_empty() || spec.fields.iter().any(|f| f.trim().is_empty()) {
+        return Err(vec![BuildError {
+            code: "rule::invalid",
+            message: "`required` needs a non-empty list of field names".to_string(),
+            at: Some(cx.check_at),
+            help: None,
+        }]);
+    }
+    Ok(Box::new(Required {
+        fields: spec.fields,
+    }))
+}
+
+impl Check for Required {
+    fn kind(&self) -> &'static str {
+        "required"
+    }
+
+    fn run(&self, _cx: &CheckCx<'_>, records: &[&Record]) -> Vec<Outcome> {
+        let mut out = Vec::new();
+        for (index, record) in records.iter().enumerate() {
+            for name in &self.fields {
+                if !is_present(field(&record.fields, name)) {
+                    out.push(Outcome::Finding(Verdict {
+                        record: index,
+                        field: Some(name.clone()),
+                        message: format!("verplicht veld `{name}` ontbreekt of is leeg"),
+                        vars: vec![("field".to_string(), name.clone())],
+                        ..Verdict::default()
+                    }));
+                }
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,305 @@
+//! The command line: parsing arguments, running a command, choosing the exit
+//! code. This is the only place that prints.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use jiff::civil::Date;
+
+use crate::engine::{self, Options, Run};
+use crate::problem::{Impact, Problems};
+use crate::report::{self, human::Style};
+use crate::rule::{Severity, load_rules};
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  no finding at or above --fail-on (default: error)
+  1  findings at or above --fail-on
+  2  the inputs could not be used (project file, rules, data, plugin integrity) or a usage error
+  3  the check is incomplete (a record could not be judged, a rule crashed, a plugin failed)
+When several apply, the highest code wins; whatever could be checked is still reported.";
+
+/// naleving checks the data of a public programme against declarative YAML
+/// rules and reports findings that point at the exact record and line.
+#[derive(Debug, Parser)]
+#[command(name = "naleving", version, about, after_help = EXIT_CODES)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check the project's data against its rules.
+    #[command(after_help = EXIT_CODES)]
+    Check(CheckArgs),
+    /// Work with rule files.
+    Rules {
+        #[command(subcommand)]
+        command: RulesCommand,
+    },
+    /// Show a rule's title, severity, basis, validity and docs.
+    Explain {
+        /// The rule's id.
+        id: String,
+        /// The project file.
+        #[arg(long, default_value = "naleving.yaml")]
+        project: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum RulesCommand {
+    /// Load and check rule files without data (exit 2 on any problem).
+    Validate {
+        /// Rule files or directories; default: the project's rules.
+        paths: Vec<PathBuf>,
+        /// The project file, for its rule paths and collections.
+        #[arg(long, default_value = "naleving.yaml")]
+        project: PathBuf,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+struct CheckArgs {
+    /// The project file.
+    #[arg(long, default_value = "naleving.yaml")]
+    project: PathBuf,
+    /// Evaluate as of this date (YYYY-MM-DD); default: the project's `as_of`, else today.
+    #[arg(long, value_parser = parse_as_of)]
+    as_of: Option<Date>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Write the report to this file instead of standard output.
+    #[arg(long)]
+    output: Option<PathBuf>,
+    /// The lowest severity that fails the run (exit 1).
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    fail_on: FailOn,
+    /// Only run these rules (repeatable).
+    #[arg(long = "rule", value_name = "ID")]
+    rules: Vec<String>,
+    /// Only run rules over these collections (repeatable).
+    #[arg(long = "collection", value_name = "NAME")]
+    collections: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Format {
+    /// Graphical diagnostics for people.
+    Human,
+    /// The machine-readable report.
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum FailOn {
+    Error,
+    Warning,
+    Info,
+}
+
+impl From<FailOn> for Severity {
+    fn from(level: FailOn) -> Severity {
+        match level {
+            FailOn::Error => Severity::Error,
+            FailOn::Warning => Severity::Warning,
+            FailOn::Info => Severity::Info,
+        }
+    }
+}
+
+fn parse_as_of(text: &str) -> Result<Date, String> {
+    crate::project::parse_date(text).ok_or_else(|| format!("{text:?} is not a date (YYYY-MM-DD)"))
+}
+
+/// Parses the arguments and runs the command.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return ExitCode::from(if err.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match cli.command {
+        Command::Check(args) => check(args),
+        Command::Rules {
+            command: RulesCommand::Validate { paths, project },
+        } => validate(paths, project),
+        Command::Explain { id, project } => explain(&id, project),
+    }
+}
+
+fn check(args: CheckArgs) -> ExitCode {
+    let options = Options {
+        project: args.project,
+        as_of: args.as_of,
+        rules: args.rules,
+        collections: args.collections,
+    };
+    let run = engine::check(&options);
+    let fail_on = Severity::from(args.fail_on);
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let text = match args.format {
+        Format::Human => {
+            let style = if to_terminal && std::env::var_os("NO_COLOR").is_none() {
+                Style {
+                    color: true,
+                    width: terminal_width(),
+                }
+            } else {
+                Style::plain()
+            };
+            report::human::render(&run, fail_on, style)
+        }
+        Format::Json => report::json::render(&run, fail_on),
+    };
+    if let Err(code) = emit(&text, args.output.as_ref()) {
+        return code;
+    }
+    exit_code(&run, fail_on)
+}
+
+/// The exit code of a run: the highest that applies.
+pub fn exit_code(run: &Run, fail_on: Severity) -> ExitCode {
+    let mut code = 0;
+    if run.findings.iter().any(|f| f.severity >= fail_on) {
+        code = 1;
+    }
+    if run.problems.iter().any(|p| p.impact == Impact::Unusable) {
+        code = 2;
+    }
+    if run.problems.iter().any(|p| p.impact == Impact::Incomplete) {
+        code = 3;
+    }
+    ExitCode::from(code)
+}
+
+fn emit(text: &str, output: Option<&PathBuf>) -> Result<(), ExitCode> {
+    let result = match output {
+        Some(path) => std::fs::write(path, text),
+        None => std::io::stdout().write_all(text.as_bytes()),
+    };
+    result.map_err(|err| {
+        eprintln!("naleving: cannot write the report: {err}");
+        ExitCode::from(2)
+    })
+}
+
+fn terminal_width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(100)
+}
+
+fn validate(paths: Vec<PathBuf>, project_path: PathBuf) -> ExitCode {
+    let mut problems = Problems::default();
+    let (root, rule_paths, collections) = if paths.is_empty() {
+        match crate::project::load(&project_path, &mut problems) {
+            Some(project) => (
+                project.root.clone(),
+                project.rules.clone(),
+                Some(project.collections),
+            ),
+            None => (PathBuf::from("."), Vec::new(), None),
+        }
+    } else {
+        (PathBuf::from("."), paths, None)
+    };
+    let loaded = load_rules(&root, &rule_paths, collections.as_ref(), &mut problems);
+    let run = Run {
+        as_of: jiff::civil::date(1970, 1, 1),
+        as_of_source: engine::AsOfSource::Today,
+        project: None,
+        rules: LoadedRules::default(),
+        rules_run: Vec::new(),
+        dataset: Default::default(),
+        findings: Vec::new(),
+        problems: problems.into_sorted(),
+    };
+    let mut text = String::new();
+    if !run.problems.is_empty() {
+        let rendered = report::human::render(&run, Severity::Error, Style::plain());
+        // Only the diagnostics: the check summary does not apply here.
+        text.push_str(
+            rendered
+                .rsplit_once("0 findings")
+                .map_or(rendered.as_str(), |(head, _)| head),
+        );
+    }
+    let valid = loaded.rules.len();
+    text.push_str(&format!(
+        "{valid} of {} rule files valid · {} problems\n",
+        loaded.files,
+        run.problems.len()
+    ));
+    if let Err(code) = emit(&text, None) {
+        return code;
+    }
+    ExitCode::from(if run.problems.is_empty() { 0 } else { 2 })
+}
+
+use crate::rule::LoadedRules;
+
+fn explain(id: &str, project_path: PathBuf) -> ExitCode {
+    let mut problems = Problems::default();
+    let Some(project) = crate::project::load(&project_path, &mut problems) else {
+        eprintln!(
+            "naleving: cannot read the project file {}",
+            project_path.display()
+        );
+        return ExitCode::from(2);
+    };
+    let loaded = load_rules(
+        &project.root,
+        &project.rules,
+        Some(&project.collections),
+        &mut problems,
+    );
+    let Some(rule) = loaded.rules.iter().find(|r| r.id == id) else {
+        eprintln!("naleving: no valid rule with id `{id}`");
+        return ExitCode::from(2);
+    };
+    let mut text = format!("{} — {}\n\n", rule.id, rule.title);
+    text.push_str(&format!("severity:   {}\n", rule.severity.as_str()));
+    text.push_str(&format!("collection: {}\n", rule.collection));
+    text.push_str(&format!("check:      {}\n", rule.check.kind()));
+    text.push_str(&format!(
+        "file:       {}:{}\n",
+        rule.path.display(),
+        rule.check_at.line
+    ));
+    match &rule.valid {
+        Some(valid) => text.push_str(&format!(
+            "valid:      records whose `{}` lies {}{}\n",
+            valid.date_field,
+            valid.from.map_or(String::new(), |d| format!("from {d}")),
+            valid.until.map_or(String::new(), |d| format!(" until {d}")),
+        )),
+        None => text.push_str("valid:      always\n"),
+    }
+    for basis in &rule.basis {
+        text.push_str(&format!(
+            "basis:      {}{}\n",
+            basis.citation,
+            basis
+                .url
+                .as_ref()
+                .map_or(String::new(), |u| format!(" <{u}>"))
+        ));
+    }
+    if let Some(docs) = &rule.docs {
+        text.push('\n');
+        text.push_str(docs.trim_end());
+        text.push('\n');
+    }
+    match emit(&text, None) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(code) => code,
+    }
+}

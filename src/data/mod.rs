@@ -1,0 +1,477 @@
+//! Programme data: records loaded from YAML, JSON, JSONL and CSV files, each
+//! remembering the file and lines it came from (SPEC §4).
+//!
+//! One loader per format lives in its own file; they all hand raw records to a
+//! [`Sink`], which checks that each is an object with a unique key. A malformed
+//! file or line becomes a located `data::parse` problem and loading goes on
+//! with the next line or file, so the rest of the data is still checked.
+
+mod csv;
+mod json;
+mod jsonl;
+mod yaml;
+
+use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+
+use crate::problem::{LineCol, Problem, Problems};
+use crate::project::{Collection, FieldType};
+
+/// Index of a data file in [`Dataset::files`].
+pub type FileId = u32;
+
+/// Where a record is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RecordPos {
+    /// The file, an index into [`Dataset::files`].
+    pub file: FileId,
+    /// First line of the record (1-based).
+    pub line: u32,
+    /// Column where the record starts (1-based).
+    pub column: u32,
+    /// Last line of the record.
+    pub end_line: u32,
+}
+
+/// One record of a collection.
+#[derive(Clone, Debug)]
+pub struct Record {
+    /// The value of the collection's key field, as text.
+    pub key: String,
+    /// The record's fields.
+    pub fields: Map<String, Value>,
+    /// Where it is written.
+    pub pos: RecordPos,
+}
+
+/// The format of a data file, from its extension.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// `.yaml`/`.yml`: a list of records, or one record per document.
+    Yaml,
+    /// `.json`: an array of objects.
+    Json,
+    /// `.jsonl`: one object per line.
+    Jsonl,
+    /// `.csv`: a header row, then one record per row.
+    Csv,
+}
+
+impl Format {
+    /// The format for a file name, if it is a data file.
+    pub fn of(path: &Path) -> Option<Format> {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "yaml" | "yml" => Some(Format::Yaml),
+            "json" => Some(Format::Json),
+            "jsonl" | "ndjson" => Some(Format::Jsonl),
+            "csv" => Some(Format::Csv),
+            _ => None,
+        }
+    }
+}
+
+/// A data file that was read.
+#[derive(Clone, Debug)]
+pub struct DataFile {
+    /// The path as shown in findings: relative to the project root.
+    pub display: PathBuf,
+    /// The path to open.
+    pub path: PathBuf,
+    /// Its format.
+    pub format: Format,
+    /// The collection it belongs to.
+    pub collection: String,
+    /// sha256 of its bytes.
+    pub digest: [u8; 32],
+}
+
+/// Every collection's records, and the files they came from.
+#[derive(Debug, Default)]
+pub struct Dataset {
+    /// The files read, in loading order.
+    pub files: Vec<DataFile>,
+    /// Records per collection, in file and line order.
+    pub collections: BTreeMap<String, Vec<Record>>,
+}
+
+impl Dataset {
+    /// The records of a collection (empty when unknown).
+    pub fn records(&self, collection: &str) -> &[Record] {
+        self.collections.get(collection).map_or(&[], Vec::as_slice)
+    }
+
+    /// The file a record came from.
+    pub fn file(&self, id: FileId) -> Option<&DataFile> {
+        self.files.get(id as usize)
+    }
+
+    /// sha256 over the names and bytes of every data file, in a canonical order.
+    pub fn digest(&self) -> String {
+        let mut files: Vec<&DataFile> = self.files.iter().collect();
+        files.sort_by(|a, b| (&a.collection, &a.display).cmp(&(&b.collection, &b.display)));
+        let mut hasher = Sha256::new();
+        for file in files {
+            hasher.update(file.collection.as_bytes());
+            hasher.update([0]);
+            hasher.update(file.display.to_string_lossy().as_bytes());
+            hasher.update([0]);
+            hasher.update(file.digest);
+        }
+        hex(&hasher.finalize())
+    }
+}
+
+/// Lower-case hex of some bytes.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Loads the named collections of a project into a dataset.
+pub fn load(root: &Path, collections: &[&Collection], problems: &mut Problems) -> Dataset {
+    let mut dataset = Dataset::default();
+    for collection in collections {
+        let mut records = Vec::new();
+        let mut keys: BTreeMap<String, (PathBuf, u32)> = BTreeMap::new();
+        for path in resolve(root, collection, problems) {
+            let display = crate::project::relative(root, &path);
+            let Some(format) = Format::of(&path) else {
+                continue;
+            };
+            let file_id = dataset.files.len() as FileId;
+            let mut sink = Sink {
+                collection,
+                file: file_id,
+                display: &display,
+                records: &mut records,
+                keys: &mut keys,
+                problems,
+            };
+            let digest = match format {
+                Format::Yaml => yaml::load(&path, &mut sink),
+                Format::Json => json::load(&path, &mut sink),
+                Format::Jsonl => jsonl::load(&path, &mut sink),
+                Format::Csv => csv::load(&path, &collection.types, &mut sink),
+            };
+            if let Some(digest) = digest {
+                dataset.files.push(DataFile {
+                    display,
+                    path,
+                    format,
+                    collection: collection.name.clone(),
+                    digest,
+                });
+            }
+        }
+        dataset.collections.insert(collection.name.clone(), records);
+    }
+    dataset
+}
+
+/// Expands a collection's path (file, directory or glob) to data files, sorted.
+fn resolve(root: &Path, collection: &Collection, problems: &mut Problems) -> Vec<PathBuf> {
+    let pattern = root.join(&collection.path);
+    let missing = |problems: &mut Problems, what: String| {
+        let mut problem = Problem::unusable("data::missing", what)
+            .help("check the collection's `path` in the project file");
+        if let Some((file, at)) = &collection.declared_at {
+            problem = problem.in_file(file).at(at.line, at.column);
+        }
+        problems.push(problem);
+    };
+    let mut found = Vec::new();
+    if collection.path.contains(['*', '?', '[']) {
+        match glob::glob(&pattern.to_string_lossy()) {
+            Ok(paths) => found.extend(paths.flatten().filter(|p| Format::of(p).is_some())),
+            Err(err) => missing(
+                problems,
+                format!("invalid glob {:?}: {err}", collection.path),
+            ),
+        }
+        if found.is_empty() {
+            missing(
+                problems,
+                format!("no data files match {:?}", collection.path),
+            );
+        }
+    } else if pattern.is_dir() {
+        walk(&pattern, &mut found);
+        if found.is_empty() {
+            missing(
+                problems,
+                format!("no data files in directory {:?}", collection.path),
+            );
+        }
+    } else if pattern.is_file() {
+        if Format::of(&pattern).is_none() {
+            missing(
+                problems,
+                format!(
+                    "{:?} is not a data file (.yaml, .yml, .json, .jsonl, .csv)",
+                    collection.path
+                ),
+            );
+        } else {
+            found.push(pattern);
+        }
+    } else {
+        missing(
+            problems,
+            format!("data file {:?} does not exist", collection.path),
+        );
+    }
+    found.sort();
+    found
+}
+
+fn walk(dir: &Path, found: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            walk(&path, found);
+        } else if Format::of(&path).is_some() {
+            found.push(path);
+        }
+    }
+}
+
+/// Receives raw records from a format loader and turns them into [`Record`]s.
+pub(crate) struct Sink<'a> {
+    collection: &'a Collection,
+    file: FileId,
+    display: &'a Path,
+    records: &'a mut Vec<Record>,
+    keys: &'a mut BTreeMap<String, (PathBuf, u32)>,
+    problems: &'a mut Problems,
+}
+
+impl Sink<'_> {
+    /// Reports a malformed file or line (`data::parse`), located where known.
+    pub(crate) fn parse_error(&mut self, message: impl Into<String>, at: Option<LineCol>) {
+        let mut problem = Problem::unusable("data::parse", message).in_file(self.display);
+        if let Some(at) = at {
+            problem = problem.at(at.line, at.column.max(1));
+        }
+        self.problems.push(problem);
+    }
+
+    /// Reports another problem with this file.
+    pub(crate) fn problem(&mut self, problem: Problem) {
+        self.problems.push(problem.in_file(self.display));
+    }
+
+    /// Accepts one record: it must be an object with a unique, non-empty key.
+    pub(crate) fn record(&mut self, value: Value, line: u32, column: u32, end_line: u32) {
+        let Value::Object(fields) = value else {
+            self.parse_error(
+                format!("a record must be an object, found {}", kind(&value)),
+                Some(LineCol { line, column }),
+            );
+            return;
+        };
+        let key_field = &self.collection.key;
+        let key = match fields.get(key_field.as_str()) {
+            Some(Value::String(s)) if !s.trim().is_empty() => s.clone(),
+            Some(Value::Number(n)) => n.to_string(),
+            _ => {
+                self.problems.push(
+                    Problem::unusable(
+                        "data::missing-key",
+                        format!(
+                            "record has no `{key_field}` (the key of collection `{}`)",
+                            self.collection.name
+                        ),
+                    )
+                    .in_file(self.display)
+                    .at(line, column)
+                    .help("every record needs a non-empty string or number key"),
+                );
+                return;
+            }
+        };
+        match self.keys.entry(key.clone()) {
+            Entry::Occupied(first) => {
+                let (first_file, first_line) = first.get();
+                self.problems.push(
+                    Problem::unusable(
+                        "data::duplicate-key",
+                        format!(
+                            "duplicate key `{key}` in collection `{}`; first at {}:{first_line}",
+                            self.collection.name,
+                            first_file.display()
+                        ),
+                    )
+                    .in_file(self.display)
+                    .at(line, column)
+                    .help(format!(
+                        "`{key_field}` must identify one record; the duplicate is not checked"
+                    )),
+                );
+                return;
+            }
+            Entry::Vacant(slot) => {
+                slot.insert((self.display.to_path_buf(), line));
+            }
+        }
+        self.records.push(Record {
+            key,
+            fields,
+            pos: RecordPos {
+                file: self.file,
+                line,
+                column,
+                end_line: end_line.max(line),
+            },
+        });
+    }
+}
+
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Reads a whole file as UTF-8, reporting unreadable files and invalid UTF-8
+/// (with the line and column of the first bad byte) to the sink.
+pub(crate) fn read_text(path: &Path, sink: &mut Sink<'_>) -> Option<(String, [u8; 32])> {
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            sink.problem(Problem::unusable(
+                "data::read",
+                format!("cannot read data file: {err}"),
+            ));
+            return None;
+        }
+    };
+    let digest: [u8; 32] = Sha256::digest(&bytes).into();
+    match String::from_utf8(bytes) {
+        Ok(text) => {
+            if text.trim().is_empty() {
+                sink.problem(
+                    Problem::unusable("data::empty", "data file is empty")
+                        .help("an intentionally empty collection is `[]` in a .json or .yaml file"),
+                );
+                return None;
+            }
+            Some((text, digest))
+        }
+        Err(err) => {
+            let valid = &err.as_bytes()[..err.utf8_error().valid_up_to()];
+            let at = line_col_of_bytes(valid);
+            sink.parse_error("invalid UTF-8", Some(at));
+            None
+        }
+    }
+}
+
+/// The line and column just after `prefix` (the position of the next byte).
+pub(crate) fn line_col_of_bytes(prefix: &[u8]) -> LineCol {
+    let line = prefix.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
+    let last_line = prefix.rsplit(|&b| b == b'\n').next().unwrap_or(prefix);
+    let column = String::from_utf8_lossy(last_line).chars().count() as u32 + 1;
+    LineCol { line, column }
+}
+
+/// The line and column of byte `offset` in `text`.
+pub(crate) fn line_col(text: &str, offset: usize) -> LineCol {
+    line_col_of_bytes(&text.as_bytes()[..offset.min(text.len())])
+}
+
+/// Converts CSV text to a typed value for a declared column type.
+pub(crate) fn typed(text: &str, ty: Option<FieldType>) -> Result<Value, String> {
+    match ty {
+        None | Some(FieldType::String) => Ok(Value::String(text.to_string())),
+        Some(FieldType::Integer) => text
+            .trim()
+            .parse::<i64>()
+            .map(Value::from)
+            .map_err(|_| "not a whole number".to_string()),
+        Some(FieldType::Number) => text
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
+            .map(Value::Number)
+            .ok_or_else(|| "not a number".to_string()),
+        Some(FieldType::Boolean) => match text.trim().to_ascii_lowercase().as_str() {
+            "true" | "ja" | "1" => Ok(Value::Bool(true)),
+            "false" | "nee" | "0" => Ok(Value::Bool(false)),
+            _ => Err("not a boolean (true/false, ja/nee)".to_string()),
+        },
+    }
+}
+
+/// Finds where `field` (a name or dotted path) is written inside a record, so
+/// a finding can point at the field instead of the record's first line.
+pub fn locate_field(text: &str, format: Format, pos: &RecordPos, field: &str) -> Option<LineCol> {
+    let leaf = field.rsplit('.').next().unwrap_or(field);
+    let lines = text
+        .lines()
+        .enumerate()
+        .skip(pos.line.saturating_sub(1) as usize)
+        .take((pos.end_line - pos.line + 1) as usize);
+    match format {
+        Format::Csv => None,
+        Format::Yaml => {
+            for (index, line) in lines {
+                let start = if index + 1 == pos.line as usize {
+                    pos.column as usize - 1
+                } else {
+                    0
+                };
+                let rest = line.get(start..).unwrap_or("");
+                let body = rest.trim_start_matches([' ', '-', '{', ',']);
+                for candidate in [
+                    format!("{leaf}:"),
+                    format!("\"{leaf}\":"),
+                    format!("'{leaf}':"),
+                ] {
+                    if let Some(found) = find_key(body, &candidate) {
+                        let byte = start + (rest.len() - body.len()) + found;
+                        return Some(LineCol {
+                            line: index as u32 + 1,
+                            column: line[..byte].chars().count() as u32 + 1,
+                        });
+                    }
+                }
+            }
+            None
+        }
+        Format::Json | Format::Jsonl => {
+            let needle = format!("\"{leaf}\"");
+            for (index, line) in lines {
+                if let Some(byte) = line.find(&needle) {
+                    return Some(LineCol {
+                        line: index as u32 + 1,
+                        column: line[..byte].chars().count() as u32 + 1,
+                    });
+                }
+            }
+            None
+        }
+    }
+}
+
+/// Finds `key` at the start of `body` or after a flow separator.
+fn find_key(body: &str, key: &str) -> Option<usize> {
+    if body.starts_with(key) {
+        return Some(0);
+    }
+    [", ", "{ ", ",", "{"]
+        .iter()
+        .filter_map(|sep| body.find(&format!("{sep}{key}")).map(|i| i + sep.len()))
+        .min()
+}

@@ -1,0 +1,391 @@
+//! The engine: from a project file to findings. It loads the project, the
+//! rules and the data (collecting every problem on the way), runs each rule
+//! over the records it applies to, and turns verdicts into located findings.
+//!
+//! A rule that panics or cannot judge a record does not stop the run: it
+//! becomes a problem that marks the check incomplete, and every other rule
+//! still runs.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use jiff::civil::Date;
+use serde_json::Value;
+
+use crate::check::{CheckCx, Outcome, Verdict, field};
+use crate::data::{self, Dataset, FileId, Record};
+use crate::expr::{CollectionsVar, Env};
+use crate::finding::{Finding, Location, SourceRef, fingerprint};
+use crate::problem::{Problem, Problems};
+use crate::project::{self, Project, parse_date};
+use crate::rule::{LoadedRules, Rule, load_rules};
+
+/// What to check.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// The project file.
+    pub project: PathBuf,
+    /// The evaluation date from the command line.
+    pub as_of: Option<Date>,
+    /// Only these rules (all when empty).
+    pub rules: Vec<String>,
+    /// Only rules over these collections (all when empty).
+    pub collections: Vec<String>,
+}
+
+/// Where the evaluation date came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AsOfSource {
+    /// `--as-of`.
+    Flag,
+    /// The project file's `as_of`.
+    Project,
+    /// The system clock.
+    Today,
+}
+
+/// Everything a run produced, for the renderers.
+#[derive(Debug)]
+pub struct Run {
+    /// The evaluation date.
+    pub as_of: Date,
+    /// Where it came from.
+    pub as_of_source: AsOfSource,
+    /// The project, if its file could be read.
+    pub project: Option<Project>,
+    /// The rules that loaded.
+    pub rules: LoadedRules,
+    /// The ids of the rules that ran.
+    pub rules_run: Vec<String>,
+    /// The data.
+    pub dataset: Dataset,
+    /// Findings, sorted by path, line, column and rule.
+    pub findings: Vec<Finding>,
+    /// Problems with the inputs, sorted.
+    pub problems: Vec<Problem>,
+}
+
+/// Runs a check as described by `options`.
+pub fn check(options: &Options) -> Run {
+    let mut problems = Problems::default();
+    let project = project::load(&options.project, &mut problems);
+    // "Today" is the date in the Netherlands, whatever the machine's zone.
+    let as_of_today = || {
+        jiff::Timestamp::now()
+            .in_tz("Europe/Amsterdam")
+            .map_or_else(|_| jiff::ZonedDateTime::now().date(), |z| z.date())
+    };
+    let (as_of, as_of_source) = match (options.as_of, project.as_ref().and_then(|p| p.as_of)) {
+        (Some(date), _) => (date, AsOfSource::Flag),
+        (None, Some(date)) => (date, AsOfSource::Project),
+        (None, None) => (as_of_today(), AsOfSource::Today),
+    };
+    let Some(project) = project else {
+        return Run {
+            as_of,
+            as_of_source,
+            project: None,
+            rules: LoadedRules::default(),
+            rules_run: Vec::new(),
+            dataset: Dataset::default(),
+            findings: Vec::new(),
+            problems: problems.into_sorted(),
+        };
+    };
+
+    let rules = load_rules(
+        &project.root,
+        &project.rules,
+        Some(&project.collections),
+        &mut problems,
+    );
+    for id in &options.rules {
+        if !rules.rules.iter().any(|r| &r.id == id) {
+            problems.push(Problem::unusable(
+                "cli::unknown-rule",
+                format!("no rule with id `{id}`"),
+            ));
+        }
+    }
+    for name in &options.collections {
+        if !project.collections.contains_key(name) {
+            problems.push(Problem::unusable(
+                "cli::unknown-collection",
+                format!("no collection named `{name}`"),
+            ));
+        }
+    }
+    let selected: Vec<&Rule> = rules
+        .rules
+        .iter()
+        .filter(|r| options.rules.is_empty() || options.rules.contains(&r.id))
+        .filter(|r| options.collections.is_empty() || options.collections.contains(&r.collection))
+        .collect();
+
+    // Load the collections the selected rules judge or read; without a rule
+    // filter, every declared collection (so broken data is always reported).
+    let uses_collections = selected.iter().any(|r| {
+        r.check.uses_collections() || r.when.as_ref().is_some_and(|w| w.uses_collections())
+    });
+    let needed: BTreeSet<&str> =
+        if (options.rules.is_empty() && options.collections.is_empty()) || uses_collections {
+            project.collections.keys().map(String::as_str).collect()
+        } else {
+            selected
+                .iter()
+                .flat_map(|r| std::iter::once(r.collection.as_str()).chain(r.check.reads()))
+                .collect()
+        };
+    let to_load: Vec<&project::Collection> = needed
+        .iter()
+        .filter_map(|name| project.collections.get(*name))
+        .collect();
+    let dataset = data::load(&project.root, &to_load, &mut problems);
+
+    let collections_var: Option<Box<CollectionsVar<'_>>> = uses_collections.then(|| {
+        dataset
+            .collections
+            .iter()
+            .map(|(name, records)| (name.as_str(), records.iter().map(|r| &r.fields).collect()))
+            .collect()
+    });
+    let env = Env::new(as_of, collections_var.as_deref());
+    let cx = CheckCx {
+        dataset: &dataset,
+        env: &env,
+        as_of,
+    };
+    let mut sources = Sources::default();
+    let mut findings = Vec::new();
+    for rule in &selected {
+        run_rule(rule, &cx, &mut sources, &mut findings, &mut problems);
+    }
+    findings.sort_by(|a, b| {
+        (&a.location, &a.rule, &a.fingerprint).cmp(&(&b.location, &b.rule, &b.fingerprint))
+    });
+    let rules_run = selected.iter().map(|r| r.id.clone()).collect();
+    Run {
+        as_of,
+        as_of_source,
+        project: Some(project),
+        rules,
+        rules_run,
+        dataset,
+        findings,
+        problems: problems.into_sorted(),
+    }
+}
+
+/// Runs one rule: select the records it applies to, run its check, and turn
+/// the outcomes into findings and problems.
+fn run_rule(
+    rule: &Rule,
+    cx: &CheckCx<'_>,
+    sources: &mut Sources,
+    findings: &mut Vec<Finding>,
+    problems: &mut Problems,
+) {
+    let mut unjudged: Vec<(&Record, String)> = Vec::new();
+    let mut applies: Vec<&Record> = Vec::new();
+    for record in cx.dataset.records(&rule.collection) {
+        if let Some(valid) = &rule.valid {
+            // A record without a readable date is judged: a missing date must
+            // never exempt a record from a rule.
+            let date = field(&record.fields, &valid.date_field)
+                .and_then(Value::as_str)
+                .and_then(parse_date);
+            if date.is_some_and(|d| !valid.contains(d)) {
+                continue;
+            }
+        }
+        if let Some(when) = &rule.when {
+            match when.eval_bool(cx.env, &record.fields) {
+                Ok(true) => {}
+                Ok(false) => continue,
+                Err(cause) => {
+                    unjudged.push((record, format!("`when` failed: {cause}")));
+                    continue;
+                }
+            }
+        }
+        applies.push(record);
+    }
+
+    let outcomes = match catch_unwind(AssertUnwindSafe(|| rule.check.run(cx, &applies))) {
+        Ok(outcomes) => outcomes,
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            problems.push(
+                Problem::incomplete(
+                    "internal::panic",
+                    format!("rule `{}` crashed: {what}", rule.id),
+                )
+                .in_file(&rule.path)
+                .at(rule.check_at.line, rule.check_at.column)
+                .help("this is a bug in naleving; the other rules still ran"),
+            );
+            return;
+        }
+    };
+    for outcome in outcomes {
+        match outcome {
+            Outcome::Finding(verdict) => {
+                if let Some(record) = applies.get(verdict.record) {
+                    findings.push(finding(rule, record, verdict, cx.dataset, sources));
+                }
+            }
+            Outcome::Unjudged { record, cause } => {
+                if let Some(record) = applies.get(record) {
+                    unjudged.push((record, cause));
+                }
+            }
+        }
+    }
+    if let Some((first, cause)) = unjudged
+        .iter()
+        .min_by_key(|(r, _)| (r.pos.file, r.pos.line))
+    {
+        let path = cx
+            .dataset
+            .file(first.pos.file)
+            .map(|f| f.display.clone())
+            .unwrap_or_default();
+        let more = if unjudged.len() > 1 {
+            format!(" (and {} more records)", unjudged.len() - 1)
+        } else {
+            String::new()
+        };
+        problems.push(
+            Problem::incomplete(
+                "rule::eval",
+                format!(
+                    "rule `{}` could not judge record `{}`{more}: {cause}",
+                    rule.id, first.key
+                ),
+            )
+            .in_file(path)
+            .at(first.pos.line, first.pos.column)
+            .help("guard optional fields with `has(record.field)` in the rule's expressions"),
+        );
+    }
+}
+
+/// Builds a located finding from a verdict.
+fn finding(
+    rule: &Rule,
+    record: &Record,
+    verdict: Verdict,
+    dataset: &Dataset,
+    sources: &mut Sources,
+) -> Finding {
+    let file = dataset.file(record.pos.file);
+    let path = file
+        .map(|f| f.display.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_default();
+    let field_at = match (&verdict.field, file) {
+        (Some(name), Some(file)) => sources
+            .text(record.pos.file, &file.path)
+            .and_then(|text| data::locate_field(&text, file.format, &record.pos, name)),
+        _ => None,
+    };
+    let (line, column) = field_at.map_or((record.pos.line, record.pos.column), |at| {
+        (at.line, at.column)
+    });
+    let message = match &rule.message {
+        Some(template) => interpolate(template, &verdict, record),
+        None => verdict.message.clone(),
+    };
+    Finding {
+        fingerprint: fingerprint(
+            &rule.id,
+            &rule.collection,
+            &record.key,
+            verdict.field.as_deref(),
+            verdict.discriminator.as_deref(),
+        ),
+        rule: rule.id.clone(),
+        severity: rule.severity,
+        message,
+        collection: rule.collection.clone(),
+        record: record.key.clone(),
+        location: Location { path, line, column },
+        field: verdict.field,
+        basis: rule.basis.clone(),
+        details: verdict.details,
+        source: SourceRef {
+            record_lines: (record.pos.line, record.pos.end_line),
+            field_at,
+            rule_path: rule.path.to_string_lossy().replace('\\', "/"),
+            check_at: rule.check_at,
+            check_kind: rule.check.kind(),
+        },
+    }
+}
+
+/// Fills `{{ name }}` from the verdict's computed values, then `record`
+/// (the key), then the record's fields (dotted paths allowed). A name that
+/// resolves to nothing is left as written, so the gap is visible.
+pub fn interpolate(template: &str, verdict: &Verdict, record: &Record) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find("{{") {
+        let Some(close) = rest[open..].find("}}") else {
+            break;
+        };
+        out.push_str(&rest[..open]);
+        let name = rest[open + 2..open + close].trim();
+        let value = verdict
+            .vars
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .or_else(|| (name == "record").then(|| record.key.clone()))
+            .or_else(|| field(&record.fields, name).map(display_value));
+        match value {
+            Some(value) => out.push_str(&value),
+            None => out.push_str(&rest[open..open + close + 2]),
+        }
+        rest = &rest[open + close + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn display_value(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// Data file texts, read on demand to place findings on fields.
+#[derive(Default)]
+struct Sources {
+    texts: HashMap<FileId, Option<Arc<str>>>,
+}
+
+impl Sources {
+    fn text(&mut self, id: FileId, path: &Path) -> Option<Arc<str>> {
+        self.texts
+            .entry(id)
+            .or_insert_with(|| std::fs::read_to_string(path).ok().map(Arc::from))
+            .clone()
+    }
+}
+
+/// Groups findings by rule id, for summaries.
+pub fn by_rule(findings: &[Finding]) -> BTreeMap<&str, usize> {
+    let mut counts = BTreeMap::new();
+    for finding in findings {
+        *counts.entry(finding.rule.as_str()).or_insert(0) += 1;
+    }
+    counts
+}

@@ -1,0 +1,225 @@
+//! CEL expressions in rules: compiling them when the rules load, and
+//! evaluating them against a record.
+//!
+//! An expression sees `record` (the record being judged, a map), `as_of` (the
+//! evaluation date as an ISO string) and `collections.<name>` (the records of
+//! other collections, as lists of maps). Dates are ISO `YYYY-MM-DD` strings in
+//! CEL: they compare correctly as strings, and no time zone can creep in.
+
+mod functions;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use cel::objects::{Key, Map as CelMap};
+use cel::{Context, Program, Value as CelValue};
+use serde_json::{Map, Value};
+
+/// The variables an expression may use.
+pub const VARIABLES: &[&str] = &["record", "as_of", "collections"];
+
+/// A compiled CEL expression.
+pub struct Expr {
+    program: Program,
+    source: String,
+    uses_collections: bool,
+}
+
+impl std::fmt::Debug for Expr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Expr").field(&self.source).finish()
+    }
+}
+
+/// Why an expression did not compile, with the place inside the expression
+/// text (1-based line and column).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompileError {
+    /// What is wrong.
+    pub message: String,
+    /// Line inside the expression.
+    pub line: u32,
+    /// Column inside that line.
+    pub column: u32,
+}
+
+/// Compiles a CEL expression.
+pub fn compile(source: &str) -> Result<Expr, CompileError> {
+    let program = Program::compile(source).map_err(|errors| {
+        let first = errors.errors.first();
+        CompileError {
+            message: first.map_or_else(|| "invalid expression".to_string(), |e| e.msg.clone()),
+            line: first.map_or(1, |e| e.pos.0.max(1) as u32),
+            column: first.map_or(1, |e| e.pos.1.max(1) as u32),
+        }
+    })?;
+    let references = program.references();
+    if let Some(unknown) = references
+        .variables()
+        .into_iter()
+        .filter(|v| !VARIABLES.contains(v))
+        .min()
+    {
+        // Comprehension variables (`x` in `list.all(x, …)`) are listed too, so
+        // only flag names that are not bound by a macro in the source.
+        if !binds(source, unknown) {
+            return Err(CompileError {
+                message: format!(
+                    "unknown variable `{unknown}`; an expression can use `record`, `as_of` and `collections`"
+                ),
+                line: 1,
+                column: 1,
+            });
+        }
+    }
+    let uses_collections = references.has_variable("collections");
+    Ok(Expr {
+        program,
+        source: source.to_string(),
+        uses_collections,
+    })
+}
+
+/// True when `name` is bound as a comprehension variable in `source`.
+fn binds(source: &str, name: &str) -> bool {
+    ["all(", "exists(", "exists_one(", "map(", "filter("]
+        .iter()
+        .any(|m| {
+            source.contains(&format!("{m}{name},")) || source.contains(&format!("{m}{name} ,"))
+        })
+}
+
+impl Expr {
+    /// The expression as written.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// True when the expression reads `collections`.
+    pub fn uses_collections(&self) -> bool {
+        self.uses_collections
+    }
+
+    /// Evaluates the expression with `record` bound to `fields`.
+    pub fn eval(&self, env: &Env, fields: &Map<String, Value>) -> Result<CelValue, String> {
+        let mut scope = env.context.new_inner_scope();
+        scope.add_variable_from_value("record", object(fields));
+        self.program.execute(&scope).map_err(|e| e.to_string())
+    }
+
+    /// Evaluates the expression and requires a boolean result.
+    pub fn eval_bool(&self, env: &Env, fields: &Map<String, Value>) -> Result<bool, String> {
+        match self.eval(env, fields)? {
+            CelValue::Bool(b) => Ok(b),
+            other => Err(format!("expected a boolean, got {}", other.type_of())),
+        }
+    }
+}
+
+/// The records of other collections, by collection name, as `collections`.
+pub type CollectionsVar<'a> = [(&'a str, Vec<&'a Map<String, Value>>)];
+
+/// What every expression of a run can see besides `record`.
+pub struct Env {
+    context: Context<'static, 'static>,
+}
+
+impl Env {
+    /// Builds the environment for a run: `as_of`, and `collections` when some
+    /// expression uses it (converting every collection is not free).
+    pub fn new(as_of: jiff::civil::Date, collections: Option<&CollectionsVar<'_>>) -> Env {
+        let mut context = Context::default();
+        context.add_variable_from_value("as_of", as_of.to_string());
+        if let Some(collections) = collections {
+            let map: HashMap<Key, CelValue> = collections
+                .iter()
+                .map(|(name, records)| {
+                    let list: Vec<CelValue> = records.iter().map(|r| object(r)).collect();
+                    (
+                        Key::String(Arc::new((*name).to_string())),
+                        CelValue::List(Arc::new(list)),
+                    )
+                })
+                .collect();
+            context.add_variable_from_value(
+                "collections",
+                CelValue::Map(CelMap { map: Arc::new(map) }),
+            );
+        }
+        functions::register(&mut context);
+        Env { context }
+    }
+}
+
+/// Converts a JSON object to a CEL map.
+pub fn object(fields: &Map<String, Value>) -> CelValue {
+    let map: HashMap<Key, CelValue> = fields
+        .iter()
+        .map(|(k, v)| (Key::String(Arc::new(k.clone())), value(v)))
+        .collect();
+    CelValue::Map(CelMap { map: Arc::new(map) })
+}
+
+/// Converts a JSON value to a CEL value.
+pub fn value(v: &Value) -> CelValue {
+    match v {
+        Value::Null => CelValue::Null,
+        Value::Bool(b) => CelValue::Bool(*b),
+        Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) => CelValue::Int(i),
+            (None, Some(u)) => CelValue::UInt(u),
+            _ => CelValue::Float(n.as_f64().unwrap_or(f64::NAN)),
+        },
+        Value::String(s) => CelValue::String(Arc::new(s.clone())),
+        Value::Array(items) => CelValue::List(Arc::new(items.iter().map(value).collect())),
+        Value::Object(fields) => object(fields),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn fields(v: Value) -> Map<String, Value> {
+        match v {
+            Value::Object(m) => m,
+            _ => Map::new(),
+        }
+    }
+
+    #[test]
+    fn evaluates_against_a_record() {
+        let env = Env::new(jiff::civil::date(2020, 7, 1), None);
+        let expr = compile(r#"record.soort == "melding" && record.n > 2"#).unwrap();
+        assert_eq!(
+            expr.eval_bool(&env, &fields(json!({"soort": "melding", "n": 3}))),
+            Ok(true)
+        );
+        assert_eq!(
+            expr.eval_bool(&env, &fields(json!({"soort": "advies", "n": 3}))),
+            Ok(false)
+        );
+        let expr = compile(r#"record.d < as_of"#).unwrap();
+        assert_eq!(
+            expr.eval_bool(&env, &fields(json!({"d": "2020-06-30"}))),
+            Ok(true)
+        );
+    }
+
+    #[test]
+    fn syntax_errors_are_located() {
+        let err = compile("record.a ==").unwrap_err();
+        assert_eq!((err.line, err.column), (1, 12), "{err:?}");
+        let err = compile("1 + * 2").unwrap_err();
+        assert_eq!((err.line, err.column), (1, 5), "{err:?}");
+        let err = compile("record.a &&\n  (b").unwrap_err();
+        assert_eq!(err.line, 2, "{err:?}");
+    }
+
+    #[test]
+    fn unknown_variables_are_refused() {
+        assert!(compile("recrod.a == 1").is_err());
+        assert!(compile("record.items.all(x, x > 1)").is_ok());
+    }
+}

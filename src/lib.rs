@@ -1,0 +1,20 @@
+//! naleving checks the data of a public programme against declarative YAML
+//! rules and reports located findings.
+//!
+//! The pipeline, one module per step: [`project`] reads `naleving.yaml`;
+//! [`data`] loads the records with their source lines; [`rule`] loads and
+//! validates the rule files, compiling their [`expr`] (CEL) and [`check`]
+//! kinds; [`engine`] runs the rules and produces [`finding`]s and
+//! [`problem`]s; [`report`] renders them; [`cli`] ties it to the command line.
+#![warn(missing_docs)]
+
+pub mod check;
+pub mod cli;
+pub mod data;
+pub mod engine;
+pub mod expr;
+pub mod finding;
+pub mod problem;
+pub mod project;
+pub mod report;
+pub mod rule;

@@ -1,0 +1,173 @@
+//! Problems with the inputs: a located, coded diagnostic for anything naleving
+//! could not use as given — a project file with an unknown key, a rule whose CEL
+//! does not parse, a data line that is not JSON, a plugin that fails its hash.
+//!
+//! Every loader reports into a [`Problems`] list instead of returning on the
+//! first error, so one run shows everything that is wrong (cargo-deny's
+//! "collect every error" pass). Each problem knows whether it makes the inputs
+//! unusable (exit 2) or the check incomplete (exit 3); see [`Impact`].
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+/// What a problem means for the run's verdict (and so its exit code).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Impact {
+    /// Something is off but the check is complete (e.g. an unused waiver).
+    Warning,
+    /// The inputs could not (all) be used: exit code 2.
+    Unusable,
+    /// Some records or rules could not be judged: exit code 3.
+    Incomplete,
+}
+
+/// A position in a text file: 1-based line and column (in characters).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct LineCol {
+    /// 1-based line number.
+    pub line: u32,
+    /// 1-based column, counted in characters.
+    pub column: u32,
+}
+
+impl From<serde_saphyr::Location> for LineCol {
+    fn from(loc: serde_saphyr::Location) -> LineCol {
+        LineCol {
+            line: u32::try_from(loc.line()).unwrap_or(u32::MAX),
+            column: u32::try_from(loc.column()).unwrap_or(u32::MAX),
+        }
+    }
+}
+
+/// One problem with the inputs, located where possible.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// Namespaced code such as `data::parse` or `rule::bad-expression`.
+    pub code: &'static str,
+    /// What is wrong, as a lower-case phrase.
+    pub message: String,
+    /// The file the problem is in, as given (relative to the project where possible).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<PathBuf>,
+    /// Where in that file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<LineCol>,
+    /// How to fix it, when there is something useful to say.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    /// What the problem means for the verdict.
+    pub impact: Impact,
+}
+
+impl Problem {
+    /// A problem that makes the inputs unusable (exit 2).
+    pub fn unusable(code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            path: None,
+            at: None,
+            help: None,
+            impact: Impact::Unusable,
+        }
+    }
+
+    /// A problem that leaves the check incomplete (exit 3).
+    pub fn incomplete(code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            impact: Impact::Incomplete,
+            ..Self::unusable(code, message)
+        }
+    }
+
+    /// A problem that is reported but does not change the verdict.
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            impact: Impact::Warning,
+            ..Self::unusable(code, message)
+        }
+    }
+
+    /// Names the file the problem is in.
+    pub fn in_file(mut self, path: impl AsRef<Path>) -> Self {
+        self.path = Some(path.as_ref().to_path_buf());
+        self
+    }
+
+    /// Names the line and column in that file.
+    pub fn at(mut self, line: u32, column: u32) -> Self {
+        self.at = Some(LineCol { line, column });
+        self
+    }
+
+    /// Names the place in that file.
+    pub fn at_loc(mut self, at: impl Into<LineCol>) -> Self {
+        self.at = Some(at.into());
+        self
+    }
+
+    /// Adds a hint on how to fix it.
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+/// The problems collected during one run, in the order they were found.
+#[derive(Debug, Default)]
+pub struct Problems {
+    list: Vec<Problem>,
+}
+
+impl Problems {
+    /// Records a problem.
+    pub fn push(&mut self, problem: Problem) {
+        self.list.push(problem);
+    }
+
+    /// How many problems were recorded.
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    /// True when nothing was recorded.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// The worst impact recorded, if any.
+    pub fn worst(&self) -> Option<Impact> {
+        self.list.iter().map(|p| p.impact).max()
+    }
+
+    /// True when a problem of at least `impact` was recorded.
+    pub fn any(&self, impact: Impact) -> bool {
+        self.list.iter().any(|p| p.impact >= impact)
+    }
+
+    /// The problems sorted for output: by file, place, code and message, so
+    /// that the order does not depend on the order of loading.
+    pub fn into_sorted(mut self) -> Vec<Problem> {
+        self.list.sort_by(|a, b| {
+            (&a.path, a.at, a.code, &a.message).cmp(&(&b.path, b.at, b.code, &b.message))
+        });
+        self.list.dedup();
+        self.list
+    }
+}
+
+/// Turns a serde-saphyr error into a located problem in `path`.
+pub fn from_yaml_error(code: &'static str, path: &Path, err: &serde_saphyr::Error) -> Problem {
+    let mut message = err.without_snippet().to_string();
+    // serde-saphyr appends " at line L, column C"; the location is shown separately.
+    if let Some(cut) = message.rfind(" at line ") {
+        message.truncate(cut);
+    }
+    let problem = Problem::unusable(code, message).in_file(path);
+    match err.location() {
+        Some(loc) => problem.at_loc(loc),
+        None => problem,
+    }
+}

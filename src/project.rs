@@ -1,0 +1,249 @@
+//! The project file, `naleving.yaml`: which data to check (collections), with
+//! which rules, as of which date (SPEC §3).
+//!
+//! Loading is strict — an unknown key is an error with its line and column —
+//! and every problem found is collected rather than returned on the first one.
+//! Paths in the file are relative to the file's own directory.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+use crate::problem::{LineCol, Problem, Problems, from_yaml_error};
+
+/// The project file as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectFile {
+    /// Default evaluation date (ISO); `--as-of` wins; else today.
+    #[serde(default)]
+    pub as_of: Option<Spanned<String>>,
+    /// The working-day calendar; `nl` is built in and the only one so far.
+    #[serde(default)]
+    pub calendar: Option<Spanned<String>>,
+    /// The programme data, one entry per collection.
+    pub collections: BTreeMap<String, CollectionSpec>,
+    /// Files or directories of rule files.
+    #[serde(default)]
+    pub rules: Vec<Spanned<String>>,
+}
+
+/// One collection of records.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CollectionSpec {
+    /// A file, a directory (every data file in it, sorted) or a glob.
+    pub path: Spanned<String>,
+    /// The field that identifies a record; keys must be unique.
+    pub key: Spanned<String>,
+    /// Types for CSV columns, which are otherwise strings.
+    #[serde(default)]
+    pub types: BTreeMap<String, FieldType>,
+}
+
+/// The type of a CSV column.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum FieldType {
+    /// Text, as read.
+    String,
+    /// A whole number.
+    Integer,
+    /// A decimal number.
+    Number,
+    /// `true`/`false` (also `ja`/`nee`).
+    Boolean,
+}
+
+/// A project after validation: paths resolved, dates parsed.
+#[derive(Debug)]
+pub struct Project {
+    /// The directory that project paths are relative to.
+    pub root: PathBuf,
+    /// The project file itself, when there is one.
+    pub file: Option<PathBuf>,
+    /// The project's default evaluation date.
+    pub as_of: Option<Date>,
+    /// The collections, by name.
+    pub collections: BTreeMap<String, Collection>,
+    /// Where to find the rules, resolved against `root`.
+    pub rules: Vec<PathBuf>,
+}
+
+/// A collection after validation.
+#[derive(Debug, Clone)]
+pub struct Collection {
+    /// Its name in the project file.
+    pub name: String,
+    /// The path pattern as written (relative to the project root).
+    pub path: String,
+    /// The key field.
+    pub key: String,
+    /// Declared CSV column types.
+    pub types: BTreeMap<String, FieldType>,
+    /// Where the collection's `path` is written in the project file.
+    pub declared_at: Option<(PathBuf, LineCol)>,
+}
+
+/// Reads and validates the project file at `path`, collecting every problem.
+/// Returns `None` when the file cannot be used at all.
+pub fn load(path: &Path, problems: &mut Problems) -> Option<Project> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(err) => {
+            problems.push(
+                Problem::unusable(
+                    "project::read",
+                    format!("cannot read the project file: {err}"),
+                )
+                .in_file(path)
+                .help("run naleving in a directory with a naleving.yaml, or pass --project FILE"),
+            );
+            return None;
+        }
+    };
+    let file: ProjectFile = match serde_saphyr::from_str(&text) {
+        Ok(file) => file,
+        Err(err) => {
+            problems.push(from_yaml_error("project::parse", path, &err));
+            return None;
+        }
+    };
+    let root = path
+        .parent()
+        .map(Path::to_path_buf)
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or_else(|| PathBuf::from("."));
+    let mut project = Project {
+        root,
+        file: Some(path.to_path_buf()),
+        as_of: None,
+        collections: BTreeMap::new(),
+        rules: Vec::new(),
+    };
+    if let Some(as_of) = &file.as_of {
+        match parse_date(&as_of.value) {
+            Some(date) => project.as_of = Some(date),
+            None => problems.push(
+                Problem::unusable(
+                    "project::as-of",
+                    format!("`as_of` is not an ISO date: {:?}", as_of.value),
+                )
+                .in_file(path)
+                .at_loc(as_of.referenced)
+                .help("write the date as YYYY-MM-DD"),
+            ),
+        }
+    }
+    if let Some(calendar) = &file.calendar
+        && calendar.value != "nl"
+    {
+        problems.push(
+            Problem::unusable(
+                "project::calendar",
+                format!("unknown calendar {:?}", calendar.value),
+            )
+            .in_file(path)
+            .at_loc(calendar.referenced)
+            .help("the built-in calendar is `nl`"),
+        );
+    }
+    if file.collections.is_empty() {
+        problems.push(
+            Problem::unusable(
+                "project::collections",
+                "the project declares no collections",
+            )
+            .in_file(path)
+            .help("add `collections: { name: { path: data.jsonl, key: id } }`"),
+        );
+    }
+    for (name, spec) in file.collections {
+        if spec.key.value.trim().is_empty() {
+            problems.push(
+                Problem::unusable(
+                    "project::key",
+                    format!("collection `{name}` has an empty key"),
+                )
+                .in_file(path)
+                .at_loc(spec.key.referenced),
+            );
+        }
+        project.collections.insert(
+            name.clone(),
+            Collection {
+                name,
+                path: spec.path.value,
+                key: spec.key.value,
+                types: spec.types,
+                declared_at: Some((path.to_path_buf(), LineCol::from(spec.path.referenced))),
+            },
+        );
+    }
+    for rules in file.rules {
+        let resolved = project.root.join(&rules.value);
+        if !resolved.exists() {
+            problems.push(
+                Problem::unusable(
+                    "project::rules",
+                    format!("rule path {:?} does not exist", rules.value),
+                )
+                .in_file(path)
+                .at_loc(rules.referenced),
+            );
+        }
+        project.rules.push(resolved);
+    }
+    Some(project)
+}
+
+/// `path` relative to `root` when it lies under it, without `./` segments:
+/// how paths are shown in findings and problems.
+pub fn relative(root: &Path, path: &Path) -> PathBuf {
+    let clean = |p: &Path| -> PathBuf {
+        p.components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .collect()
+    };
+    let (root, path) = (clean(root), clean(path));
+    path.strip_prefix(&root)
+        .map(Path::to_path_buf)
+        .unwrap_or(path)
+}
+
+/// Parses an ISO date, or the date part of an ISO date-time (SPEC §4).
+pub fn parse_date(text: &str) -> Option<Date> {
+    let text = text.trim();
+    let date_part = text.get(..10).unwrap_or(text);
+    if text.len() > 10 && !text[10..].starts_with(['T', ' ', 't']) {
+        return None;
+    }
+    date_part
+        .parse::<Date>()
+        .ok()
+        .filter(|_| date_part.len() == 10)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_date_times() {
+        assert_eq!(
+            parse_date("2020-06-05"),
+            Some(jiff::civil::date(2020, 6, 5))
+        );
+        assert_eq!(
+            parse_date("2020-06-05T10:00:00+02:00"),
+            Some(jiff::civil::date(2020, 6, 5))
+        );
+        assert_eq!(parse_date("2020-6-5"), None);
+        assert_eq!(parse_date("2020-06-05x"), None);
+        assert_eq!(parse_date("2020-02-30"), None);
+        assert_eq!(parse_date(""), None);
+    }
+}
