@@ -40,6 +40,24 @@ enum Command {
         #[command(subcommand)]
         command: RulesCommand,
     },
+    /// Compute a deadline: a term ("5 werkdagen") or a due phrase
+    /// ("voor het zomerreces 2020") from a start date, with every skipped day.
+    Termijn {
+        /// The start date (day 0), YYYY-MM-DD.
+        #[arg(value_parser = parse_as_of)]
+        start: Date,
+        /// A term (`N werkdagen|dagen|weken|maanden`) or a due phrase.
+        term: String,
+        /// Print JSON: `{ start, term, due, skipped: [{ date, reason }], … }`.
+        #[arg(long)]
+        json: bool,
+        /// Plain calendar arithmetic, without the Algemene termijnenwet.
+        #[arg(long)]
+        no_atw: bool,
+        /// A project file whose calendar extensions to use (when it exists).
+        #[arg(long, default_value = "naleving.yaml")]
+        project: PathBuf,
+    },
     /// Show a rule's title, severity, basis, validity and docs.
     Explain {
         /// The rule's id.
@@ -131,6 +149,13 @@ pub fn main() -> ExitCode {
             command: RulesCommand::Validate { paths, project },
         } => validate(paths, project),
         Command::Explain { id, project } => explain(&id, project),
+        Command::Termijn {
+            start,
+            term,
+            json,
+            no_atw,
+            project,
+        } => termijn(start, &term, json, !no_atw, &project),
     }
 }
 
@@ -245,6 +270,67 @@ fn validate(paths: Vec<PathBuf>, project_path: PathBuf) -> ExitCode {
 }
 
 use crate::rule::LoadedRules;
+
+fn termijn(
+    start: Date,
+    text: &str,
+    json: bool,
+    atw: bool,
+    project_path: &std::path::Path,
+) -> ExitCode {
+    let mut problems = Problems::default();
+    let calendar = if project_path.is_file() {
+        match crate::project::load(project_path, &mut problems) {
+            Some(project) => engine::calendar(&project, &mut problems),
+            None => crate::calendar::Calendar::nl().unwrap_or_default(),
+        }
+    } else {
+        crate::calendar::Calendar::nl().unwrap_or_default()
+    };
+    let due = match crate::calendar::resolve_termijn(start, text, &calendar, atw) {
+        Ok(due) => due,
+        Err(err) => {
+            let report = miette::Report::new(err);
+            eprintln!("{report:?}");
+            return ExitCode::from(2);
+        }
+    };
+    let text_out = if json {
+        let value = serde_json::json!({
+            "start": due.start.to_string(),
+            "term": text,
+            "due": due.due.to_string(),
+            "skipped": due.skipped.iter().map(|s| serde_json::json!({
+                "date": s.date.to_string(),
+                "reason": s.reason,
+            })).collect::<Vec<_>>(),
+            "plain": due.plain.to_string(),
+            "atw": match &due.atw {
+                crate::calendar::AtwOutcome::NotApplicable { reason } => serde_json::json!({ "applied": false, "reason": reason }),
+                crate::calendar::AtwOutcome::Applied { art1_moved, art2_extended } => serde_json::json!({
+                    "applied": true, "art1_moved": art1_moved, "art2_extended": art2_extended,
+                }),
+            },
+            "explanation": due.explanation,
+        });
+        let mut out = serde_json::to_string_pretty(&value).unwrap_or_default();
+        out.push('\n');
+        out
+    } else {
+        let mut out = format!("{}\n{}\n", due.due, due.explanation);
+        if !due.skipped.is_empty() {
+            out.push_str("overgeslagen:\n");
+            for skipped in &due.skipped {
+                out.push_str(&format!("  {}  {}\n", skipped.date, skipped.reason));
+            }
+        }
+        out
+    };
+    match emit(&text_out, None) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(code) => code,
+    }
+}
 
 fn explain(id: &str, project_path: PathBuf) -> ExitCode {
     let mut problems = Problems::default();

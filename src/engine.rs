@@ -14,6 +14,7 @@ use std::sync::Arc;
 use jiff::civil::Date;
 use serde_json::Value;
 
+use crate::calendar::Calendar;
 use crate::check::{CheckCx, Outcome, Verdict, field};
 use crate::data::{self, Dataset, FileId, Record};
 use crate::expr::{CollectionsVar, Env};
@@ -47,6 +48,23 @@ pub enum AsOfSource {
     Today,
 }
 
+/// What one rule did in a run.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct RuleRun {
+    /// The rule's id.
+    pub id: String,
+    /// Records of its collection.
+    pub records: usize,
+    /// Records outside the rule's validity window, not judged.
+    pub outside_window: usize,
+    /// Records for which `when` was false, not judged.
+    pub not_applicable: usize,
+    /// Records judged.
+    pub judged: usize,
+    /// Findings.
+    pub findings: usize,
+}
+
 /// Everything a run produced, for the renderers.
 #[derive(Debug)]
 pub struct Run {
@@ -58,8 +76,8 @@ pub struct Run {
     pub project: Option<Project>,
     /// The rules that loaded.
     pub rules: LoadedRules,
-    /// The ids of the rules that ran.
-    pub rules_run: Vec<String>,
+    /// The rules that ran, with how many records each judged.
+    pub rules_run: Vec<RuleRun>,
     /// The data.
     pub dataset: Dataset,
     /// Findings, sorted by path, line, column and rule.
@@ -152,21 +170,29 @@ pub fn check(options: &Options) -> Run {
             .map(|(name, records)| (name.as_str(), records.iter().map(|r| &r.fields).collect()))
             .collect()
     });
-    let env = Env::new(as_of, collections_var.as_deref());
+    let calendar = Arc::new(calendar(&project, &mut problems));
+    let env = Env::new(as_of, Arc::clone(&calendar), collections_var.as_deref());
     let cx = CheckCx {
         dataset: &dataset,
         env: &env,
         as_of,
+        calendar: &calendar,
     };
     let mut sources = Sources::default();
     let mut findings = Vec::new();
+    let mut rules_run = Vec::new();
     for rule in &selected {
-        run_rule(rule, &cx, &mut sources, &mut findings, &mut problems);
+        rules_run.push(run_rule(
+            rule,
+            &cx,
+            &mut sources,
+            &mut findings,
+            &mut problems,
+        ));
     }
     findings.sort_by(|a, b| {
         (&a.location, &a.rule, &a.fingerprint).cmp(&(&b.location, &b.rule, &b.fingerprint))
     });
-    let rules_run = selected.iter().map(|r| r.id.clone()).collect();
     Run {
         as_of,
         as_of_source,
@@ -179,6 +205,45 @@ pub fn check(options: &Options) -> Run {
     }
 }
 
+/// The `nl` calendar, extended with the project's calendar files.
+pub fn calendar(project: &Project, problems: &mut Problems) -> Calendar {
+    let mut calendar = match Calendar::nl() {
+        Ok(calendar) => calendar,
+        Err(err) => {
+            problems.push(Problem::unusable(
+                "internal::calendar",
+                format!("the built-in calendar is broken: {err}"),
+            ));
+            Calendar::empty()
+        }
+    };
+    for path in &project.calendar_extend {
+        let shown = project::relative(&project.root, path);
+        match std::fs::read_to_string(path) {
+            Ok(text) => {
+                if let Err(err) = calendar.extend_from_yaml(&text, &shown.to_string_lossy()) {
+                    let code = miette::Diagnostic::code(&err)
+                        .map_or_else(|| "calendar::invalid".to_string(), |c| c.to_string());
+                    let code = if code.starts_with("calendar::parse") {
+                        "calendar::parse"
+                    } else {
+                        "calendar::invalid"
+                    };
+                    problems.push(Problem::unusable(code, err.to_string()).in_file(&shown));
+                }
+            }
+            Err(err) => problems.push(
+                Problem::unusable(
+                    "calendar::read",
+                    format!("cannot read calendar file: {err}"),
+                )
+                .in_file(&shown),
+            ),
+        }
+    }
+    calendar
+}
+
 /// Runs one rule: select the records it applies to, run its check, and turn
 /// the outcomes into findings and problems.
 fn run_rule(
@@ -187,10 +252,17 @@ fn run_rule(
     sources: &mut Sources,
     findings: &mut Vec<Finding>,
     problems: &mut Problems,
-) {
+) -> RuleRun {
+    let records = cx.dataset.records(&rule.collection);
+    let mut stats = RuleRun {
+        id: rule.id.clone(),
+        records: records.len(),
+        ..RuleRun::default()
+    };
+    let before = findings.len();
     let mut unjudged: Vec<(&Record, String)> = Vec::new();
     let mut applies: Vec<&Record> = Vec::new();
-    for record in cx.dataset.records(&rule.collection) {
+    for record in records {
         if let Some(valid) = &rule.valid {
             // A record without a readable date is judged: a missing date must
             // never exempt a record from a rule.
@@ -198,13 +270,17 @@ fn run_rule(
                 .and_then(Value::as_str)
                 .and_then(parse_date);
             if date.is_some_and(|d| !valid.contains(d)) {
+                stats.outside_window += 1;
                 continue;
             }
         }
         if let Some(when) = &rule.when {
             match when.eval_bool(cx.env, &record.fields) {
                 Ok(true) => {}
-                Ok(false) => continue,
+                Ok(false) => {
+                    stats.not_applicable += 1;
+                    continue;
+                }
                 Err(cause) => {
                     unjudged.push((record, format!("`when` failed: {cause}")));
                     continue;
@@ -213,6 +289,7 @@ fn run_rule(
         }
         applies.push(record);
     }
+    stats.judged = applies.len();
 
     let outcomes = match catch_unwind(AssertUnwindSafe(|| rule.check.run(cx, &applies))) {
         Ok(outcomes) => outcomes,
@@ -231,7 +308,7 @@ fn run_rule(
                 .at(rule.check_at.line, rule.check_at.column)
                 .help("this is a bug in naleving; the other rules still ran"),
             );
-            return;
+            return stats;
         }
     };
     for outcome in outcomes {
@@ -275,6 +352,8 @@ fn run_rule(
             .help("guard optional fields with `has(record.field)` in the rule's expressions"),
         );
     }
+    stats.findings = findings.len() - before;
+    stats
 }
 
 /// Builds a located finding from a verdict.
@@ -299,8 +378,8 @@ fn finding(
         (at.line, at.column)
     });
     let message = match &rule.message {
-        Some(template) => interpolate(template, &verdict, record),
-        None => verdict.message.clone(),
+        Some(template) if !verdict.keep_message => interpolate(template, &verdict, record),
+        _ => verdict.message.clone(),
     };
     Finding {
         fingerprint: fingerprint(

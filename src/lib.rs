@@ -8,6 +8,7 @@
 //! [`problem`]s; [`report`] renders them; [`cli`] ties it to the command line.
 #![warn(missing_docs)]
 
+pub mod calendar;
 pub mod check;
 pub mod cli;
 pub mod data;

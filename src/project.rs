@@ -29,6 +29,10 @@ pub struct ProjectFile {
     /// Files or directories of rule files.
     #[serde(default)]
     pub rules: Vec<Spanned<String>>,
+    /// Calendar files that extend the built-in calendar: more days
+    /// gelijkgesteld by Royal Decree, more Tweede Kamer recesses.
+    #[serde(default)]
+    pub calendar_extend: Vec<Spanned<String>>,
 }
 
 /// One collection of records.
@@ -71,6 +75,8 @@ pub struct Project {
     pub collections: BTreeMap<String, Collection>,
     /// Where to find the rules, resolved against `root`.
     pub rules: Vec<PathBuf>,
+    /// Calendar extension files, resolved against `root`.
+    pub calendar_extend: Vec<PathBuf>,
 }
 
 /// A collection after validation.
@@ -123,6 +129,7 @@ pub fn load(path: &Path, problems: &mut Problems) -> Option<Project> {
         as_of: None,
         collections: BTreeMap::new(),
         rules: Vec::new(),
+        calendar_extend: Vec::new(),
     };
     if let Some(as_of) = &file.as_of {
         match parse_date(&as_of.value) {
@@ -196,6 +203,20 @@ pub fn load(path: &Path, problems: &mut Problems) -> Option<Project> {
             );
         }
         project.rules.push(resolved);
+    }
+    for extra in file.calendar_extend {
+        let resolved = project.root.join(&extra.value);
+        if !resolved.is_file() {
+            problems.push(
+                Problem::unusable(
+                    "project::calendar",
+                    format!("calendar file {:?} does not exist", extra.value),
+                )
+                .in_file(path)
+                .at_loc(extra.referenced),
+            );
+        }
+        project.calendar_extend.push(resolved);
     }
     Some(project)
 }

@@ -5,6 +5,7 @@
 //! variant of [`CheckSpec`] and one arm in [`CheckSpec::build`]; the engine
 //! and the other kinds do not change.
 
+mod deadline;
 mod expr;
 mod reference;
 mod required;
@@ -17,6 +18,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 use serde_saphyr::Spanned;
 
+use crate::calendar::Calendar;
 use crate::data::{Dataset, Record};
 use crate::expr::Env;
 use crate::problem::LineCol;
@@ -29,6 +31,8 @@ pub enum CheckSpec {
     Required(required::Spec),
     /// A CEL expression is true for the record.
     Expr(Spanned<String>),
+    /// An act happened within a legal term after a start date.
+    Deadline(deadline::Spec),
     /// A field refers to an existing key in another collection.
     Reference(reference::Spec),
     /// A field (or a combination of fields) is unique across the collection.
@@ -43,6 +47,8 @@ pub struct CheckCx<'a> {
     pub env: &'a Env,
     /// The evaluation date.
     pub as_of: Date,
+    /// The working-day calendar.
+    pub calendar: &'a Calendar,
 }
 
 /// A record that breaks the rule.
@@ -61,6 +67,9 @@ pub struct Verdict {
     /// Tells apart several findings of one rule on one record and field, for
     /// the fingerprint (e.g. the other record of a duplicate).
     pub discriminator: Option<String>,
+    /// Use `message` even when the rule has its own (for verdicts the rule's
+    /// template cannot describe, such as an unknown due phrase).
+    pub keep_message: bool,
 }
 
 /// The result of judging one record.
@@ -123,6 +132,7 @@ impl CheckSpec {
         match self {
             CheckSpec::Required(_) => "required",
             CheckSpec::Expr(_) => "expr",
+            CheckSpec::Deadline(_) => "deadline",
             CheckSpec::Reference(_) => "reference",
             CheckSpec::Unique(_) => "unique",
         }
@@ -133,6 +143,7 @@ impl CheckSpec {
         match self {
             CheckSpec::Required(spec) => required::build(spec, cx),
             CheckSpec::Expr(source) => expr::build(source, cx),
+            CheckSpec::Deadline(spec) => deadline::build(spec, cx),
             CheckSpec::Reference(spec) => reference::build(spec, cx),
             CheckSpec::Unique(spec) => unique::build(spec, cx),
         }

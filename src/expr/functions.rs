@@ -1,9 +1,106 @@
-//! The functions naleving adds to CEL for rule authors.
+//! The functions naleving adds to CEL for rule authors: dates and legal
+//! time (SPEC §7). Dates are ISO `YYYY-MM-DD` strings in CEL.
 //!
-//! Date functions (`date`, `add_term`, `workdays_between`, `is_workday`) come
-//! with the legal-time calendar; see SPEC §7.
+//! - `date(s)`: the ISO date of `s` (a date, or the date part of a date-time);
+//!   an error when `s` is not one.
+//! - `add_term(d, "5 werkdagen")`: the due date of a term from `d`, with the
+//!   Algemene termijnenwet applied.
+//! - `workdays_between(a, b)`: working days in `(a, b]` (negative when `b < a`).
+//! - `is_workday(d)`: whether `d` is a working day.
 
-use cel::Context;
+use std::sync::Arc;
+
+use cel::{Context, ExecutionError};
+use jiff::civil::Date;
+
+use crate::calendar::{Calendar, Term};
+use crate::project::parse_date;
+
+fn date_arg(function: &str, text: &str) -> Result<Date, ExecutionError> {
+    parse_date(text)
+        .ok_or_else(|| ExecutionError::function_error(function, format!("{text:?} is not a date")))
+}
 
 /// Adds naleving's functions to a CEL context.
-pub(super) fn register(_context: &mut Context<'static, 'static>) {}
+pub(super) fn register(context: &mut Context<'static, 'static>, calendar: &Arc<Calendar>) {
+    // Registration only fails on a name clash with CEL's standard library,
+    // which the tests below rule out; a clash would leave the function out
+    // and expressions using it would fail with "undeclared reference".
+    let _ = context.add_function(
+        "date",
+        |s: Arc<String>| -> Result<Arc<String>, ExecutionError> {
+            Ok(Arc::new(date_arg("date", &s)?.to_string()))
+        },
+    );
+    let cal = Arc::clone(calendar);
+    let _ = context.add_function(
+        "add_term",
+        move |d: Arc<String>, term: Arc<String>| -> Result<Arc<String>, ExecutionError> {
+            let start = date_arg("add_term", &d)?;
+            let term: Term = term
+                .parse()
+                .map_err(|e| ExecutionError::function_error("add_term", format!("{e}")))?;
+            Ok(Arc::new(term.due(&cal, start, true).due.to_string()))
+        },
+    );
+    let cal = Arc::clone(calendar);
+    let _ = context.add_function(
+        "workdays_between",
+        move |a: Arc<String>, b: Arc<String>| -> Result<i64, ExecutionError> {
+            Ok(cal.workdays_between(
+                date_arg("workdays_between", &a)?,
+                date_arg("workdays_between", &b)?,
+            ))
+        },
+    );
+    let cal = Arc::clone(calendar);
+    let _ = context.add_function(
+        "is_workday",
+        move |d: Arc<String>| -> Result<bool, ExecutionError> {
+            Ok(cal.is_workday(date_arg("is_workday", &d)?))
+        },
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Map, Value, json};
+
+    use super::*;
+    use crate::expr::{Env, compile};
+
+    fn eval(source: &str) -> Result<cel::Value, String> {
+        let calendar = Arc::new(Calendar::nl().unwrap());
+        let env = Env::new(jiff::civil::date(2020, 7, 1), calendar, None);
+        let record: Map<String, Value> = match json!({"ontvangen_op": "2020-05-29", "t": "2020-05-29T23:10:00+02:00"})
+        {
+            Value::Object(m) => m,
+            _ => Map::new(),
+        };
+        compile(source).map_err(|e| e.message)?.eval(&env, &record)
+    }
+
+    #[test]
+    fn date_functions() {
+        let s = |v: &str| cel::Value::String(Arc::new(v.to_string()));
+        assert_eq!(
+            eval("add_term(record.ontvangen_op, '5 werkdagen')"),
+            Ok(s("2020-06-08"))
+        );
+        assert_eq!(eval("date(record.t)"), Ok(s("2020-05-29")));
+        assert_eq!(
+            eval("workdays_between('2020-05-29', '2020-06-08')"),
+            Ok(cel::Value::Int(5))
+        );
+        assert_eq!(
+            eval("is_workday('2020-06-01')"),
+            Ok(cel::Value::Bool(false))
+        );
+        assert_eq!(
+            eval("add_term(record.ontvangen_op, '5 werkdagen') < as_of"),
+            Ok(cel::Value::Bool(true))
+        );
+        assert!(eval("date('gisteren')").is_err());
+        assert!(eval("add_term('2020-05-29', 'vijf dagen')").is_err());
+    }
+}

@@ -127,7 +127,11 @@ pub struct Env {
 impl Env {
     /// Builds the environment for a run: `as_of`, and `collections` when some
     /// expression uses it (converting every collection is not free).
-    pub fn new(as_of: jiff::civil::Date, collections: Option<&CollectionsVar<'_>>) -> Env {
+    pub fn new(
+        as_of: jiff::civil::Date,
+        calendar: Arc<crate::calendar::Calendar>,
+        collections: Option<&CollectionsVar<'_>>,
+    ) -> Env {
         let mut context = Context::default();
         context.add_variable_from_value("as_of", as_of.to_string());
         if let Some(collections) = collections {
@@ -146,7 +150,7 @@ impl Env {
                 CelValue::Map(CelMap { map: Arc::new(map) }),
             );
         }
-        functions::register(&mut context);
+        functions::register(&mut context, &calendar);
         Env { context }
     }
 }
@@ -190,7 +194,11 @@ mod tests {
 
     #[test]
     fn evaluates_against_a_record() {
-        let env = Env::new(jiff::civil::date(2020, 7, 1), None);
+        let env = Env::new(
+            jiff::civil::date(2020, 7, 1),
+            Arc::new(crate::calendar::Calendar::empty()),
+            None,
+        );
         let expr = compile(r#"record.soort == "melding" && record.n > 2"#).unwrap();
         assert_eq!(
             expr.eval_bool(&env, &fields(json!({"soort": "melding", "n": 3}))),

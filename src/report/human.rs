@@ -209,6 +209,21 @@ impl Source {
     }
 }
 
+/// A detail value for people: strings bare, `{date, reason}` pairs as
+/// "date (reason)", lists joined with commas.
+fn show(value: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items.iter().map(show).collect::<Vec<_>>().join(", "),
+        Value::Object(map) => match (map.get("date"), map.get("reason")) {
+            (Some(date), Some(reason)) => format!("{} ({})", show(date), show(reason)),
+            _ => value.to_string(),
+        },
+        other => other.to_string(),
+    }
+}
+
 struct FindingDiagnostic<'a> {
     finding: &'a Finding,
     data: Option<Source>,
@@ -253,11 +268,7 @@ impl Diagnostic for FindingDiagnostic<'_> {
         let finding = self.finding;
         let mut lines = Vec::new();
         for (key, value) in &finding.details {
-            let shown = match value {
-                serde_json::Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
-            lines.push(format!("{key}: {shown}"));
+            lines.push(format!("{key}: {}", show(value)));
         }
         for basis in &finding.basis {
             match &basis.url {

@@ -1,0 +1,606 @@
+//! Due phrases: the way commitments to parliament state their deadline.
+//!
+//! A toezegging is rarely due on a date; it is due "voor het zomerreces",
+//! "eind 2020" or "in het derde kwartaal". [`resolve_phrase`] turns such a
+//! phrase into the last day it allows, and says how. The forms (SPEC §7),
+//! matched case-insensitively, with "vóór" and "voor" alike, an optional
+//! leading "uiterlijk", and optional "in het"/"in de" and "van" where Dutch
+//! puts them:
+//!
+//! | phrase | due date |
+//! |---|---|
+//! | `2020-06-05` | that date |
+//! | `voor het zomerreces 2020` (kerst-, herfst-, voorjaars-, meireces) | the day before the recess starts |
+//! | `voor het zomerreces` | the day before the first such recess starting after the commitment was made |
+//! | `eind 2020`, `einde 2020` | 31 December |
+//! | `medio 2020` | 30 June |
+//! | `Q3 2020`, `derde kwartaal 2020`, `3e kwartaal 2020` | the last day of the quarter |
+//! | `juni 2020`, `eind juni 2020` | the last day of the month |
+//! | `voorjaar 2020`, `zomer 2020`, `najaar 2020` | 20 June, 21 September, 20 December |
+//!
+//! Every year may be written `dit jaar` (the year the commitment was made)
+//! or `volgend jaar`. A recess the data does not cover is
+//! [`PhraseError::NoRecessData`], never a guess; anything else is
+//! [`PhraseError::Unknown`], never a silent pass.
+//!
+//! Not supported, on purpose: `winter 2020` (it spans two years, so the
+//! phrase does not say which end is meant), and year-less forms other than
+//! the recess ones ("eind juni" could be this June or next).
+
+use jiff::civil::Date;
+use miette::Diagnostic;
+
+use super::Calendar;
+use super::dutch::{long_date, month_name, month_number};
+use super::load::parse_iso_date;
+use super::recess::RecessKind;
+
+/// A resolved due phrase.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PhraseDue {
+    /// The last day the phrase allows.
+    pub due: Date,
+    /// How the phrase was read, in Dutch, e.g. "dag vóór het zomerreces
+    /// 2020 (reces begint vrijdag 3 juli 2020)".
+    pub explanation: String,
+}
+
+/// Why a due phrase could not be resolved.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Diagnostic)]
+pub enum PhraseError {
+    /// The phrase is none of the known forms.
+    #[error("unknown due phrase `{text}`")]
+    #[diagnostic(
+        code(termijn::onbekend),
+        help(
+            "write a term (`5 werkdagen`, `14 dagen`, `10 weken`, `3 maanden`), a date (`2020-06-05`) or a phrase: `voor het zomerreces 2020`, `eind 2020`, `medio 2020`, `Q3 2020`, `derde kwartaal 2020`, `juni 2020`, `najaar 2020`; a year may be `dit jaar` or `volgend jaar`"
+        )
+    )]
+    Unknown {
+        /// The phrase as given.
+        text: String,
+    },
+    /// The phrase names a recess whose dates the calendar does not have.
+    #[error("no recess data for the {kind} of {year}")]
+    #[diagnostic(
+        code(termijn::onbekend),
+        help(
+            "add the recess with its source to a calendar file (`recesses: [{{ name, year, start, end, source }}]`), or write the due date itself"
+        )
+    )]
+    NoRecessData {
+        /// The recess.
+        kind: RecessKind,
+        /// Its year.
+        year: i16,
+    },
+    /// The phrase is relative ("dit jaar", a year-less recess) and no date
+    /// of the commitment was given.
+    #[error("`{text}` is relative, but the date the commitment was made is unknown")]
+    #[diagnostic(
+        code("termijn::geen-datum"),
+        help("give the date the commitment was made, or name the year (`eind 2020`)")
+    )]
+    NeedsDate {
+        /// The phrase as given.
+        text: String,
+    },
+    /// The phrase is shaped like a date but is not one (`2020-02-30`), or
+    /// names a day outside the representable years.
+    #[error("`{text}` is not a valid date: {reason}")]
+    #[diagnostic(code(termijn::datum), help("write dates as YYYY-MM-DD"))]
+    InvalidDate {
+        /// The phrase as given.
+        text: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+}
+
+/// Resolves a due phrase. `made_on` is the date the commitment was made;
+/// it is needed only for `dit jaar`, `volgend jaar` and a recess phrase
+/// without a year.
+pub fn resolve_phrase(
+    text: &str,
+    made_on: Option<Date>,
+    cal: &Calendar,
+) -> Result<PhraseDue, PhraseError> {
+    let normalized = normalize(text);
+    let words: Vec<&str> = normalized.split_whitespace().collect();
+    let unknown = || PhraseError::Unknown {
+        text: text.trim().to_string(),
+    };
+    if let [single] = words.as_slice()
+        && looks_like_date(single)
+    {
+        let due = parse_iso_date(single).map_err(|reason| PhraseError::InvalidDate {
+            text: text.trim().to_string(),
+            reason,
+        })?;
+        return Ok(PhraseDue {
+            due,
+            explanation: format!("vaste datum: {}", long_date(due)),
+        });
+    }
+    let words = strip_prefix(&words, &["uiterlijk"]);
+    let (head, year) = split_year(words);
+    let context = Context { text, made_on };
+
+    if let Some(kind) = recess_head(head) {
+        return resolve_recess(&context, cal, kind, year);
+    }
+
+    let head = strip_prefix(head, &["in", "het", "de"]);
+    let form = Form::parse(head).ok_or_else(unknown)?;
+    let Some(year) = year else {
+        return Err(unknown());
+    };
+    let resolved_year = context.year(year)?;
+    let due = form
+        .due(resolved_year)
+        .ok_or_else(|| PhraseError::InvalidDate {
+            text: text.trim().to_string(),
+            reason: format!("the year {resolved_year} is out of range"),
+        })?;
+    let year_text = match year {
+        YearSpec::Absolute(y) => y.to_string(),
+        YearSpec::This => format!("dit jaar ({resolved_year})"),
+        YearSpec::Next => format!("volgend jaar ({resolved_year})"),
+    };
+    let (name, rule) = form.describe();
+    Ok(PhraseDue {
+        due,
+        explanation: format!("{name} {year_text}: {} ({rule})", long_date(due)),
+    })
+}
+
+/// Lower case, accents of "vóór" dropped, whitespace and a final full stop
+/// removed.
+fn normalize(text: &str) -> String {
+    text.trim()
+        .trim_end_matches('.')
+        .to_lowercase()
+        .replace(['ó', 'ò'], "o")
+}
+
+/// Whether a word has the shape of an ISO date (digits and dashes, at
+/// least one dash, starting with four digits): such a word is a date or an
+/// invalid date, never an unknown phrase.
+fn looks_like_date(word: &str) -> bool {
+    word.len() >= 8
+        && word.contains('-')
+        && word.chars().all(|c| c.is_ascii_digit() || c == '-')
+        && word.chars().take(4).all(|c| c.is_ascii_digit())
+}
+
+/// Drops leading words that are in `fillers`, in any number.
+fn strip_prefix<'a, 'b>(mut words: &'a [&'b str], fillers: &[&str]) -> &'a [&'b str] {
+    while let [first, rest @ ..] = words {
+        if fillers.contains(first) {
+            words = rest;
+        } else {
+            break;
+        }
+    }
+    words
+}
+
+/// How a phrase names its year.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum YearSpec {
+    /// A four-digit year.
+    Absolute(i16),
+    /// "dit jaar".
+    This,
+    /// "volgend jaar".
+    Next,
+}
+
+/// Splits off a trailing year ("2020", "dit jaar", "volgend jaar", each
+/// optionally after "van").
+fn split_year<'a, 'b>(words: &'a [&'b str]) -> (&'a [&'b str], Option<YearSpec>) {
+    let (head, year) = match words {
+        [head @ .., "dit", "jaar"] => (head, Some(YearSpec::This)),
+        [head @ .., "volgend", "jaar"] => (head, Some(YearSpec::Next)),
+        [head @ .., last] if last.len() == 4 && last.chars().all(|c| c.is_ascii_digit()) => {
+            match last.parse() {
+                Ok(year) => (head, Some(YearSpec::Absolute(year))),
+                Err(_) => (words, None),
+            }
+        }
+        _ => (words, None),
+    };
+    match (head, year) {
+        ([head @ .., "van"], Some(year)) => (head, Some(year)),
+        _ => (head, year),
+    }
+}
+
+/// The recess of a head "voor [het] <reces>", if it is one.
+fn recess_head(head: &[&str]) -> Option<RecessKind> {
+    let name = match head {
+        ["voor", "het", name] | ["voor", name] => name,
+        _ => return None,
+    };
+    name.parse().ok()
+}
+
+/// The phrase and its reference date, for errors and relative years.
+struct Context<'a> {
+    text: &'a str,
+    made_on: Option<Date>,
+}
+
+impl Context<'_> {
+    fn needs_date(&self) -> PhraseError {
+        PhraseError::NeedsDate {
+            text: self.text.trim().to_string(),
+        }
+    }
+
+    fn year(&self, spec: YearSpec) -> Result<i16, PhraseError> {
+        match spec {
+            YearSpec::Absolute(year) => Ok(year),
+            YearSpec::This => Ok(self.made_on.ok_or_else(|| self.needs_date())?.year()),
+            YearSpec::Next => Ok(self
+                .made_on
+                .ok_or_else(|| self.needs_date())?
+                .year()
+                .saturating_add(1)),
+        }
+    }
+}
+
+fn resolve_recess(
+    context: &Context<'_>,
+    cal: &Calendar,
+    kind: RecessKind,
+    year: Option<YearSpec>,
+) -> Result<PhraseDue, PhraseError> {
+    let (recess, after) = match year {
+        Some(spec) => {
+            let year = context.year(spec)?;
+            let recess = cal
+                .recess(kind, year)
+                .ok_or(PhraseError::NoRecessData { kind, year })?;
+            (recess, None)
+        }
+        None => {
+            let made_on = context.made_on.ok_or_else(|| context.needs_date())?;
+            let recess = cal
+                .next_recess(kind, made_on)
+                .map_err(|year| PhraseError::NoRecessData { kind, year })?;
+            (recess, Some(made_on))
+        }
+    };
+    let due = recess
+        .day_before()
+        .ok_or_else(|| PhraseError::InvalidDate {
+            text: context.text.trim().to_string(),
+            reason: format!(
+                "the {kind} {} starts on the first representable day",
+                recess.year
+            ),
+        })?;
+    let mut explanation = format!(
+        "dag vóór het {kind} {} (reces begint {}",
+        recess.year,
+        long_date(recess.start)
+    );
+    if let Some(after) = after {
+        explanation.push_str(&format!("; eerste {kind} na {}", long_date(after)));
+    }
+    explanation.push(')');
+    Ok(PhraseDue { due, explanation })
+}
+
+/// A phrase form other than a date or a recess, before its year is known.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Form {
+    /// "eind 2020": 31 December.
+    EndOfYear,
+    /// "medio 2020": 30 June.
+    MidYear,
+    /// "Q3 2020": the last day of quarter 1–4.
+    Quarter(i8),
+    /// "juni 2020", "eind juni 2020": the last day of month 1–12.
+    Month(i8),
+    /// "voorjaar 2020": 20 June.
+    Voorjaar,
+    /// "zomer 2020": 21 September.
+    Zomer,
+    /// "najaar 2020": 20 December.
+    Najaar,
+}
+
+impl Form {
+    fn parse(head: &[&str]) -> Option<Form> {
+        match head {
+            ["eind" | "einde"] => Some(Form::EndOfYear),
+            ["medio"] => Some(Form::MidYear),
+            ["voorjaar"] => Some(Form::Voorjaar),
+            ["zomer"] => Some(Form::Zomer),
+            ["najaar"] => Some(Form::Najaar),
+            [word] => quarter_code(word)
+                .map(Form::Quarter)
+                .or_else(|| month_number(word).map(Form::Month)),
+            [ordinal, "kwartaal"] => quarter_ordinal(ordinal).map(Form::Quarter),
+            ["eind" | "einde", month] => month_number(month).map(Form::Month),
+            _ => None,
+        }
+    }
+
+    /// The due date in `year`, or `None` when the year is out of range.
+    fn due(self, year: i16) -> Option<Date> {
+        let (month, day) = match self {
+            Form::EndOfYear => (12, 31),
+            Form::MidYear => (6, 30),
+            Form::Voorjaar => (6, 20),
+            Form::Zomer => (9, 21),
+            Form::Najaar => (12, 20),
+            Form::Quarter(q) => return Date::new(year, q * 3, 1).ok().map(Date::last_of_month),
+            Form::Month(m) => return Date::new(year, m, 1).ok().map(Date::last_of_month),
+        };
+        Date::new(year, month, day).ok()
+    }
+
+    /// The form's name and the rule by which it was read, for an
+    /// explanation ("Q3", "laatste dag van het kwartaal").
+    fn describe(self) -> (String, &'static str) {
+        match self {
+            Form::EndOfYear => ("eind".to_string(), "laatste dag van het jaar"),
+            Form::MidYear => ("medio".to_string(), "medio is 30 juni"),
+            Form::Voorjaar => (
+                "voorjaar".to_string(),
+                "het voorjaar loopt tot en met 20 juni",
+            ),
+            Form::Zomer => (
+                "zomer".to_string(),
+                "de zomer loopt tot en met 21 september",
+            ),
+            Form::Najaar => (
+                "najaar".to_string(),
+                "het najaar loopt tot en met 20 december",
+            ),
+            Form::Quarter(q) => (format!("Q{q}"), "laatste dag van het kwartaal"),
+            Form::Month(m) => (
+                month_name(m).unwrap_or("?").to_string(),
+                "laatste dag van de maand",
+            ),
+        }
+    }
+}
+
+/// The quarter of "q1" … "q4".
+fn quarter_code(word: &str) -> Option<i8> {
+    let n: i8 = word.strip_prefix('q')?.parse().ok()?;
+    (1..=4).contains(&n).then_some(n)
+}
+
+/// The quarter an ordinal names: "eerste"/"1e"/"1ste" … "vierde"/"4e"/"4de".
+fn quarter_ordinal(word: &str) -> Option<i8> {
+    match word {
+        "eerste" | "1e" | "1ste" => Some(1),
+        "tweede" | "2e" | "2de" => Some(2),
+        "derde" | "3e" | "3de" => Some(3),
+        "vierde" | "4e" | "4de" => Some(4),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+    use std::sync::LazyLock;
+
+    static NL: LazyLock<Calendar> = LazyLock::new(|| Calendar::nl().expect("embedded data loads"));
+
+    fn due(text: &str, made_on: Option<Date>) -> Date {
+        match resolve_phrase(text, made_on, &NL) {
+            Ok(resolved) => resolved.due,
+            Err(err) => panic!("{text:?}: {err}"),
+        }
+    }
+
+    fn error(text: &str, made_on: Option<Date>) -> PhraseError {
+        match resolve_phrase(text, made_on, &NL) {
+            Ok(resolved) => panic!("{text:?} resolved to {}", resolved.due),
+            Err(err) => err,
+        }
+    }
+
+    #[test]
+    fn iso_dates() {
+        assert_eq!(due("2020-06-05", None), date(2020, 6, 5));
+        assert_eq!(due(" 2020-06-05 ", None), date(2020, 6, 5));
+        assert!(matches!(
+            error("2020-02-30", None),
+            PhraseError::InvalidDate { .. }
+        ));
+        assert!(matches!(
+            error("2020-6-5", None),
+            PhraseError::InvalidDate { .. }
+        ));
+    }
+
+    #[test]
+    fn recess_with_a_year() {
+        let resolved = resolve_phrase("voor het zomerreces 2020", None, &NL).expect("known recess");
+        assert_eq!(resolved.due, date(2020, 7, 2));
+        insta::assert_snapshot!(resolved.explanation, @"dag vóór het zomerreces 2020 (reces begint vrijdag 3 juli 2020)");
+        for text in [
+            "vóór het zomerreces 2020",
+            "Voor het Zomerreces 2020",
+            "voor zomerreces 2020",
+            "uiterlijk vóór het zomerreces van 2020",
+            "voor het zomerreces 2020.",
+        ] {
+            assert_eq!(due(text, None), date(2020, 7, 2), "{text:?}");
+        }
+        assert_eq!(due("voor het kerstreces 2023", None), date(2023, 12, 21));
+        assert_eq!(due("voor het herfstreces 2023", None), date(2023, 10, 12));
+        assert_eq!(due("voor het voorjaarsreces 2024", None), date(2024, 2, 15));
+        assert_eq!(due("voor het meireces 2024", None), date(2024, 4, 25));
+    }
+
+    #[test]
+    fn recess_without_a_year_is_the_next_one() {
+        let made_on = Some(date(2023, 9, 1));
+        assert_eq!(due("voor het zomerreces", made_on), date(2024, 7, 4));
+        assert_eq!(due("voor het kerstreces", made_on), date(2023, 12, 21));
+        assert_eq!(
+            due("voor het zomerreces dit jaar", Some(date(2023, 1, 10))),
+            date(2023, 7, 6)
+        );
+        assert_eq!(
+            due("voor het zomerreces volgend jaar", Some(date(2023, 1, 10))),
+            date(2024, 7, 4)
+        );
+    }
+
+    #[test]
+    fn recess_without_data_is_never_guessed() {
+        assert_eq!(
+            error("voor het zomerreces 2021", None),
+            PhraseError::NoRecessData {
+                kind: RecessKind::Zomerreces,
+                year: 2021
+            }
+        );
+        // Made during the 2020 recess: the next one is 2021, unknown.
+        assert_eq!(
+            error("voor het zomerreces", Some(date(2020, 8, 1))),
+            PhraseError::NoRecessData {
+                kind: RecessKind::Zomerreces,
+                year: 2021
+            }
+        );
+        let err = error("voor het herfstreces 2019", None);
+        insta::assert_snapshot!(err.to_string(), @"no recess data for the herfstreces of 2019");
+        assert_eq!(
+            err.code().map(|c| c.to_string()).as_deref(),
+            Some("termijn::onbekend")
+        );
+        insta::assert_snapshot!(err.help().map(|h| h.to_string()).unwrap_or_default(), @"add the recess with its source to a calendar file (`recesses: [{ name, year, start, end, source }]`), or write the due date itself");
+    }
+
+    #[test]
+    fn end_and_middle_of_the_year() {
+        assert_eq!(due("eind 2020", None), date(2020, 12, 31));
+        assert_eq!(due("einde 2020", None), date(2020, 12, 31));
+        assert_eq!(due("Uiterlijk eind 2020", None), date(2020, 12, 31));
+        assert_eq!(due("medio 2020", None), date(2020, 6, 30));
+        let resolved =
+            resolve_phrase("eind dit jaar", Some(date(2021, 3, 4)), &NL).expect("relative");
+        assert_eq!(resolved.due, date(2021, 12, 31));
+        insta::assert_snapshot!(resolved.explanation, @"eind dit jaar (2021): vrijdag 31 december 2021 (laatste dag van het jaar)");
+        assert_eq!(
+            due("medio volgend jaar", Some(date(2021, 3, 4))),
+            date(2022, 6, 30)
+        );
+    }
+
+    #[test]
+    fn quarters() {
+        assert_eq!(due("Q1 2020", None), date(2020, 3, 31));
+        assert_eq!(due("q2 2020", None), date(2020, 6, 30));
+        assert_eq!(due("Q3 2020", None), date(2020, 9, 30));
+        assert_eq!(due("Q4 2020", None), date(2020, 12, 31));
+        assert_eq!(due("derde kwartaal 2020", None), date(2020, 9, 30));
+        assert_eq!(
+            due("in het derde kwartaal van 2020", None),
+            date(2020, 9, 30)
+        );
+        assert_eq!(due("eerste kwartaal 2021", None), date(2021, 3, 31));
+        assert_eq!(due("2e kwartaal 2021", None), date(2021, 6, 30));
+        assert_eq!(
+            due("4e kwartaal dit jaar", Some(date(2020, 2, 1))),
+            date(2020, 12, 31)
+        );
+        let resolved = resolve_phrase("Q3 2020", None, &NL).expect("quarter");
+        insta::assert_snapshot!(resolved.explanation, @"Q3 2020: woensdag 30 september 2020 (laatste dag van het kwartaal)");
+        assert!(matches!(
+            error("Q5 2020", None),
+            PhraseError::Unknown { .. }
+        ));
+    }
+
+    #[test]
+    fn months() {
+        assert_eq!(due("juni 2020", None), date(2020, 6, 30));
+        assert_eq!(due("eind juni 2020", None), date(2020, 6, 30));
+        assert_eq!(due("februari 2020", None), date(2020, 2, 29));
+        assert_eq!(due("eind februari 2021", None), date(2021, 2, 28));
+        assert_eq!(
+            due("in september dit jaar", Some(date(2020, 1, 1))),
+            date(2020, 9, 30)
+        );
+        let resolved = resolve_phrase("eind juni 2020", None, &NL).expect("month");
+        insta::assert_snapshot!(resolved.explanation, @"juni 2020: dinsdag 30 juni 2020 (laatste dag van de maand)");
+    }
+
+    #[test]
+    fn seasons() {
+        assert_eq!(due("voorjaar 2020", None), date(2020, 6, 20));
+        assert_eq!(due("zomer 2020", None), date(2020, 9, 21));
+        assert_eq!(due("najaar 2020", None), date(2020, 12, 20));
+        assert_eq!(due("in het voorjaar van 2020", None), date(2020, 6, 20));
+        assert_eq!(
+            due("in de zomer van dit jaar", Some(date(2020, 1, 1))),
+            date(2020, 9, 21)
+        );
+        // Winter spans two years; the phrase does not say which end.
+        assert!(matches!(
+            error("winter 2020", None),
+            PhraseError::Unknown { .. }
+        ));
+    }
+
+    #[test]
+    fn dit_jaar_needs_a_date() {
+        let err = error("eind dit jaar", None);
+        insta::assert_snapshot!(err.to_string(), @"`eind dit jaar` is relative, but the date the commitment was made is unknown");
+        assert_eq!(
+            err.code().map(|c| c.to_string()).as_deref(),
+            Some("termijn::geen-datum")
+        );
+        assert!(matches!(
+            error("voor het zomerreces", None),
+            PhraseError::NeedsDate { .. }
+        ));
+        assert!(matches!(
+            error("Q3 volgend jaar", None),
+            PhraseError::NeedsDate { .. }
+        ));
+    }
+
+    #[test]
+    fn anything_else_is_unknown() {
+        for text in [
+            "",
+            "binnenkort",
+            "zo snel mogelijk",
+            "eind juni",
+            "2020",
+            "voor de zomer 2020",
+            "eind 20200",
+            "voor het winterreces 2020",
+        ] {
+            assert!(
+                matches!(
+                    error(text, Some(date(2020, 1, 1))),
+                    PhraseError::Unknown { .. }
+                ),
+                "{text:?}"
+            );
+        }
+        let err = error("zo snel mogelijk", None);
+        insta::assert_snapshot!(err.to_string(), @"unknown due phrase `zo snel mogelijk`");
+        assert_eq!(
+            err.code().map(|c| c.to_string()).as_deref(),
+            Some("termijn::onbekend")
+        );
+    }
+}

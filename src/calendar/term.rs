@@ -1,0 +1,236 @@
+//! Legal terms as written in rules: `N werkdagen`, `N dagen`, `N weken`,
+//! `N maanden` (SPEC §7).
+//!
+//! This file is the grammar: [`Term`] parses a text case-insensitively and
+//! prints it back in canonical form. What a term *means*, the due date and
+//! the Algemene termijnenwet, is in [`super::due`].
+
+use std::fmt;
+use std::str::FromStr;
+
+use miette::Diagnostic;
+
+/// The unit of a [`Term`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Unit {
+    /// Working days: not a weekend day, feestdag or gelijkgestelde dag.
+    Werkdagen,
+    /// Calendar days.
+    Dagen,
+    /// Weeks of 7 calendar days.
+    Weken,
+    /// Calendar months.
+    Maanden,
+}
+
+impl Unit {
+    /// The Dutch word for `n` of this unit ("1 werkdag", "5 werkdagen").
+    pub fn word(self, n: u32) -> &'static str {
+        match (self, n == 1) {
+            (Unit::Werkdagen, true) => "werkdag",
+            (Unit::Werkdagen, false) => "werkdagen",
+            (Unit::Dagen, true) => "dag",
+            (Unit::Dagen, false) => "dagen",
+            (Unit::Weken, true) => "week",
+            (Unit::Weken, false) => "weken",
+            (Unit::Maanden, true) => "maand",
+            (Unit::Maanden, false) => "maanden",
+        }
+    }
+
+    /// The unit a word names, singular or plural, in lower case.
+    /// "kalenderdag(en)" is accepted as a synonym of "dag(en)".
+    fn from_word(word: &str) -> Option<Unit> {
+        match word {
+            "werkdag" | "werkdagen" => Some(Unit::Werkdagen),
+            "dag" | "dagen" | "kalenderdag" | "kalenderdagen" => Some(Unit::Dagen),
+            "week" | "weken" => Some(Unit::Weken),
+            "maand" | "maanden" => Some(Unit::Maanden),
+            _ => None,
+        }
+    }
+
+    /// The largest count of this unit to which the Atw applies (art. 4:
+    /// not to terms longer than 90 days, 12 weeks or 3 months); `None` for
+    /// working days, to which it is irrelevant.
+    pub fn atw_limit(self) -> Option<u32> {
+        match self {
+            Unit::Werkdagen => None,
+            Unit::Dagen => Some(90),
+            Unit::Weken => Some(12),
+            Unit::Maanden => Some(3),
+        }
+    }
+}
+
+/// A legal term: a positive count and a unit ("5 werkdagen").
+///
+/// Parses case-insensitively and tolerates extra whitespace ("5  Werkdagen",
+/// "5werkdagen"); singular and plural are both accepted whatever the count.
+/// [`fmt::Display`] gives the canonical form ("1 werkdag", "14 dagen").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Term {
+    /// How many units.
+    pub n: u32,
+    /// Which unit.
+    pub unit: Unit,
+}
+
+impl fmt::Display for Term {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.n, self.unit.word(self.n))
+    }
+}
+
+/// Why a text is not a [`Term`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Diagnostic)]
+pub enum TermError {
+    /// The text is not a number followed by a unit.
+    #[error("`{text}` is not a term")]
+    #[diagnostic(
+        code(termijn::syntax),
+        help(
+            "write a term as a number and a unit: `5 werkdagen`, `14 dagen`, `10 weken`, `3 maanden`"
+        )
+    )]
+    Syntax {
+        /// The text as given.
+        text: String,
+    },
+    /// The unit is not one of werkdagen, dagen, weken, maanden.
+    #[error("unknown unit `{unit}` in term `{text}`")]
+    #[diagnostic(
+        code(termijn::eenheid),
+        help(
+            "the units are werkdag(en), dag(en), week/weken and maand(en); terms in hours or years are outside the Algemene termijnenwet"
+        )
+    )]
+    UnknownUnit {
+        /// The text as given.
+        text: String,
+        /// The word in the unit's place.
+        unit: String,
+    },
+    /// The count is zero.
+    #[error("term `{text}` is empty: the count must be at least 1")]
+    #[diagnostic(
+        code(termijn::nul),
+        help("a term counts at least one unit; for a deadline on a fixed day, write the date")
+    )]
+    Zero {
+        /// The text as given.
+        text: String,
+    },
+    /// The count does not fit in 32 bits.
+    #[error("term `{text}` is too long")]
+    #[diagnostic(code(termijn::syntax), help("a term counts at most 4294967295 units"))]
+    TooLong {
+        /// The text as given.
+        text: String,
+    },
+}
+
+impl FromStr for Term {
+    type Err = TermError;
+
+    fn from_str(s: &str) -> Result<Term, TermError> {
+        let text = s.trim();
+        let lower = text.to_lowercase();
+        let digits_end = lower
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(lower.len());
+        let (digits, rest) = lower.split_at(digits_end);
+        let unit_word = rest.trim();
+        let syntax = || TermError::Syntax {
+            text: text.to_string(),
+        };
+        if digits.is_empty() || unit_word.is_empty() || unit_word.contains(char::is_whitespace) {
+            return Err(syntax());
+        }
+        if !unit_word.chars().all(char::is_alphabetic) {
+            return Err(syntax());
+        }
+        let n: u32 = digits.parse().map_err(|_| TermError::TooLong {
+            text: text.to_string(),
+        })?;
+        let unit = Unit::from_word(unit_word).ok_or_else(|| TermError::UnknownUnit {
+            text: text.to_string(),
+            unit: unit_word.to_string(),
+        })?;
+        if n == 0 {
+            return Err(TermError::Zero {
+                text: text.to_string(),
+            });
+        }
+        Ok(Term { n, unit })
+    }
+}
+
+/// Whether `text` has the shape of a term (a number, then one word), as
+/// opposed to a due phrase. A text of that shape with an unknown unit is a
+/// bad term, not an unknown phrase.
+pub fn looks_like_term(text: &str) -> bool {
+    let text = text.trim();
+    let rest = text.trim_start_matches(|c: char| c.is_ascii_digit());
+    rest.len() < text.len() && {
+        let word = rest.trim();
+        !word.is_empty() && word.chars().all(char::is_alphabetic)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+
+    fn term(text: &str) -> Term {
+        text.parse().expect("a valid term")
+    }
+
+    #[test]
+    fn terms_parse_and_display_canonically() {
+        let cases = [
+            ("5 werkdagen", 5, Unit::Werkdagen, "5 werkdagen"),
+            ("1 werkdag", 1, Unit::Werkdagen, "1 werkdag"),
+            ("14 dagen", 14, Unit::Dagen, "14 dagen"),
+            ("1 dag", 1, Unit::Dagen, "1 dag"),
+            ("10 weken", 10, Unit::Weken, "10 weken"),
+            ("1 week", 1, Unit::Weken, "1 week"),
+            ("3 maanden", 3, Unit::Maanden, "3 maanden"),
+            ("1 maand", 1, Unit::Maanden, "1 maand"),
+            ("  5   WerkDagen ", 5, Unit::Werkdagen, "5 werkdagen"),
+            ("5werkdagen", 5, Unit::Werkdagen, "5 werkdagen"),
+            ("2 week", 2, Unit::Weken, "2 weken"),
+            ("1 maanden", 1, Unit::Maanden, "1 maand"),
+            ("7 kalenderdagen", 7, Unit::Dagen, "7 dagen"),
+        ];
+        for (text, n, unit, canonical) in cases {
+            let parsed = term(text);
+            assert_eq!(parsed, Term { n, unit }, "{text:?}");
+            assert_eq!(parsed.to_string(), canonical);
+            assert_eq!(term(canonical), parsed, "canonical form round-trips");
+        }
+    }
+
+    #[test]
+    fn bad_terms_say_why() {
+        let error = |text: &str| {
+            text.parse::<Term>()
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default()
+        };
+        insta::assert_snapshot!(error(""), @"`` is not a term");
+        insta::assert_snapshot!(error("werkdagen"), @"`werkdagen` is not a term");
+        insta::assert_snapshot!(error("5"), @"`5` is not a term");
+        insta::assert_snapshot!(error("5 werk dagen"), @"`5 werk dagen` is not a term");
+        insta::assert_snapshot!(error("5 uren"), @"unknown unit `uren` in term `5 uren`");
+        insta::assert_snapshot!(error("0 dagen"), @"term `0 dagen` is empty: the count must be at least 1");
+        insta::assert_snapshot!(error("99999999999 dagen"), @"term `99999999999 dagen` is too long");
+        let code = "5 jaar"
+            .parse::<Term>()
+            .err()
+            .and_then(|e| e.code().map(|c| c.to_string()));
+        assert_eq!(code.as_deref(), Some("termijn::eenheid"));
+    }
+}
