@@ -51,7 +51,8 @@ pub enum AsOfSource {
 /// What one rule did in a run.
 #[derive(Clone, Debug, Default, serde::Serialize)]
 pub struct RuleRun {
-    /// The rule's id.
+    /// The rule's id (the JSON report prints it with the rule).
+    #[serde(skip_serializing)]
     pub id: String,
     /// Records of its collection.
     pub records: usize,

@@ -19,3 +19,4 @@ pub mod problem;
 pub mod project;
 pub mod report;
 pub mod rule;
+pub mod strict;

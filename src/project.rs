@@ -13,6 +13,7 @@ use serde::Deserialize;
 use serde_saphyr::Spanned;
 
 use crate::problem::{LineCol, Problem, Problems, from_yaml_error};
+use crate::strict::{self, Shape};
 
 /// The project file as written.
 #[derive(Debug, Deserialize)]
@@ -94,6 +95,16 @@ pub struct Collection {
     pub declared_at: Option<(PathBuf, LineCol)>,
 }
 
+/// The keys a project file may have, for [`strict::check_keys`].
+fn shape() -> Shape {
+    Shape::Struct(strict::fields_of::<ProjectFile>(), |key| match key {
+        "collections" => {
+            Shape::MapOf(|| Shape::Struct(strict::fields_of::<CollectionSpec>(), |_| Shape::Any))
+        }
+        _ => Shape::Any,
+    })
+}
+
 /// Reads and validates the project file at `path`, collecting every problem.
 /// Returns `None` when the file cannot be used at all.
 pub fn load(path: &Path, problems: &mut Problems) -> Option<Project> {
@@ -111,6 +122,9 @@ pub fn load(path: &Path, problems: &mut Problems) -> Option<Project> {
             return None;
         }
     };
+    if !strict::check_keys(&text, &shape(), "project::unknown-key", path, problems) {
+        return None;
+    }
     let file: ProjectFile = match serde_saphyr::from_str(&text) {
         Ok(file) => file,
         Err(err) => {
@@ -186,7 +200,10 @@ pub fn load(path: &Path, problems: &mut Problems) -> Option<Project> {
                 path: spec.path.value,
                 key: spec.key.value,
                 types: spec.types,
-                declared_at: Some((path.to_path_buf(), LineCol::from(spec.path.referenced))),
+                declared_at: Some((
+                    relative(&project.root, path),
+                    LineCol::from(spec.path.referenced),
+                )),
             },
         );
     }

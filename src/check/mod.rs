@@ -22,6 +22,7 @@ use crate::calendar::Calendar;
 use crate::data::{Dataset, Record};
 use crate::expr::Env;
 use crate::problem::LineCol;
+use crate::strict::{Shape, fields_of};
 
 /// The `check:` of a rule file: exactly one kind.
 #[derive(Debug, Deserialize)]
@@ -148,6 +149,19 @@ impl CheckSpec {
             CheckSpec::Unique(spec) => unique::build(spec, cx),
         }
     }
+}
+
+/// The keys allowed inside `check: { <kind>: … }`, for the unknown-key pass
+/// of rule loading.
+pub fn shape(kind: &str) -> Shape {
+    let fields = match kind {
+        "required" => fields_of::<required::Spec>(),
+        "reference" => fields_of::<reference::Spec>(),
+        "unique" => fields_of::<unique::Spec>(),
+        "deadline" => fields_of::<deadline::Spec>(),
+        _ => return Shape::Any,
+    };
+    Shape::Struct(fields, |_| Shape::Any)
 }
 
 /// Compiles a CEL expression written at `spanned` in a rule file, mapping a

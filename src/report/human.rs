@@ -105,10 +105,10 @@ fn summary_line(run: &Run, fail_on: Severity) -> String {
         AsOfSource::Today => "today",
     };
     let mut line = format!(
-        "{} ({} errors, {} warnings, {} info) from {} over {} · as of {} ({source})",
+        "{} ({}, {}, {} info) from {} over {} · as of {} ({source})",
         plural(summary.findings, "finding", "findings"),
-        summary.counts.error,
-        summary.counts.warning,
+        plural(summary.counts.error, "error", "errors"),
+        plural(summary.counts.warning, "warning", "warnings"),
         summary.counts.info,
         plural(summary.rules, "rule", "rules"),
         plural(summary.records, "record", "records"),
@@ -152,7 +152,7 @@ impl Texts {
             })
             .clone()?;
         Some(Source {
-            named: NamedSource::new(key, text.clone()),
+            named: WholeLines(NamedSource::new(key, text.clone()), text.clone()),
             text,
         })
     }
@@ -161,7 +161,37 @@ impl Texts {
 /// A file's text, named for display.
 struct Source {
     text: Arc<str>,
-    named: NamedSource<Arc<str>>,
+    named: WholeLines,
+}
+
+/// The largest char boundary at or below `offset`.
+fn floor_boundary(text: &str, offset: usize) -> usize {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// Shows whole lines around every label, however short the label's span:
+/// a problem at a column is easier to read with its line around it.
+struct WholeLines(NamedSource<Arc<str>>, Arc<str>);
+
+impl SourceCode for WholeLines {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let text = &self.1;
+        let start = floor_boundary(text, span.offset());
+        let end = floor_boundary(text, span.offset() + span.len()).max(start);
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+        let whole = SourceSpan::new(line_start.into(), line_end - line_start);
+        self.0.read_span(&whole, before, after)
+    }
 }
 
 impl Source {
@@ -201,10 +231,11 @@ impl Source {
     /// A one-token span at a position.
     fn point(&self, at: LineCol) -> SourceSpan {
         let start = self.offset(at);
-        let len = self.text[start..]
-            .find(|c: char| c == ':' || c == '\n' || c == ',' || c == '"' && start > 0)
-            .unwrap_or(1)
-            .max(1);
+        let rest = &self.text[start..];
+        let first = rest.chars().next().map_or(1, char::len_utf8);
+        let len = rest[first.min(rest.len())..]
+            .find([':', '\n', ',', '"'])
+            .map_or(first, |i| i + first);
         SourceSpan::new(start.into(), len)
     }
 }
@@ -287,11 +318,17 @@ impl Diagnostic for FindingDiagnostic<'_> {
         let source = self.data.as_ref()?;
         let finding = self.finding;
         let (first, last) = finding.source.record_lines;
-        let mut labels = vec![LabeledSpan::new_with_span(
-            Some(format!("record `{}`", finding.record)),
-            source.lines(first, last),
-        )];
-        if let (Some(at), Some(field)) = (finding.source.field_at, &finding.field) {
+        let field = finding.source.field_at.zip(finding.field.as_ref());
+        let mut labels = Vec::new();
+        // A one-line record (JSONL, CSV) with a located field: the field label
+        // alone says it; underlining the whole line would only add noise.
+        if first != last || field.is_none() {
+            labels.push(LabeledSpan::new_with_span(
+                Some(format!("record `{}`", finding.record)),
+                source.lines(first, last),
+            ));
+        }
+        if let Some((at, field)) = field {
             labels.push(LabeledSpan::new_primary_with_span(
                 Some(format!("`{field}`")),
                 source.point(at),
@@ -411,7 +448,7 @@ impl Diagnostic for ProblemDiagnostic<'_> {
         let offset = source.offset(at);
         Some(Box::new(std::iter::once(
             LabeledSpan::new_primary_with_span(
-                Some("here".to_string()),
+                Some(format!("line {}, column {}", at.line, at.column)),
                 SourceSpan::new(offset.into(), 1),
             ),
         )))

@@ -11,6 +11,7 @@ use crate::check::{BuildCx, compile_in_file};
 use crate::data::hex;
 use crate::problem::{LineCol, Problem, Problems, from_yaml_error};
 use crate::project::{Collection, parse_date, relative as display};
+use crate::strict::{self, Shape};
 
 /// The rules that loaded, and a digest of every rule file read.
 #[derive(Debug, Default)]
@@ -92,6 +93,24 @@ pub fn load_rules(
     loaded
 }
 
+/// The keys a rule file may have, for [`strict::check_keys`].
+fn shape() -> Shape {
+    Shape::Struct(strict::fields_of::<RuleFile>(), |key| match key {
+        "valid" => Shape::Struct(strict::fields_of::<super::ValidSpec>(), |_| Shape::Any),
+        "basis" => {
+            Shape::List(|| Shape::Struct(strict::fields_of::<super::Basis>(), |_| Shape::Any))
+        }
+        "tests" => {
+            Shape::List(|| Shape::Struct(strict::fields_of::<super::RuleTest>(), |_| Shape::Any))
+        }
+        "check" => Shape::Struct(
+            strict::fields_of::<crate::check::CheckSpec>(),
+            crate::check::shape,
+        ),
+        _ => Shape::Any,
+    })
+}
+
 /// Parses and validates one rule file; every problem found is recorded.
 fn validate(
     shown: &Path,
@@ -101,6 +120,9 @@ fn validate(
     seen: &mut HashMap<String, PathBuf>,
     problems: &mut Problems,
 ) -> Option<Rule> {
+    if !strict::check_keys(text, &shape(), "rule::unknown-key", shown, problems) {
+        return None;
+    }
     let file: RuleFile = match serde_saphyr::from_str(text) {
         Ok(file) => file,
         Err(err) => {

@@ -1,0 +1,343 @@
+//! Finding every unknown key in a YAML file before it is deserialized.
+//!
+//! serde stops at the first unknown field, but a user who misspelt three keys
+//! should hear about all three at once. So the project file and rule files are
+//! first read into a [`Tree`] that keeps every key's location, and walked
+//! against the field names of the Rust types that will deserialize them — the
+//! names come from serde itself (see [`fields_of`]), so they cannot drift from
+//! the types.
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::Spanned;
+
+use crate::problem::LineCol;
+
+/// A YAML document with the location of every mapping key.
+#[derive(Debug)]
+pub enum Tree {
+    /// A mapping: keys with their locations, in order.
+    Map(Vec<(Spanned<String>, Tree)>),
+    /// A sequence.
+    Seq(Vec<Tree>),
+    /// Anything else.
+    Scalar,
+}
+
+impl<'de> Deserialize<'de> for Tree {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Tree, D::Error> {
+        deserializer.deserialize_any(TreeVisitor)
+    }
+}
+
+struct TreeVisitor;
+
+impl<'de> Visitor<'de> for TreeVisitor {
+    type Value = Tree;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Tree, A::Error> {
+        let mut entries = Vec::new();
+        while let Some(key) = map.next_key::<Spanned<KeyText>>()? {
+            let value = map.next_value::<Tree>()?;
+            entries.push((
+                Spanned::new(key.value.0, key.referenced, key.defined),
+                value,
+            ));
+        }
+        Ok(Tree::Map(entries))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Tree, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<Tree>()? {
+            items.push(item);
+        }
+        Ok(Tree::Seq(items))
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Tree, E> {
+        Ok(Tree::Scalar)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Tree, E> {
+        Ok(Tree::Scalar)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Tree, E> {
+        Ok(Tree::Scalar)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Tree, E> {
+        Ok(Tree::Scalar)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Tree, E> {
+        Ok(Tree::Scalar)
+    }
+    fn visit_unit<E>(self) -> Result<Tree, E> {
+        Ok(Tree::Scalar)
+    }
+    fn visit_none<E>(self) -> Result<Tree, E> {
+        Ok(Tree::Scalar)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Tree, D::Error> {
+        Tree::deserialize(d)
+    }
+}
+
+/// A mapping key as text, whatever its YAML type (`2020: x` has key "2020").
+struct KeyText(String);
+
+impl<'de> Deserialize<'de> for KeyText {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<KeyText, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = KeyText;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<KeyText, E> {
+                Ok(KeyText(v.to_string()))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<KeyText, E> {
+                Ok(KeyText(v.to_string()))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<KeyText, E> {
+                Ok(KeyText(v.to_string()))
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<KeyText, E> {
+                Ok(KeyText(v.to_string()))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<KeyText, E> {
+                Ok(KeyText(v.to_string()))
+            }
+            fn visit_unit<E>(self) -> Result<KeyText, E> {
+                Ok(KeyText("null".to_string()))
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
+}
+
+/// An unknown key and where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownKey {
+    /// The dotted path of the mapping it is in (`""` for the top level).
+    pub within: String,
+    /// The key.
+    pub key: String,
+    /// Where it is written.
+    pub at: LineCol,
+    /// The keys that are allowed there.
+    pub expected: &'static [&'static str],
+}
+
+/// What keys a mapping may have, and what its values look like.
+pub enum Shape {
+    /// A struct: these fields; `child` gives the shape of each field's value.
+    Struct(&'static [&'static str], fn(&str) -> Shape),
+    /// Free-form (names chosen by the user, or scalars).
+    Any,
+    /// A list whose items have this shape.
+    List(fn() -> Shape),
+    /// A map with free keys whose values have this shape.
+    MapOf(fn() -> Shape),
+}
+
+impl UnknownKey {
+    /// The problem to report for this key.
+    pub fn problem(&self, code: &'static str, path: &std::path::Path) -> crate::problem::Problem {
+        let within = if self.within.is_empty() {
+            String::new()
+        } else {
+            format!(" in `{}`", self.within)
+        };
+        crate::problem::Problem::unusable(code, format!("unknown key `{}`{within}", self.key))
+            .in_file(path)
+            .at(self.at.line, self.at.column)
+            .help(format!("expected one of: {}", self.expected.join(", ")))
+    }
+}
+
+/// Parses `text` and reports every key `shape` does not allow. Returns false
+/// (after reporting) when the file does not parse or has unknown keys.
+pub fn check_keys(
+    text: &str,
+    shape: &Shape,
+    code: &'static str,
+    path: &std::path::Path,
+    problems: &mut crate::problem::Problems,
+) -> bool {
+    let tree: Tree = match serde_saphyr::from_str(text) {
+        Ok(tree) => tree,
+        // The strict pass reports syntax errors with the right code.
+        Err(_) => return true,
+    };
+    let unknown = unknown_keys(&tree, shape);
+    for key in &unknown {
+        problems.push(key.problem(code, path));
+    }
+    unknown.is_empty()
+}
+
+/// Collects every key of `tree` that `shape` does not allow.
+pub fn unknown_keys(tree: &Tree, shape: &Shape) -> Vec<UnknownKey> {
+    let mut found = Vec::new();
+    walk(tree, shape, "", &mut found);
+    found
+}
+
+fn walk(tree: &Tree, shape: &Shape, path: &str, found: &mut Vec<UnknownKey>) {
+    match (tree, shape) {
+        (Tree::Map(entries), Shape::Struct(fields, child)) => {
+            for (key, value) in entries {
+                let here = if path.is_empty() {
+                    key.value.clone()
+                } else {
+                    format!("{path}.{}", key.value)
+                };
+                if fields.contains(&key.value.as_str()) {
+                    walk(value, &child(&key.value), &here, found);
+                } else {
+                    found.push(UnknownKey {
+                        within: path.to_string(),
+                        key: key.value.clone(),
+                        at: LineCol::from(key.referenced),
+                        expected: fields,
+                    });
+                }
+            }
+        }
+        (Tree::Map(entries), Shape::MapOf(item)) => {
+            for (key, value) in entries {
+                let here = if path.is_empty() {
+                    key.value.clone()
+                } else {
+                    format!("{path}.{}", key.value)
+                };
+                walk(value, &item(), &here, found);
+            }
+        }
+        (Tree::Seq(items), Shape::List(item)) => {
+            for (index, value) in items.iter().enumerate() {
+                walk(value, &item(), &format!("{path}[{index}]"), found);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The field names serde expects for a struct type (or the variant names of
+/// an enum), read from its `Deserialize` implementation.
+pub fn fields_of<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
+    let mut probe = Probe(&[]);
+    let _ = T::deserialize(&mut probe);
+    probe.0
+}
+
+/// A deserializer that only records which fields or variants it is asked for.
+struct Probe(&'static [&'static str]);
+
+#[derive(Debug)]
+struct Stop;
+
+impl std::fmt::Display for Stop {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("probe")
+    }
+}
+
+impl std::error::Error for Stop {}
+
+impl de::Error for Stop {
+    fn custom<T: std::fmt::Display>(_: T) -> Stop {
+        Stop
+    }
+}
+
+impl<'de> Deserializer<'de> for &mut Probe {
+    type Error = Stop;
+
+    fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Stop> {
+        Err(Stop)
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        fields: &'static [&'static str],
+        _: V,
+    ) -> Result<V::Value, Stop> {
+        self.0 = fields;
+        Err(Stop)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        variants: &'static [&'static str],
+        _: V,
+    ) -> Result<V::Value, Stop> {
+        self.0 = variants;
+        Err(Stop)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct newtype_struct seq tuple
+        tuple_struct map identifier ignored_any
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Deserialize)]
+    #[allow(dead_code)]
+    struct Inner {
+        a: u32,
+        b: Option<u32>,
+    }
+
+    #[derive(Deserialize)]
+    #[allow(dead_code)]
+    struct Outer {
+        name: String,
+        inner: Inner,
+        list: Vec<Inner>,
+    }
+
+    fn shape() -> Shape {
+        Shape::Struct(fields_of::<Outer>(), |key| match key {
+            "inner" => Shape::Struct(fields_of::<Inner>(), |_| Shape::Any),
+            "list" => Shape::List(|| Shape::Struct(fields_of::<Inner>(), |_| Shape::Any)),
+            _ => Shape::Any,
+        })
+    }
+
+    #[test]
+    fn field_names_come_from_serde() {
+        assert_eq!(fields_of::<Outer>(), ["name", "inner", "list"]);
+        assert_eq!(fields_of::<Inner>(), ["a", "b"]);
+    }
+
+    #[test]
+    fn every_unknown_key_is_found_with_its_place() {
+        let yaml = "name: x\nnaam: y\ninner:\n  a: 1\n  c: 2\nlist:\n  - { a: 1, d: 3 }\n";
+        let tree: Tree = serde_saphyr::from_str(yaml).unwrap();
+        let found = unknown_keys(&tree, &shape());
+        let summary: Vec<(&str, &str, u32, u32)> = found
+            .iter()
+            .map(|u| (u.within.as_str(), u.key.as_str(), u.at.line, u.at.column))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("", "naam", 2, 1),
+                ("inner", "c", 5, 3),
+                ("list[0]", "d", 7, 13)
+            ]
+        );
+    }
+}

@@ -1,0 +1,10 @@
+//! Integration tests: the real `naleving` binary on the reference data and on
+//! broken inputs. One test binary, one module per area.
+
+// Test helpers may fail loudly: a failed helper is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod bad_input;
+mod check;
+mod legal_time;
+mod support;

@@ -1,0 +1,75 @@
+//! Helpers shared by the integration tests.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The repository root (where the reference `naleving.yaml` lives).
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A `naleving` command running in `dir`, with a fixed environment so the
+/// output does not depend on the terminal.
+pub fn naleving_in(dir: &Path) -> Command {
+    let mut cmd = Command::new(insta_cmd::get_cargo_bin("naleving"));
+    cmd.current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("COLUMNS");
+    cmd
+}
+
+/// A `naleving` command in the repository root.
+pub fn naleving() -> Command {
+    naleving_in(&root())
+}
+
+/// Runs a command and returns (exit code, stdout, stderr).
+pub fn run(cmd: &mut Command) -> (i32, String, String) {
+    let out = cmd.output().expect("naleving runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Runs `check --format json` with extra arguments and parses the report.
+pub fn json_report(dir: &Path, args: &[&str]) -> (i32, serde_json::Value) {
+    let (code, stdout, stderr) = run(naleving_in(dir)
+        .args(["check", "--format", "json"])
+        .args(args));
+    let value = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}\n{stderr}"));
+    (code, value)
+}
+
+/// Copies a directory tree (for tests that edit a dataset).
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A copy of the reference project (project file, rules, fixtures/ghnt) in a
+/// temporary directory.
+pub fn reference_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        root().join("naleving.yaml"),
+        dir.path().join("naleving.yaml"),
+    )
+    .unwrap();
+    copy_tree(&root().join("rules"), &dir.path().join("rules"));
+    copy_tree(
+        &root().join("fixtures/ghnt"),
+        &dir.path().join("fixtures/ghnt"),
+    );
+    dir
+}
