@@ -123,21 +123,31 @@ fn main() -> Res<()> {
     std::fs::create_dir_all(&args.out)?;
     // Follow-up dates (a late onderzoek, a toezegging due next year) may lie
     // well after the window; the calendar reaches far enough to compute them.
-    let cal = Calendar::new(args.from, as_of.max(args.to).checked_add(800.days())?, as_of)?;
+    let cal = Calendar::new(
+        args.from,
+        as_of.max(args.to).checked_add(800.days())?,
+        as_of,
+    )?;
     let window = (cal.index(args.from)?, cal.index(args.to)?);
     let n = args.records;
     let scaled = |div: u64| if n == 0 { 0 } else { (n / div).max(1) };
     let all = args.kind == Kind::All;
     if all || args.kind == Kind::Meldingen {
-        write_file(&args.out, "meldingen", |w| meldingen(w, &cal, window, n, args.seed))?;
+        write_file(&args.out, "meldingen", |w| {
+            meldingen(w, &cal, window, n, args.seed)
+        })?;
     }
     if all || args.kind == Kind::Dossiers {
         let count = if all { scaled(10) } else { n };
-        write_file(&args.out, "dossiers", |w| dossiers(w, &cal, window, count, args.seed))?;
+        write_file(&args.out, "dossiers", |w| {
+            dossiers(w, &cal, window, count, args.seed)
+        })?;
     }
     if all || args.kind == Kind::Toezeggingen {
         let count = if all { scaled(1000) } else { n };
-        write_file(&args.out, "toezeggingen", |w| toezeggingen(w, &cal, window, count, args.seed))?;
+        write_file(&args.out, "toezeggingen", |w| {
+            toezeggingen(w, &cal, window, count, args.seed)
+        })?;
     }
     Ok(())
 }
@@ -209,7 +219,11 @@ impl Calendar {
         for year in first.year()..=last.year() {
             holidays.extend(feestdagen(year)?);
         }
-        holidays.extend(GELIJKGESTELD.iter().filter_map(|&(y, m, d)| Date::new(y, m, d).ok()));
+        holidays.extend(
+            GELIJKGESTELD
+                .iter()
+                .filter_map(|&(y, m, d)| Date::new(y, m, d).ok()),
+        );
         holidays.sort();
         let mut day = first;
         while day <= last {
@@ -256,7 +270,8 @@ impl Calendar {
 
     /// The ISO text of day `i` if the extract already knows it.
     fn known(&self, i: Option<usize>) -> Option<&str> {
-        i.filter(|&i| i <= self.as_of).map(|i| self.text[i].as_str())
+        i.filter(|&i| i <= self.as_of)
+            .map(|i| self.text[i].as_str())
     }
 }
 
@@ -267,7 +282,11 @@ fn feestdagen(year: i16) -> Res<Vec<Date>> {
     let easter = easter_sunday(year)?;
     // Koninginnedag (30 April) before 2014; the day before when it is a Sunday.
     let birthday = Date::new(year, 4, if year >= 2014 { 27 } else { 30 })?;
-    let royal = if birthday.weekday() == Weekday::Sunday { birthday.yesterday()? } else { birthday };
+    let royal = if birthday.weekday() == Weekday::Sunday {
+        birthday.yesterday()?
+    } else {
+        birthday
+    };
     Ok(vec![
         Date::new(year, 1, 1)?,
         easter.checked_add((-2).days())?,
@@ -411,7 +430,13 @@ const REGIOS: [Regio; 25] = [
 
 /// Shorthand for a row of [`REGIOS`].
 const fn regio(naam: &'static str, code: &'static str, gewicht: u32, lb: u32, lo: u32) -> Regio {
-    Regio { naam, code, gewicht, laat_beoordeling: lb, laat_onderzoek: lo }
+    Regio {
+        naam,
+        code,
+        gewicht,
+        laat_beoordeling: lb,
+        laat_onderzoek: lo,
+    }
 }
 
 /// Who made a melding, per 10,000 [S63]: justitie en veiligheid 67.5%,
@@ -505,9 +530,15 @@ struct Melding<'a> {
 /// Writes `n` meldingen and adviezen received in `window`.
 fn meldingen(out: &mut Out, cal: &Calendar, window: (usize, usize), n: u64, seed: u64) -> Res<u64> {
     let mut rng = stream(seed, 1);
-    let regio_weights: Vec<(usize, u32)> = REGIOS.iter().enumerate().map(|(i, r)| (i, r.gewicht)).collect();
+    let regio_weights: Vec<(usize, u32)> = REGIOS
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (i, r.gewicht))
+        .collect();
     let codewoord_from = Date::new(2020, 5, 1)?;
-    let weights: Vec<u64> = (window.0..=window.1).map(|i| if cal.working[i] { 4 } else { 1 }).collect();
+    let weights: Vec<u64> = (window.0..=window.1)
+        .map(|i| if cal.working[i] { 4 } else { 1 })
+        .collect();
     let mut seq = [0u32; 25];
     let mut year = cal.dates[window.0].year();
     let mut written = 0;
@@ -523,7 +554,14 @@ fn meldingen(out: &mut Out, cal: &Calendar, window: (usize, usize), n: u64, seed
             seq[r] += 1;
             // 127,340 meldingen against 143,210 adviezen [S63].
             let is_melding = rng.random_range(0..270_550) < 127_340;
-            let melder = pick(&mut rng, if is_melding { &MELDER_MELDING } else { &MELDER_ADVIES });
+            let melder = pick(
+                &mut rng,
+                if is_melding {
+                    &MELDER_MELDING
+                } else {
+                    &MELDER_ADVIES
+                },
+            );
             let mut record = Melding {
                 id: format!("VT-{}-{year}-{:06}", regio.code, seq[r]),
                 regio: regio.naam,
@@ -544,7 +582,11 @@ fn meldingen(out: &mut Out, cal: &Calendar, window: (usize, usize), n: u64, seed
                 follow_up(&mut rng, cal, regio, day, &mut record);
                 // The codeword started on 1 May 2020; a few earlier ones are
                 // the registration error a rule should catch.
-                let p = if cal.dates[day] >= codewoord_from { 0.5 } else { 0.03 };
+                let p = if cal.dates[day] >= codewoord_from {
+                    0.5
+                } else {
+                    0.03
+                };
                 if melder == "apotheek" && chance(&mut rng, p) {
                     record.codewoord = Some(true);
                 }
@@ -559,7 +601,13 @@ fn meldingen(out: &mut Out, cal: &Calendar, window: (usize, usize), n: u64, seed
 
 /// Fills in what happened after a melding received on `day`: the
 /// beoordeling, the onderzoek, the vervolg and the terugkoppeling.
-fn follow_up<'a>(rng: &mut ChaCha8Rng, cal: &'a Calendar, regio: &Regio, day: usize, m: &mut Melding<'a>) {
+fn follow_up<'a>(
+    rng: &mut ChaCha8Rng,
+    cal: &'a Calendar,
+    regio: &Regio,
+    day: usize,
+    m: &mut Melding<'a>,
+) {
     let delay = if rng.random_range(0..1000) < regio.laat_beoordeling {
         6 + skewed(rng, 20)
     } else {
@@ -582,15 +630,19 @@ fn follow_up<'a>(rng: &mut ChaCha8Rng, cal: &'a Calendar, regio: &Regio, day: us
         };
         let afgerond = cal.add_days(beoordeeld, days as usize);
         m.onderzoek_afgerond_op = cal.known(afgerond);
-        m.onderzoek_afgerond_op.and(afgerond).and_then(|a| cal.add_workdays(a, 1 + skewed(rng, 5)))
+        m.onderzoek_afgerond_op
+            .and(afgerond)
+            .and_then(|a| cal.add_workdays(a, 1 + skewed(rng, 5)))
     } else {
         let vervolg = pick(rng, &VERVOLG);
         // Only children are the Raad voor de Kinderbescherming's business.
-        m.vervolg = Some(if vervolg.starts_with("verzoek raad") && m.aard != "kindermishandeling" {
-            "overdracht"
-        } else {
-            vervolg
-        });
+        m.vervolg = Some(
+            if vervolg.starts_with("verzoek raad") && m.aard != "kindermishandeling" {
+                "overdracht"
+            } else {
+                vervolg
+            },
+        );
         cal.add_workdays(beoordeeld, 1 + skewed(rng, 10))
     };
     if !chance(rng, 0.03) {
@@ -706,7 +758,11 @@ fn afwegen(rng: &mut ChaCha8Rng, disclosure: bool) -> (Afweging, Uitkomst) {
     if !vermoeden {
         return (a, Uitkomst::Afsluiten);
     }
-    let onveilig = if disclosure { !chance(rng, 0.15) } else { chance(rng, 0.35) };
+    let onveilig = if disclosure {
+        !chance(rng, 0.15)
+    } else {
+        chance(rng, 0.35)
+    };
     a.onveiligheid = yn(onveilig);
     if onveilig {
         return (a, Uitkomst::Melden);
@@ -739,7 +795,9 @@ fn dossiers(out: &mut Out, cal: &Calendar, window: (usize, usize), n: u64, seed:
     let orgs_per_sector = (n / 200).clamp(4, 1999);
     let verplicht = Date::new(2019, 1, 1)?;
     // Schools and day care are closed at weekends.
-    let weights: Vec<u64> = (window.0..=window.1).map(|i| if cal.working[i] { 20 } else { 1 }).collect();
+    let weights: Vec<u64> = (window.0..=window.1)
+        .map(|i| if cal.working[i] { 20 } else { 1 })
+        .collect();
     let mut seq = [0u32; 5];
     let mut written = 0;
     for (offset, count) in spread(n, &weights)?.into_iter().enumerate() {
@@ -799,7 +857,13 @@ fn dossiers(out: &mut Out, cal: &Calendar, window: (usize, usize), n: u64, seed:
 
 /// Fills in the afweging, the besluit, the melding and the dossier note of
 /// a dossier decided on day `beslist`.
-fn decide<'a>(rng: &mut ChaCha8Rng, cal: &'a Calendar, d: &mut Dossier<'a>, beslist: usize, verplicht: bool) {
+fn decide<'a>(
+    rng: &mut ChaCha8Rng,
+    cal: &'a Calendar,
+    d: &mut Dossier<'a>,
+    beslist: usize,
+    verplicht: bool,
+) {
     // Before 2019 most dossiers have no afweging; since, 1% lacks it (a
     // violation).
     let uitkomst = if chance(rng, if verplicht { 0.99 } else { 0.10 }) {
@@ -807,7 +871,14 @@ fn decide<'a>(rng: &mut ChaCha8Rng, cal: &'a Calendar, d: &mut Dossier<'a>, besl
         d.afweging = Some(afweging);
         uitkomst
     } else {
-        pick(rng, &[(Uitkomst::Afsluiten, 20), (Uitkomst::Hulp, 55), (Uitkomst::Melden, 25)])
+        pick(
+            rng,
+            &[
+                (Uitkomst::Afsluiten, 20),
+                (Uitkomst::Hulp, 55),
+                (Uitkomst::Melden, 25),
+            ],
+        )
     };
     // Most decisions follow the outcome; a mandatory melding turned into
     // help is a violation, a voluntary melding is not.
@@ -818,7 +889,9 @@ fn decide<'a>(rng: &mut ChaCha8Rng, cal: &'a Calendar, d: &mut Dossier<'a>, besl
         Uitkomst::Afsluiten | Uitkomst::Melden | Uitkomst::Hulp => "hulp",
     });
     if d.besluit == Some("melden") && !chance(rng, 0.04) {
-        let gemeld = cal.add_days(beslist, skewed(rng, 4) as usize).map(|g| g.min(cal.as_of));
+        let gemeld = cal
+            .add_days(beslist, skewed(rng, 4) as usize)
+            .map(|g| g.min(cal.as_of));
         d.gemeld_op = cal.known(gemeld);
     }
     if uitkomst == Uitkomst::Afsluiten {
@@ -866,12 +939,27 @@ const THEMAS: [&str; 10] = [
 
 /// Dutch month names, for `juni 2023`-style terms.
 const MAANDEN: [&str; 12] = [
-    "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
-    "oktober", "november", "december",
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
 ];
 
 /// Phrases no deadline can be derived from (`termijn::onbekend`).
-const VAAG: [&str; 4] = ["binnenkort", "zo spoedig mogelijk", "op korte termijn", "na de zomer"];
+const VAAG: [&str; 4] = [
+    "binnenkort",
+    "zo spoedig mogelijk",
+    "op korte termijn",
+    "na de zomer",
+];
 
 /// A line of `toezeggingen.jsonl`.
 #[derive(Serialize)]
@@ -914,7 +1002,11 @@ fn termijn(rng: &mut ChaCha8Rng, cal: &Calendar, made: usize) -> Res<(String, Da
             (format!("voor het zomerreces {y}"), Date::new(y, 7, 1)?)
         }
         42..56 => {
-            let y = if m >= 10 && chance(rng, 0.5) { y + 1 } else { y };
+            let y = if m >= 10 && chance(rng, 0.5) {
+                y + 1
+            } else {
+                y
+            };
             (format!("eind {y}"), Date::new(y, 12, 31)?)
         }
         56..64 => {
@@ -929,7 +1021,10 @@ fn termijn(rng: &mut ChaCha8Rng, cal: &Calendar, made: usize) -> Res<(String, Da
         74..84 => {
             let k = i16::from(m - 1) + rng.random_range(1..=9);
             let (y, mm) = (y + k / 12, k % 12);
-            (format!("{} {y}", MAANDEN[mm as usize]), last_of(y, i8::try_from(mm + 1)?)?)
+            (
+                format!("{} {y}", MAANDEN[mm as usize]),
+                last_of(y, i8::try_from(mm + 1)?)?,
+            )
         }
         84..91 => {
             let y = if m < 9 { y } else { y + 1 };
@@ -937,7 +1032,10 @@ fn termijn(rng: &mut ChaCha8Rng, cal: &Calendar, made: usize) -> Res<(String, Da
         }
         91..98 if m <= 10 => ("eind dit jaar".to_string(), Date::new(y, 12, 31)?),
         91..98 => (format!("eind {}", y + 1), Date::new(y + 1, 12, 31)?),
-        _ => (VAAG[rng.random_range(0..VAAG.len())].to_string(), date.checked_add(120.days())?),
+        _ => (
+            VAAG[rng.random_range(0..VAAG.len())].to_string(),
+            date.checked_add(120.days())?,
+        ),
     })
 }
 
@@ -951,12 +1049,21 @@ fn nakoming(rng: &mut ChaCha8Rng) -> String {
             _ => format!("kst-28345-{nr}"),
         };
     }
-    let dossier = pick(rng, &[("28 345", 70), ("31 015", 20), ("28 345 en 31 015", 10)]);
+    let dossier = pick(
+        rng,
+        &[("28 345", 70), ("31 015", 20), ("28 345 en 31 015", 10)],
+    );
     format!("{dossier}, nr. {nr}")
 }
 
 /// Writes `n` toezeggingen made in `window`.
-fn toezeggingen(out: &mut Out, cal: &Calendar, window: (usize, usize), n: u64, seed: u64) -> Res<u64> {
+fn toezeggingen(
+    out: &mut Out,
+    cal: &Calendar,
+    window: (usize, usize),
+    n: u64,
+    seed: u64,
+) -> Res<u64> {
     let mut rng = stream(seed, 3);
     // The Kamer sits Tuesday to Thursday; commitments are made in debates.
     let weights: Vec<u64> = (window.0..=window.1)
@@ -994,7 +1101,11 @@ fn toezeggingen(out: &mut Out, cal: &Calendar, window: (usize, usize), n: u64, s
                 kamer: "TK",
                 onderwerp,
                 termijn: phrase,
-                status: if nagekomen_op.is_some() { "voldaan" } else { "openstaand" },
+                status: if nagekomen_op.is_some() {
+                    "voldaan"
+                } else {
+                    "openstaand"
+                },
                 nakoming: None,
                 nagekomen_op,
             };

@@ -1,17 +1,22 @@
 //! The command line: parsing arguments, running a command, choosing the exit
-//! code. This is the only place that prints.
+//! code. This is the only place that prints; `output` decides where reports
+//! go and `progress` draws the bar of long runs.
 
-use std::io::{IsTerminal, Write};
+mod output;
+mod progress;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use jiff::civil::Date;
 
+use crate::baseline::Baseline;
 use crate::engine::{self, Options, Run};
 use crate::problem::{Impact, Problems};
-use crate::report::{self, human::Style};
+use crate::report::{self, Summary, human::Style};
 use crate::rule::{Severity, load_rules};
+use output::{Target, emit, parse_target};
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -19,7 +24,8 @@ Exit codes:
   1  findings at or above --fail-on
   2  the inputs could not be used (project file, rules, data, plugin integrity) or a usage error
   3  the check is incomplete (a record could not be judged, a rule crashed, a plugin failed)
-When several apply, the highest code wins; whatever could be checked is still reported.";
+When several apply, the highest code wins; whatever could be checked is still reported.
+Waived findings never fail the run; with --baseline only new findings do.";
 
 /// naleving checks the data of a public programme against declarative YAML
 /// rules and reports findings that point at the exact record and line.
@@ -58,6 +64,11 @@ enum Command {
         #[arg(long, default_value = "naleving.yaml")]
         project: PathBuf,
     },
+    /// Record today's findings, so that `check --baseline` reports only new ones.
+    Baseline {
+        #[command(subcommand)]
+        command: BaselineCommand,
+    },
     /// Show a rule's title, severity, basis, validity and docs.
     Explain {
         /// The rule's id.
@@ -80,23 +91,30 @@ enum RulesCommand {
     },
 }
 
+#[derive(Debug, Subcommand)]
+enum BaselineCommand {
+    /// Write the fingerprints of today's findings (waived ones excluded) to FILE.
+    #[command(
+        after_help = "Exit codes: 0 written; 2 or 3 when the check could not be completed \
+(nothing is written then)."
+    )]
+    Write {
+        /// The baseline file to write (JSON; replaced atomically).
+        file: PathBuf,
+        #[command(flatten)]
+        run: RunArgs,
+    },
+}
+
+/// What to check: shared by `check` and `baseline write`.
 #[derive(Debug, clap::Args)]
-struct CheckArgs {
+struct RunArgs {
     /// The project file.
     #[arg(long, default_value = "naleving.yaml")]
     project: PathBuf,
     /// Evaluate as of this date (YYYY-MM-DD); default: the project's `as_of`, else today.
     #[arg(long, value_parser = parse_as_of)]
     as_of: Option<Date>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
-    /// Write the report to this file instead of standard output.
-    #[arg(long)]
-    output: Option<PathBuf>,
-    /// The lowest severity that fails the run (exit 1).
-    #[arg(long, value_enum, default_value_t = FailOn::Error)]
-    fail_on: FailOn,
     /// Only run these rules (repeatable).
     #[arg(long = "rule", value_name = "ID")]
     rules: Vec<String>,
@@ -105,12 +123,38 @@ struct CheckArgs {
     collections: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum Format {
-    /// Graphical diagnostics for people.
-    Human,
-    /// The machine-readable report.
-    Json,
+impl RunArgs {
+    fn options(self, baseline: Option<PathBuf>) -> Options {
+        Options {
+            project: self.project,
+            as_of: self.as_of,
+            rules: self.rules,
+            collections: self.collections,
+            baseline,
+        }
+    }
+}
+
+#[derive(Debug, clap::Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    run: RunArgs,
+    /// Output format: human, json, sarif, junit, github or html (default human).
+    /// Repeatable; `FORMAT=FILE` writes that format to FILE, e.g.
+    /// `--format human --format sarif=naleving.sarif`. At most one format goes
+    /// to standard output.
+    #[arg(long = "format", value_name = "FORMAT[=FILE]", value_parser = parse_target)]
+    formats: Vec<Target>,
+    /// Write the format that would go to standard output to this file instead.
+    #[arg(long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// The lowest severity that fails the run (exit 1).
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    fail_on: FailOn,
+    /// Report only findings that are not in this baseline (see `naleving baseline write`);
+    /// fixed and still-present ones are counted in the summary.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -145,6 +189,9 @@ pub fn main() -> ExitCode {
     };
     match cli.command {
         Command::Check(args) => check(args),
+        Command::Baseline {
+            command: BaselineCommand::Write { file, run },
+        } => baseline_write(&file, run),
         Command::Rules {
             command: RulesCommand::Validate { paths, project },
         } => validate(paths, project),
@@ -160,66 +207,71 @@ pub fn main() -> ExitCode {
 }
 
 fn check(args: CheckArgs) -> ExitCode {
-    let options = Options {
-        project: args.project,
-        as_of: args.as_of,
-        rules: args.rules,
-        collections: args.collections,
-    };
-    let run = engine::check(&options);
-    let fail_on = Severity::from(args.fail_on);
-    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-    let text = match args.format {
-        Format::Human => {
-            let style = if to_terminal && std::env::var_os("NO_COLOR").is_none() {
-                Style {
-                    color: true,
-                    width: terminal_width(),
-                }
-            } else {
-                Style::plain()
-            };
-            report::human::render(&run, fail_on, style)
+    let targets = match output::resolve(&args.formats, args.output) {
+        Ok(targets) => targets,
+        Err(message) => {
+            eprintln!("naleving: {message}");
+            return ExitCode::from(2);
         }
-        Format::Json => report::json::render(&run, fail_on),
     };
-    if let Err(code) = emit(&text, args.output.as_ref()) {
-        return code;
+    let fail_on = Severity::from(args.fail_on);
+    let options = args.run.options(args.baseline);
+    let mut bar = progress::Bar::on_terminal();
+    let run = engine::check_with(&options, &mut bar);
+    bar.finish();
+    if !output::write_all(&targets, &run, fail_on) {
+        return ExitCode::from(2);
     }
     exit_code(&run, fail_on)
 }
 
 /// The exit code of a run: the highest that applies.
 pub fn exit_code(run: &Run, fail_on: Severity) -> ExitCode {
-    let mut code = 0;
-    if run.findings.iter().any(|f| f.severity >= fail_on) {
-        code = 1;
-    }
-    if run.problems.iter().any(|p| p.impact == Impact::Unusable) {
-        code = 2;
-    }
-    if run.problems.iter().any(|p| p.impact == Impact::Incomplete) {
-        code = 3;
-    }
-    ExitCode::from(code)
+    ExitCode::from(Summary::exit_code(run, fail_on))
 }
 
-fn emit(text: &str, output: Option<&PathBuf>) -> Result<(), ExitCode> {
-    let result = match output {
-        Some(path) => std::fs::write(path, text),
-        None => std::io::stdout().write_all(text.as_bytes()),
-    };
-    result.map_err(|err| {
-        eprintln!("naleving: cannot write the report: {err}");
+fn baseline_write(file: &std::path::Path, args: RunArgs) -> ExitCode {
+    let mut bar = progress::Bar::on_terminal();
+    let run = engine::check_with(&args.options(None), &mut bar);
+    bar.finish();
+    for problem in &run.problems {
+        let place = match (&problem.path, problem.at) {
+            (Some(path), Some(at)) => format!("{}:{}:{}: ", path.display(), at.line, at.column),
+            (Some(path), None) => format!("{}: ", path.display()),
+            _ => String::new(),
+        };
+        eprintln!("{place}{}: {}", problem.code, problem.message);
+    }
+    // A baseline of a check that could not be completed would record too
+    // little: refuse, with the exit code of the check.
+    if run.problems.iter().any(|p| p.impact >= Impact::Unusable) {
+        eprintln!("naleving: the baseline was not written: the check could not be completed");
+        return ExitCode::from(Summary::exit_code(&run, Severity::Error).max(2));
+    }
+    let baseline = Baseline::of(run.as_of, &run.findings);
+    if let Err(err) = baseline.write(file) {
+        eprintln!(
+            "naleving: cannot write the baseline {}: {err}",
+            file.display()
+        );
+        return ExitCode::from(2);
+    }
+    let waived = run.findings.len() - baseline.entries.len();
+    let mut text = format!(
+        "wrote {} findings to {} (as of {})",
+        baseline.entries.len(),
+        file.display(),
+        run.as_of
+    );
+    if waived > 0 {
+        text.push_str(&format!("; {waived} waived findings left out"));
+    }
+    text.push('\n');
+    if emit(&text, None) {
+        ExitCode::SUCCESS
+    } else {
         ExitCode::from(2)
-    })
-}
-
-fn terminal_width() -> usize {
-    std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(100)
+    }
 }
 
 fn validate(paths: Vec<PathBuf>, project_path: PathBuf) -> ExitCode {
@@ -246,6 +298,7 @@ fn validate(paths: Vec<PathBuf>, project_path: PathBuf) -> ExitCode {
         dataset: Default::default(),
         findings: Vec::new(),
         problems: problems.into_sorted(),
+        baseline: None,
     };
     let mut text = String::new();
     if !run.problems.is_empty() {
@@ -263,8 +316,8 @@ fn validate(paths: Vec<PathBuf>, project_path: PathBuf) -> ExitCode {
         loaded.files,
         run.problems.len()
     ));
-    if let Err(code) = emit(&text, None) {
-        return code;
+    if !emit(&text, None) {
+        return ExitCode::from(2);
     }
     ExitCode::from(if run.problems.is_empty() { 0 } else { 2 })
 }
@@ -326,9 +379,10 @@ fn termijn(
         }
         out
     };
-    match emit(&text_out, None) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(code) => code,
+    if emit(&text_out, None) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
     }
 }
 
@@ -384,8 +438,9 @@ fn explain(id: &str, project_path: PathBuf) -> ExitCode {
         text.push_str(docs.trim_end());
         text.push('\n');
     }
-    match emit(&text, None) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(code) => code,
+    if emit(&text, None) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
     }
 }

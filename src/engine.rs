@@ -5,6 +5,10 @@
 //! A rule that panics or cannot judge a record does not stop the run: it
 //! becomes a problem that marks the check incomplete, and every other rule
 //! still runs.
+//!
+//! Last, the project's waivers mark the findings they accept, and a baseline
+//! (when given) keeps only the findings it does not already hold — in that
+//! order, so that a waiver is judged against every finding of the run.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -14,6 +18,7 @@ use std::sync::Arc;
 use jiff::civil::Date;
 use serde_json::Value;
 
+use crate::baseline::{Baseline, Comparison};
 use crate::calendar::Calendar;
 use crate::check::{CheckCx, Outcome, Verdict, field};
 use crate::data::{self, Dataset, FileId, Record};
@@ -34,7 +39,29 @@ pub struct Options {
     pub rules: Vec<String>,
     /// Only rules over these collections (all when empty).
     pub collections: Vec<String>,
+    /// Report only findings not in this baseline file.
+    pub baseline: Option<PathBuf>,
 }
+
+/// Told about the steps of a run, so the CLI can show progress on long ones.
+/// Every method does nothing by default.
+pub trait Progress {
+    /// The data is being loaded.
+    fn loading(&mut self) {}
+    /// `total` rules are about to run.
+    fn rules(&mut self, total: usize) {
+        let _ = total;
+    }
+    /// A rule starts.
+    fn rule(&mut self, id: &str) {
+        let _ = id;
+    }
+    /// The run is over.
+    fn done(&mut self) {}
+}
+
+/// No progress reporting.
+impl Progress for () {}
 
 /// Where the evaluation date came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -85,10 +112,17 @@ pub struct Run {
     pub findings: Vec<Finding>,
     /// Problems with the inputs, sorted.
     pub problems: Vec<Problem>,
+    /// How the findings compare with the baseline, when one was given.
+    pub baseline: Option<Comparison>,
 }
 
 /// Runs a check as described by `options`.
 pub fn check(options: &Options) -> Run {
+    check_with(options, &mut ())
+}
+
+/// Runs a check, telling `progress` about its steps.
+pub fn check_with(options: &Options, progress: &mut dyn Progress) -> Run {
     let mut problems = Problems::default();
     let project = project::load(&options.project, &mut problems);
     // "Today" is the date in the Netherlands, whatever the machine's zone.
@@ -112,6 +146,7 @@ pub fn check(options: &Options) -> Run {
             dataset: Dataset::default(),
             findings: Vec::new(),
             problems: problems.into_sorted(),
+            baseline: None,
         };
     };
 
@@ -162,6 +197,7 @@ pub fn check(options: &Options) -> Run {
         .iter()
         .filter_map(|name| project.collections.get(*name))
         .collect();
+    progress.loading();
     let dataset = data::load(&project.root, &to_load, &mut problems);
 
     let collections_var: Option<Box<CollectionsVar<'_>>> = uses_collections.then(|| {
@@ -182,7 +218,9 @@ pub fn check(options: &Options) -> Run {
     let mut sources = Sources::default();
     let mut findings = Vec::new();
     let mut rules_run = Vec::new();
+    progress.rules(selected.len());
     for rule in &selected {
+        progress.rule(&rule.id);
         rules_run.push(run_rule(
             rule,
             &cx,
@@ -194,6 +232,20 @@ pub fn check(options: &Options) -> Run {
     findings.sort_by(|a, b| {
         (&a.location, &a.rule, &a.fingerprint).cmp(&(&b.location, &b.rule, &b.fingerprint))
     });
+    let ran: BTreeSet<&str> = selected.iter().map(|r| r.id.as_str()).collect();
+    let known: BTreeSet<&str> = rules.rules.iter().map(|r| r.id.as_str()).collect();
+    crate::waiver::apply(
+        &project.waivers,
+        &mut findings,
+        as_of,
+        &ran,
+        &known,
+        &mut problems,
+    );
+    let baseline = options.baseline.as_ref().and_then(|path| {
+        Baseline::read(path, &mut problems).map(|b| b.compare(path, &mut findings, &ran))
+    });
+    progress.done();
     Run {
         as_of,
         as_of_source,
@@ -203,6 +255,7 @@ pub fn check(options: &Options) -> Run {
         dataset,
         findings,
         problems: problems.into_sorted(),
+        baseline,
     }
 }
 
@@ -399,6 +452,7 @@ fn finding(
         field: verdict.field,
         basis: rule.basis.clone(),
         details: verdict.details,
+        waived: None,
         source: SourceRef {
             record_lines: (record.pos.line, record.pos.end_line),
             field_at,

@@ -8,6 +8,7 @@ use sha2::{Digest, Sha256};
 use crate::data::hex;
 use crate::problem::LineCol;
 use crate::rule::{Basis, Severity};
+use crate::waiver::Waived;
 
 /// Where a finding points in the data.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -44,6 +45,9 @@ pub struct Finding {
     pub fingerprint: String,
     /// Computed values (for deadlines at least `due` and `late_by`).
     pub details: Map<String, Value>,
+    /// The waiver that accepts this finding, if one does and has not expired.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waived: Option<Waived>,
     /// What the human renderer needs beyond the record: not serialized.
     #[serde(skip)]
     pub source: SourceRef,

@@ -8,6 +8,8 @@
 //! [`problem`]s; [`report`] renders them; [`cli`] ties it to the command line.
 #![warn(missing_docs)]
 
+pub mod atomic;
+pub mod baseline;
 pub mod calendar;
 pub mod check;
 pub mod cli;
@@ -20,3 +22,4 @@ pub mod project;
 pub mod report;
 pub mod rule;
 pub mod strict;
+pub mod waiver;

@@ -14,6 +14,7 @@ use serde_saphyr::Spanned;
 
 use crate::problem::{LineCol, Problem, Problems, from_yaml_error};
 use crate::strict::{self, Shape};
+use crate::waiver::{self, Waiver, WaiversSpec};
 
 /// The project file as written.
 #[derive(Debug, Deserialize)]
@@ -34,6 +35,10 @@ pub struct ProjectFile {
     /// gelijkgesteld by Royal Decree, more Tweede Kamer recesses.
     #[serde(default)]
     pub calendar_extend: Vec<Spanned<String>>,
+    /// Accepted findings: a list of `{ rule, record, reason, approved_by,
+    /// expires }`, or the path of a YAML file holding that list.
+    #[serde(default)]
+    pub waivers: Option<Spanned<WaiversSpec>>,
 }
 
 /// One collection of records.
@@ -78,6 +83,8 @@ pub struct Project {
     pub rules: Vec<PathBuf>,
     /// Calendar extension files, resolved against `root`.
     pub calendar_extend: Vec<PathBuf>,
+    /// The waivers, validated (see [`crate::waiver`]).
+    pub waivers: Vec<Waiver>,
 }
 
 /// A collection after validation.
@@ -101,6 +108,7 @@ fn shape() -> Shape {
         "collections" => {
             Shape::MapOf(|| Shape::Struct(strict::fields_of::<CollectionSpec>(), |_| Shape::Any))
         }
+        "waivers" => waiver::shape(),
         _ => Shape::Any,
     })
 }
@@ -144,6 +152,7 @@ pub fn load(path: &Path, problems: &mut Problems) -> Option<Project> {
         collections: BTreeMap::new(),
         rules: Vec::new(),
         calendar_extend: Vec::new(),
+        waivers: Vec::new(),
     };
     if let Some(as_of) = &file.as_of {
         match parse_date(&as_of.value) {
@@ -234,6 +243,16 @@ pub fn load(path: &Path, problems: &mut Problems) -> Option<Project> {
             );
         }
         project.calendar_extend.push(resolved);
+    }
+    if let Some(spec) = file.waivers {
+        let shown = relative(&project.root, path);
+        project.waivers = waiver::load(
+            spec.value,
+            LineCol::from(spec.referenced),
+            &project.root,
+            &shown,
+            problems,
+        );
     }
     Some(project)
 }

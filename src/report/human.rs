@@ -4,7 +4,9 @@
 //! field at fault, and — as a related diagnostic — the rule line that produced
 //! the verdict (cargo-deny's second label). The legal basis and computed
 //! values go in the help text. Problems with the inputs come first, a summary
-//! last. Colours only on a terminal; tests get a fixed, colourless rendering.
+//! last. A waived finding is shown as advice, marked `(waived)`, with its
+//! waiver in the help. Colours only on a terminal; tests get a fixed,
+//! colourless rendering.
 
 use std::collections::HashMap;
 use std::fmt::{self, Display};
@@ -114,6 +116,15 @@ fn summary_line(run: &Run, fail_on: Severity) -> String {
         plural(summary.records, "record", "records"),
         run.as_of,
     );
+    if summary.waived > 0 {
+        line.push_str(&format!(" · {} waived", summary.waived));
+    }
+    if let Some(baseline) = &summary.baseline {
+        line.push_str(&format!(
+            " · baseline {}: {} new, {} fixed, {} still present",
+            baseline.path, baseline.new, baseline.fixed, baseline.still_present
+        ));
+    }
     if summary.problems > 0 {
         line.push_str(&format!(
             " · {}",
@@ -276,7 +287,11 @@ impl Display for FindingDiagnostic<'_> {
             f,
             "{} · {} `{}`",
             finding.message, finding.collection, finding.record
-        )
+        )?;
+        if finding.waived.is_some() {
+            f.write_str(" (waived)")?;
+        }
+        Ok(())
     }
 }
 
@@ -288,6 +303,9 @@ impl Diagnostic for FindingDiagnostic<'_> {
     }
 
     fn severity(&self) -> Option<miette::Severity> {
+        if self.finding.waived.is_some() {
+            return Some(miette::Severity::Advice);
+        }
         Some(match self.finding.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
@@ -306,6 +324,15 @@ impl Diagnostic for FindingDiagnostic<'_> {
                 Some(url) => lines.push(format!("basis: {} <{url}>", basis.citation)),
                 None => lines.push(format!("basis: {}", basis.citation)),
             }
+        }
+        if let Some(waived) = &finding.waived {
+            let until = waived
+                .expires
+                .map_or_else(|| "no expiry".to_string(), |d| format!("until {d}"));
+            lines.push(format!(
+                "waived: {} (approved by {}, {until})",
+                waived.reason, waived.approved_by
+            ));
         }
         (!lines.is_empty()).then(|| Box::new(lines.join("\n")) as Box<dyn Display>)
     }

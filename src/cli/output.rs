@@ -1,0 +1,195 @@
+//! Where the reports of a `check` go: one or more formats, each to standard
+//! output or to its own file (`--format json --format sarif=out.sarif`,
+//! `--output FILE` for the one that would go to standard output).
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use clap::ValueEnum;
+
+use crate::engine::Run;
+use crate::report::{self, human::Style};
+use crate::rule::Severity;
+
+/// An output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Graphical diagnostics for people.
+    Human,
+    /// The machine-readable report.
+    Json,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// JUnit XML, for CI test reports.
+    Junit,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// A self-contained HTML report for auditors.
+    Html,
+}
+
+/// One report to write: a format and, unless it goes to standard output, a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// The format.
+    pub format: Format,
+    /// The file, or `None` for standard output.
+    pub file: Option<PathBuf>,
+}
+
+/// Parses `FORMAT` or `FORMAT=FILE`.
+pub fn parse_target(text: &str) -> Result<Target, String> {
+    let (name, file) = match text.split_once('=') {
+        Some((name, "")) => {
+            return Err(format!("no file after `{name}=`"));
+        }
+        Some((name, file)) => (name, Some(PathBuf::from(file))),
+        None => (text, None),
+    };
+    let format = Format::from_str(name, true).map_err(|_| {
+        format!("unknown format `{name}` (expected human, json, sarif, junit, github or html)")
+    })?;
+    Ok(Target { format, file })
+}
+
+/// The reports to write: the `--format`s given (human when none), with
+/// `--output` as the file of the one that has none. At most one report can
+/// go to standard output.
+pub fn resolve(formats: &[Target], output: Option<PathBuf>) -> Result<Vec<Target>, String> {
+    let mut targets = if formats.is_empty() {
+        vec![Target {
+            format: Format::Human,
+            file: None,
+        }]
+    } else {
+        formats.to_vec()
+    };
+    let to_stdout: Vec<usize> = (0..targets.len())
+        .filter(|&i| targets[i].file.is_none())
+        .collect();
+    if to_stdout.len() > 1 {
+        return Err(
+            "only one format can go to standard output; give the others a file, e.g. `--format sarif=naleving.sarif`"
+                .to_string(),
+        );
+    }
+    if let Some(output) = output {
+        match to_stdout.first() {
+            Some(&i) => targets[i].file = Some(output),
+            None => {
+                return Err(
+                    "--output has no format to write: every --format names its own file"
+                        .to_string(),
+                );
+            }
+        }
+    }
+    Ok(targets)
+}
+
+/// Renders the run in one format. `to_terminal` allows colours.
+pub fn render(format: Format, run: &Run, fail_on: Severity, to_terminal: bool) -> String {
+    match format {
+        Format::Human => {
+            let style = if to_terminal && std::env::var_os("NO_COLOR").is_none() {
+                Style {
+                    color: true,
+                    width: terminal_width(),
+                }
+            } else {
+                Style::plain()
+            };
+            report::human::render(run, fail_on, style)
+        }
+        Format::Json => report::json::render(run, fail_on),
+        Format::Sarif => report::sarif::render(run, fail_on),
+        Format::Junit => report::junit::render(run, fail_on),
+        Format::Github => report::github::render(run, fail_on),
+        Format::Html => report::html::render(run, fail_on),
+    }
+}
+
+/// Renders and writes every target; false when one could not be written.
+pub fn write_all(targets: &[Target], run: &Run, fail_on: Severity) -> bool {
+    let mut ok = true;
+    for target in targets {
+        let to_terminal = target.file.is_none() && std::io::stdout().is_terminal();
+        let text = render(target.format, run, fail_on, to_terminal);
+        ok &= emit(&text, target.file.as_ref());
+    }
+    ok
+}
+
+/// Writes a text to a file (atomically) or to standard output; false (after
+/// saying why on stderr) when it could not.
+pub fn emit(text: &str, file: Option<&PathBuf>) -> bool {
+    let result = match file {
+        Some(path) => crate::atomic::write(path, text.as_bytes())
+            .map_err(|err| std::io::Error::new(err.kind(), format!("{}: {err}", path.display()))),
+        None => std::io::stdout().write_all(text.as_bytes()),
+    };
+    match result {
+        Ok(()) => true,
+        Err(err) => {
+            eprintln!("naleving: cannot write the report: {err}");
+            false
+        }
+    }
+}
+
+fn terminal_width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(100)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn target(format: Format, file: Option<&str>) -> Target {
+        Target {
+            format,
+            file: file.map(PathBuf::from),
+        }
+    }
+
+    #[test]
+    fn format_with_and_without_a_file() {
+        assert_eq!(parse_target("json"), Ok(target(Format::Json, None)));
+        assert_eq!(
+            parse_target("sarif=out/n.sarif"),
+            Ok(target(Format::Sarif, Some("out/n.sarif")))
+        );
+        assert!(parse_target("sarif=").is_err());
+        assert!(
+            parse_target("xml")
+                .unwrap_err()
+                .contains("unknown format `xml`")
+        );
+    }
+
+    #[test]
+    fn output_goes_to_the_format_without_a_file() {
+        let formats = [
+            target(Format::Sarif, Some("a.sarif")),
+            target(Format::Json, None),
+        ];
+        let resolved = resolve(&formats, Some(PathBuf::from("r.json"))).unwrap();
+        assert_eq!(resolved[1], target(Format::Json, Some("r.json")));
+        assert_eq!(resolve(&[], None).unwrap(), [target(Format::Human, None)]);
+        assert_eq!(
+            resolve(&[], Some(PathBuf::from("r.txt"))).unwrap(),
+            [target(Format::Human, Some("r.txt"))]
+        );
+        assert!(
+            resolve(
+                &[target(Format::Json, None), target(Format::Html, None)],
+                None
+            )
+            .is_err()
+        );
+        assert!(resolve(&formats[..1], Some(PathBuf::from("x"))).is_err());
+    }
+}

@@ -1,0 +1,445 @@
+//! `--format html`: one self-contained file an auditor can open, archive and
+//! print (SPEC §6).
+//!
+//! A header with the evaluation date, the project file and the rules and data
+//! digests (which pin exactly what was checked); a summary; an inline SVG bar
+//! chart of findings per rule; a table per rule (severity, basis, counts) and
+//! per collection; the problems with the inputs; then every finding, grouped
+//! by rule, with its record key, location, message, computed deadline and the
+//! days the deadline skipped. Waived findings are marked with their waiver.
+//!
+//! Nothing is loaded from elsewhere — no scripts, fonts, images or style
+//! sheets — so the report reads the same offline and in ten years. Links to
+//! the legal basis are plain anchors. Every text is escaped. The markup is
+//! well-formed XML as well (a test parses it), and a print style sheet keeps
+//! findings whole on paper and prints link targets.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use super::{Deadline, Summary, project_name, rules_run};
+use crate::engine::{AsOfSource, Run};
+use crate::finding::Finding;
+use crate::problem::{Impact, Problem};
+use crate::rule::{Basis, Severity};
+
+/// Escapes text for HTML element content and quoted attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The style sheet, inline. Colours keep enough contrast in print.
+const STYLE: &str = r#"
+:root { --error: #b3261e; --warning: #8a5a00; --info: #1f5f99; --waived: #6b6b6b; --line: #d0d0d0; }
+* { box-sizing: border-box; }
+body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1b1b1b; margin: 0 auto; max-width: 1100px; padding: 24px; }
+h1 { font-size: 1.6em; margin: 0 0 .3em; }
+h2 { font-size: 1.25em; border-bottom: 2px solid var(--line); padding-bottom: .2em; margin-top: 1.8em; }
+h3 { font-size: 1.05em; margin: 1.4em 0 .4em; }
+code, .mono { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: .9em; }
+dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: .2em 1em; margin: 0; }
+dl.meta dt { font-weight: 600; }
+dl.meta dd { margin: 0; word-break: break-all; }
+.cards { display: flex; flex-wrap: wrap; gap: 10px; }
+.card { border: 1px solid var(--line); border-radius: 6px; padding: 8px 14px; min-width: 110px; }
+.card b { display: block; font-size: 1.5em; }
+table { border-collapse: collapse; width: 100%; margin: .5em 0; }
+th, td { text-align: left; vertical-align: top; border-bottom: 1px solid var(--line); padding: 5px 8px; }
+th { background: #f3f3f3; }
+td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+.sev { font-weight: 600; text-transform: uppercase; font-size: .8em; letter-spacing: .03em; }
+.sev-error { color: var(--error); }
+.sev-warning { color: var(--warning); }
+.sev-info { color: var(--info); }
+.badge { display: inline-block; border: 1px solid var(--waived); color: var(--waived); border-radius: 4px; padding: 0 5px; font-size: .8em; }
+.finding { border: 1px solid var(--line); border-left: 5px solid var(--line); border-radius: 4px; padding: 8px 12px; margin: 8px 0; }
+.finding.sev-error { border-left-color: var(--error); }
+.finding.sev-warning { border-left-color: var(--warning); }
+.finding.sev-info { border-left-color: var(--info); }
+.finding.waived { border-left-color: var(--waived); background: #f7f7f7; }
+.finding .msg { margin: .2em 0 .4em; color: #1b1b1b; }
+.finding dl { display: grid; grid-template-columns: max-content 1fr; gap: .1em 1em; margin: 0; }
+.finding dt { color: #555; }
+.finding dd { margin: 0; }
+ul.skipped { margin: 0; padding-left: 1.2em; }
+.problem { margin: .3em 0; }
+svg text { font: 12px system-ui, sans-serif; fill: #1b1b1b; }
+svg .bar-error { fill: var(--error); }
+svg .bar-warning { fill: var(--warning); }
+svg .bar-info { fill: var(--info); }
+svg .bar-none { fill: var(--line); }
+footer { margin-top: 2.5em; color: #555; font-size: .85em; }
+@media print {
+  body { font-size: 10pt; max-width: none; padding: 0; }
+  h2 { break-after: avoid; }
+  h3 { break-after: avoid; }
+  .finding, tr, svg { break-inside: avoid; }
+  a { color: inherit; }
+  a[href]::after { content: " (" attr(href) ")"; font-size: .85em; word-break: break-all; }
+  .finding.waived { background: none; }
+}
+"#;
+
+/// Renders the run as one HTML document.
+pub fn render(run: &Run, fail_on: Severity) -> String {
+    let summary = Summary::of(run, fail_on);
+    let mut out = String::new();
+    out.push_str("<!DOCTYPE html>\n<html lang=\"nl\">\n<head>\n<meta charset=\"utf-8\" />\n");
+    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\" />\n");
+    let _ = writeln!(
+        out,
+        "<title>naleving · {} · as of {}</title>",
+        escape(&project_name(run)),
+        run.as_of
+    );
+    let _ = write!(out, "<style>{STYLE}</style>\n</head>\n<body>\n");
+    header(&mut out, run);
+    summary_section(&mut out, &summary);
+    chart(&mut out, run);
+    rules_table(&mut out, run);
+    collections_table(&mut out, run);
+    problems(&mut out, &run.problems);
+    findings(&mut out, run);
+    let _ = write!(
+        out,
+        "<footer>Written by {} {}. The same project, rules, data and as-of date give this same file, byte for byte; the digests above identify them.</footer>\n</body>\n</html>\n",
+        env!("CARGO_PKG_NAME"),
+        env!("CARGO_PKG_VERSION")
+    );
+    out
+}
+
+fn header(out: &mut String, run: &Run) {
+    let source = match run.as_of_source {
+        AsOfSource::Flag => "--as-of",
+        AsOfSource::Project => "project file",
+        AsOfSource::Today => "today",
+    };
+    let _ = write!(
+        out,
+        "<header>\n<h1>Compliance report</h1>\n<dl class=\"meta\">\n\
+         <dt>Project</dt><dd><code>{}</code></dd>\n\
+         <dt>As of</dt><dd>{} ({source})</dd>\n\
+         <dt>Rules digest</dt><dd><code>{}</code></dd>\n\
+         <dt>Data digest</dt><dd><code>{}</code></dd>\n\
+         <dt>Tool</dt><dd>{} {}</dd>\n</dl>\n</header>\n",
+        escape(&project_name(run)),
+        run.as_of,
+        escape(&run.rules.digest),
+        escape(&run.dataset.digest()),
+        env!("CARGO_PKG_NAME"),
+        env!("CARGO_PKG_VERSION"),
+    );
+}
+
+fn summary_section(out: &mut String, summary: &Summary) {
+    out.push_str("<section id=\"summary\">\n<h2>Summary</h2>\n<div class=\"cards\">\n");
+    let cards = [
+        ("findings", summary.findings),
+        ("errors", summary.counts.error),
+        ("warnings", summary.counts.warning),
+        ("info", summary.counts.info),
+        ("waived", summary.waived),
+        ("problems", summary.problems),
+        ("rules", summary.rules),
+        ("records", summary.records),
+    ];
+    for (label, count) in cards {
+        let _ = writeln!(out, "<div class=\"card\"><b>{count}</b>{label}</div>");
+    }
+    out.push_str("</div>\n");
+    let verdict = if summary.failing == 0 {
+        "passes".to_string()
+    } else {
+        format!("fails: {} findings", summary.failing)
+    };
+    let _ = writeln!(
+        out,
+        "<p>At <code>--fail-on {}</code> the check {verdict} (waived findings never fail it).</p>",
+        summary.fail_on.as_str()
+    );
+    if let Some(baseline) = &summary.baseline {
+        let _ = writeln!(
+            out,
+            "<p>Against the baseline <code>{}</code>: {} new findings (shown below), {} fixed, {} still present (not shown).</p>",
+            escape(&baseline.path),
+            baseline.new,
+            baseline.fixed,
+            baseline.still_present
+        );
+    }
+    out.push_str("</section>\n");
+}
+
+/// Findings per rule id in this report (after the baseline).
+fn counts_by_rule(run: &Run) -> BTreeMap<&str, (usize, usize)> {
+    let mut counts: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for finding in &run.findings {
+        let entry = counts.entry(finding.rule.as_str()).or_default();
+        entry.0 += 1;
+        if finding.waived.is_some() {
+            entry.1 += 1;
+        }
+    }
+    counts
+}
+
+/// A horizontal bar chart of findings per rule, drawn in inline SVG.
+fn chart(out: &mut String, run: &Run) {
+    let ran = rules_run(run);
+    if ran.is_empty() {
+        return;
+    }
+    let counts = counts_by_rule(run);
+    let max = counts.values().map(|c| c.0).max().unwrap_or(0).max(1);
+    let (label_width, bar_width, row) = (300usize, 560usize, 24usize);
+    let height = ran.len() * row + 8;
+    let width = label_width + bar_width + 50;
+    let _ = write!(
+        out,
+        "<section id=\"chart\">\n<h2>Findings per rule</h2>\n\
+         <svg role=\"img\" aria-label=\"Findings per rule\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\">\n"
+    );
+    for (i, (rule, _)) in ran.iter().enumerate() {
+        let (count, _) = counts.get(rule.id.as_str()).copied().unwrap_or_default();
+        let y = i * row + 4;
+        let length = if count == 0 {
+            2
+        } else {
+            (count * bar_width / max).max(4)
+        };
+        let class = if count == 0 {
+            "bar-none".to_string()
+        } else {
+            format!("bar-{}", rule.severity.as_str())
+        };
+        let _ = writeln!(
+            out,
+            "<g><title>{id}: {count} findings ({severity})</title>\
+             <text x=\"{tx}\" y=\"{ty}\" text-anchor=\"end\">{id}</text>\
+             <rect class=\"{class}\" x=\"{label_width}\" y=\"{y}\" width=\"{length}\" height=\"{h}\" rx=\"2\" />\
+             <text x=\"{cx}\" y=\"{ty}\">{count}</text></g>",
+            id = escape(&rule.id),
+            severity = rule.severity.as_str(),
+            tx = label_width - 8,
+            ty = y + 14,
+            h = row - 8,
+            cx = label_width + length + 6,
+        );
+    }
+    out.push_str("</svg>\n</section>\n");
+}
+
+fn basis_html(basis: &[Basis]) -> String {
+    basis
+        .iter()
+        .map(|b| match &b.url {
+            Some(url) => format!("<a href=\"{}\">{}</a>", escape(url), escape(&b.citation)),
+            None => escape(&b.citation),
+        })
+        .collect::<Vec<_>>()
+        .join("<br />")
+}
+
+fn rules_table(out: &mut String, run: &Run) {
+    let counts = counts_by_rule(run);
+    out.push_str(
+        "<section id=\"rules\">\n<h2>Rules</h2>\n<table>\n<thead><tr><th>Rule</th><th>Severity</th><th>Basis</th>\
+         <th class=\"n\">Judged</th><th class=\"n\">Findings</th><th class=\"n\">Waived</th></tr></thead>\n<tbody>\n",
+    );
+    for (rule, stats) in rules_run(run) {
+        let (count, waived) = counts.get(rule.id.as_str()).copied().unwrap_or_default();
+        let id = if count > 0 {
+            format!(
+                "<a href=\"#rule-{0}\"><code>{0}</code></a>",
+                escape(&rule.id)
+            )
+        } else {
+            format!("<code>{}</code>", escape(&rule.id))
+        };
+        let _ = writeln!(
+            out,
+            "<tr><td>{id}<br />{title} <span class=\"mono\">({collection})</span></td>\
+             <td class=\"sev sev-{sev}\">{sev}</td><td>{basis}</td>\
+             <td class=\"n\">{judged} of {records}</td><td class=\"n\">{count}</td><td class=\"n\">{waived}</td></tr>",
+            title = escape(&rule.title),
+            collection = escape(&rule.collection),
+            sev = rule.severity.as_str(),
+            basis = basis_html(&rule.basis),
+            judged = stats.judged,
+            records = stats.records,
+        );
+    }
+    out.push_str("</tbody>\n</table>\n</section>\n");
+}
+
+fn collections_table(out: &mut String, run: &Run) {
+    let mut rows: BTreeMap<&str, (usize, usize, usize)> = BTreeMap::new();
+    for (name, records) in &run.dataset.collections {
+        rows.entry(name.as_str()).or_default().0 = records.len();
+    }
+    for (rule, _) in rules_run(run) {
+        rows.entry(rule.collection.as_str()).or_default().1 += 1;
+    }
+    for finding in &run.findings {
+        rows.entry(finding.collection.as_str()).or_default().2 += 1;
+    }
+    out.push_str(
+        "<section id=\"collections\">\n<h2>Collections</h2>\n<table>\n<thead><tr><th>Collection</th>\
+         <th class=\"n\">Records</th><th class=\"n\">Rules</th><th class=\"n\">Findings</th></tr></thead>\n<tbody>\n",
+    );
+    for (name, (records, rules, findings)) in rows {
+        let _ = writeln!(
+            out,
+            "<tr><td><code>{}</code></td><td class=\"n\">{records}</td><td class=\"n\">{rules}</td><td class=\"n\">{findings}</td></tr>",
+            escape(name)
+        );
+    }
+    out.push_str("</tbody>\n</table>\n</section>\n");
+}
+
+fn problems(out: &mut String, problems: &[Problem]) {
+    if problems.is_empty() {
+        return;
+    }
+    out.push_str("<section id=\"problems\">\n<h2>Problems with the inputs</h2>\n");
+    for problem in problems {
+        let (class, word) = match problem.impact {
+            Impact::Warning => ("sev-warning", "warning"),
+            Impact::Unusable => ("sev-error", "unusable"),
+            Impact::Incomplete => ("sev-error", "incomplete"),
+        };
+        let place = match (&problem.path, problem.at) {
+            (Some(path), Some(at)) => format!("{}:{}:{} ", path.display(), at.line, at.column),
+            (Some(path), None) => format!("{} ", path.display()),
+            _ => String::new(),
+        };
+        let help = problem
+            .help
+            .as_ref()
+            .map_or_else(String::new, |h| format!("<br />help: {}", escape(h)));
+        let _ = writeln!(
+            out,
+            "<p class=\"problem\"><span class=\"sev {class}\">{word}</span> <code>{}</code> <span class=\"mono\">{}</span>{}{help}</p>",
+            escape(problem.code),
+            escape(&place),
+            escape(&problem.message),
+        );
+    }
+    out.push_str("</section>\n");
+}
+
+fn findings(out: &mut String, run: &Run) {
+    out.push_str("<section id=\"findings\">\n<h2>Findings</h2>\n");
+    if run.findings.is_empty() {
+        out.push_str("<p>No findings.</p>\n");
+    }
+    for (rule, _) in rules_run(run) {
+        let of_rule: Vec<&Finding> = run.findings.iter().filter(|f| f.rule == rule.id).collect();
+        if of_rule.is_empty() {
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "<h3 id=\"rule-{id}\"><code>{id}</code> — {title}</h3>",
+            id = escape(&rule.id),
+            title = escape(&rule.title)
+        );
+        for finding in of_rule {
+            finding_html(out, finding);
+        }
+    }
+    out.push_str("</section>\n");
+}
+
+fn finding_html(out: &mut String, finding: &Finding) {
+    let sev = finding.severity.as_str();
+    let waived_class = if finding.waived.is_some() {
+        " waived"
+    } else {
+        ""
+    };
+    let badge = if finding.waived.is_some() {
+        " <span class=\"badge\">waived</span>"
+    } else {
+        ""
+    };
+    let _ = write!(
+        out,
+        "<article class=\"finding sev-{sev}{waived_class}\">\n\
+         <div><span class=\"sev sev-{sev}\">{sev}</span>{badge} {collection} <code>{record}</code></div>\n\
+         <p class=\"msg\">{message}</p>\n<dl>\n\
+         <dt>Location</dt><dd><code>{path}:{line}:{column}</code></dd>\n",
+        collection = escape(&finding.collection),
+        record = escape(&finding.record),
+        message = escape(&finding.message),
+        path = escape(&finding.location.path),
+        line = finding.location.line,
+        column = finding.location.column,
+    );
+    if let Some(field) = &finding.field {
+        let _ = writeln!(out, "<dt>Field</dt><dd><code>{}</code></dd>", escape(field));
+    }
+    let deadline = Deadline::of(finding);
+    if let Some(due) = deadline.due {
+        let _ = writeln!(out, "<dt>Due</dt><dd>{}</dd>", escape(due));
+    }
+    if let Some(late_by) = deadline.late_by {
+        let _ = writeln!(out, "<dt>Late by</dt><dd>{}</dd>", escape(late_by));
+    }
+    if !deadline.skipped.is_empty() {
+        out.push_str("<dt>Skipped days</dt><dd><ul class=\"skipped\">");
+        for (date, reason) in &deadline.skipped {
+            let _ = write!(
+                out,
+                "<li><time>{}</time> {}</li>",
+                escape(date),
+                escape(reason)
+            );
+        }
+        out.push_str("</ul></dd>\n");
+    }
+    if !finding.basis.is_empty() {
+        let _ = writeln!(out, "<dt>Basis</dt><dd>{}</dd>", basis_html(&finding.basis));
+    }
+    if let Some(waived) = &finding.waived {
+        let until = waived
+            .expires
+            .map_or_else(|| "no expiry".to_string(), |d| format!("until {d}"));
+        let _ = writeln!(
+            out,
+            "<dt>Waived</dt><dd>{} — approved by {}, {until}</dd>",
+            escape(&waived.reason),
+            escape(&waived.approved_by)
+        );
+    }
+    let _ = write!(
+        out,
+        "<dt>Fingerprint</dt><dd><code>{}</code></dd>\n</dl>\n</article>\n",
+        escape(&finding.fingerprint)
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_special_character_is_escaped() {
+        assert_eq!(
+            escape(r#"<script>alert("x" & 'y')</script>"#),
+            "&lt;script&gt;alert(&quot;x&quot; &amp; &#39;y&#39;)&lt;/script&gt;"
+        );
+    }
+}
