@@ -5,6 +5,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod bad_input;
+mod baseline;
 mod check;
 mod legal_time;
+mod reports;
 mod support;
+mod waivers;

@@ -73,3 +73,26 @@ pub fn reference_copy() -> tempfile::TempDir {
     );
     dir
 }
+
+/// Appends text (e.g. a `waivers:` list) to the project file of a copy.
+pub fn append_to_project(dir: &Path, text: &str) {
+    let path = dir.join("naleving.yaml");
+    let mut project = std::fs::read_to_string(&path).unwrap();
+    project.push_str(text);
+    std::fs::write(&path, project).unwrap();
+}
+
+/// The findings of a JSON report as (rule, record) pairs.
+pub fn rule_records(report: &serde_json::Value) -> Vec<(String, String)> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["record"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}

@@ -57,16 +57,16 @@ dl.meta dd { margin: 0; word-break: break-all; }
 table { border-collapse: collapse; width: 100%; margin: .5em 0; }
 th, td { text-align: left; vertical-align: top; border-bottom: 1px solid var(--line); padding: 5px 8px; }
 th { background: #f3f3f3; }
-td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .sev { font-weight: 600; text-transform: uppercase; font-size: .8em; letter-spacing: .03em; }
 .sev-error { color: var(--error); }
 .sev-warning { color: var(--warning); }
 .sev-info { color: var(--info); }
 .badge { display: inline-block; border: 1px solid var(--waived); color: var(--waived); border-radius: 4px; padding: 0 5px; font-size: .8em; }
 .finding { border: 1px solid var(--line); border-left: 5px solid var(--line); border-radius: 4px; padding: 8px 12px; margin: 8px 0; }
-.finding.sev-error { border-left-color: var(--error); }
-.finding.sev-warning { border-left-color: var(--warning); }
-.finding.sev-info { border-left-color: var(--info); }
+.finding.finding-error { border-left-color: var(--error); }
+.finding.finding-warning { border-left-color: var(--warning); }
+.finding.finding-info { border-left-color: var(--info); }
 .finding.waived { border-left-color: var(--waived); background: #f7f7f7; }
 .finding .msg { margin: .2em 0 .4em; color: #1b1b1b; }
 .finding dl { display: grid; grid-template-columns: max-content 1fr; gap: .1em 1em; margin: 0; }
@@ -226,11 +226,12 @@ fn chart(out: &mut String, run: &Run) {
         };
         let _ = writeln!(
             out,
-            "<g><title>{id}: {count} findings ({severity})</title>\
+            "<g><title>{id}: {count} {noun} ({severity})</title>\
              <text x=\"{tx}\" y=\"{ty}\" text-anchor=\"end\">{id}</text>\
              <rect class=\"{class}\" x=\"{label_width}\" y=\"{y}\" width=\"{length}\" height=\"{h}\" rx=\"2\" />\
              <text x=\"{cx}\" y=\"{ty}\">{count}</text></g>",
             id = escape(&rule.id),
+            noun = if count == 1 { "finding" } else { "findings" },
             severity = rule.severity.as_str(),
             tx = label_width - 8,
             ty = y + 14,
@@ -377,7 +378,7 @@ fn finding_html(out: &mut String, finding: &Finding) {
     };
     let _ = write!(
         out,
-        "<article class=\"finding sev-{sev}{waived_class}\">\n\
+        "<article class=\"finding finding-{sev}{waived_class}\">\n\
          <div><span class=\"sev sev-{sev}\">{sev}</span>{badge} {collection} <code>{record}</code></div>\n\
          <p class=\"msg\">{message}</p>\n<dl>\n\
          <dt>Location</dt><dd><code>{path}:{line}:{column}</code></dd>\n",

@@ -3,8 +3,9 @@
 //!
 //! Built with the typed model of `serde-sarif` (generated from the SARIF
 //! schema), so a misspelt property cannot slip in. One `reportingDescriptor`
-//! per rule that ran: title as short description, docs as full description
-//! and help (markdown), the first basis URL as `helpUri`. One `result` per
+//! per rule that ran: title as short description, docs as full description,
+//! docs and basis as help (text and markdown), the first basis URL as
+//! `helpUri`. One `result` per
 //! finding: `ruleId`, level, message, a physical location into the data file
 //! (a URI relative to the project root, line and column counted in Unicode
 //! code points), the finding's fingerprint as a partial fingerprint, and a
@@ -143,18 +144,13 @@ fn descriptor(rule: &Rule) -> ReportingDescriptor {
         .iter()
         .map(|b| serde_json::to_value(b).unwrap_or(Value::Null))
         .collect();
-    let full = MultiformatMessageString::builder()
-        .text(
-            rule.docs
-                .as_deref()
-                .map_or(rule.title.as_str(), str::trim_end),
-        )
-        .markdown(
-            rule.docs
-                .as_deref()
-                .map_or(rule.title.as_str(), str::trim_end),
-        )
-        .build();
+    // The docs describe the rule; the help (docs and basis) comes with a
+    // markdown form, which code scanning shows with an alert.
+    let docs = rule
+        .docs
+        .as_deref()
+        .map_or(rule.title.as_str(), str::trim_end);
+    let full = MultiformatMessageString::builder().text(docs).build();
     let properties = PropertyBag::builder()
         .tags(vec![rule.collection.clone(), rule.check.kind().to_string()])
         .additional_properties(BTreeMap::from([
