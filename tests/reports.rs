@@ -543,3 +543,26 @@ fn no_progress_off_a_terminal() {
     let (_, _, stderr) = run(naleving().args(["check", "--format", "json"]));
     assert_eq!(stderr, "");
 }
+
+/// The adoption recipes parse and say what the README promises.
+#[test]
+fn ci_recipes_are_valid_yaml() {
+    let workflow = std::fs::read_to_string(root().join("docs/ci/github-actions.yml")).unwrap();
+    let parsed: Value = serde_saphyr::from_str(&workflow).unwrap();
+    let steps = parsed["jobs"]["check"]["steps"].as_array().unwrap();
+    let uses: Vec<&str> = steps.iter().filter_map(|s| s["uses"].as_str()).collect();
+    assert!(
+        uses.contains(&"github/codeql-action/upload-sarif@v3"),
+        "{uses:?}"
+    );
+    assert_eq!(parsed["permissions"]["security-events"], "write");
+    let runs: String = steps.iter().filter_map(|s| s["run"].as_str()).collect();
+    assert!(runs.contains("--format sarif=naleving.sarif"));
+    assert!(runs.contains("naleving check --baseline naleving-baseline.json --format github"));
+
+    let hooks = std::fs::read_to_string(root().join(".pre-commit-hooks.yaml")).unwrap();
+    let hooks: Vec<Value> = serde_saphyr::from_str(&hooks).unwrap();
+    let ids: Vec<&str> = hooks.iter().map(|h| h["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["naleving", "naleving-rules"]);
+    assert!(hooks.iter().all(|h| h["pass_filenames"] == false));
+}
