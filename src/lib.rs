@@ -19,4 +19,6 @@ pub mod problem;
 pub mod project;
 pub mod report;
 pub mod rule;
+pub mod schema;
 pub mod strict;
+pub mod testing;
