@@ -7,4 +7,5 @@
 mod bad_input;
 mod check;
 mod legal_time;
+mod pack;
 mod support;

@@ -14,7 +14,8 @@
 //!     expr: totaal == 0 || op_tijd * 100 >= totaal * 90
 //! ```
 //! Expressions see `records` (the group's records), `group` (the group's key
-//! values, including `periode`), `as_of`, and every `let` defined before. A
+//! values, including `periode`), `as_of`, `collections` and every `let`
+//! defined before. A
 //! group for which `expr` is false is one finding, located on the group's
 //! first record, with the group and every `let` value in its details and
 //! message variables (`{{ totaal }}`, `{{ groep }}`).
@@ -113,7 +114,7 @@ struct Aggregate {
 
 pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<BuildError>> {
     let mut errors = Vec::new();
-    let mut variables: Vec<&str> = vec!["records", "group", "as_of"];
+    let mut variables: Vec<&str> = vec!["records", "group", "as_of", "collections"];
     let mut lets = Vec::new();
     for (name, source) in &spec.lets {
         if RESERVED.contains(&name.as_str())
@@ -152,6 +153,10 @@ pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<
 impl Check for Aggregate {
     fn kind(&self) -> &'static str {
         "aggregate"
+    }
+
+    fn uses_collections(&self) -> bool {
+        self.expr.uses_collections() || self.lets.iter().any(|(_, e)| e.uses_collections())
     }
 
     fn run(&self, cx: &CheckCx<'_>, records: &[&Record]) -> Vec<Outcome> {

@@ -10,6 +10,8 @@
 //!   (what a text means by "de twaalf werkdagen van 25 mei tot en met 9 juni").
 //! - `is_workday(d)`: whether `d` is a working day.
 //! - `sum(list)`: the sum of a list of numbers (CEL has no built-in sum).
+//! - `year(d)`: the year of a date, as an int.
+//! - `min(list)`, `max(list)`: the smallest and largest of numbers or strings.
 
 use std::sync::Arc;
 
@@ -68,6 +70,15 @@ pub(super) fn register(context: &mut Context<'static, 'static>, calendar: &Arc<C
         },
     );
     let _ = context.add_function("sum", sum);
+    let _ = context.add_function("min", |items: Arc<Vec<Value>>| {
+        extreme("min", &items, std::cmp::Ordering::Less)
+    });
+    let _ = context.add_function("max", |items: Arc<Vec<Value>>| {
+        extreme("max", &items, std::cmp::Ordering::Greater)
+    });
+    let _ = context.add_function("year", |d: Arc<String>| -> Result<i64, ExecutionError> {
+        Ok(i64::from(date_arg("year", &d)?.year()))
+    });
     let cal = Arc::clone(calendar);
     let _ = context.add_function(
         "is_workday",
@@ -75,6 +86,37 @@ pub(super) fn register(context: &mut Context<'static, 'static>, calendar: &Arc<C
             Ok(cal.is_workday(date_arg("is_workday", &d)?))
         },
     );
+}
+
+/// `min(list)` / `max(list)`: the smallest or largest of a non-empty list of
+/// numbers or strings (ISO dates compare correctly as strings).
+fn extreme(
+    name: &str,
+    items: &[Value],
+    wanted: std::cmp::Ordering,
+) -> Result<Value, ExecutionError> {
+    let mut best: Option<&Value> = None;
+    for item in items {
+        best = match best {
+            None => Some(item),
+            Some(current) => match item.partial_cmp(current) {
+                Some(order) if order == wanted => Some(item),
+                Some(_) => Some(current),
+                None => {
+                    return Err(ExecutionError::function_error(
+                        name,
+                        format!(
+                            "cannot compare {} with {}",
+                            item.type_of(),
+                            current.type_of()
+                        ),
+                    ));
+                }
+            },
+        };
+    }
+    best.cloned()
+        .ok_or_else(|| ExecutionError::function_error(name, "empty list"))
 }
 
 /// `sum(list)`: integers stay integers; any float makes the sum a float.
@@ -149,6 +191,13 @@ mod tests {
             Ok(cel::Value::Int(11))
         );
         assert_eq!(eval("sum([1, 2, 3])"), Ok(cel::Value::Int(6)));
+        assert_eq!(eval("year(as_of)"), Ok(cel::Value::Int(2020)));
+        assert_eq!(eval("min([2019, 2018, 2020])"), Ok(cel::Value::Int(2018)));
+        assert_eq!(
+            eval("max(['2020-01-02', '2020-03-01'])"),
+            Ok(s("2020-03-01"))
+        );
+        assert!(eval("max([])").is_err());
         assert_eq!(eval("sum([1.5, 2])"), Ok(cel::Value::Float(3.5)));
         assert!(eval("sum(['a'])").is_err());
         assert!(eval("date('gisteren')").is_err());
