@@ -41,6 +41,16 @@ enum Command {
     /// Check the project's data against its rules.
     #[command(after_help = EXIT_CODES)]
     Check(CheckArgs),
+    /// Run the tests written beside the rules (inline `tests:` or `<id>.test.yaml`).
+    Test {
+        /// Rule files or directories; default: the project's rules.
+        paths: Vec<PathBuf>,
+        /// The project file, for collection keys, `as_of` and the calendar.
+        #[arg(long, default_value = "naleving.yaml")]
+        project: PathBuf,
+    },
+    /// Print the JSON Schema of the rule file format (for editors).
+    Schema,
     /// Work with rule files.
     Rules {
         #[command(subcommand)]
@@ -196,6 +206,12 @@ pub fn main() -> ExitCode {
             command: RulesCommand::Validate { paths, project },
         } => validate(paths, project),
         Command::Explain { id, project } => explain(&id, project),
+        Command::Test { paths, project } => test(paths, &project),
+        Command::Schema => ExitCode::from(if emit(&crate::schema::rule_schema(), None) {
+            0
+        } else {
+            2
+        }),
         Command::Termijn {
             start,
             term,
@@ -289,6 +305,26 @@ fn validate(paths: Vec<PathBuf>, project_path: PathBuf) -> ExitCode {
         (PathBuf::from("."), paths, None)
     };
     let loaded = load_rules(&root, &rule_paths, collections.as_ref(), &mut problems);
+    let problems = problems.into_sorted();
+    let count = problems.len();
+    let mut text = render_problems(problems);
+    let valid = loaded.rules.len();
+    text.push_str(&format!(
+        "{valid} of {} rule files valid · {count} problems\n",
+        loaded.files,
+    ));
+    if !emit(&text, None) {
+        return ExitCode::from(2);
+    }
+    ExitCode::from(if count == 0 { 0 } else { 2 })
+}
+
+/// Problems alone (no check summary), for commands that load rules without
+/// checking data.
+fn render_problems(problems: Vec<crate::problem::Problem>) -> String {
+    if problems.is_empty() {
+        return String::new();
+    }
     let run = Run {
         as_of: jiff::civil::date(1970, 1, 1),
         as_of_source: engine::AsOfSource::Today,
@@ -297,32 +333,77 @@ fn validate(paths: Vec<PathBuf>, project_path: PathBuf) -> ExitCode {
         rules_run: Vec::new(),
         dataset: Default::default(),
         findings: Vec::new(),
-        problems: problems.into_sorted(),
+        problems,
         baseline: None,
     };
-    let mut text = String::new();
-    if !run.problems.is_empty() {
-        let rendered = report::human::render(&run, Severity::Error, Style::plain());
-        // Only the diagnostics: the check summary does not apply here.
-        text.push_str(
-            rendered
-                .rsplit_once("0 findings")
-                .map_or(rendered.as_str(), |(head, _)| head),
-        );
-    }
-    let valid = loaded.rules.len();
-    text.push_str(&format!(
-        "{valid} of {} rule files valid · {} problems\n",
-        loaded.files,
-        run.problems.len()
-    ));
-    if !emit(&text, None) {
-        return ExitCode::from(2);
-    }
-    ExitCode::from(if run.problems.is_empty() { 0 } else { 2 })
+    let rendered = report::human::render(&run, Severity::Error, Style::plain());
+    rendered
+        .rsplit_once("0 findings")
+        .map_or(rendered.as_str(), |(head, _)| head)
+        .to_string()
 }
 
 use crate::rule::LoadedRules;
+
+fn test(paths: Vec<PathBuf>, project_path: &std::path::Path) -> ExitCode {
+    let mut problems = Problems::default();
+    let project = if project_path.is_file() {
+        crate::project::load(project_path, &mut problems)
+    } else {
+        None
+    };
+    let (root, rule_paths) = match (&project, paths.is_empty()) {
+        (Some(project), true) => (project.root.clone(), project.rules.clone()),
+        (_, true) => (PathBuf::from("."), vec![PathBuf::from("rules")]),
+        (_, false) => (PathBuf::from("."), paths),
+    };
+    let collections = project.as_ref().map(|p| &p.collections);
+    let loaded = load_rules(&root, &rule_paths, collections, &mut problems);
+    let calendar = match &project {
+        Some(project) => engine::calendar(project, &mut problems),
+        None => crate::calendar::Calendar::nl().unwrap_or_default(),
+    };
+    let env = crate::testing::TestEnv {
+        collections,
+        as_of: project
+            .as_ref()
+            .and_then(|p| p.as_of)
+            .unwrap_or_else(engine::today),
+        calendar: std::sync::Arc::new(calendar),
+    };
+    let problems = problems.into_sorted();
+    let unusable = !problems.is_empty();
+    let mut out = render_problems(problems);
+    let (mut passed, mut failed) = (0, 0);
+    for rule in &loaded.rules {
+        if rule.tests.is_empty() {
+            out.push_str(&format!("none  {} › no tests\n", rule.id));
+        }
+        for result in crate::testing::run_rule_tests(rule, &env) {
+            if result.passed() {
+                passed += 1;
+                out.push_str(&format!("ok    {} › {}\n", result.rule, result.name));
+            } else {
+                failed += 1;
+                out.push_str(&format!("FAIL  {} › {}\n", result.rule, result.name));
+                for failure in &result.failures {
+                    out.push_str(&format!("        {failure}\n"));
+                }
+            }
+        }
+    }
+    out.push_str(&format!("{passed} passed, {failed} failed\n"));
+    if !emit(&out, None) {
+        return ExitCode::from(2);
+    }
+    ExitCode::from(if failed > 0 {
+        1
+    } else if unusable {
+        2
+    } else {
+        0
+    })
+}
 
 fn termijn(
     start: Date,

@@ -125,12 +125,7 @@ pub fn check(options: &Options) -> Run {
 pub fn check_with(options: &Options, progress: &mut dyn Progress) -> Run {
     let mut problems = Problems::default();
     let project = project::load(&options.project, &mut problems);
-    // "Today" is the date in the Netherlands, whatever the machine's zone.
-    let as_of_today = || {
-        jiff::Timestamp::now()
-            .in_tz("Europe/Amsterdam")
-            .map_or_else(|_| jiff::ZonedDateTime::now().date(), |z| z.date())
-    };
+    let as_of_today = today;
     let (as_of, as_of_source) = match (options.as_of, project.as_ref().and_then(|p| p.as_of)) {
         (Some(date), _) => (date, AsOfSource::Flag),
         (None, Some(date)) => (date, AsOfSource::Project),
@@ -200,38 +195,16 @@ pub fn check_with(options: &Options, progress: &mut dyn Progress) -> Run {
     progress.loading();
     let dataset = data::load(&project.root, &to_load, &mut problems);
 
-    let collections_var: Option<Box<CollectionsVar<'_>>> = uses_collections.then(|| {
-        dataset
-            .collections
-            .iter()
-            .map(|(name, records)| (name.as_str(), records.iter().map(|r| &r.fields).collect()))
-            .collect()
-    });
     let calendar = Arc::new(calendar(&project, &mut problems));
-    let env = Env::new(as_of, Arc::clone(&calendar), collections_var.as_deref());
-    let cx = CheckCx {
-        dataset: &dataset,
-        env: &env,
-        as_of,
-        calendar: &calendar,
-    };
-    let mut sources = Sources::default();
-    let mut findings = Vec::new();
-    let mut rules_run = Vec::new();
     progress.rules(selected.len());
-    for rule in &selected {
-        progress.rule(&rule.id);
-        rules_run.push(run_rule(
-            rule,
-            &cx,
-            &mut sources,
-            &mut findings,
-            &mut problems,
-        ));
-    }
-    findings.sort_by(|a, b| {
-        (&a.location, &a.rule, &a.fingerprint).cmp(&(&b.location, &b.rule, &b.fingerprint))
-    });
+    let (mut findings, rules_run) = evaluate(
+        &selected,
+        &dataset,
+        as_of,
+        calendar,
+        progress,
+        &mut problems,
+    );
     let ran: BTreeSet<&str> = selected.iter().map(|r| r.id.as_str()).collect();
     let known: BTreeSet<&str> = rules.rules.iter().map(|r| r.id.as_str()).collect();
     crate::waiver::apply(
@@ -257,6 +230,54 @@ pub fn check_with(options: &Options, progress: &mut dyn Progress) -> Run {
         problems: problems.into_sorted(),
         baseline,
     }
+}
+
+/// Today's date in the Netherlands, whatever the machine's time zone.
+pub fn today() -> Date {
+    jiff::Timestamp::now()
+        .in_tz("Europe/Amsterdam")
+        .map_or_else(|_| jiff::ZonedDateTime::now().date(), |z| z.date())
+}
+
+/// Runs `rules` over `dataset` as of a date: the findings, sorted by path,
+/// line, column and rule, and what each rule did. Used by `check` and by
+/// `naleving test`, which builds its dataset from a rule's test records.
+pub fn evaluate(
+    rules: &[&Rule],
+    dataset: &Dataset,
+    as_of: Date,
+    calendar: Arc<Calendar>,
+    progress: &mut dyn Progress,
+    problems: &mut Problems,
+) -> (Vec<Finding>, Vec<RuleRun>) {
+    let uses_collections = rules.iter().any(|r| {
+        r.check.uses_collections() || r.when.as_ref().is_some_and(|w| w.uses_collections())
+    });
+    let collections_var: Option<Box<CollectionsVar<'_>>> = uses_collections.then(|| {
+        dataset
+            .collections
+            .iter()
+            .map(|(name, records)| (name.as_str(), records.iter().map(|r| &r.fields).collect()))
+            .collect()
+    });
+    let env = Env::new(as_of, Arc::clone(&calendar), collections_var.as_deref());
+    let cx = CheckCx {
+        dataset,
+        env: &env,
+        as_of,
+        calendar: &calendar,
+    };
+    let mut sources = Sources::default();
+    let mut findings = Vec::new();
+    let mut rules_run = Vec::new();
+    for rule in rules {
+        progress.rule(&rule.id);
+        rules_run.push(run_rule(rule, &cx, &mut sources, &mut findings, problems));
+    }
+    findings.sort_by(|a, b| {
+        (&a.location, &a.rule, &a.fingerprint).cmp(&(&b.location, &b.rule, &b.fingerprint))
+    });
+    (findings, rules_run)
 }
 
 /// The `nl` calendar, extended with the project's calendar files.
@@ -435,11 +456,15 @@ fn finding(
         Some(template) if !verdict.keep_message => interpolate(template, &verdict, record),
         _ => verdict.message.clone(),
     };
+    let subject = verdict
+        .subject
+        .clone()
+        .unwrap_or_else(|| record.key.clone());
     Finding {
         fingerprint: fingerprint(
             &rule.id,
             &rule.collection,
-            &record.key,
+            &subject,
             verdict.field.as_deref(),
             verdict.discriminator.as_deref(),
         ),
@@ -447,7 +472,7 @@ fn finding(
         severity: rule.severity,
         message,
         collection: rule.collection.clone(),
-        record: record.key.clone(),
+        record: subject,
         location: Location { path, line, column },
         field: verdict.field,
         basis: rule.basis.clone(),

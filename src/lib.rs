@@ -21,5 +21,7 @@ pub mod problem;
 pub mod project;
 pub mod report;
 pub mod rule;
+pub mod schema;
 pub mod strict;
+pub mod testing;
 pub mod waiver;

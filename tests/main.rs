@@ -8,6 +8,7 @@ mod bad_input;
 mod baseline;
 mod check;
 mod legal_time;
+mod pack;
 mod reports;
 mod support;
 mod waivers;

@@ -96,3 +96,16 @@ pub fn rule_records(report: &serde_json::Value) -> Vec<(String, String)> {
         })
         .collect()
 }
+
+/// Counts of the reference data's findings — (all, errors, warnings) — read
+/// from a JSON run, so tests follow the pack as it grows instead of pinning
+/// numbers (the JSON snapshot pins them).
+pub fn reference_counts() -> (u64, u64, u64) {
+    let (_, report) = json_report(&root(), &[]);
+    let summary = &report["summary"];
+    (
+        summary["findings"].as_u64().unwrap(),
+        summary["error"].as_u64().unwrap(),
+        summary["warning"].as_u64().unwrap(),
+    )
+}

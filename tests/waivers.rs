@@ -318,7 +318,10 @@ fn waived_findings_stay_out_of_a_baseline() {
     assert_eq!(code, 0);
     assert_eq!(
         stdout,
-        "wrote 16 findings to baseline.json (as of 2021-01-15); 1 waived findings left out\n"
+        format!(
+            "wrote {} findings to baseline.json (as of 2021-01-15); 1 waived findings left out\n",
+            crate::support::reference_counts().0 - 1
+        )
     );
     // After the waiver expires the finding is new again, and fails.
     let (code, report) = json_report(

@@ -19,6 +19,7 @@
 //! Every finding carries `details.due` (ISO), `details.late_by` and the days
 //! that moved the deadline (`details.skipped`), so an auditor can retrace it.
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
@@ -28,7 +29,7 @@ use crate::data::Record;
 use crate::project::parse_date;
 
 /// The YAML shape of a `deadline` check.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Spec {
     /// The field holding the start date (day 0).
@@ -211,6 +212,7 @@ impl Deadline {
             details,
             discriminator: None,
             keep_message: false,
+            subject: None,
         }))
     }
 }
@@ -249,6 +251,7 @@ fn unknown(index: usize, name: &str, text: &str, err: &TermijnError) -> Outcome 
         details,
         discriminator: Some("termijn::onbekend".to_string()),
         keep_message: true,
+        subject: None,
     })
 }
 

@@ -5,15 +5,18 @@
 //! variant of [`CheckSpec`] and one arm in [`CheckSpec::build`]; the engine
 //! and the other kinds do not change.
 
+mod aggregate;
 mod deadline;
 mod expr;
 mod reference;
 mod required;
+mod steps;
 mod unique;
 
 use std::fmt::Debug;
 
 use jiff::civil::Date;
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use serde_saphyr::Spanned;
@@ -25,19 +28,23 @@ use crate::problem::LineCol;
 use crate::strict::{Shape, fields_of};
 
 /// The `check:` of a rule file: exactly one kind.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum CheckSpec {
     /// Listed fields are present and non-empty.
     Required(required::Spec),
     /// A CEL expression is true for the record.
-    Expr(Spanned<String>),
+    Expr(#[schemars(with = "String")] Spanned<String>),
     /// An act happened within a legal term after a start date.
     Deadline(deadline::Spec),
     /// A field refers to an existing key in another collection.
     Reference(reference::Spec),
     /// A field (or a combination of fields) is unique across the collection.
     Unique(unique::Spec),
+    /// An ordered process: each step present, in order, with its conditions.
+    Steps(steps::Spec),
+    /// A condition over a collection or its groups.
+    Aggregate(aggregate::Spec),
 }
 
 /// What a check sees besides the records it judges.
@@ -68,6 +75,9 @@ pub struct Verdict {
     /// Tells apart several findings of one rule on one record and field, for
     /// the fingerprint (e.g. the other record of a duplicate).
     pub discriminator: Option<String>,
+    /// What the finding is about when it is not one record: a group of an
+    /// aggregate (`regio=Haaglanden, periode=2020-H1`). Shown as the record.
+    pub subject: Option<String>,
     /// Use `message` even when the rule has its own (for verdicts the rule's
     /// template cannot describe, such as an unknown due phrase).
     pub keep_message: bool,
@@ -136,6 +146,8 @@ impl CheckSpec {
             CheckSpec::Deadline(_) => "deadline",
             CheckSpec::Reference(_) => "reference",
             CheckSpec::Unique(_) => "unique",
+            CheckSpec::Steps(_) => "steps",
+            CheckSpec::Aggregate(_) => "aggregate",
         }
     }
 
@@ -147,6 +159,8 @@ impl CheckSpec {
             CheckSpec::Deadline(spec) => deadline::build(spec, cx),
             CheckSpec::Reference(spec) => reference::build(spec, cx),
             CheckSpec::Unique(spec) => unique::build(spec, cx),
+            CheckSpec::Steps(spec) => steps::build(spec, cx),
+            CheckSpec::Aggregate(spec) => aggregate::build(spec, cx),
         }
     }
 }
@@ -159,6 +173,13 @@ pub fn shape(kind: &str) -> Shape {
         "reference" => fields_of::<reference::Spec>(),
         "unique" => fields_of::<unique::Spec>(),
         "deadline" => fields_of::<deadline::Spec>(),
+        "steps" => fields_of::<steps::Spec>(),
+        "aggregate" => {
+            return Shape::Struct(fields_of::<aggregate::Spec>(), |key| match key {
+                "period" => Shape::Struct(fields_of::<aggregate::PeriodSpec>(), |_| Shape::Any),
+                _ => Shape::Any,
+            });
+        }
         _ => return Shape::Any,
     };
     Shape::Struct(fields, |_| Shape::Any)
@@ -170,7 +191,16 @@ pub fn compile_in_file(
     spanned: &Spanned<String>,
     text: &str,
 ) -> Result<crate::expr::Expr, BuildError> {
-    crate::expr::compile(&spanned.value).map_err(|err| BuildError {
+    compile_in_file_with(spanned, text, crate::expr::VARIABLES)
+}
+
+/// Like [`compile_in_file`], for an expression that sees other variables.
+pub fn compile_in_file_with(
+    spanned: &Spanned<String>,
+    text: &str,
+    variables: &[&str],
+) -> Result<crate::expr::Expr, BuildError> {
+    crate::expr::compile_with(&spanned.value, variables).map_err(|err| BuildError {
         code: "rule::bad-expression",
         message: format!("invalid CEL expression: {}", err.message),
         at: Some(place_in_scalar(text, spanned, err.line, err.column)),

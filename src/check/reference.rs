@@ -10,6 +10,7 @@
 
 use std::collections::HashSet;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
@@ -17,12 +18,13 @@ use super::{BuildCx, BuildError, Check, CheckCx, Outcome, Verdict, as_key, field
 use crate::data::Record;
 
 /// The YAML shape of a `reference` check.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Spec {
     /// The field holding the reference.
     pub field: String,
     /// The collection referred to.
+    #[schemars(with = "String")]
     pub to: Spanned<String>,
     /// The field of the target records to match; defaults to the target's key.
     #[serde(default)]

@@ -8,13 +8,14 @@
 //! empty list or map. Dotted paths (`stappen.signalen`) reach into objects.
 //! One finding per missing field.
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::{BuildCx, BuildError, Check, CheckCx, Outcome, Verdict, field, is_present};
 use crate::data::Record;
 
 /// The YAML shape of a `required` check.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Spec {
     /// The fields that must be present and non-empty.

@@ -11,13 +11,14 @@
 
 use std::collections::HashMap;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::{BuildCx, BuildError, Check, CheckCx, Outcome, Verdict, as_key, field};
 use crate::data::Record;
 
 /// The YAML shape of a `unique` check.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Spec {
     /// The fields whose combined values must be unique.

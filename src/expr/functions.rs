@@ -6,11 +6,16 @@
 //! - `add_term(d, "5 werkdagen")`: the due date of a term from `d`, with the
 //!   Algemene termijnenwet applied.
 //! - `workdays_between(a, b)`: working days in `(a, b]` (negative when `b < a`).
+//! - `workdays_in(a, b)`: working days from `a` through `b`, both included
+//!   (what a text means by "de twaalf werkdagen van 25 mei tot en met 9 juni").
 //! - `is_workday(d)`: whether `d` is a working day.
+//! - `sum(list)`: the sum of a list of numbers (CEL has no built-in sum).
+//! - `year(d)`: the year of a date, as an int.
+//! - `min(list)`, `max(list)`: the smallest and largest of numbers or strings.
 
 use std::sync::Arc;
 
-use cel::{Context, ExecutionError};
+use cel::{Context, ExecutionError, Value};
 use jiff::civil::Date;
 
 use crate::calendar::{Calendar, Term};
@@ -55,11 +60,92 @@ pub(super) fn register(context: &mut Context<'static, 'static>, calendar: &Arc<C
     );
     let cal = Arc::clone(calendar);
     let _ = context.add_function(
+        "workdays_in",
+        move |a: Arc<String>, b: Arc<String>| -> Result<i64, ExecutionError> {
+            let (a, b) = (date_arg("workdays_in", &a)?, date_arg("workdays_in", &b)?);
+            let before = a
+                .yesterday()
+                .map_err(|e| ExecutionError::function_error("workdays_in", e))?;
+            Ok(cal.workdays_between(before, b))
+        },
+    );
+    let _ = context.add_function("sum", sum);
+    let _ = context.add_function("min", |items: Arc<Vec<Value>>| {
+        extreme("min", &items, std::cmp::Ordering::Less)
+    });
+    let _ = context.add_function("max", |items: Arc<Vec<Value>>| {
+        extreme("max", &items, std::cmp::Ordering::Greater)
+    });
+    let _ = context.add_function("year", |d: Arc<String>| -> Result<i64, ExecutionError> {
+        Ok(i64::from(date_arg("year", &d)?.year()))
+    });
+    let cal = Arc::clone(calendar);
+    let _ = context.add_function(
         "is_workday",
         move |d: Arc<String>| -> Result<bool, ExecutionError> {
             Ok(cal.is_workday(date_arg("is_workday", &d)?))
         },
     );
+}
+
+/// `min(list)` / `max(list)`: the smallest or largest of a non-empty list of
+/// numbers or strings (ISO dates compare correctly as strings).
+fn extreme(
+    name: &str,
+    items: &[Value],
+    wanted: std::cmp::Ordering,
+) -> Result<Value, ExecutionError> {
+    let mut best: Option<&Value> = None;
+    for item in items {
+        best = match best {
+            None => Some(item),
+            Some(current) => match item.partial_cmp(current) {
+                Some(order) if order == wanted => Some(item),
+                Some(_) => Some(current),
+                None => {
+                    return Err(ExecutionError::function_error(
+                        name,
+                        format!(
+                            "cannot compare {} with {}",
+                            item.type_of(),
+                            current.type_of()
+                        ),
+                    ));
+                }
+            },
+        };
+    }
+    best.cloned()
+        .ok_or_else(|| ExecutionError::function_error(name, "empty list"))
+}
+
+/// `sum(list)`: integers stay integers; any float makes the sum a float.
+fn sum(items: Arc<Vec<Value>>) -> Result<Value, ExecutionError> {
+    let overflow = || ExecutionError::function_error("sum", "overflow");
+    let mut int: i64 = 0;
+    let mut float: Option<f64> = None;
+    for item in items.iter() {
+        match item {
+            Value::Int(i) => int = int.checked_add(*i).ok_or_else(overflow)?,
+            Value::UInt(u) => {
+                int = i64::try_from(*u)
+                    .ok()
+                    .and_then(|u| int.checked_add(u))
+                    .ok_or_else(overflow)?;
+            }
+            Value::Float(f) => *float.get_or_insert(0.0) += f,
+            other => {
+                return Err(ExecutionError::function_error(
+                    "sum",
+                    format!("not a number: {}", other.type_of()),
+                ));
+            }
+        }
+    }
+    Ok(match float {
+        Some(f) => Value::Float(f + int as f64),
+        None => Value::Int(int),
+    })
 }
 
 #[cfg(test)]
@@ -100,6 +186,20 @@ mod tests {
             eval("add_term(record.ontvangen_op, '5 werkdagen') < as_of"),
             Ok(cel::Value::Bool(true))
         );
+        assert_eq!(
+            eval("workdays_in('2020-05-25', '2020-06-09')"),
+            Ok(cel::Value::Int(11))
+        );
+        assert_eq!(eval("sum([1, 2, 3])"), Ok(cel::Value::Int(6)));
+        assert_eq!(eval("year(as_of)"), Ok(cel::Value::Int(2020)));
+        assert_eq!(eval("min([2019, 2018, 2020])"), Ok(cel::Value::Int(2018)));
+        assert_eq!(
+            eval("max(['2020-01-02', '2020-03-01'])"),
+            Ok(s("2020-03-01"))
+        );
+        assert!(eval("max([])").is_err());
+        assert_eq!(eval("sum([1.5, 2])"), Ok(cel::Value::Float(3.5)));
+        assert!(eval("sum(['a'])").is_err());
         assert!(eval("date('gisteren')").is_err());
         assert!(eval("add_term('2020-05-29', 'vijf dagen')").is_err());
     }

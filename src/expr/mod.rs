@@ -43,8 +43,14 @@ pub struct CompileError {
     pub column: u32,
 }
 
-/// Compiles a CEL expression.
+/// Compiles a CEL expression over a record (`record`, `as_of`, `collections`).
 pub fn compile(source: &str) -> Result<Expr, CompileError> {
+    compile_with(source, VARIABLES)
+}
+
+/// Compiles a CEL expression that may use exactly `variables` (plus
+/// comprehension variables it binds itself).
+pub fn compile_with(source: &str, variables: &[&str]) -> Result<Expr, CompileError> {
     let program = Program::compile(source).map_err(|errors| {
         let first = errors.errors.first();
         CompileError {
@@ -57,7 +63,7 @@ pub fn compile(source: &str) -> Result<Expr, CompileError> {
     if let Some(unknown) = references
         .variables()
         .into_iter()
-        .filter(|v| !VARIABLES.contains(v))
+        .filter(|v| !variables.contains(v))
         .min()
     {
         // Comprehension variables (`x` in `list.all(x, …)`) are listed too, so
@@ -65,7 +71,12 @@ pub fn compile(source: &str) -> Result<Expr, CompileError> {
         if !binds(source, unknown) {
             return Err(CompileError {
                 message: format!(
-                    "unknown variable `{unknown}`; an expression can use `record`, `as_of` and `collections`"
+                    "unknown variable `{unknown}`; this expression can use {}",
+                    variables
+                        .iter()
+                        .map(|v| format!("`{v}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
                 line: 1,
                 column: 1,
@@ -104,6 +115,15 @@ impl Expr {
     pub fn eval(&self, env: &Env, fields: &Map<String, Value>) -> Result<CelValue, String> {
         let mut scope = env.context.new_inner_scope();
         scope.add_variable_from_value("record", object(fields));
+        self.program.execute(&scope).map_err(|e| e.to_string())
+    }
+
+    /// Evaluates the expression with the given variables bound.
+    pub fn eval_with(&self, env: &Env, bindings: &[(&str, CelValue)]) -> Result<CelValue, String> {
+        let mut scope = env.context.new_inner_scope();
+        for (name, value) in bindings {
+            scope.add_variable_from_value(*name, value.clone());
+        }
         self.program.execute(&scope).map_err(|e| e.to_string())
     }
 

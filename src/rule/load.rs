@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use super::{Rule, RuleFile, Validity};
+use super::{Rule, RuleFile, RuleTest, Validity};
 use crate::check::{BuildCx, compile_in_file};
 use crate::data::hex;
 use crate::problem::{LineCol, Problem, Problems, from_yaml_error};
@@ -274,6 +274,8 @@ fn validate(
     if problems_len(problems) > before {
         return None;
     }
+    let mut tests = file.tests;
+    tests.extend(sibling_tests(shown, path, problems)?);
     Some(Rule {
         id,
         title: file.title,
@@ -285,7 +287,7 @@ fn validate(
         message: file.message.map(|m| m.value),
         basis: file.basis,
         docs: file.docs,
-        tests: file.tests,
+        tests,
         path: shown.to_path_buf(),
         check_at,
     })
@@ -293,6 +295,38 @@ fn validate(
 
 fn problems_len(problems: &Problems) -> usize {
     problems.len()
+}
+
+/// Tests in a sibling `<id>.test.yaml`: a list of tests. `None` when the
+/// file exists but cannot be used (the problem is recorded).
+fn sibling_tests(shown: &Path, path: &Path, problems: &mut Problems) -> Option<Vec<RuleTest>> {
+    let stem = path.file_stem()?.to_str()?;
+    let sibling = path.with_file_name(format!("{stem}.test.yaml"));
+    if !sibling.is_file() {
+        return Some(Vec::new());
+    }
+    let shown = shown.with_file_name(format!("{stem}.test.yaml"));
+    let text = match std::fs::read_to_string(&sibling) {
+        Ok(text) => text,
+        Err(err) => {
+            problems.push(
+                Problem::unusable("rule::read", format!("cannot read test file: {err}"))
+                    .in_file(&shown),
+            );
+            return None;
+        }
+    };
+    let shape = Shape::List(|| Shape::Struct(strict::fields_of::<RuleTest>(), |_| Shape::Any));
+    if !strict::check_keys(&text, &shape, "rule::unknown-key", &shown, problems) {
+        return None;
+    }
+    match serde_saphyr::from_str::<Vec<RuleTest>>(&text) {
+        Ok(tests) => Some(tests),
+        Err(err) => {
+            problems.push(from_yaml_error("rule::parse", &shown, &err));
+            None
+        }
+    }
 }
 
 /// True for ids like `veiligheidsbeoordeling-te-laat`.

@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use jiff::civil::Date;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use serde_saphyr::Spanned;
@@ -23,7 +24,9 @@ use crate::expr::Expr;
 use crate::problem::LineCol;
 
 /// How serious a finding of a rule is.
-#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash, JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Worth knowing; fails the run only with `--fail-on info`.
@@ -46,7 +49,7 @@ impl Severity {
 }
 
 /// The legal or policy source a rule rests on.
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Basis {
     /// The citation, e.g. `Uitvoeringsbesluit Wmo 2015, art. 4.1.7 lid 1`.
@@ -57,27 +60,33 @@ pub struct Basis {
 }
 
 /// A rule file as written: one rule per file, the file name is its id.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RuleFile {
     /// Kebab-case id naming the condition it flags; equals the file name.
+    #[schemars(with = "String")]
     pub id: Spanned<String>,
     /// One line saying what the rule requires.
     pub title: String,
     /// `error`, `warning` or `info`.
     pub severity: Severity,
     /// The collection whose records the rule judges.
+    #[schemars(with = "String")]
     pub collection: Spanned<String>,
     /// Optional CEL guard: only records for which it is true are judged.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub when: Option<Spanned<String>>,
     /// Optional validity window: only records whose date lies in it are judged.
     #[serde(default)]
+    #[schemars(with = "Option<ValidSpec>")]
     pub valid: Option<Spanned<ValidSpec>>,
     /// What to check: exactly one check kind.
+    #[schemars(with = "CheckSpec")]
     pub check: Spanned<CheckSpec>,
     /// The finding's message; `{{ name }}` interpolates record fields and computed values.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub message: Option<Spanned<String>>,
     /// The legal basis, carried into every output.
     #[serde(default)]
@@ -91,7 +100,7 @@ pub struct RuleFile {
 }
 
 /// The window in which a rule applies (e.g. a law's entry into force).
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ValidSpec {
     /// First day the rule applies (inclusive).
@@ -105,7 +114,7 @@ pub struct ValidSpec {
 }
 
 /// One test of a rule.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RuleTest {
     /// What the test shows.

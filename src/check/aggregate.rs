@@ -1,0 +1,375 @@
+//! `aggregate`: a condition over a whole collection or its groups — per Veilig
+//! Thuis region per half year, at least 90% of veiligheidsbeoordelingen on
+//! time; per regeling, the budget lines add up to the promised total.
+//!
+//! ```yaml
+//! check:
+//!   aggregate:
+//!     group_by: [regio]                                # fields; none = one group
+//!     period: { field: ontvangen_op, per: half_year }  # optional: year | half_year | quarter | month
+//!     let:                                             # named values per group, in order
+//!       totaal: records.size()
+//!       op_tijd: records.filter(r, has(r.veiligheidsbeoordeling_op)
+//!                  && r.veiligheidsbeoordeling_op <= add_term(r.ontvangen_op, '5 werkdagen')).size()
+//!     expr: totaal == 0 || op_tijd * 100 >= totaal * 90
+//! ```
+//! Expressions see `records` (the group's records), `group` (the group's key
+//! values, including `periode`), `as_of`, `collections` and every `let`
+//! defined before. A
+//! group for which `expr` is false is one finding, located on the group's
+//! first record, with the group and every `let` value in its details and
+//! message variables (`{{ totaal }}`, `{{ groep }}`).
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use cel::Value as CelValue;
+use cel::objects::{Key, Map as CelMap};
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde::de::{Deserializer, MapAccess, Visitor};
+use serde_json::{Map, Value, json};
+use serde_saphyr::Spanned;
+
+use super::{
+    BuildCx, BuildError, Check, CheckCx, Outcome, Verdict, as_key, compile_in_file_with, field,
+};
+use crate::data::Record;
+use crate::expr::{Expr, object};
+use crate::project::parse_date;
+
+/// The YAML shape of an `aggregate` check.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    /// Fields whose values form the groups; none: the whole collection.
+    #[serde(default)]
+    pub group_by: Vec<String>,
+    /// Also group by the period of a date field.
+    #[serde(default)]
+    pub period: Option<PeriodSpec>,
+    /// Named values computed per group, in order.
+    #[serde(default, rename = "let", deserialize_with = "ordered")]
+    #[schemars(with = "BTreeMap<String, String>")]
+    pub lets: Vec<(String, Spanned<String>)>,
+    /// The condition each group must meet.
+    #[schemars(with = "String")]
+    pub expr: Spanned<String>,
+}
+
+/// Grouping by period.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PeriodSpec {
+    /// The date field.
+    pub field: String,
+    /// `year`, `half_year`, `quarter` or `month`.
+    pub per: Per,
+}
+
+/// The length of a period.
+#[derive(Debug, Clone, Copy, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Per {
+    /// `2020`.
+    Year,
+    /// `2020-H1`.
+    HalfYear,
+    /// `2020-Q3`.
+    Quarter,
+    /// `2020-06`.
+    Month,
+}
+
+/// A YAML mapping in its written order.
+fn ordered<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<(String, Spanned<String>)>, D::Error> {
+    struct Ordered;
+    impl<'de> Visitor<'de> for Ordered {
+        type Value = Vec<(String, Spanned<String>)>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a mapping of names to CEL expressions")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut entries = Vec::new();
+            while let Some((k, v)) = map.next_entry::<String, Spanned<String>>()? {
+                entries.push((k, v));
+            }
+            Ok(entries)
+        }
+    }
+    deserializer.deserialize_map(Ordered)
+}
+
+const RESERVED: &[&str] = &["records", "group", "as_of", "record", "collections"];
+
+#[derive(Debug)]
+struct Aggregate {
+    group_by: Vec<String>,
+    period: Option<(String, Per)>,
+    lets: Vec<(String, Expr)>,
+    expr: Expr,
+}
+
+pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<BuildError>> {
+    let mut errors = Vec::new();
+    let mut variables: Vec<&str> = vec!["records", "group", "as_of", "collections"];
+    let mut lets = Vec::new();
+    for (name, source) in &spec.lets {
+        if RESERVED.contains(&name.as_str())
+            || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            errors.push(BuildError {
+                code: "rule::invalid",
+                message: format!("`let` name `{name}` is reserved or not an identifier"),
+                at: Some(crate::problem::LineCol::from(source.referenced)),
+                help: Some("use lower-case letters, digits and `_`".to_string()),
+            });
+            continue;
+        }
+        match compile_in_file_with(source, cx.text, &variables) {
+            Ok(expr) => lets.push((name.clone(), expr)),
+            Err(err) => errors.push(err),
+        }
+        variables.push(name);
+    }
+    let expr = compile_in_file_with(&spec.expr, cx.text, &variables);
+    match expr {
+        Ok(expr) if errors.is_empty() => Ok(Box::new(Aggregate {
+            group_by: spec.group_by,
+            period: spec.period.map(|p| (p.field, p.per)),
+            lets,
+            expr,
+        })),
+        Ok(_) => Err(errors),
+        Err(err) => {
+            errors.push(err);
+            Err(errors)
+        }
+    }
+}
+
+impl Check for Aggregate {
+    fn kind(&self) -> &'static str {
+        "aggregate"
+    }
+
+    fn uses_collections(&self) -> bool {
+        self.expr.uses_collections() || self.lets.iter().any(|(_, e)| e.uses_collections())
+    }
+
+    fn run(&self, cx: &CheckCx<'_>, records: &[&Record]) -> Vec<Outcome> {
+        let mut out = Vec::new();
+        // Groups keyed by their values, in sorted order for stable output.
+        let mut groups: BTreeMap<Vec<String>, Vec<usize>> = BTreeMap::new();
+        for (index, record) in records.iter().enumerate() {
+            let mut key = Vec::with_capacity(self.group_by.len() + 1);
+            for name in &self.group_by {
+                key.push(
+                    field(&record.fields, name)
+                        .and_then(as_key)
+                        .unwrap_or_default(),
+                );
+            }
+            if let Some((date_field, per)) = &self.period {
+                match field(&record.fields, date_field)
+                    .and_then(Value::as_str)
+                    .and_then(parse_date)
+                {
+                    Some(date) => key.push(period_of(date, *per)),
+                    None => {
+                        out.push(Outcome::Unjudged {
+                            record: index,
+                            cause: format!("`{date_field}` is missing or not a date, so the record has no period"),
+                        });
+                        continue;
+                    }
+                }
+            }
+            groups.entry(key).or_default().push(index);
+        }
+        for (key, members) in groups {
+            if let Some(outcome) = self.judge_group(cx, records, &key, &members) {
+                out.push(outcome);
+            }
+        }
+        out
+    }
+}
+
+impl Aggregate {
+    fn names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self.group_by.iter().map(String::as_str).collect();
+        if self.period.is_some() {
+            names.push("periode");
+        }
+        names
+    }
+
+    fn judge_group(
+        &self,
+        cx: &CheckCx<'_>,
+        records: &[&Record],
+        key: &[String],
+        members: &[usize],
+    ) -> Option<Outcome> {
+        let first = *members
+            .iter()
+            .min_by_key(|&&i| (records[i].pos.file, records[i].pos.line))?;
+        let names = self.names();
+        let label = if key.is_empty() {
+            "alle records".to_string()
+        } else {
+            names
+                .iter()
+                .zip(key)
+                .map(|(n, v)| format!("{n}={v}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let group: HashMap<Key, CelValue> = names
+            .iter()
+            .zip(key)
+            .map(|(n, v)| {
+                (
+                    Key::String(Arc::new((*n).to_string())),
+                    CelValue::String(Arc::new(v.clone())),
+                )
+            })
+            .collect();
+        let list: Vec<CelValue> = members
+            .iter()
+            .map(|&i| object(&records[i].fields))
+            .collect();
+        let mut bindings: Vec<(&str, CelValue)> = vec![
+            ("records", CelValue::List(Arc::new(list))),
+            (
+                "group",
+                CelValue::Map(CelMap {
+                    map: Arc::new(group),
+                }),
+            ),
+        ];
+        let mut values = Map::new();
+        for (name, expr) in &self.lets {
+            match expr.eval_with(cx.env, &bindings) {
+                Ok(value) => {
+                    values.insert(name.clone(), to_json(&value));
+                    bindings.push((name.as_str(), value));
+                }
+                Err(cause) => {
+                    return Some(Outcome::Unjudged {
+                        record: first,
+                        cause: format!("`let {name}` failed for group {label}: {cause}"),
+                    });
+                }
+            }
+        }
+        match self.expr.eval_with(cx.env, &bindings) {
+            Ok(CelValue::Bool(true)) => None,
+            Ok(CelValue::Bool(false)) => {
+                let mut vars: Vec<(String, String)> = vec![("groep".to_string(), label.clone())];
+                vars.extend(
+                    names
+                        .iter()
+                        .zip(key)
+                        .map(|(n, v)| ((*n).to_string(), v.clone())),
+                );
+                vars.extend(values.iter().map(|(k, v)| (k.clone(), show(v))));
+                let mut details = Map::new();
+                details.insert(
+                    "group".to_string(),
+                    Value::Object(
+                        names
+                            .iter()
+                            .zip(key)
+                            .map(|(n, v)| ((*n).to_string(), json!(v)))
+                            .collect(),
+                    ),
+                );
+                details.insert("records".to_string(), json!(members.len()));
+                details.insert("values".to_string(), Value::Object(values));
+                Some(Outcome::Finding(Verdict {
+                    record: first,
+                    field: None,
+                    message: format!(
+                        "groep {label}: voorwaarde niet vervuld: {}",
+                        self.expr.source().trim()
+                    ),
+                    vars,
+                    details,
+                    discriminator: Some(label.clone()),
+                    keep_message: false,
+                    subject: Some(label),
+                }))
+            }
+            Ok(other) => Some(Outcome::Unjudged {
+                record: first,
+                cause: format!(
+                    "`expr` gave {} for group {label}, not a boolean",
+                    other.type_of()
+                ),
+            }),
+            Err(cause) => Some(Outcome::Unjudged {
+                record: first,
+                cause: format!("`expr` failed for group {label}: {cause}"),
+            }),
+        }
+    }
+}
+
+/// The period a date falls in: `2020`, `2020-H1`, `2020-Q3`, `2020-06`.
+fn period_of(date: jiff::civil::Date, per: Per) -> String {
+    let (year, month) = (date.year(), date.month());
+    match per {
+        Per::Year => format!("{year}"),
+        Per::HalfYear => format!("{year}-H{}", if month <= 6 { 1 } else { 2 }),
+        Per::Quarter => format!("{year}-Q{}", (month - 1) / 3 + 1),
+        Per::Month => format!("{year}-{month:02}"),
+    }
+}
+
+/// A CEL value as JSON, for details.
+fn to_json(value: &CelValue) -> Value {
+    match value {
+        CelValue::Int(i) => json!(i),
+        CelValue::UInt(u) => json!(u),
+        CelValue::Float(f) => serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number),
+        CelValue::Bool(b) => json!(b),
+        CelValue::String(s) => json!(s.as_str()),
+        CelValue::List(items) => Value::Array(items.iter().map(to_json).collect()),
+        CelValue::Null => Value::Null,
+        other => json!(format!("{other:?}")),
+    }
+}
+
+/// A detail value for a message.
+fn show(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => match n.as_f64() {
+            Some(f) if n.is_f64() => format!("{:.1}", (f * 10.0).round() / 10.0),
+            _ => n.to_string(),
+        },
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periods() {
+        let d = jiff::civil::date(2020, 7, 1);
+        assert_eq!(period_of(d, Per::Year), "2020");
+        assert_eq!(period_of(d, Per::HalfYear), "2020-H2");
+        assert_eq!(period_of(d, Per::Quarter), "2020-Q3");
+        assert_eq!(period_of(d, Per::Month), "2020-07");
+        assert_eq!(
+            period_of(jiff::civil::date(2020, 6, 30), Per::HalfYear),
+            "2020-H1"
+        );
+    }
+}

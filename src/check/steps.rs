@@ -1,0 +1,284 @@
+//! `steps`: an ordered process, such as the five steps of the meldcode, is
+//! followed — each step present, in order, dates non-decreasing, and each
+//! step's own conditions met.
+//!
+//! ```yaml
+//! check:
+//!   steps:
+//!     in: stappen                 # object holding the step dates; default: the record itself
+//!     order: [signalen, collegiale_consultatie, gesprek, wegen, beslissen]
+//!     complete: true              # every step must be present (default: no gaps
+//!                                 # before the last step recorded)
+//!     needs:                      # a step may only be recorded after these
+//!       beslissen: [signalen, collegiale_consultatie, gesprek, wegen]
+//!     conditions:                 # CEL over `record`, checked when the step is present
+//!       beslissen: has(record.afweging)
+//! ```
+//! One finding per broken step, on the step's field (`stappen.gesprek`), so
+//! an auditor sees exactly which step of which dossier is at fault.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+use serde_saphyr::Spanned;
+
+use super::{
+    BuildCx, BuildError, Check, CheckCx, Outcome, Verdict, compile_in_file, field, is_present,
+};
+use crate::data::Record;
+use crate::expr::Expr;
+use crate::project::parse_date;
+
+/// The YAML shape of a `steps` check.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    /// The object field holding the steps; default: the record itself.
+    #[serde(default, rename = "in")]
+    pub within: Option<String>,
+    /// The steps, in the order they must happen; each is a date field.
+    pub order: Vec<String>,
+    /// Every step must be present (default: only no gaps before the last
+    /// step recorded).
+    #[serde(default)]
+    pub complete: bool,
+    /// Steps that must be recorded before a step may be.
+    #[serde(default)]
+    pub needs: BTreeMap<String, Vec<String>>,
+    /// CEL conditions per step, checked when the step is present.
+    #[serde(default)]
+    #[schemars(with = "BTreeMap<String, String>")]
+    pub conditions: BTreeMap<String, Spanned<String>>,
+}
+
+#[derive(Debug)]
+struct Steps {
+    within: Option<String>,
+    order: Vec<String>,
+    complete: bool,
+    needs: Vec<(usize, Vec<usize>)>,
+    conditions: Vec<(usize, Expr)>,
+}
+
+pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<BuildError>> {
+    let mut errors = Vec::new();
+    let error = |message: String| BuildError {
+        code: "rule::invalid",
+        message,
+        at: Some(cx.check_at),
+        help: Some(format!("the steps are: {}", spec.order.join(", "))),
+    };
+    if spec.order.is_empty() {
+        errors.push(error(
+            "`steps` needs at least one step in `order`".to_string(),
+        ));
+    }
+    let position = |name: &str| spec.order.iter().position(|s| s == name);
+    let mut needs = Vec::new();
+    for (step, required) in &spec.needs {
+        let Some(at) = position(step) else {
+            errors.push(error(format!(
+                "`needs` names `{step}`, which is not a step"
+            )));
+            continue;
+        };
+        let mut list = Vec::new();
+        for other in required {
+            match position(other) {
+                Some(i) => list.push(i),
+                None => errors.push(error(format!(
+                    "`needs.{step}` names `{other}`, which is not a step"
+                ))),
+            }
+        }
+        needs.push((at, list));
+    }
+    let mut conditions = Vec::new();
+    for (step, source) in &spec.conditions {
+        let Some(at) = position(step) else {
+            errors.push(error(format!(
+                "`conditions` names `{step}`, which is not a step"
+            )));
+            continue;
+        };
+        match compile_in_file(source, cx.text) {
+            Ok(expr) => conditions.push((at, expr)),
+            Err(err) => errors.push(err),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Box::new(Steps {
+        within: spec.within,
+        order: spec.order,
+        complete: spec.complete,
+        needs,
+        conditions,
+    }))
+}
+
+impl Check for Steps {
+    fn kind(&self) -> &'static str {
+        "steps"
+    }
+
+    fn uses_collections(&self) -> bool {
+        self.conditions.iter().any(|(_, e)| e.uses_collections())
+    }
+
+    fn run(&self, cx: &CheckCx<'_>, records: &[&Record]) -> Vec<Outcome> {
+        let mut out = Vec::new();
+        for (index, record) in records.iter().enumerate() {
+            self.judge(cx, index, record, &mut out);
+        }
+        out
+    }
+}
+
+impl Steps {
+    /// The dotted path of a step's field.
+    fn path(&self, step: usize) -> String {
+        match &self.within {
+            Some(within) => format!("{within}.{}", self.order[step]),
+            None => self.order[step].clone(),
+        }
+    }
+
+    /// Label used in messages: "stap 3 (gesprek)".
+    fn label(&self, step: usize) -> String {
+        format!("stap {} ({})", step + 1, self.order[step])
+    }
+
+    fn judge(&self, cx: &CheckCx<'_>, index: usize, record: &Record, out: &mut Vec<Outcome>) {
+        let holder: Option<&Map<String, Value>> = match &self.within {
+            Some(within) => field(&record.fields, within).and_then(Value::as_object),
+            None => Some(&record.fields),
+        };
+        // Each step: absent, or present with a date.
+        let mut dates = Vec::with_capacity(self.order.len());
+        for (step, name) in self.order.iter().enumerate() {
+            let value = holder.and_then(|h| h.get(name));
+            if !is_present(value) {
+                dates.push(None);
+                continue;
+            }
+            match value.and_then(Value::as_str).and_then(parse_date) {
+                Some(date) => dates.push(Some(date)),
+                None => {
+                    out.push(Outcome::Unjudged {
+                        record: index,
+                        cause: format!("`{}` is not a date", self.path(step)),
+                    });
+                    return;
+                }
+            }
+        }
+        let finding = |step: usize, message: String, kind: &str| {
+            let mut details = Map::new();
+            details.insert("step".to_string(), json!(step + 1));
+            details.insert("step_name".to_string(), json!(self.order[step]));
+            details.insert("problem".to_string(), json!(kind));
+            Outcome::Finding(Verdict {
+                record: index,
+                field: Some(self.path(step)),
+                message,
+                vars: vec![
+                    ("step".to_string(), self.label(step)),
+                    ("problem".to_string(), kind.to_string()),
+                ],
+                details,
+                discriminator: Some(kind.to_string()),
+                keep_message: false,
+                subject: None,
+            })
+        };
+
+        // Presence: every step when complete, else no gaps before the last one.
+        let last = dates.iter().rposition(Option::is_some);
+        for (step, date) in dates.iter().enumerate() {
+            let required = self.complete || last.is_some_and(|l| step < l);
+            if date.is_none() && required {
+                let why = if self.complete {
+                    String::new()
+                } else {
+                    format!(
+                        ", terwijl {} wel is vastgelegd",
+                        self.label(last.unwrap_or(step))
+                    )
+                };
+                out.push(finding(
+                    step,
+                    format!("{} ontbreekt{why}", self.label(step)),
+                    "ontbreekt",
+                ));
+            }
+        }
+        // Order: each present step on or after the previous present one.
+        let mut previous: Option<usize> = None;
+        for (step, date) in dates.iter().enumerate() {
+            let Some(date) = date else { continue };
+            if let Some(prev) = previous
+                && let Some(prev_date) = dates[prev]
+                && *date < prev_date
+            {
+                out.push(finding(
+                    step,
+                    format!(
+                        "{} ({date}) ligt vóór {} ({prev_date})",
+                        self.label(step),
+                        self.label(prev)
+                    ),
+                    "volgorde",
+                ));
+            }
+            previous = Some(step);
+        }
+        // Needs: a recorded step requires the steps it depends on.
+        for (step, required) in &self.needs {
+            if dates[*step].is_none() {
+                continue;
+            }
+            let missing: Vec<String> = required
+                .iter()
+                .filter(|&&r| dates[r].is_none())
+                .map(|&r| self.label(r))
+                .collect();
+            if !missing.is_empty() {
+                out.push(finding(
+                    *step,
+                    format!(
+                        "{} is vastgelegd zonder {}",
+                        self.label(*step),
+                        missing.join(", ")
+                    ),
+                    "vereist",
+                ));
+            }
+        }
+        // Conditions of present steps.
+        for (step, expr) in &self.conditions {
+            if dates[*step].is_none() {
+                continue;
+            }
+            match expr.eval_bool(cx.env, &record.fields) {
+                Ok(true) => {}
+                Ok(false) => out.push(finding(
+                    *step,
+                    format!(
+                        "{}: voorwaarde niet vervuld: {}",
+                        self.label(*step),
+                        expr.source().trim()
+                    ),
+                    "voorwaarde",
+                )),
+                Err(cause) => out.push(Outcome::Unjudged {
+                    record: index,
+                    cause,
+                }),
+            }
+        }
+    }
+}
