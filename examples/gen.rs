@@ -18,38 +18,41 @@
 //! The same seed and arguments give byte-identical files: every file draws
 //! from its own ChaCha8 stream of the seed (so `--kind meldingen` writes the
 //! same `meldingen.jsonl` as `--kind all`), no clock is read, and no hash map
-//! is iterated. Records come out sorted by their date. The extract is taken
-//! at `--as-of` (default `--to`): a follow-up date after it is left out, so
-//! the records received just before it are still open.
+//! is iterated. Records come out sorted by their own date. The extract is
+//! taken at `--as-of` (default `--to`): a follow-up date after it is left out,
+//! so what was received just before it is still open.
 //!
 //! Volumes and distributions (tags are the sources of the domain brief,
 //! `shared/domain/BRIEF.md` §5; "assumed" means no source gave a figure):
 //!
 //! - soort: melding 47%, advies 53%, from 127,340 meldingen and 143,210
 //!   adviezen in 2023 [S63].
-//! - regio: the 25 Veilig Thuis organisations [S21], weighted by population
-//!   of their veiligheidsregio, with West-Nederland (Utrecht, Noord- en
+//! - regio: the 25 Veilig Thuis organisations [S21], weighted by the
+//!   population of their veiligheidsregio, West-Nederland (Utrecht, Noord- en
 //!   Zuid-Holland, Zeeland) lifted to 54% [S65].
-//! - ontvangen_op: working days weigh four times a weekend day or feestdag
+//! - ontvangen_op: a working day weighs four times a weekend day or feestdag
 //!   (assumed); the counts per day are spread evenly, not drawn.
-//! - melder of a melding: politie 67.5% (justitie en veiligheid 85,590 of
+//! - melder of a melding: politie 67.5% (justitie en veiligheid, 85,590 of
 //!   126,750) and niet-beroepsmatig 8.1% [S63]; the other professionals share
-//!   the rest in the ratio of their 2023 counts [S63]; apotheek 0.2% (assumed).
-//!   Of an advies: niet-beroepsmatig 45% (63,200 of 141,235) [S63], the
-//!   professionals assumed.
+//!   the rest in the ratio of their 2023 counts [S63]; apotheek 0.2%
+//!   (assumed). Of an advies: niet-beroepsmatig 45% (63,200 of 141,235)
+//!   [S63], the split of the professionals assumed.
 //! - aard: kindermishandeling 50%, partnergeweld 38%, ouderenmishandeling 2%,
 //!   overig 10% [S64].
 //! - veiligheidsbeoordeling: within 5 working days for most; each region has
 //!   its own share that is 1–20 working days late, so that only 5 of the 25
-//!   regions meet the 90% norm [S20][S21]; about 40% late overall, close to
-//!   the IGJ's 4,200 of some 10,600 meldingen a month [S21].
-//! - onderzoek_nodig: 6% of meldingen [S66]; per region 10–40% of onderzoeken
-//!   take longer than 10 weeks, so 5 regions meet the 80% norm [S20].
+//!   regions meet the 90% norm [S20][S21]; 37% are late overall, near the
+//!   IGJ's 4,200 of some 10,600 meldingen a month [S21]. About 2% of a year's
+//!   meldingen are still unassessed at the extract.
+//! - onderzoek_nodig: 6% of meldingen [S66]; per region 10–45% of the
+//!   onderzoeken take longer than 10 weeks (fewer show in an extract, as the
+//!   slow ones are often still open), so 5 regions meet the 80% norm [S20].
 //! - vervolgmelding: 28.5% of meldingen [S67].
 //! - codewoord ("masker 19", from 1 May 2020, Kamerstuk 28 345, nr. 234):
-//!   half of the apotheek meldingen from that day.
+//!   half of the apotheek meldingen and 30% of the apotheek dossiers from
+//!   that day (assumed).
 //!
-//! Everything about people is left out: no names, BSNs, birth dates or free
+//! Nothing about people is generated: no names, BSNs, birth dates or free
 //! text. Which regions are late is arbitrary and says nothing about the real
 //! organisations. What is deliberately wrong in the data is listed in
 //! `fixtures/ghnt/README-generator.md`.
@@ -57,7 +60,7 @@
 use std::error::Error;
 use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::{Parser, ValueEnum};
 use jiff::ToSpan;
@@ -65,6 +68,7 @@ use jiff::civil::{Date, Weekday};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
 
 /// The catch-all error of this binary's edge.
 type Res<T> = Result<T, Box<dyn Error>>;
@@ -101,69 +105,56 @@ struct Args {
 /// The files the generator can write.
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Kind {
-    /// `meldingen.jsonl`
+    /// meldingen.jsonl
     Meldingen,
-    /// `dossiers.jsonl`
+    /// dossiers.jsonl
     Dossiers,
-    /// `toezeggingen.jsonl`
+    /// toezeggingen.jsonl
     Toezeggingen,
     /// All three.
     All,
 }
 
-fn main() -> Res<()> {
-    let args = Args::parse();
-    if args.to < args.from {
-        return Err(format!("--to {} lies before --from {}", args.to, args.from).into());
-    }
-    let as_of = args.as_of.unwrap_or(args.to);
-    if as_of < args.from {
-        return Err(format!("--as-of {as_of} lies before --from {}", args.from).into());
-    }
-    std::fs::create_dir_all(&args.out)?;
-    // Follow-up dates (a late onderzoek, a toezegging due next year) may lie
-    // well after the window; the calendar reaches far enough to compute them.
-    let cal = Calendar::new(
-        args.from,
-        as_of.max(args.to).checked_add(800.days())?,
-        as_of,
-    )?;
-    let window = (cal.index(args.from)?, cal.index(args.to)?);
-    let n = args.records;
-    let scaled = |div: u64| if n == 0 { 0 } else { (n / div).max(1) };
-    let all = args.kind == Kind::All;
-    if all || args.kind == Kind::Meldingen {
-        write_file(&args.out, "meldingen", |w| {
-            meldingen(w, &cal, window, n, args.seed)
-        })?;
-    }
-    if all || args.kind == Kind::Dossiers {
-        let count = if all { scaled(10) } else { n };
-        write_file(&args.out, "dossiers", |w| {
-            dossiers(w, &cal, window, count, args.seed)
-        })?;
-    }
-    if all || args.kind == Kind::Toezeggingen {
-        let count = if all { scaled(1000) } else { n };
-        write_file(&args.out, "toezeggingen", |w| {
-            toezeggingen(w, &cal, window, count, args.seed)
-        })?;
-    }
-    Ok(())
-}
-
 /// The writer every generator streams into.
 type Out = BufWriter<File>;
 
-/// Creates `DIR/NAME.jsonl`, lets `generate` fill it and prints the summary
-/// line to stderr.
-fn write_file(dir: &Path, name: &str, generate: impl FnOnce(&mut Out) -> Res<u64>) -> Res<()> {
-    let path = dir.join(format!("{name}.jsonl"));
-    let file = File::create(&path).map_err(|e| format!("cannot create {}: {e}", path.display()))?;
-    let mut out = BufWriter::with_capacity(1 << 20, file);
-    let count = generate(&mut out)?;
-    out.flush()?;
-    eprintln!("{name}: {count} records -> {}", path.display());
+/// A generator: writes `n` records whose own date lies in the window of the
+/// calendar and returns how many it wrote.
+type Generator = fn(&mut Out, &Calendar, u64, &mut ChaCha8Rng) -> Res<u64>;
+
+/// Parses the arguments and writes the files asked for.
+fn main() -> Res<()> {
+    let args = Args::parse();
+    let as_of = args.as_of.unwrap_or(args.to);
+    if args.to < args.from || as_of < args.from {
+        return Err("--to and --as-of must not lie before --from".into());
+    }
+    std::fs::create_dir_all(&args.out)?;
+    let cal = Calendar::new(args.from, args.to, as_of)?;
+    let n = args.records;
+    let all = args.kind == Kind::All;
+    let files: [(Kind, &str, u64, Generator); 3] = [
+        (Kind::Meldingen, "meldingen", 1, meldingen),
+        (Kind::Dossiers, "dossiers", 10, dossiers),
+        (Kind::Toezeggingen, "toezeggingen", 1000, toezeggingen),
+    ];
+    for (stream, (kind, name, divisor, generate)) in (1..).zip(files) {
+        if !all && args.kind != kind {
+            continue;
+        }
+        let count = if all { (n / divisor).max(n.min(1)) } else { n };
+        let path = args.out.join(format!("{name}.jsonl"));
+        let file = File::create(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let mut out = BufWriter::with_capacity(1 << 20, file);
+        // Each file has a stream of its own, so it does not depend on which
+        // other files are generated.
+        let mut rng = ChaCha8Rng::seed_from_u64(args.seed);
+        rng.set_stream(stream);
+        let written =
+            generate(&mut out, &cal, count, &mut rng).map_err(|e| format!("{name}: {e}"))?;
+        out.flush()?;
+        eprintln!("{name}: {written} records -> {}", path.display());
+    }
     Ok(())
 }
 
@@ -174,23 +165,12 @@ fn emit(out: &mut Out, record: &impl Serialize) -> Res<()> {
     Ok(())
 }
 
-/// A random stream of its own for each file, so that one file does not
-/// depend on which others are generated.
-fn stream(seed: u64, file: u64) -> ChaCha8Rng {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    rng.set_stream(file);
-    rng
-}
-
-// ---------------------------------------------------------------------------
-// Calendar
-// ---------------------------------------------------------------------------
-
-/// Every day from the window's start to well after the extract, with its
-/// ISO text and whether it is a working day, so that record dates are plain
-/// indices and working-day arithmetic is a table look-up.
+/// Every day from `--from` to well after the extract, with its ISO text and
+/// whether it is a working day, so that record dates are plain indices and
+/// working-day arithmetic is a table look-up.
+#[derive(Default)]
 struct Calendar {
-    /// The dates, one per index.
+    /// The dates; index 0 is `--from`.
     dates: Vec<Date>,
     /// `YYYY-MM-DD` of each date, formatted once.
     text: Vec<String>,
@@ -200,40 +180,40 @@ struct Calendar {
     rank: Vec<u32>,
     /// The index of the r-th working day.
     workdays: Vec<u32>,
+    /// The index of `--to`, the window's last day.
+    to: usize,
     /// The index of the extract date; later dates are not known yet.
     as_of: usize,
 }
 
 impl Calendar {
-    /// Builds the calendar from `first` through `last`.
-    fn new(first: Date, last: Date, as_of: Date) -> Res<Self> {
-        let mut cal = Calendar {
-            dates: Vec::new(),
-            text: Vec::new(),
-            working: Vec::new(),
-            rank: Vec::new(),
-            workdays: Vec::new(),
-            as_of: 0,
-        };
+    /// Builds the calendar for the window `from..=to` extracted on `as_of`.
+    fn new(from: Date, to: Date, as_of: Date) -> Res<Self> {
+        // Follow-up dates (a late onderzoek, a toezegging due next year) lie
+        // well after the window; the calendar reaches far enough for them.
+        let last = as_of.max(to).checked_add(800.days())?;
         let mut holidays = Vec::new();
-        for year in first.year()..=last.year() {
+        for (y, m, d) in GELIJKGESTELD {
+            holidays.push(Date::new(y, m, d)?);
+        }
+        for year in from.year()..=last.year() {
             holidays.extend(feestdagen(year)?);
         }
-        holidays.extend(
-            GELIJKGESTELD
-                .iter()
-                .filter_map(|&(y, m, d)| Date::new(y, m, d).ok()),
-        );
         holidays.sort();
-        let mut day = first;
+        let mut cal = Calendar::default();
+        let mut day = from;
         while day <= last {
             let weekend = matches!(day.weekday(), Weekday::Saturday | Weekday::Sunday);
             let working = !weekend && holidays.binary_search(&day).is_err();
+            let index = cal.dates.len();
             if working {
-                cal.workdays.push(u32::try_from(cal.dates.len())?);
+                cal.workdays.push(u32::try_from(index)?);
+            }
+            if day == to {
+                cal.to = index;
             }
             if day == as_of {
-                cal.as_of = cal.dates.len();
+                cal.as_of = index;
             }
             cal.rank.push(u32::try_from(cal.workdays.len())?);
             cal.working.push(working);
@@ -244,19 +224,15 @@ impl Calendar {
         Ok(cal)
     }
 
-    /// The index of `date`.
-    fn index(&self, date: Date) -> Res<usize> {
-        let first = self.dates.first().ok_or("empty calendar")?;
-        let days = first.until(date)?.get_days();
-        usize::try_from(days)
-            .ok()
-            .filter(|&i| i < self.dates.len())
-            .ok_or_else(|| format!("{date} lies outside the generated calendar").into())
+    /// The index of `date`, if the calendar reaches it.
+    fn index(&self, date: Date) -> Option<usize> {
+        let days = self.dates.first()?.until(date).ok()?.get_days();
+        usize::try_from(days).ok().filter(|&i| i < self.dates.len())
     }
 
     /// The day `n` calendar days after `i`.
-    fn add_days(&self, i: usize, n: usize) -> Option<usize> {
-        Some(i + n).filter(|&j| j < self.dates.len())
+    fn add_days(&self, i: usize, n: u32) -> Option<usize> {
+        Some(i + n as usize).filter(|&j| j < self.dates.len())
     }
 
     /// The `n`-th working day after `i` (the day itself when `n` is 0).
@@ -273,21 +249,41 @@ impl Calendar {
         i.filter(|&i| i <= self.as_of)
             .map(|i| self.text[i].as_str())
     }
+
+    /// Splits `n` records over the window's days in proportion to
+    /// `weight(day)`, exactly and without randomness, so output stays sorted
+    /// by date; returns `(day, count)` pairs.
+    fn spread(&self, n: u64, weight: impl Fn(usize) -> u64) -> Res<Vec<(usize, u64)>> {
+        let weights: Vec<u64> = (0..=self.to).map(weight).collect();
+        let total = u128::from(weights.iter().sum::<u64>());
+        if total == 0 && n > 0 {
+            return Err("the window has no day on which these records can fall".into());
+        }
+        let (mut cum, mut before) = (0u128, 0u64);
+        let mut counts = Vec::with_capacity(weights.len());
+        for (day, w) in weights.into_iter().enumerate() {
+            cum += u128::from(w);
+            let upto = u64::try_from(cum * u128::from(n) / total.max(1))?;
+            counts.push((day, upto - before));
+            before = upto;
+        }
+        Ok(counts)
+    }
 }
 
 /// The Atw feestdagen of `year` (art. 3): Nieuwjaarsdag, Goede Vrijdag,
 /// Tweede Paasdag, Koningsdag, 5 mei, Hemelvaart, Tweede Pinksterdag and
 /// both Kerstdagen.
-fn feestdagen(year: i16) -> Res<Vec<Date>> {
+fn feestdagen(year: i16) -> Res<[Date; 9]> {
     let easter = easter_sunday(year)?;
-    // Koninginnedag (30 April) before 2014; the day before when it is a Sunday.
+    // Koninginnedag (30 April) before 2014; the Saturday when it is a Sunday.
     let birthday = Date::new(year, 4, if year >= 2014 { 27 } else { 30 })?;
     let royal = if birthday.weekday() == Weekday::Sunday {
         birthday.yesterday()?
     } else {
         birthday
     };
-    Ok(vec![
+    Ok([
         Date::new(year, 1, 1)?,
         easter.checked_add((-2).days())?,
         easter.checked_add(1.days())?,
@@ -316,42 +312,13 @@ fn easter_sunday(year: i16) -> Res<Date> {
     Ok(Date::new(year, i8::try_from(month)?, i8::try_from(day)?)?)
 }
 
-/// Days gelijkgesteld to feestdagen by Royal Decree [S31]; the checker's
-/// calendar knows them too, so the generator counts working days the same way.
+/// Days gelijkgesteld to feestdagen by Royal Decree [S31]. The checker's
+/// calendar skips them too, so both count working days alike.
+#[rustfmt::skip]
 const GELIJKGESTELD: [(i16, i8, i8); 10] = [
-    (2023, 4, 28),
-    (2023, 5, 19),
-    (2024, 5, 10),
-    (2024, 12, 27),
-    (2025, 5, 30),
-    (2026, 1, 2),
-    (2026, 5, 15),
-    (2027, 5, 7),
-    (2028, 4, 28),
-    (2028, 5, 26),
+    (2023, 4, 28), (2023, 5, 19), (2024, 5, 10), (2024, 12, 27), (2025, 5, 30),
+    (2026, 1, 2), (2026, 5, 15), (2027, 5, 7), (2028, 4, 28), (2028, 5, 26),
 ];
-
-/// Splits `n` records over the days of a window in proportion to `weights`,
-/// exactly and without randomness, so output stays sorted by date.
-fn spread(n: u64, weights: &[u64]) -> Res<Vec<u64>> {
-    let total = u128::from(weights.iter().sum::<u64>());
-    if total == 0 && n > 0 {
-        return Err("the window has no day on which these records can fall".into());
-    }
-    let (mut cum, mut before) = (0u128, 0u64);
-    let mut counts = Vec::with_capacity(weights.len());
-    for &w in weights {
-        cum += u128::from(w);
-        let upto = u64::try_from(cum * u128::from(n) / total.max(1))?;
-        counts.push(upto - before);
-        before = upto;
-    }
-    Ok(counts)
-}
-
-// ---------------------------------------------------------------------------
-// Random helpers
-// ---------------------------------------------------------------------------
 
 /// Picks a value with probability proportional to its weight.
 fn pick<T: Copy>(rng: &mut ChaCha8Rng, table: &[(T, u32)]) -> T {
@@ -372,227 +339,147 @@ fn skewed(rng: &mut ChaCha8Rng, max: u32) -> u32 {
     ((u * u * f64::from(max)) as u32).min(max.saturating_sub(1))
 }
 
-/// True with probability `p`.
-fn chance(rng: &mut ChaCha8Rng, p: f64) -> bool {
-    rng.random_bool(p)
-}
-
-// ---------------------------------------------------------------------------
-// meldingen.jsonl
-// ---------------------------------------------------------------------------
-
-/// A Veilig Thuis organisation with its share of the meldingen and how
-/// often it misses the norms (per mille).
-struct Regio {
-    /// The name, as in the `regio` field.
-    naam: &'static str,
-    /// The code in record ids.
-    code: &'static str,
-    /// Share of all meldingen and adviezen, per mille [S65].
-    gewicht: u32,
-    /// Meldingen whose veiligheidsbeoordeling is late, per mille.
-    laat_beoordeling: u32,
-    /// Onderzoeken that take longer than 10 weeks, per mille.
-    laat_onderzoek: u32,
-}
-
-/// The 25 regions. Weights follow the population of the veiligheidsregio,
-/// West-Nederland scaled to 540 of 1000 [S65]. Exactly five regions stay
-/// under 100 late beoordelingen per mille [S21] and five under 200 late
-/// onderzoeken [S20]; which ones is arbitrary.
-const REGIOS: [Regio; 25] = [
-    regio("Groningen", "GR", 30, 320, 250),
-    regio("Friesland", "FR", 33, 60, 120),
-    regio("Drenthe", "DR", 25, 80, 150),
-    regio("IJsselland", "IJS", 27, 250, 300),
-    regio("Twente", "TW", 32, 180, 220),
-    regio("Noord- en Oost-Gelderland", "NOG", 42, 350, 280),
-    regio("Gelderland-Midden", "GM", 35, 420, 350),
-    regio("Gelderland-Zuid", "GZ", 28, 220, 210),
-    regio("Utrecht", "UT", 86, 480, 330),
-    regio("Noord-Holland-Noord", "NHN", 43, 300, 260),
-    regio("Zaanstreek-Waterland", "ZW", 22, 150, 230),
-    regio("Kennemerland", "KEN", 35, 270, 240),
-    regio("Amsterdam-Amstelland", "AA", 68, 550, 400),
-    regio("Gooi en Vechtstreek", "GV", 16, 50, 100),
-    regio("Haaglanden", "HGL", 72, 600, 380),
-    regio("Hollands-Midden", "HM", 52, 380, 290),
-    regio("Rotterdam-Rijnmond", "RR", 91, 520, 360),
-    regio("Zuid-Holland-Zuid", "ZHZ", 30, 260, 230),
-    regio("Zeeland", "ZE", 25, 70, 140),
-    regio("Midden- en West-Brabant", "MWB", 57, 400, 310),
-    regio("Brabant-Noord", "BN", 33, 200, 240),
-    regio("Brabant-Zuidoost", "BZO", 40, 330, 270),
-    regio("Limburg-Noord", "LN", 26, 90, 160),
-    regio("Zuid-Limburg", "ZL", 30, 290, 250),
-    regio("Flevoland", "FL", 22, 440, 340),
+/// The 25 Veilig Thuis organisations: name, id code, share of meldingen and
+/// adviezen per mille, late veiligheidsbeoordelingen per mille, onderzoeken
+/// over 10 weeks per mille. Shares follow the population of the
+/// veiligheidsregio, West-Nederland scaled to 540 [S65]. Five regions stay
+/// under 100 late beoordelingen [S21] and five under 200 late onderzoeken
+/// [S20]; which ones is arbitrary.
+const REGIOS: [(&str, &str, u32, u32, u32); 25] = [
+    ("Groningen", "GR", 30, 320, 330),
+    ("Friesland", "FR", 33, 60, 120),
+    ("Drenthe", "DR", 25, 80, 150),
+    ("IJsselland", "IJS", 27, 250, 360),
+    ("Twente", "TW", 32, 180, 330),
+    ("Noord- en Oost-Gelderland", "NOG", 42, 400, 340),
+    ("Gelderland-Midden", "GM", 35, 480, 400),
+    ("Gelderland-Zuid", "GZ", 28, 220, 330),
+    ("Utrecht", "UT", 86, 540, 380),
+    ("Noord-Holland-Noord", "NHN", 43, 300, 330),
+    ("Zaanstreek-Waterland", "ZW", 22, 150, 330),
+    ("Kennemerland", "KEN", 35, 270, 340),
+    ("Amsterdam-Amstelland", "AA", 68, 620, 450),
+    ("Gooi en Vechtstreek", "GV", 16, 50, 100),
+    ("Haaglanden", "HGL", 72, 650, 430),
+    ("Hollands-Midden", "HM", 52, 430, 350),
+    ("Rotterdam-Rijnmond", "RR", 91, 600, 420),
+    ("Zuid-Holland-Zuid", "ZHZ", 30, 260, 330),
+    ("Zeeland", "ZE", 25, 70, 140),
+    ("Midden- en West-Brabant", "MWB", 57, 450, 360),
+    ("Brabant-Noord", "BN", 33, 200, 330),
+    ("Brabant-Zuidoost", "BZO", 40, 380, 340),
+    ("Limburg-Noord", "LN", 26, 90, 160),
+    ("Zuid-Limburg", "ZL", 30, 290, 340),
+    ("Flevoland", "FL", 22, 500, 400),
 ];
 
-/// Shorthand for a row of [`REGIOS`].
-const fn regio(naam: &'static str, code: &'static str, gewicht: u32, lb: u32, lo: u32) -> Regio {
-    Regio {
-        naam,
-        code,
-        gewicht,
-        laat_beoordeling: lb,
-        laat_onderzoek: lo,
-    }
-}
-
-/// Who made a melding, per 10,000 [S63]: justitie en veiligheid 67.5%,
-/// niet-beroepsmatig 8.1%, the rest in the ratio of the 2023 counts.
-const MELDER_MELDING: [(&str, u32); 8] = [
-    ("politie", 6750),
-    ("gezondheidszorg", 1185),
-    ("onderwijs", 615),
-    ("jeugdzorg", 310),
-    ("ggz", 240),
-    ("kinderopvang", 70),
-    ("apotheek", 20),
-    ("niet-beroepsmatig", 810),
-];
-
-/// Who asked for advies, per 10,000: niet-beroepsmatig 4,475 [S63]; the split
-/// of the professionals is assumed.
-const MELDER_ADVIES: [(&str, u32); 8] = [
-    ("politie", 550),
-    ("gezondheidszorg", 1650),
-    ("onderwijs", 1380),
-    ("jeugdzorg", 830),
-    ("ggz", 550),
-    ("kinderopvang", 440),
-    ("apotheek", 125),
-    ("niet-beroepsmatig", 4475),
+/// Who made a melding and who asked for advies, per 10,000 of each [S63].
+/// Meldingen: justitie en veiligheid 67.5%, niet-beroepsmatig 8.1%, the other
+/// professionals in their ratio of 2023, apotheek assumed. Adviezen:
+/// niet-beroepsmatig 44.75%, the split of the professionals assumed.
+const MELDER: [(&str, u32, u32); 8] = [
+    ("politie", 6750, 550),
+    ("gezondheidszorg", 1185, 1650),
+    ("onderwijs", 615, 1380),
+    ("jeugdzorg", 310, 830),
+    ("ggz", 240, 550),
+    ("kinderopvang", 70, 440),
+    ("apotheek", 20, 125),
+    ("niet-beroepsmatig", 810, 4475),
 ];
 
 /// The kind of violence, per cent [S64].
+#[rustfmt::skip]
 const AARD: [(&str, u32); 4] = [
-    ("kindermishandeling", 50),
-    ("partnergeweld", 38),
-    ("ouderenmishandeling", 2),
-    ("overig", 10),
+    ("kindermishandeling", 50), ("partnergeweld", 38), ("ouderenmishandeling", 2), ("overig", 10),
 ];
 
 /// The follow-up when no onderzoek is needed, per cent (assumed).
+#[rustfmt::skip]
 const VERVOLG: [(&str, u32); 4] = [
-    ("overdracht", 62),
-    ("einde bemoeienis", 22),
-    ("voorwaarden en vervolg", 12),
+    ("overdracht", 62), ("einde bemoeienis", 22), ("voorwaarden en vervolg", 12),
     ("verzoek raad voor de kinderbescherming", 4),
 ];
 
-/// Working days from receipt to an on-time veiligheidsbeoordeling (0–5),
+/// Working days from receipt to an on-time veiligheidsbeoordeling, with
 /// relative weights (assumed).
 const OP_TIJD: [(u32, u32); 6] = [(0, 10), (1, 30), (2, 22), (3, 16), (4, 12), (5, 10)];
 
 /// A line of `meldingen.jsonl`. A field that does not apply, or whose date
-/// lies after the extract, is left out rather than written as null.
-#[derive(Serialize)]
+/// lies after the extract, is left out rather than written as null. An
+/// advies has only the fields up to `aard`.
+#[derive(Serialize, Default)]
 struct Melding<'a> {
-    /// `VT-<regio code>-<year>-<seq>`.
     id: String,
-    /// The Veilig Thuis organisation.
     regio: &'static str,
-    /// `melding` or `advies`.
     soort: &'static str,
-    /// Date of receipt.
     ontvangen_op: &'a str,
-    /// Date of the veiligheidsbeoordeling (meldingen).
     #[serde(skip_serializing_if = "Option::is_none")]
     veiligheidsbeoordeling_op: Option<&'a str>,
-    /// The hoedanigheid of the melder.
     melder: &'static str,
-    /// The kind of violence.
     aard: &'static str,
-    /// Whether Veilig Thuis does its own onderzoek (once assessed).
     #[serde(skip_serializing_if = "Option::is_none")]
     onderzoek_nodig: Option<bool>,
-    /// When the need for onderzoek was established.
     #[serde(skip_serializing_if = "Option::is_none")]
     vastgesteld_op: Option<&'a str>,
-    /// When the onderzoek was finished.
     #[serde(skip_serializing_if = "Option::is_none")]
     onderzoek_afgerond_op: Option<&'a str>,
-    /// The follow-up decided after the beoordeling.
     #[serde(skip_serializing_if = "Option::is_none")]
     vervolg: Option<&'static str>,
-    /// When the melder was told what was done.
     #[serde(skip_serializing_if = "Option::is_none")]
     terugkoppeling_op: Option<&'a str>,
-    /// Made through the pharmacy codeword "masker 19" (only when true).
+    /// Only written when true.
     #[serde(skip_serializing_if = "Option::is_none")]
     codewoord: Option<bool>,
-    /// Received while Veilig Thuis was already involved (meldingen).
     #[serde(skip_serializing_if = "Option::is_none")]
     vervolgmelding: Option<bool>,
 }
 
-/// Writes `n` meldingen and adviezen received in `window`.
-fn meldingen(out: &mut Out, cal: &Calendar, window: (usize, usize), n: u64, seed: u64) -> Res<u64> {
-    let mut rng = stream(seed, 1);
-    let regio_weights: Vec<(usize, u32)> = REGIOS
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (i, r.gewicht))
-        .collect();
+/// Writes `n` meldingen and adviezen received in the window.
+fn meldingen(out: &mut Out, cal: &Calendar, n: u64, rng: &mut ChaCha8Rng) -> Res<u64> {
+    let regio_weights: Vec<(usize, u32)> = (0..).zip(REGIOS.map(|r| r.2)).collect();
+    // Indexed by `is_melding`: the adviezen column, then the meldingen one.
+    let melders = [
+        MELDER.map(|(m, _, a)| (m, a)),
+        MELDER.map(|(m, w, _)| (m, w)),
+    ];
     let codewoord_from = Date::new(2020, 5, 1)?;
-    let weights: Vec<u64> = (window.0..=window.1)
-        .map(|i| if cal.working[i] { 4 } else { 1 })
-        .collect();
     let mut seq = [0u32; 25];
-    let mut year = cal.dates[window.0].year();
+    let mut year = cal.dates[0].year();
     let mut written = 0;
-    for (offset, count) in spread(n, &weights)?.into_iter().enumerate() {
-        let day = window.0 + offset;
+    for (day, count) in cal.spread(n, |i| if cal.working[i] { 4 } else { 1 })? {
+        // Ids count per region and year.
         if cal.dates[day].year() != year {
             year = cal.dates[day].year();
             seq = [0; 25];
         }
         for _ in 0..count {
-            let r = pick(&mut rng, &regio_weights);
-            let regio = &REGIOS[r];
+            let r = pick(rng, &regio_weights);
+            let (naam, code, _, laat_beoordeling, laat_onderzoek) = REGIOS[r];
             seq[r] += 1;
             // 127,340 meldingen against 143,210 adviezen [S63].
             let is_melding = rng.random_range(0..270_550) < 127_340;
-            let melder = pick(
-                &mut rng,
-                if is_melding {
-                    &MELDER_MELDING
-                } else {
-                    &MELDER_ADVIES
-                },
-            );
-            let mut record = Melding {
-                id: format!("VT-{}-{year}-{:06}", regio.code, seq[r]),
-                regio: regio.naam,
+            let melder = pick(rng, &melders[usize::from(is_melding)]);
+            let mut m = Melding {
+                id: format!("VT-{code}-{year}-{:06}", seq[r]),
+                regio: naam,
                 soort: if is_melding { "melding" } else { "advies" },
                 ontvangen_op: &cal.text[day],
-                veiligheidsbeoordeling_op: None,
                 melder,
-                aard: pick(&mut rng, &AARD),
-                onderzoek_nodig: None,
-                vastgesteld_op: None,
-                onderzoek_afgerond_op: None,
-                vervolg: None,
-                terugkoppeling_op: None,
-                codewoord: None,
-                vervolgmelding: None,
+                aard: pick(rng, &AARD),
+                ..Melding::default()
             };
             if is_melding {
-                follow_up(&mut rng, cal, regio, day, &mut record);
-                // The codeword started on 1 May 2020; a few earlier ones are
-                // the registration error a rule should catch.
-                let p = if cal.dates[day] >= codewoord_from {
-                    0.5
-                } else {
-                    0.03
-                };
-                if melder == "apotheek" && chance(&mut rng, p) {
-                    record.codewoord = Some(true);
+                follow_up(rng, cal, (laat_beoordeling, laat_onderzoek), day, &mut m);
+                // The codeword started on 1 May 2020; the few earlier ones
+                // are the registration error a rule should catch.
+                let since = cal.dates[day] >= codewoord_from;
+                if melder == "apotheek" && rng.random_bool(if since { 0.5 } else { 0.03 }) {
+                    m.codewoord = Some(true);
                 }
-                record.vervolgmelding = Some(chance(&mut rng, 0.285));
+                m.vervolgmelding = Some(rng.random_bool(0.285));
             }
-            emit(out, &record)?;
+            emit(out, &m)?;
             written += 1;
         }
     }
@@ -600,15 +487,16 @@ fn meldingen(out: &mut Out, cal: &Calendar, window: (usize, usize), n: u64, seed
 }
 
 /// Fills in what happened after a melding received on `day`: the
-/// beoordeling, the onderzoek, the vervolg and the terugkoppeling.
+/// beoordeling, the onderzoek, the vervolg and the terugkoppeling; `laat`
+/// holds the region's late shares per mille (beoordeling, onderzoek).
 fn follow_up<'a>(
     rng: &mut ChaCha8Rng,
     cal: &'a Calendar,
-    regio: &Regio,
+    laat: (u32, u32),
     day: usize,
     m: &mut Melding<'a>,
 ) {
-    let delay = if rng.random_range(0..1000) < regio.laat_beoordeling {
+    let delay = if rng.random_range(0..1000) < laat.0 {
         6 + skewed(rng, 20)
     } else {
         pick(rng, &OP_TIJD)
@@ -617,122 +505,89 @@ fn follow_up<'a>(
         return; // still open at the extract
     };
     m.veiligheidsbeoordeling_op = cal.known(Some(beoordeeld));
-    let onderzoek = chance(rng, 0.06);
+    let onderzoek = rng.random_bool(0.06);
     m.onderzoek_nodig = Some(onderzoek);
-    let terugkoppeling = if onderzoek {
+    if onderzoek {
         m.vastgesteld_op = m.veiligheidsbeoordeling_op;
         m.vervolg = Some("onderzoek");
-        // 10 weeks is 70 days; late ones run up to five months more.
-        let days = if rng.random_range(0..1000) < regio.laat_onderzoek {
+        // 10 weeks are 70 days; the late ones take up to five months more.
+        let days = if rng.random_range(0..1000) < laat.1 {
             71 + skewed(rng, 150)
         } else {
             rng.random_range(21..=70)
         };
-        let afgerond = cal.add_days(beoordeeld, days as usize);
-        m.onderzoek_afgerond_op = cal.known(afgerond);
-        m.onderzoek_afgerond_op
-            .and(afgerond)
-            .and_then(|a| cal.add_workdays(a, 1 + skewed(rng, 5)))
+        m.onderzoek_afgerond_op = cal.known(cal.add_days(beoordeeld, days));
     } else {
         let vervolg = pick(rng, &VERVOLG);
         // Only children are the Raad voor de Kinderbescherming's business.
-        m.vervolg = Some(
-            if vervolg.starts_with("verzoek raad") && m.aard != "kindermishandeling" {
-                "overdracht"
-            } else {
-                vervolg
-            },
-        );
-        cal.add_workdays(beoordeeld, 1 + skewed(rng, 10))
-    };
-    if !chance(rng, 0.03) {
-        m.terugkoppeling_op = cal.known(terugkoppeling);
+        let raad = vervolg.starts_with("verzoek raad");
+        let kind = m.aard == "kindermishandeling";
+        m.vervolg = Some(if raad && !kind { "overdracht" } else { vervolg });
+    }
+    // The melder hears which step follows the beoordeling (an onderzoek is
+    // such a step); 3% never hear: the violation a rule should find.
+    if !rng.random_bool(0.03) {
+        m.terugkoppeling_op = cal.known(cal.add_workdays(beoordeeld, 1 + skewed(rng, 10)));
     }
 }
 
-// ---------------------------------------------------------------------------
-// dossiers.jsonl
-// ---------------------------------------------------------------------------
-
 /// Sectors with a meldcode dossier: name, id code, weight (assumed, after the
-/// professional melders of [S63]) and whether the kindcheck applies.
+/// professional melders of [S63]) and whether the kindcheck applies (the
+/// sectors facing adults).
+#[rustfmt::skip]
 const SECTOREN: [(&str, &str, u32, bool); 5] = [
-    ("onderwijs", "ONDERWIJS", 40, false),
-    ("jgz", "JGZ", 25, false),
-    ("ggz", "GGZ", 20, true),
-    ("kinderopvang", "KINDEROPVANG", 10, false),
-    ("apotheek", "APOTHEEK", 5, true),
+    ("onderwijs", "ONDERWIJS", 40, false), ("jgz", "JGZ", 25, false), ("ggz", "GGZ", 20, true),
+    ("kinderopvang", "KINDEROPVANG", 10, false), ("apotheek", "APOTHEEK", 5, true),
 ];
 
-/// The five meldcode steps, by date [S4]; a step not taken (or not yet
-/// taken at the extract) is left out.
-#[derive(Serialize)]
-struct Stappen<'a> {
-    /// Step 1, in kaart brengen van signalen.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    signalen: Option<&'a str>,
-    /// Step 2, collegiale consultatie.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    collegiale_consultatie: Option<&'a str>,
-    /// Step 3, gesprek met de cliënt.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    gesprek: Option<&'a str>,
-    /// Step 4, wegen.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    wegen: Option<&'a str>,
-    /// Step 5, beslissen.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    beslissen: Option<&'a str>,
+/// The five meldcode steps [S4], as `stappen` keys.
+#[rustfmt::skip]
+const STAPPEN: [&str; 5] = ["signalen", "collegiale_consultatie", "gesprek", "wegen", "beslissen"];
+
+/// The five afwegingsvragen [S1][S3], as `afweging` keys: vermoeden (Q1),
+/// acute or structurele onveiligheid (Q2), effective help possible (Q3),
+/// help accepted (Q4), duurzame veiligheid (Q5).
+#[rustfmt::skip]
+const VRAGEN: [&str; 5] =
+    ["vermoeden", "onveiligheid", "hulp_mogelijk", "hulp_aanvaard", "duurzame_veiligheid"];
+
+/// Values under fixed keys, written as a JSON object without the missing
+/// ones: the steps taken, the questions answered.
+struct Named<T>(&'static [&'static str; 5], [Option<T>; 5]);
+
+impl<T: Serialize> Serialize for Named<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(None)?;
+        for (key, value) in self.0.iter().zip(&self.1) {
+            if let Some(value) = value {
+                map.serialize_entry(key, value)?;
+            }
+        }
+        map.end()
+    }
 }
 
-/// The answers to the five afwegingsvragen [S1][S3], as far as reached.
-#[derive(Serialize, Default)]
-struct Afweging {
-    /// Q1: is there a vermoeden?
-    #[serde(skip_serializing_if = "Option::is_none")]
-    vermoeden: Option<&'static str>,
-    /// Q2: acute or structurele onveiligheid?
-    #[serde(skip_serializing_if = "Option::is_none")]
-    onveiligheid: Option<&'static str>,
-    /// Q3: can I offer or organise effective help?
-    #[serde(skip_serializing_if = "Option::is_none")]
-    hulp_mogelijk: Option<&'static str>,
-    /// Q4: do those involved accept the help?
-    #[serde(skip_serializing_if = "Option::is_none")]
-    hulp_aanvaard: Option<&'static str>,
-    /// Q5: does the help lead to duurzame veiligheid?
-    #[serde(skip_serializing_if = "Option::is_none")]
-    duurzame_veiligheid: Option<&'static str>,
-}
-
-/// A line of `dossiers.jsonl`.
+/// A line of `dossiers.jsonl`. `besluit`, `gemeld_op` and the afweging are
+/// missing while the dossier is still running at the extract.
 #[derive(Serialize)]
 struct Dossier<'a> {
-    /// `MC-<SECTOR>-<seq>`.
     id: String,
-    /// The professional's sector.
     sector: &'static str,
-    /// A synthetic organisation code.
     organisatie: String,
-    /// The dossier's date: when the signals were first noted.
     signaal_op: &'a str,
-    /// The dates of the five steps.
-    stappen: Stappen<'a>,
-    /// Whether the kindcheck was done (sectors facing adults only).
+    /// Only written when true.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    codewoord: Option<bool>,
+    stappen: Named<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     kindcheck: Option<bool>,
-    /// The afwegingskader, mandatory since 2019-01-01.
     #[serde(skip_serializing_if = "Option::is_none")]
-    afweging: Option<Afweging>,
-    /// Whether the child or dependent adult disclosed the violence.
+    afweging: Option<Named<&'static str>>,
     disclosure: bool,
-    /// `afsluiten`, `hulp` or `melden`, once decided.
     #[serde(skip_serializing_if = "Option::is_none")]
     besluit: Option<&'static str>,
-    /// Date of the melding to Veilig Thuis.
     #[serde(skip_serializing_if = "Option::is_none")]
     gemeld_op: Option<&'a str>,
-    /// Whether closing the case was recorded in the dossier.
     #[serde(skip_serializing_if = "Option::is_none")]
     dossier_notitie: Option<bool>,
 }
@@ -740,113 +595,94 @@ struct Dossier<'a> {
 /// Where walking the afwegingskader leads.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Uitkomst {
-    /// Q1 nee: close and record.
+    /// Q1 nee: close, and note it in the dossier.
     Afsluiten,
     /// Help is offered or continues.
     Hulp,
-    /// A melding is mandatory (Q2 ja, Q3, Q4 or Q5 nee).
+    /// A melding is mandatory: Q2 ja, or Q3, Q4 or Q5 nee.
     Melden,
 }
 
-/// Walks the five afwegingsvragen. A disclosure counts as acute
-/// onveiligheid [S3], except in 15% of them: the violation a rule should find.
-fn afwegen(rng: &mut ChaCha8Rng, disclosure: bool) -> (Afweging, Uitkomst) {
-    let yn = |b: bool| Some(if b { "ja" } else { "nee" });
-    let mut a = Afweging::default();
-    let vermoeden = disclosure || !chance(rng, 0.22);
-    a.vermoeden = yn(vermoeden);
-    if !vermoeden {
-        return (a, Uitkomst::Afsluiten);
-    }
-    let onveilig = if disclosure {
-        !chance(rng, 0.15)
-    } else {
-        chance(rng, 0.35)
+/// Walks the five afwegingsvragen, stopping where the kader stops: Q1 nee
+/// closes the case, Q2 ja and a nee to Q3–Q5 make a melding mandatory.
+fn afwegen(rng: &mut ChaCha8Rng, disclosure: bool) -> (Named<&'static str>, Uitkomst) {
+    // The chance of "ja" per question (assumed). A disclosure counts as acute
+    // onveiligheid [S3], except in 15% of them: the violation a rule should find.
+    let ja = match disclosure {
+        true => [1.0, 0.85, 0.85, 0.80, 0.75],
+        false => [0.78, 0.35, 0.85, 0.80, 0.75],
     };
-    a.onveiligheid = yn(onveilig);
-    if onveilig {
-        return (a, Uitkomst::Melden);
-    }
-    let mogelijk = !chance(rng, 0.15);
-    a.hulp_mogelijk = yn(mogelijk);
-    if !mogelijk {
-        return (a, Uitkomst::Melden);
-    }
-    let aanvaard = !chance(rng, 0.20);
-    a.hulp_aanvaard = yn(aanvaard);
-    if !aanvaard {
-        return (a, Uitkomst::Melden);
-    }
-    // Q5 is answered only once the help has run long enough.
-    if chance(rng, 0.45) {
-        let duurzaam = !chance(rng, 0.25);
-        a.duurzame_veiligheid = yn(duurzaam);
-        if !duurzaam {
-            return (a, Uitkomst::Melden);
+    let mut answers = [None; 5];
+    let mut uitkomst = Uitkomst::Hulp;
+    for (q, p) in ja.into_iter().enumerate() {
+        // Q5 is answered only once the help has run long enough.
+        if q == 4 && !rng.random_bool(0.45) {
+            break;
         }
+        let yes = rng.random_bool(p);
+        answers[q] = Some(if yes { "ja" } else { "nee" });
+        match (q, yes) {
+            (0, false) => uitkomst = Uitkomst::Afsluiten,
+            (1, true) | (2.., false) => uitkomst = Uitkomst::Melden,
+            _ => continue,
+        }
+        break;
     }
-    (a, Uitkomst::Hulp)
+    (Named(&VRAGEN, answers), uitkomst)
 }
 
-/// Writes `n` meldcode dossiers whose signals were noted in `window`.
-fn dossiers(out: &mut Out, cal: &Calendar, window: (usize, usize), n: u64, seed: u64) -> Res<u64> {
-    let mut rng = stream(seed, 2);
-    let sectors: Vec<(usize, u32)> = SECTOREN.iter().enumerate().map(|(i, s)| (i, s.2)).collect();
+/// Writes `n` meldcode dossiers whose signals were noted in the window.
+fn dossiers(out: &mut Out, cal: &Calendar, n: u64, rng: &mut ChaCha8Rng) -> Res<u64> {
+    let sectors: Vec<(usize, u32)> = (0..).zip(SECTOREN.map(|s| s.2)).collect();
     let orgs_per_sector = (n / 200).clamp(4, 1999);
     let verplicht = Date::new(2019, 1, 1)?;
-    // Schools and day care are closed at weekends.
-    let weights: Vec<u64> = (window.0..=window.1)
-        .map(|i| if cal.working[i] { 20 } else { 1 })
-        .collect();
+    let codewoord_from = Date::new(2020, 5, 1)?;
     let mut seq = [0u32; 5];
     let mut written = 0;
-    for (offset, count) in spread(n, &weights)?.into_iter().enumerate() {
-        let day = window.0 + offset;
+    // Schools and day care are closed at weekends.
+    for (day, count) in cal.spread(n, |i| if cal.working[i] { 20 } else { 1 })? {
         for _ in 0..count {
-            let s = pick(&mut rng, &sectors);
+            let s = pick(rng, &sectors);
             let (sector, code, _, kindcheck) = SECTOREN[s];
             seq[s] += 1;
             // Numbering by sector keeps an organisation in one sector.
             let org = 1 + s as u64 + 5 * rng.random_range(0..orgs_per_sector);
-            // Calendar days between the steps (assumed).
+            // Calendar days from one step to the next (assumed).
             let mut steps = [Some(day); 5];
-            let gaps = [(1, 10), (1, 14), (0, 10), (0, 5)];
-            for (k, &(lo, hi)) in gaps.iter().enumerate() {
+            for (k, (lo, hi)) in [(1, 10), (1, 14), (0, 10), (0, 5)].into_iter().enumerate() {
                 steps[k + 1] = steps[k].and_then(|p| cal.add_days(p, rng.random_range(lo..=hi)));
             }
             let beslist = steps[4].filter(|&b| b <= cal.as_of);
-            if chance(&mut rng, 0.03) {
+            if rng.random_bool(0.03) {
                 let k = rng.random_range(1..=2);
                 steps.swap(k, k + 1);
             }
             let mut dates = steps.map(|d| cal.known(d));
-            if chance(&mut rng, 0.06) {
+            if rng.random_bool(0.06) {
                 dates[1] = None;
-            } else if chance(&mut rng, 0.03) {
+            } else if rng.random_bool(0.03) {
                 dates[2] = None;
             }
-            let disclosure = chance(&mut rng, 0.03);
+            // As for meldingen: the codeword exists from 1 May 2020, and the
+            // few earlier ones are the error a rule should catch.
+            let since = cal.dates[day] >= codewoord_from;
+            let codewoord = sector == "apotheek" && rng.random_bool(if since { 0.3 } else { 0.02 });
             let mut d = Dossier {
                 id: format!("MC-{code}-{:06}", seq[s]),
                 sector,
                 organisatie: format!("ORG-{org:04}"),
                 signaal_op: &cal.text[day],
-                stappen: Stappen {
-                    signalen: dates[0],
-                    collegiale_consultatie: dates[1],
-                    gesprek: dates[2],
-                    wegen: dates[3],
-                    beslissen: dates[4],
-                },
-                kindcheck: kindcheck.then(|| !chance(&mut rng, 0.15)),
+                codewoord: codewoord.then_some(true),
+                stappen: Named(&STAPPEN, dates),
+                kindcheck: kindcheck.then(|| !rng.random_bool(0.15)),
                 afweging: None,
-                disclosure,
+                disclosure: rng.random_bool(0.03),
                 besluit: None,
                 gemeld_op: None,
                 dossier_notitie: None,
             };
             if let Some(beslist) = beslist {
-                decide(&mut rng, cal, &mut d, beslist, cal.dates[day] >= verplicht);
+                decide(rng, cal, &mut d, beslist, cal.dates[day] >= verplicht);
             }
             emit(out, &d)?;
             written += 1;
@@ -866,91 +702,67 @@ fn decide<'a>(
 ) {
     // Before 2019 most dossiers have no afweging; since, 1% lacks it (a
     // violation).
-    let uitkomst = if chance(rng, if verplicht { 0.99 } else { 0.10 }) {
+    let uitkomst = if rng.random_bool(if verplicht { 0.99 } else { 0.10 }) {
         let (afweging, uitkomst) = afwegen(rng, d.disclosure);
         d.afweging = Some(afweging);
         uitkomst
     } else {
-        pick(
-            rng,
-            &[
-                (Uitkomst::Afsluiten, 20),
-                (Uitkomst::Hulp, 55),
-                (Uitkomst::Melden, 25),
-            ],
-        )
+        let table = [
+            (Uitkomst::Afsluiten, 20),
+            (Uitkomst::Hulp, 55),
+            (Uitkomst::Melden, 25),
+        ];
+        pick(rng, &table)
     };
     // Most decisions follow the outcome; a mandatory melding turned into
     // help is a violation, a voluntary melding is not.
     d.besluit = Some(match uitkomst {
-        Uitkomst::Afsluiten if chance(rng, 0.98) => "afsluiten",
-        Uitkomst::Melden if chance(rng, 0.95) => "melden",
-        Uitkomst::Hulp if chance(rng, 0.04) => "melden",
+        Uitkomst::Afsluiten if rng.random_bool(0.98) => "afsluiten",
+        Uitkomst::Melden if rng.random_bool(0.95) => "melden",
+        Uitkomst::Hulp if rng.random_bool(0.04) => "melden",
         Uitkomst::Afsluiten | Uitkomst::Melden | Uitkomst::Hulp => "hulp",
     });
-    if d.besluit == Some("melden") && !chance(rng, 0.04) {
+    if d.besluit == Some("melden") && !rng.random_bool(0.04) {
         let gemeld = cal
-            .add_days(beslist, skewed(rng, 4) as usize)
+            .add_days(beslist, skewed(rng, 4))
             .map(|g| g.min(cal.as_of));
         d.gemeld_op = cal.known(gemeld);
     }
     if uitkomst == Uitkomst::Afsluiten {
-        d.dossier_notitie = Some(!chance(rng, 0.05));
+        d.dossier_notitie = Some(!rng.random_bool(0.05));
     }
 }
 
-// ---------------------------------------------------------------------------
-// toezeggingen.jsonl
-// ---------------------------------------------------------------------------
-
 /// Offices that make commitments to the Kamer, with weights (assumed).
+#[rustfmt::skip]
 const BEWINDSPERSONEN: [(&str, u32); 6] = [
-    ("Minister van VWS", 35),
-    ("Staatssecretaris van VWS", 25),
-    ("Minister voor Rechtsbescherming", 15),
-    ("Minister van Justitie en Veiligheid", 12),
-    ("Staatssecretaris van Justitie en Veiligheid", 8),
-    ("Minister van OCW", 5),
+    ("Minister van VWS", 35), ("Staatssecretaris van VWS", 25),
+    ("Minister voor Rechtsbescherming", 15), ("Minister van Justitie en Veiligheid", 12),
+    ("Staatssecretaris van Justitie en Veiligheid", 8), ("Minister van OCW", 5),
 ];
 
 /// The start of an onderwerp.
+#[rustfmt::skip]
 const ACTIES: [&str; 6] = [
-    "De Kamer informeren over",
-    "Een brief sturen over",
-    "De evaluatie delen van",
-    "Terugkomen op",
-    "Een voortgangsrapportage sturen over",
-    "Een onderzoek laten doen naar",
+    "De Kamer informeren over", "Een brief sturen over", "De evaluatie delen van",
+    "Terugkomen op", "Een voortgangsrapportage sturen over", "Een onderzoek laten doen naar",
 ];
 
 /// The themes of the programme an onderwerp is about.
+#[rustfmt::skip]
 const THEMAS: [&str; 10] = [
-    "de aanpak van huiselijk geweld",
-    "de werking van de meldcode",
-    "het afwegingskader in de meldcode",
-    "de wachttijden bij Veilig Thuis",
-    "de regionale plannen van aanpak",
-    "de capaciteit van de vrouwenopvang",
-    "het codewoord bij apotheken",
-    "de Centra Seksueel Geweld",
-    "het Toekomstscenario kind- en gezinsbescherming",
-    "de aanpak van ouderenmishandeling",
+    "de aanpak van huiselijk geweld", "de werking van de meldcode",
+    "het afwegingskader in de meldcode", "de wachttijden bij Veilig Thuis",
+    "de regionale plannen van aanpak", "de capaciteit van de vrouwenopvang",
+    "het codewoord bij apotheken", "de Centra Seksueel Geweld",
+    "het Toekomstscenario kind- en gezinsbescherming", "de aanpak van ouderenmishandeling",
 ];
 
 /// Dutch month names, for `juni 2023`-style terms.
+#[rustfmt::skip]
 const MAANDEN: [&str; 12] = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
+    "januari", "februari", "maart", "april", "mei", "juni",
+    "juli", "augustus", "september", "oktober", "november", "december",
 ];
 
 /// Phrases no deadline can be derived from (`termijn::onbekend`).
@@ -961,75 +773,59 @@ const VAAG: [&str; 4] = [
     "na de zomer",
 ];
 
-/// A line of `toezeggingen.jsonl`.
+/// A line of `toezeggingen.jsonl`; `nakoming` and `nagekomen_op` only when
+/// `voldaan`.
 #[derive(Serialize)]
 struct Toezegging<'a> {
-    /// `TZ-SYN-<seq>`, clearly synthetic.
     nummer: String,
-    /// When the commitment was made.
     gedaan_op: &'a str,
-    /// The office that made it.
     bewindspersoon: &'static str,
-    /// Always `TK`.
     kamer: &'static str,
-    /// What was promised, from a template.
     onderwerp: String,
-    /// The due phrase as spoken.
     termijn: String,
-    /// `openstaand` or `voldaan`.
     status: &'static str,
-    /// The Kamerstuk that fulfils it.
     #[serde(skip_serializing_if = "Option::is_none")]
     nakoming: Option<String>,
-    /// When it was fulfilled.
     #[serde(skip_serializing_if = "Option::is_none")]
     nagekomen_op: Option<&'a str>,
 }
 
-/// A due phrase for a commitment made on `made`, with the date it resolves
+/// A due phrase for a commitment made on `date`, with the date it resolves
 /// to (approximately, for the summer recess).
-fn termijn(rng: &mut ChaCha8Rng, cal: &Calendar, made: usize) -> Res<(String, Date)> {
-    let date = cal.dates[made];
+fn termijn(rng: &mut ChaCha8Rng, date: Date) -> Res<(String, Date)> {
     let (y, m) = (date.year(), date.month());
-    let last_of = |y: i16, m: i8| Date::new(y, m, 1).map(|d| d.last_of_month());
+    let last_of =
+        |y: i16, m: i16| Ok::<_, Box<dyn Error>>(Date::new(y, m.try_into()?, 1)?.last_of_month());
+    // The year of the next occurrence of a month, this year or the next.
+    let next = |month: i8| if m < month { y } else { y + 1 };
     Ok(match rng.random_range(0..100) {
         0..28 => {
-            let due = date.checked_add(i64::from(rng.random_range(30..=365)).days())?;
+            let due = date.checked_add(rng.random_range(30..=365i64).days())?;
             (due.to_string(), due)
         }
-        28..42 => {
-            let y = if m < 6 { y } else { y + 1 };
-            (format!("voor het zomerreces {y}"), Date::new(y, 7, 1)?)
-        }
+        28..42 => (
+            format!("voor het zomerreces {}", next(6)),
+            Date::new(next(6), 7, 1)?,
+        ),
         42..56 => {
-            let y = if m >= 10 && chance(rng, 0.5) {
-                y + 1
-            } else {
-                y
-            };
+            let y = y + i16::from(m >= 10 && rng.random_bool(0.5));
             (format!("eind {y}"), Date::new(y, 12, 31)?)
         }
-        56..64 => {
-            let y = if m < 5 { y } else { y + 1 };
-            (format!("medio {y}"), Date::new(y, 6, 30)?)
-        }
+        56..64 => (format!("medio {}", next(5)), Date::new(next(5), 6, 30)?),
         64..74 => {
             let q = i16::from((m - 1) / 3) + rng.random_range(1..=3);
             let (y, q) = (y + q / 4, q % 4 + 1);
-            (format!("Q{q} {y}"), last_of(y, i8::try_from(q * 3)?)?)
+            (format!("Q{q} {y}"), last_of(y, q * 3)?)
         }
         74..84 => {
             let k = i16::from(m - 1) + rng.random_range(1..=9);
-            let (y, mm) = (y + k / 12, k % 12);
+            let (y, month) = (y + k / 12, k % 12 + 1);
             (
-                format!("{} {y}", MAANDEN[mm as usize]),
-                last_of(y, i8::try_from(mm + 1)?)?,
+                format!("{} {y}", MAANDEN[usize::try_from(month - 1)?]),
+                last_of(y, month)?,
             )
         }
-        84..91 => {
-            let y = if m < 9 { y } else { y + 1 };
-            (format!("najaar {y}"), Date::new(y, 12, 20)?)
-        }
+        84..91 => (format!("najaar {}", next(9)), Date::new(next(9), 12, 20)?),
         91..98 if m <= 10 => ("eind dit jaar".to_string(), Date::new(y, 12, 31)?),
         91..98 => (format!("eind {}", y + 1), Date::new(y + 1, 12, 31)?),
         _ => (
@@ -1042,7 +838,7 @@ fn termijn(rng: &mut ChaCha8Rng, cal: &Calendar, made: usize) -> Res<(String, Da
 /// A Kamerstuk reference for a fulfilled commitment; 3% are malformed.
 fn nakoming(rng: &mut ChaCha8Rng) -> String {
     let nr = rng.random_range(186..=400);
-    if chance(rng, 0.03) {
+    if rng.random_bool(0.03) {
         return match rng.random_range(0..3) {
             0 => format!("28345-{nr}"),
             1 => format!("28 345 nr {nr}"),
@@ -1056,66 +852,51 @@ fn nakoming(rng: &mut ChaCha8Rng) -> String {
     format!("{dossier}, nr. {nr}")
 }
 
-/// Writes `n` toezeggingen made in `window`.
-fn toezeggingen(
-    out: &mut Out,
-    cal: &Calendar,
-    window: (usize, usize),
-    n: u64,
-    seed: u64,
-) -> Res<u64> {
-    let mut rng = stream(seed, 3);
+/// Writes `n` toezeggingen made in the window.
+fn toezeggingen(out: &mut Out, cal: &Calendar, n: u64, rng: &mut ChaCha8Rng) -> Res<u64> {
     // The Kamer sits Tuesday to Thursday; commitments are made in debates.
-    let weights: Vec<u64> = (window.0..=window.1)
-        .map(|i| match (cal.working[i], cal.dates[i].weekday()) {
-            (false, _) => 0,
-            (true, Weekday::Tuesday | Weekday::Wednesday | Weekday::Thursday) => 6,
-            (true, _) => 1,
-        })
-        .collect();
-    let mut seq = 0u32;
-    for (offset, count) in spread(n, &weights)?.into_iter().enumerate() {
-        let made = window.0 + offset;
+    let weight = |i: usize| match (cal.working[i], cal.dates[i].weekday()) {
+        (false, _) => 0,
+        (true, Weekday::Tuesday | Weekday::Wednesday | Weekday::Thursday) => 6,
+        (true, _) => 1,
+    };
+    let mut seq = 0u64;
+    for (made, count) in cal.spread(n, weight)? {
         for _ in 0..count {
             seq += 1;
-            let (phrase, due) = termijn(&mut rng, cal, made)?;
-            let onderwerp = format!(
-                "{} {}",
-                ACTIES[rng.random_range(0..ACTIES.len())],
-                THEMAS[rng.random_range(0..THEMAS.len())]
-            );
+            let (termijn, due) = termijn(rng, cal.dates[made])?;
+            let actie = ACTIES[rng.random_range(0..ACTIES.len())];
+            let thema = THEMAS[rng.random_range(0..THEMAS.len())];
             // Three in four are fulfilled by the due date, the rest up to
-            // half a year late; never within a week of the promise.
-            let shift: i64 = if chance(&mut rng, 0.75) {
+            // half a year late; none within a week of the promise.
+            let shift: i64 = if rng.random_bool(0.75) {
                 -rng.random_range(0..=150)
             } else {
                 rng.random_range(1..=180)
             };
             let earliest = cal.dates[made].checked_add(7.days())?;
             let done = due.checked_add(shift.days())?.max(earliest);
-            let nagekomen_op = cal.known(cal.index(done).ok());
-            let mut t = Toezegging {
+            let nagekomen_op = cal.known(cal.index(done));
+            let reference = nakoming(rng);
+            // 1% is marked voldaan without naming the Kamerstuk.
+            let nakoming = (nagekomen_op.is_some() && !rng.random_bool(0.01)).then_some(reference);
+            let t = Toezegging {
                 nummer: format!("TZ-SYN-{seq:06}"),
                 gedaan_op: &cal.text[made],
-                bewindspersoon: pick(&mut rng, &BEWINDSPERSONEN),
+                bewindspersoon: pick(rng, &BEWINDSPERSONEN),
                 kamer: "TK",
-                onderwerp,
-                termijn: phrase,
+                onderwerp: format!("{actie} {thema}"),
+                termijn,
                 status: if nagekomen_op.is_some() {
                     "voldaan"
                 } else {
                     "openstaand"
                 },
-                nakoming: None,
+                nakoming,
                 nagekomen_op,
             };
-            let reference = nakoming(&mut rng);
-            // 1% is marked voldaan without naming the Kamerstuk.
-            if nagekomen_op.is_some() && !chance(&mut rng, 0.01) {
-                t.nakoming = Some(reference);
-            }
             emit(out, &t)?;
         }
     }
-    Ok(u64::from(seq))
+    Ok(seq)
 }

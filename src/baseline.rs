@@ -259,7 +259,11 @@ mod tests {
         )
         .unwrap();
         assert!(Baseline::read(&future, &mut problems).is_none());
-        let codes: Vec<_> = problems.into_sorted().iter().map(|p| p.code).collect();
+        let codes: Vec<_> = problems
+            .into_sorted()
+            .iter()
+            .map(|p| p.code.to_string())
+            .collect();
         assert_eq!(
             codes,
             ["baseline::parse", "baseline::version", "baseline::read"]

@@ -363,7 +363,15 @@ fn test(paths: Vec<PathBuf>, project_path: &std::path::Path) -> ExitCode {
         Some(project) => engine::calendar(project, &mut problems),
         None => crate::calendar::Calendar::nl().unwrap_or_default(),
     };
+    let plugins = match &project {
+        Some(project) => {
+            let rules: Vec<&crate::rule::Rule> = loaded.rules.iter().collect();
+            engine::plugins(project, &rules, &mut problems)
+        }
+        None => crate::plugin::Plugins::default(),
+    };
     let env = crate::testing::TestEnv {
+        plugins: &plugins,
         collections,
         as_of: project
             .as_ref()

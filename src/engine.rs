@@ -24,6 +24,7 @@ use crate::check::{CheckCx, Outcome, Verdict, field};
 use crate::data::{self, Dataset, FileId, Record};
 use crate::expr::{CollectionsVar, Env};
 use crate::finding::{Finding, Location, SourceRef, fingerprint};
+use crate::plugin::Plugins;
 use crate::problem::{Problem, Problems};
 use crate::project::{self, Project, parse_date};
 use crate::rule::{LoadedRules, Rule, load_rules};
@@ -197,11 +198,13 @@ pub fn check_with(options: &Options, progress: &mut dyn Progress) -> Run {
 
     let calendar = Arc::new(calendar(&project, &mut problems));
     progress.rules(selected.len());
+    let plugins = plugins(&project, &selected, &mut problems);
     let (mut findings, rules_run) = evaluate(
         &selected,
         &dataset,
         as_of,
         calendar,
+        &plugins,
         progress,
         &mut problems,
     );
@@ -247,6 +250,7 @@ pub fn evaluate(
     dataset: &Dataset,
     as_of: Date,
     calendar: Arc<Calendar>,
+    plugins: &Plugins,
     progress: &mut dyn Progress,
     problems: &mut Problems,
 ) -> (Vec<Finding>, Vec<RuleRun>) {
@@ -266,6 +270,7 @@ pub fn evaluate(
         env: &env,
         as_of,
         calendar: &calendar,
+        plugins,
     };
     let mut sources = Sources::default();
     let mut findings = Vec::new();
@@ -278,6 +283,46 @@ pub fn evaluate(
         (&a.location, &a.rule, &a.fingerprint).cmp(&(&b.location, &b.rule, &b.fingerprint))
     });
     (findings, rules_run)
+}
+
+/// Loads the plugins the selected rules use; a rule naming a plugin the
+/// project does not declare is a problem in the rule file.
+pub fn plugins(project: &Project, rules: &[&Rule], problems: &mut Problems) -> Plugins {
+    let mut wanted: Vec<&str> = Vec::new();
+    for rule in rules {
+        let Some(name) = rule.check.plugin() else {
+            continue;
+        };
+        if project.plugins.iter().any(|p| p.name == name) {
+            wanted.push(name);
+        } else {
+            problems.push(
+                Problem::unusable(
+                    "rule::unknown-plugin",
+                    format!(
+                        "rule `{}` uses plugin `{name}`, which the project does not declare",
+                        rule.id
+                    ),
+                )
+                .in_file(&rule.path)
+                .at(rule.check_at.line, rule.check_at.column)
+                .help("pin it in the project file: `plugins: { name: { path, sha256 } }`"),
+            );
+        }
+    }
+    let cache = project
+        .plugin_cache
+        .clone()
+        .or_else(crate::plugin::default_cache_dir);
+    let (plugins, load_problems) = Plugins::load(&project.plugins, &wanted, cache);
+    for problem in load_problems {
+        let path = problem
+            .path
+            .as_ref()
+            .map(|p| project::relative(&project.root, p));
+        problems.push(Problem { path, ..problem });
+    }
+    plugins
 }
 
 /// The `nl` calendar, extended with the project's calendar files.
@@ -397,6 +442,14 @@ fn run_rule(
                 if let Some(record) = applies.get(record) {
                     unjudged.push((record, cause));
                 }
+            }
+            Outcome::Failed(problem) => {
+                let message = format!("rule `{}`: {}", rule.id, problem.message);
+                problems.push(
+                    Problem { message, ..problem }
+                        .in_file(&rule.path)
+                        .at(rule.check_at.line, rule.check_at.column),
+                );
             }
         }
     }

@@ -17,6 +17,7 @@ pub mod data;
 pub mod engine;
 pub mod expr;
 pub mod finding;
+pub mod plugin;
 pub mod problem;
 pub mod project;
 pub mod report;

@@ -7,6 +7,7 @@
 //! "collect every error" pass). Each problem knows whether it makes the inputs
 //! unusable (exit 2) or the check incomplete (exit 3); see [`Impact`].
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -45,7 +46,7 @@ impl From<serde_saphyr::Location> for LineCol {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Problem {
     /// Namespaced code such as `data::parse` or `rule::bad-expression`.
-    pub code: &'static str,
+    pub code: Cow<'static, str>,
     /// What is wrong, as a lower-case phrase.
     pub message: String,
     /// The file the problem is in, as given (relative to the project where possible).
@@ -63,9 +64,9 @@ pub struct Problem {
 
 impl Problem {
     /// A problem that makes the inputs unusable (exit 2).
-    pub fn unusable(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn unusable(code: impl Into<Cow<'static, str>>, message: impl Into<String>) -> Self {
         Self {
-            code,
+            code: code.into(),
             message: message.into(),
             path: None,
             at: None,
@@ -75,7 +76,7 @@ impl Problem {
     }
 
     /// A problem that leaves the check incomplete (exit 3).
-    pub fn incomplete(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn incomplete(code: impl Into<Cow<'static, str>>, message: impl Into<String>) -> Self {
         Self {
             impact: Impact::Incomplete,
             ..Self::unusable(code, message)
@@ -83,7 +84,7 @@ impl Problem {
     }
 
     /// A problem that is reported but does not change the verdict.
-    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn warning(code: impl Into<Cow<'static, str>>, message: impl Into<String>) -> Self {
         Self {
             impact: Impact::Warning,
             ..Self::unusable(code, message)
@@ -151,7 +152,7 @@ impl Problems {
     /// that the order does not depend on the order of loading.
     pub fn into_sorted(mut self) -> Vec<Problem> {
         self.list.sort_by(|a, b| {
-            (&a.path, a.at, a.code, &a.message).cmp(&(&b.path, b.at, b.code, &b.message))
+            (&a.path, a.at, &a.code, &a.message).cmp(&(&b.path, b.at, &b.code, &b.message))
         });
         self.list.dedup();
         self.list

@@ -12,6 +12,7 @@ use jiff::civil::Date;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
+use crate::plugin::{Limits, PluginSpec};
 use crate::problem::{LineCol, Problem, Problems, from_yaml_error};
 use crate::strict::{self, Shape};
 use crate::waiver::{self, Waiver, WaiversSpec};
@@ -39,6 +40,44 @@ pub struct ProjectFile {
     /// expires }`, or the path of a YAML file holding that list.
     #[serde(default)]
     pub waivers: Option<Spanned<WaiversSpec>>,
+    /// WebAssembly plugins, by name, each pinned by sha256.
+    #[serde(default)]
+    pub plugins: BTreeMap<String, PluginEntry>,
+    /// Where compiled plugins are cached; default: `$NALEVING_CACHE_DIR`,
+    /// else the user's cache directory.
+    #[serde(default)]
+    pub plugin_cache: Option<Spanned<String>>,
+}
+
+/// A plugin as the project pins it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PluginEntry {
+    /// The component file (`.wasm`).
+    pub path: Spanned<String>,
+    /// Its sha256, hex; a mismatch refuses to load the plugin.
+    pub sha256: Spanned<String>,
+    /// Per-batch limits; anything left out keeps its default.
+    #[serde(default)]
+    pub limits: LimitsSpec,
+}
+
+/// Per-batch limits of a plugin.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitsSpec {
+    /// Fuel (about one unit per wasm instruction); default 1 000 000 000.
+    #[serde(default)]
+    pub fuel: Option<u64>,
+    /// Linear memory cap in MiB; default 64.
+    #[serde(default)]
+    pub memory_mib: Option<u32>,
+    /// Wall-clock budget per batch in milliseconds; default 2000.
+    #[serde(default)]
+    pub timeout_ms: Option<u64>,
+    /// Records per batch; default 1000.
+    #[serde(default)]
+    pub batch_size: Option<usize>,
 }
 
 /// One collection of records.
@@ -85,6 +124,10 @@ pub struct Project {
     pub calendar_extend: Vec<PathBuf>,
     /// The waivers, validated (see [`crate::waiver`]).
     pub waivers: Vec<Waiver>,
+    /// The plugins, resolved against `root`.
+    pub plugins: Vec<PluginSpec>,
+    /// Where compiled plugins are cached.
+    pub plugin_cache: Option<PathBuf>,
 }
 
 /// A collection after validation.
@@ -109,6 +152,12 @@ fn shape() -> Shape {
             Shape::MapOf(|| Shape::Struct(strict::fields_of::<CollectionSpec>(), |_| Shape::Any))
         }
         "waivers" => waiver::shape(),
+        "plugins" => Shape::MapOf(|| {
+            Shape::Struct(strict::fields_of::<PluginEntry>(), |key| match key {
+                "limits" => Shape::Struct(strict::fields_of::<LimitsSpec>(), |_| Shape::Any),
+                _ => Shape::Any,
+            })
+        }),
         _ => Shape::Any,
     })
 }
@@ -153,6 +202,8 @@ pub fn load(path: &Path, problems: &mut Problems) -> Option<Project> {
         rules: Vec::new(),
         calendar_extend: Vec::new(),
         waivers: Vec::new(),
+        plugins: Vec::new(),
+        plugin_cache: None,
     };
     if let Some(as_of) = &file.as_of {
         match parse_date(&as_of.value) {
@@ -254,6 +305,39 @@ pub fn load(path: &Path, problems: &mut Problems) -> Option<Project> {
             problems,
         );
     }
+    for (name, entry) in file.plugins {
+        let sha256 = entry.sha256.value.trim().to_ascii_lowercase();
+        if sha256.len() != 64 || !sha256.chars().all(|c| c.is_ascii_hexdigit()) {
+            problems.push(
+                Problem::unusable(
+                    "project::plugin",
+                    format!("plugin `{name}`: `sha256` is not 64 hex digits"),
+                )
+                .in_file(path)
+                .at_loc(entry.sha256.referenced)
+                .help("pin the plugin with the output of `sha256sum <file>.wasm`"),
+            );
+        }
+        let defaults = Limits::default();
+        let limits = Limits {
+            fuel: entry.limits.fuel.unwrap_or(defaults.fuel),
+            memory_mib: entry.limits.memory_mib.unwrap_or(defaults.memory_mib),
+            timeout_ms: entry.limits.timeout_ms.unwrap_or(defaults.timeout_ms),
+            batch_size: entry
+                .limits
+                .batch_size
+                .unwrap_or(defaults.batch_size)
+                .max(1),
+            ..defaults
+        };
+        project.plugins.push(PluginSpec {
+            name,
+            path: project.root.join(&entry.path.value),
+            sha256,
+            limits,
+        });
+    }
+    project.plugin_cache = file.plugin_cache.map(|p| project.root.join(&p.value));
     Some(project)
 }
 

@@ -59,6 +59,8 @@ pub struct TestEnv<'a> {
     pub as_of: Date,
     /// The working-day calendar.
     pub calendar: Arc<Calendar>,
+    /// The project's plugins, for rules that use one.
+    pub plugins: &'a crate::plugin::Plugins,
 }
 
 /// Runs every test of `rule`.
@@ -122,6 +124,7 @@ fn run_one(rule: &Rule, test: &RuleTest, env: &TestEnv<'_>) -> TestResult {
         &dataset,
         as_of,
         Arc::clone(&env.calendar),
+        env.plugins,
         &mut (),
         &mut problems,
     );

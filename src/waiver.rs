@@ -358,10 +358,20 @@ mod tests {
         assert_eq!(waivers.len(), 1);
         assert_eq!(waivers[0].record, "1");
         assert_eq!(waivers[0].expires, Some(jiff::civil::date(2021, 6, 30)));
-        let found: Vec<(&str, String, u32)> = problems
+        let found: Vec<(String, String, u32)> = problems
             .into_sorted()
             .iter()
-            .map(|p| (p.code, p.message.clone(), p.at.map_or(0, |a| a.line)))
+            .map(|p| {
+                (
+                    p.code.to_string(),
+                    p.message.clone(),
+                    p.at.map_or(0, |a| a.line),
+                )
+            })
+            .collect();
+        let found: Vec<(&str, String, u32)> = found
+            .iter()
+            .map(|(c, m, l)| (c.as_str(), m.clone(), *l))
             .collect();
         assert_eq!(
             found,

@@ -82,7 +82,13 @@ fn baseline_write_records_fingerprints_and_nothing_else() {
     names.sort();
     assert_eq!(
         names,
-        ["baseline.json", "fixtures", "naleving.yaml", "rules"]
+        [
+            "baseline.json",
+            "fixtures",
+            "naleving.yaml",
+            "plugins",
+            "rules"
+        ]
     );
     // Writing again gives the same bytes.
     write_baseline(dir.path());

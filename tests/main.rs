@@ -9,6 +9,7 @@ mod baseline;
 mod check;
 mod legal_time;
 mod pack;
+mod plugin;
 mod reports;
 mod support;
 mod waivers;

@@ -71,6 +71,12 @@ pub fn reference_copy() -> tempfile::TempDir {
         &root().join("fixtures/ghnt"),
         &dir.path().join("fixtures/ghnt"),
     );
+    std::fs::create_dir_all(dir.path().join("plugins")).unwrap();
+    std::fs::copy(
+        root().join("plugins/afwegingskader.wasm"),
+        dir.path().join("plugins/afwegingskader.wasm"),
+    )
+    .unwrap();
     dir
 }
 

@@ -8,6 +8,7 @@
 mod aggregate;
 mod deadline;
 mod expr;
+mod plugin;
 mod reference;
 mod required;
 mod steps;
@@ -24,7 +25,8 @@ use serde_saphyr::Spanned;
 use crate::calendar::Calendar;
 use crate::data::{Dataset, Record};
 use crate::expr::Env;
-use crate::problem::LineCol;
+use crate::plugin::Plugins;
+use crate::problem::{LineCol, Problem};
 use crate::strict::{Shape, fields_of};
 
 /// The `check:` of a rule file: exactly one kind.
@@ -45,6 +47,8 @@ pub enum CheckSpec {
     Steps(steps::Spec),
     /// A condition over a collection or its groups.
     Aggregate(aggregate::Spec),
+    /// A sandboxed WebAssembly plugin checks the records.
+    Plugin(plugin::Spec),
 }
 
 /// What a check sees besides the records it judges.
@@ -57,6 +61,8 @@ pub struct CheckCx<'a> {
     pub as_of: Date,
     /// The working-day calendar.
     pub calendar: &'a Calendar,
+    /// The plugins the project loaded, by name.
+    pub plugins: &'a Plugins,
 }
 
 /// A record that breaks the rule.
@@ -95,6 +101,9 @@ pub enum Outcome {
         /// Why.
         cause: String,
     },
+    /// The check itself failed for some or all records (a plugin trapped,
+    /// ran out of fuel, returned garbage): the run is incomplete.
+    Failed(Problem),
 }
 
 /// A check kind, compiled from its spec.
@@ -105,6 +114,11 @@ pub trait Check: Send + Sync + Debug {
     /// Other collections the check reads.
     fn reads(&self) -> Vec<&str> {
         Vec::new()
+    }
+
+    /// The plugin the check runs, if it is a plugin check.
+    fn plugin(&self) -> Option<&str> {
+        None
     }
 
     /// True when a CEL expression of the check reads `collections`.
@@ -148,6 +162,7 @@ impl CheckSpec {
             CheckSpec::Unique(_) => "unique",
             CheckSpec::Steps(_) => "steps",
             CheckSpec::Aggregate(_) => "aggregate",
+            CheckSpec::Plugin(_) => "plugin",
         }
     }
 
@@ -161,6 +176,7 @@ impl CheckSpec {
             CheckSpec::Unique(spec) => unique::build(spec, cx),
             CheckSpec::Steps(spec) => steps::build(spec, cx),
             CheckSpec::Aggregate(spec) => aggregate::build(spec, cx),
+            CheckSpec::Plugin(spec) => plugin::build(spec, cx),
         }
     }
 }
@@ -174,6 +190,7 @@ pub fn shape(kind: &str) -> Shape {
         "unique" => fields_of::<unique::Spec>(),
         "deadline" => fields_of::<deadline::Spec>(),
         "steps" => fields_of::<steps::Spec>(),
+        "plugin" => fields_of::<plugin::Spec>(),
         "aggregate" => {
             return Shape::Struct(fields_of::<aggregate::Spec>(), |key| match key {
                 "period" => Shape::Struct(fields_of::<aggregate::PeriodSpec>(), |_| Shape::Any),

@@ -119,7 +119,7 @@ fn problem_line(problem: &Problem) -> String {
         name,
         path.as_deref(),
         problem.at.map(|at| (at.line, at.column)),
-        problem.code,
+        &problem.code,
         &message,
     )
 }

@@ -333,7 +333,7 @@ fn problems(out: &mut String, problems: &[Problem]) {
         let _ = writeln!(
             out,
             "<p class=\"problem\"><span class=\"sev {class}\">{word}</span> <code>{}</code> <span class=\"mono\">{}</span>{}{help}</p>",
-            escape(problem.code),
+            escape(&problem.code),
             escape(&place),
             escape(&problem.message),
         );

@@ -447,7 +447,7 @@ impl std::error::Error for ProblemDiagnostic<'_> {}
 
 impl Diagnostic for ProblemDiagnostic<'_> {
     fn code<'a>(&'a self) -> Option<Box<dyn Display + 'a>> {
-        Some(Box::new(self.problem.code))
+        Some(Box::new(&self.problem.code))
     }
 
     fn severity(&self) -> Option<miette::Severity> {

@@ -142,7 +142,7 @@ fn problems_suite(run: &Run, summary: &Summary) -> TestSuite {
             Impact::Unusable | Impact::Incomplete => {
                 let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
                 status.set_message(text);
-                status.set_type(problem.code);
+                status.set_type(problem.code.as_ref());
                 if let Some(help) = &problem.help {
                     status.set_description(help.as_str());
                 }

@@ -285,7 +285,7 @@ fn notification(problem: &Problem) -> Notification {
         .level(json!(level))
         .descriptor(
             ReportingDescriptorReference::builder()
-                .id(problem.code)
+                .id(problem.code.to_string())
                 .build(),
         );
     match &problem.path {

@@ -1,0 +1,141 @@
+//! `plugin`: a sandboxed WebAssembly plugin checks the records (SPEC §8).
+//!
+//! ```yaml
+//! check:
+//!   plugin:
+//!     name: afwegingskader      # a plugin pinned in the project file's `plugins:`
+//!     params: {}                # passed to the plugin as JSON
+//! ```
+//! The YAML rule supplies id, severity, basis, docs and tests; the plugin
+//! supplies only the logic. Records go to the plugin in batches as JSON text;
+//! each finding names a record by its index in the batch and is mapped back to
+//! that record's file and line. A batch that traps, runs out of fuel, memory
+//! or time, or returns a malformed result makes the check incomplete
+//! (`plugin::*`, exit 3) — the batch's records are not silently passed — and
+//! the other batches and rules still run.
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::{BuildCx, BuildError, Check, CheckCx, Outcome, Verdict};
+use crate::data::Record;
+use crate::problem::Problem;
+
+/// The YAML shape of a `plugin` check.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    /// The plugin's name in the project file's `plugins:`.
+    pub name: String,
+    /// Parameters for the plugin (a mapping), passed as JSON.
+    #[serde(default)]
+    pub params: Option<Value>,
+}
+
+#[derive(Debug)]
+struct PluginCheck {
+    name: String,
+    params: String,
+}
+
+pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<BuildError>> {
+    let params = match spec.params {
+        None | Some(Value::Null) => "{}".to_string(),
+        Some(Value::Object(map)) => Value::Object(map).to_string(),
+        Some(_) => {
+            return Err(vec![BuildError {
+                code: "rule::invalid",
+                message: "`params` of a plugin check must be a mapping".to_string(),
+                at: Some(cx.check_at),
+                help: None,
+            }]);
+        }
+    };
+    Ok(Box::new(PluginCheck {
+        name: spec.name,
+        params,
+    }))
+}
+
+impl Check for PluginCheck {
+    fn kind(&self) -> &'static str {
+        "plugin"
+    }
+
+    fn plugin(&self) -> Option<&str> {
+        Some(&self.name)
+    }
+
+    fn run(&self, cx: &CheckCx<'_>, records: &[&Record]) -> Vec<Outcome> {
+        let Some(plugin) = cx.plugins.get(&self.name) else {
+            // The engine reports plugins that failed to load; their rules
+            // cannot judge anything.
+            // An input problem (exit 2), like the load failure behind it.
+            return vec![Outcome::Failed(
+                Problem::unusable(
+                    "plugin::unavailable",
+                    format!(
+                        "plugin `{}` is not loaded, so {} records were not checked",
+                        self.name,
+                        records.len()
+                    ),
+                )
+                .help("see the plugin's own problem above: integrity, imports or a missing file"),
+            )];
+        };
+        let texts: Vec<String> = records
+            .iter()
+            .map(|r| serde_json::to_string(&r.fields).unwrap_or_else(|_| "{}".to_string()))
+            .collect();
+        let as_of = cx.as_of.to_string();
+        let mut out = Vec::new();
+        let mut offset = 0;
+        for (batch, chunk) in plugin.batches(&texts).enumerate() {
+            match plugin.check_batch(chunk, &self.params, &as_of) {
+                Ok(output) => {
+                    for finding in output.findings {
+                        let message = finding.message;
+                        out.push(Outcome::Finding(Verdict {
+                            record: offset + finding.index as usize,
+                            field: finding.field,
+                            discriminator: Some(message.clone()),
+                            message,
+                            vars: Vec::new(),
+                            details: finding.details.unwrap_or_default(),
+                            keep_message: false,
+                            subject: None,
+                        }));
+                    }
+                }
+                Err(err) => {
+                    let first = records.first().map_or("", |r| r.key.as_str());
+                    let last = records
+                        .get(offset + chunk.len() - 1)
+                        .map_or("", |r| r.key.as_str());
+                    let range = format!(
+                        "batch {} (records {}–{}: `{}` … `{}`)",
+                        batch + 1,
+                        offset + 1,
+                        offset + chunk.len(),
+                        records.get(offset).map_or(first, |r| r.key.as_str()),
+                        last
+                    );
+                    let message = format!("plugin `{}` failed on {range}: {err}", self.name);
+                    let problem = if err.is_unusable_input() {
+                        Problem::unusable(err.code_str(), message)
+                    } else {
+                        Problem::incomplete(err.code_str(), message)
+                    };
+                    let help = miette::Diagnostic::help(&err).map(|h| h.to_string());
+                    out.push(Outcome::Failed(match help {
+                        Some(help) => problem.help(help),
+                        None => problem,
+                    }));
+                }
+            }
+            offset += chunk.len();
+        }
+        out
+    }
+}
