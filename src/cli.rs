@@ -359,10 +359,7 @@ fn test(paths: Vec<PathBuf>, project_path: &std::path::Path) -> ExitCode {
     };
     let collections = project.as_ref().map(|p| &p.collections);
     let loaded = load_rules(&root, &rule_paths, collections, &mut problems);
-    let calendar = match &project {
-        Some(project) => engine::calendar(project, &mut problems),
-        None => crate::calendar::Calendar::nl().unwrap_or_default(),
-    };
+    let calendar = calendar_of(project.as_ref(), &mut problems);
     let plugins = match &project {
         Some(project) => {
             let rules: Vec<&crate::rule::Rule> = loaded.rules.iter().collect();
@@ -413,6 +410,17 @@ fn test(paths: Vec<PathBuf>, project_path: &std::path::Path) -> ExitCode {
     })
 }
 
+/// The project's calendar, or the built-in `nl` one without a project.
+fn calendar_of(
+    project: Option<&crate::project::Project>,
+    problems: &mut Problems,
+) -> crate::calendar::Calendar {
+    match project {
+        Some(project) => engine::calendar(project, problems),
+        None => crate::calendar::Calendar::nl().unwrap_or_default(),
+    }
+}
+
 fn termijn(
     start: Date,
     text: &str,
@@ -421,14 +429,11 @@ fn termijn(
     project_path: &std::path::Path,
 ) -> ExitCode {
     let mut problems = Problems::default();
-    let calendar = if project_path.is_file() {
-        match crate::project::load(project_path, &mut problems) {
-            Some(project) => engine::calendar(&project, &mut problems),
-            None => crate::calendar::Calendar::nl().unwrap_or_default(),
-        }
-    } else {
-        crate::calendar::Calendar::nl().unwrap_or_default()
-    };
+    let project = project_path
+        .is_file()
+        .then(|| crate::project::load(project_path, &mut problems))
+        .flatten();
+    let calendar = calendar_of(project.as_ref(), &mut problems);
     let due = match crate::calendar::resolve_termijn(start, text, &calendar, atw) {
         Ok(due) => due,
         Err(err) => {

@@ -177,9 +177,7 @@ pub fn check_with(options: &Options, progress: &mut dyn Progress) -> Run {
 
     // Load the collections the selected rules judge or read; without a rule
     // filter, every declared collection (so broken data is always reported).
-    let uses_collections = selected.iter().any(|r| {
-        r.check.uses_collections() || r.when.as_ref().is_some_and(|w| w.uses_collections())
-    });
+    let uses_collections = reads_collections(&selected);
     let needed: BTreeSet<&str> =
         if (options.rules.is_empty() && options.collections.is_empty()) || uses_collections {
             project.collections.keys().map(String::as_str).collect()
@@ -242,6 +240,14 @@ pub fn today() -> Date {
         .map_or_else(|_| jiff::ZonedDateTime::now().date(), |z| z.date())
 }
 
+/// True when an expression of one of the rules reads `collections`, so the
+/// run must load every collection and convert it for CEL.
+fn reads_collections(rules: &[&Rule]) -> bool {
+    rules.iter().any(|r| {
+        r.check.uses_collections() || r.when.as_ref().is_some_and(|w| w.uses_collections())
+    })
+}
+
 /// Runs `rules` over `dataset` as of a date: the findings, sorted by path,
 /// line, column and rule, and what each rule did. Used by `check` and by
 /// `naleving test`, which builds its dataset from a rule's test records.
@@ -254,10 +260,7 @@ pub fn evaluate(
     progress: &mut dyn Progress,
     problems: &mut Problems,
 ) -> (Vec<Finding>, Vec<RuleRun>) {
-    let uses_collections = rules.iter().any(|r| {
-        r.check.uses_collections() || r.when.as_ref().is_some_and(|w| w.uses_collections())
-    });
-    let collections_var: Option<Box<CollectionsVar<'_>>> = uses_collections.then(|| {
+    let collections_var: Option<Box<CollectionsVar<'_>>> = reads_collections(rules).then(|| {
         dataset
             .collections
             .iter()

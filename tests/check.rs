@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use insta_cmd::assert_cmd_snapshot;
 
-use crate::support::{json_report, naleving, reference_copy, root, run};
+use crate::support::{finding_values, json_report, naleving, reference_copy, root, run};
 
 #[test]
 fn human_output_on_the_reference_data() {
@@ -83,21 +83,11 @@ fn exit_codes_follow_fail_on() {
 #[test]
 fn rule_and_collection_filters() {
     let (_, report) = json_report(&root(), &["--rule", "veiligheidsbeoordeling-te-laat"]);
-    let rules: BTreeSet<&str> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["rule"].as_str().unwrap())
-        .collect();
+    let rules: BTreeSet<&str> = finding_values(&report, "rule").into_iter().collect();
     assert_eq!(rules, BTreeSet::from(["veiligheidsbeoordeling-te-laat"]));
 
     let (_, report) = json_report(&root(), &["--collection", "moties"]);
-    let collections: BTreeSet<&str> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["collection"].as_str().unwrap())
-        .collect();
+    let collections: BTreeSet<&str> = finding_values(&report, "collection").into_iter().collect();
     assert_eq!(collections, BTreeSet::from(["moties"]));
 
     let (code, stdout, _) = run(naleving().args(["check", "--rule", "bestaat-niet"]));
@@ -127,12 +117,7 @@ fn validity_window_keeps_old_records_out() {
     let rule = &report["rules"][0];
     assert_eq!(rule["valid"]["from"], "2019-01-01");
     assert_eq!(rule["outside_window"], 1);
-    let keys: Vec<&str> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["record"].as_str().unwrap())
-        .collect();
+    let keys = finding_values(&report, "record");
     assert!(!keys.contains(&"VT-HGL-2018-0001"), "{keys:?}");
     assert!(keys.contains(&"VT-HGL-2020-0002"), "{keys:?}");
 }
@@ -204,12 +189,7 @@ basis:
     )
     .unwrap();
     let (_, report) = json_report(dir.path(), &["--rule", "terugkoppeling-ontbreekt"]);
-    let keys: Vec<&str> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["record"].as_str().unwrap())
-        .collect();
+    let keys = finding_values(&report, "record");
     assert_eq!(keys, ["VT-DR-2020-0003", "VT-FL-2020-0001"]);
 }
 

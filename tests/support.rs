@@ -115,3 +115,14 @@ pub fn reference_counts() -> (u64, u64, u64) {
         summary["warning"].as_u64().unwrap(),
     )
 }
+
+/// One string field of every finding of a JSON report, in report order
+/// (`"rule"`, `"record"`, `"collection"`, `"fingerprint"`, …).
+pub fn finding_values<'a>(report: &'a serde_json::Value, key: &str) -> Vec<&'a str> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f[key].as_str().unwrap())
+        .collect()
+}

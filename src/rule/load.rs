@@ -130,7 +130,7 @@ fn validate(
             return None;
         }
     };
-    let before = problems_len(problems);
+    let before = problems.len();
     let mut problem = |code: &'static str, message: String, at: LineCol, help: Option<String>| {
         let mut p = Problem::unusable(code, message)
             .in_file(shown)
@@ -271,7 +271,7 @@ fn validate(
             }
         }
     }
-    if problems_len(problems) > before {
+    if problems.len() > before {
         return None;
     }
     let mut tests = file.tests;
@@ -291,10 +291,6 @@ fn validate(
         path: shown.to_path_buf(),
         check_at,
     })
-}
-
-fn problems_len(problems: &Problems) -> usize {
-    problems.len()
 }
 
 /// Tests in a sibling `<id>.test.yaml`: a list of tests. `None` when the
