@@ -11,5 +11,6 @@ mod legal_time;
 mod pack;
 mod plugin;
 mod reports;
+mod steekproef;
 mod support;
 mod waivers;

@@ -1,0 +1,144 @@
+//! The 1% sample `fixtures/ghnt/steekproef/`: its data is exactly what the
+//! seeded generator `examples/gen.rs` writes with the arguments of its
+//! `generate.sh`, and the check over it finds what its README says.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::{Value, json};
+
+use crate::support::{json_report, root, run};
+
+/// The sample project, relative to the repository root.
+const PROJECT: &str = "fixtures/ghnt/steekproef/naleving.yaml";
+
+/// The aggregate rules whose findings name the regions that miss a norm.
+const NORM_RULES: [&str; 2] = ["veiligheidsbeoordeling-norm-regio", "onderzoek-norm-regio"];
+
+/// The generator `cargo test` builds next to the tests: examples land in
+/// `target/<profile>/examples/`, beside the directory of the binary. (`cargo
+/// test --test main` alone does not build examples; `cargo test` does.)
+fn generator() -> PathBuf {
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_naleving"));
+    let generator = bin
+        .parent()
+        .unwrap()
+        .join("examples")
+        .join(format!("gen{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        generator.is_file(),
+        "{} is missing: `cargo test` builds it (or `cargo build --example gen`)",
+        generator.display()
+    );
+    generator
+}
+
+/// Panics with the first differing line when two files are not byte-identical
+/// (the files are too large to print whole).
+fn assert_same_bytes(regenerated: &Path, committed: &Path) {
+    let (new, old) = (
+        std::fs::read(regenerated).unwrap(),
+        std::fs::read(committed).unwrap(),
+    );
+    if new == old {
+        return;
+    }
+    let (new_text, old_text) = (String::from_utf8_lossy(&new), String::from_utf8_lossy(&old));
+    let (mut new_lines, mut old_lines) = (new_text.lines(), old_text.lines());
+    for line in 1.. {
+        let (n, o) = (new_lines.next(), old_lines.next());
+        assert!(
+            n == o,
+            "{} differs from what generate.sh writes, first at line {line}:\n\
+             committed:   {o:?}\nregenerated: {n:?}\n\
+             run fixtures/ghnt/steekproef/generate.sh and commit the result",
+            committed.display()
+        );
+        if n.is_none() {
+            break;
+        }
+    }
+    panic!(
+        "{} differs from what generate.sh writes (line endings?)",
+        committed.display()
+    );
+}
+
+#[test]
+fn the_committed_sample_is_what_the_seeded_generator_writes() {
+    let sample = root().join("fixtures/ghnt/steekproef");
+    let dir = tempfile::tempdir().unwrap();
+    // The committed script, so its arguments are the ones under test.
+    std::fs::copy(sample.join("generate.sh"), dir.path().join("generate.sh")).unwrap();
+    let (code, stdout, stderr) = run(Command::new("sh")
+        .arg(dir.path().join("generate.sh"))
+        .env("GEN", generator()));
+    assert_eq!(code, 0, "generate.sh failed:\n{stdout}\n{stderr}");
+
+    let mut written: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    written.sort();
+    // toezeggingen.jsonl is removed: the sample uses the letter's toezeggingen.
+    assert_eq!(
+        written,
+        ["dossiers.jsonl", "generate.sh", "meldingen.jsonl"]
+    );
+    for file in ["meldingen.jsonl", "dossiers.jsonl"] {
+        assert_same_bytes(&dir.path().join(file), &sample.join(file));
+    }
+}
+
+#[test]
+fn findings_on_the_sample() {
+    let (code, report) = json_report(&root(), &["--project", PROJECT]);
+    assert_eq!(code, 1, "{}", report["summary"]);
+    assert_eq!(report["problems"], json!([]));
+
+    // Every rule with its count (zeros included), then per norm rule the
+    // region and half year that miss it (the finding's record) with its
+    // message.
+    let per_rule: BTreeMap<&str, u64> = report["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|rule| {
+            (
+                rule["id"].as_str().unwrap(),
+                rule["findings"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let mut norms = serde_json::Map::new();
+    for rule in NORM_RULES {
+        let misses: BTreeMap<&str, &str> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == rule)
+            .map(|f| {
+                (
+                    f["record"].as_str().unwrap(),
+                    f["message"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        // One finding per region and half year: none is lost as a map key.
+        assert_eq!(misses.len() as u64, per_rule[rule]);
+        norms.insert(rule.to_owned(), json!(misses));
+    }
+    let summary = &report["summary"];
+    let projection: Value = json!({
+        "summary": {
+            "records": summary["records"],
+            "findings": summary["findings"],
+            "error": summary["error"],
+            "warning": summary["warning"],
+        },
+        "per_rule": per_rule,
+        "norm_regio": norms,
+    });
+    insta::assert_json_snapshot!(projection);
+}
