@@ -16,12 +16,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use jiff::civil::Date;
+use rayon::prelude::*;
 use serde_json::Value;
 
 use crate::baseline::{Baseline, Comparison};
 use crate::calendar::Calendar;
 use crate::check::{CheckCx, Outcome, Verdict, field};
-use crate::data::{self, Dataset, FileId, Record};
+use crate::data::{self, Dataset, FileId, LineIndex, Record};
 use crate::expr::{CollectionsVar, Env};
 use crate::finding::{Finding, Location, SourceRef, fingerprint};
 use crate::plugin::Plugins;
@@ -385,36 +386,22 @@ fn run_rule(
     let before = findings.len();
     let mut unjudged: Vec<(&Record, String)> = Vec::new();
     let mut applies: Vec<&Record> = Vec::new();
-    for record in records {
-        if let Some(valid) = &rule.valid {
-            // A record without a readable date is judged: a missing date must
-            // never exempt a record from a rule.
-            let date = field(&record.fields, &valid.date_field)
-                .and_then(Value::as_str)
-                .and_then(parse_date);
-            if date.is_some_and(|d| !valid.contains(d)) {
-                stats.outside_window += 1;
-                continue;
-            }
+    let selections: Vec<Selection> = if records.len() > CHUNK {
+        records.par_iter().map(|r| select(rule, cx, r)).collect()
+    } else {
+        records.iter().map(|r| select(rule, cx, r)).collect()
+    };
+    for (record, selection) in records.iter().zip(selections) {
+        match selection {
+            Selection::Applies => applies.push(record),
+            Selection::OutsideWindow => stats.outside_window += 1,
+            Selection::NotApplicable => stats.not_applicable += 1,
+            Selection::Unjudged(cause) => unjudged.push((record, cause)),
         }
-        if let Some(when) = &rule.when {
-            match when.eval_bool(cx.env, &record.fields) {
-                Ok(true) => {}
-                Ok(false) => {
-                    stats.not_applicable += 1;
-                    continue;
-                }
-                Err(cause) => {
-                    unjudged.push((record, format!("`when` failed: {cause}")));
-                    continue;
-                }
-            }
-        }
-        applies.push(record);
     }
     stats.judged = applies.len();
 
-    let outcomes = match catch_unwind(AssertUnwindSafe(|| rule.check.run(cx, &applies))) {
+    let outcomes = match catch_unwind(AssertUnwindSafe(|| judge(rule, cx, &applies))) {
         Ok(outcomes) => outcomes,
         Err(panic) => {
             let what = panic
@@ -487,6 +474,68 @@ fn run_rule(
     stats
 }
 
+/// Records per parallel work item: big enough that splitting costs little
+/// next to judging, small enough to spread a collection over the cores.
+const CHUNK: usize = 2048;
+
+/// Whether a rule applies to a record.
+enum Selection {
+    Applies,
+    OutsideWindow,
+    NotApplicable,
+    Unjudged(String),
+}
+
+/// Decides whether `rule` applies to `record`: its validity window, then
+/// its `when`.
+fn select(rule: &Rule, cx: &CheckCx<'_>, record: &Record) -> Selection {
+    if let Some(valid) = &rule.valid {
+        // A record without a readable date is judged: a missing date must
+        // never exempt a record from a rule.
+        let date = field(&record.fields, &valid.date_field)
+            .and_then(Value::as_str)
+            .and_then(parse_date);
+        if date.is_some_and(|d| !valid.contains(d)) {
+            return Selection::OutsideWindow;
+        }
+    }
+    match rule
+        .when
+        .as_ref()
+        .map(|when| when.eval_bool(cx.env, &record.fields))
+    {
+        None | Some(Ok(true)) => Selection::Applies,
+        Some(Ok(false)) => Selection::NotApplicable,
+        Some(Err(cause)) => Selection::Unjudged(format!("`when` failed: {cause}")),
+    }
+}
+
+/// Runs the rule's check over the records it applies to. A check that judges
+/// records one by one gets them in chunks, on all cores; the outcomes are put
+/// back in record order, so the result is the same as one call.
+fn judge(rule: &Rule, cx: &CheckCx<'_>, applies: &[&Record]) -> Vec<Outcome> {
+    if !rule.check.per_record() || applies.len() <= CHUNK {
+        return rule.check.run(cx, applies);
+    }
+    let chunks: Vec<Vec<Outcome>> = applies
+        .par_chunks(CHUNK)
+        .enumerate()
+        .map(|(n, chunk)| {
+            let offset = n * CHUNK;
+            let mut outcomes = rule.check.run(cx, chunk);
+            for outcome in &mut outcomes {
+                match outcome {
+                    Outcome::Finding(verdict) => verdict.record += offset,
+                    Outcome::Unjudged { record, .. } => *record += offset,
+                    Outcome::Failed(_) => {}
+                }
+            }
+            outcomes
+        })
+        .collect();
+    chunks.into_iter().flatten().collect()
+}
+
 /// Builds a located finding from a verdict.
 fn finding(
     rule: &Rule,
@@ -500,9 +549,14 @@ fn finding(
         .map(|f| f.display.to_string_lossy().replace('\\', "/"))
         .unwrap_or_default();
     let field_at = match (&verdict.field, file) {
-        (Some(name), Some(file)) => sources
-            .text(record.pos.file, &file.path)
-            .and_then(|text| data::locate_field(&text, file.format, &record.pos, name)),
+        (Some(name), Some(file)) => {
+            sources
+                .text(record.pos.file, &file.path)
+                .and_then(|(text, index)| {
+                    let from = index.from_line(&text, record.pos.line);
+                    data::locate_field(from, file.format, &record.pos, name)
+                })
+        }
         _ => None,
     };
     let (line, column) = field_at.map_or((record.pos.line, record.pos.column), |at| {
@@ -581,17 +635,25 @@ fn display_value(value: &Value) -> String {
     }
 }
 
-/// Data file texts, read on demand to place findings on fields.
+/// Data file texts with their line index, read on demand to place findings
+/// on fields.
 #[derive(Default)]
 struct Sources {
-    texts: HashMap<FileId, Option<Arc<str>>>,
+    texts: HashMap<FileId, Option<Source>>,
 }
 
+/// A data file's text and where its lines start.
+type Source = (Arc<str>, Arc<LineIndex>);
+
 impl Sources {
-    fn text(&mut self, id: FileId, path: &Path) -> Option<Arc<str>> {
+    fn text(&mut self, id: FileId, path: &Path) -> Option<Source> {
         self.texts
             .entry(id)
-            .or_insert_with(|| std::fs::read_to_string(path).ok().map(Arc::from))
+            .or_insert_with(|| {
+                let text: Arc<str> = std::fs::read_to_string(path).ok()?.into();
+                let index = Arc::new(LineIndex::new(&text));
+                Some((text, index))
+            })
             .clone()
     }
 }

@@ -20,7 +20,7 @@
 //! first record, with the group and every `let` value in its details and
 //! message variables (`{{ totaal }}`, `{{ groep }}`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use cel::Value as CelValue;
@@ -35,7 +35,7 @@ use super::{
     BuildCx, BuildError, Check, CheckCx, Outcome, Verdict, as_key, compile_in_file_with, field,
 };
 use crate::data::Record;
-use crate::expr::{Expr, object};
+use crate::expr::{Expr, object, projected};
 use crate::project::parse_date;
 
 /// The YAML shape of an `aggregate` check.
@@ -110,6 +110,9 @@ struct Aggregate {
     period: Option<(String, Per)>,
     lets: Vec<(String, Expr)>,
     expr: Expr,
+    /// The only fields of `records` the expressions read, when known: only
+    /// those are converted for CEL.
+    fields: Option<BTreeSet<String>>,
 }
 
 pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<BuildError>> {
@@ -136,12 +139,22 @@ pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<
     }
     let expr = compile_in_file_with(&spec.expr, cx.text, &variables);
     match expr {
-        Ok(expr) if errors.is_empty() => Ok(Box::new(Aggregate {
-            group_by: spec.group_by,
-            period: spec.period.map(|p| (p.field, p.per)),
-            lets,
-            expr,
-        })),
+        Ok(expr) if errors.is_empty() => {
+            let fields = std::iter::once(&expr)
+                .chain(lets.iter().map(|(_, e)| e))
+                .map(|e| e.element_fields("records"))
+                .try_fold(BTreeSet::new(), |mut all, fields| {
+                    all.extend(fields?);
+                    Some(all)
+                });
+            Ok(Box::new(Aggregate {
+                group_by: spec.group_by,
+                period: spec.period.map(|p| (p.field, p.per)),
+                lets,
+                expr,
+                fields,
+            }))
+        }
         Ok(_) => Err(errors),
         Err(err) => {
             errors.push(err);
@@ -240,23 +253,25 @@ impl Aggregate {
             .collect();
         let list: Vec<CelValue> = members
             .iter()
-            .map(|&i| object(&records[i].fields))
+            .map(|&i| match &self.fields {
+                Some(names) => projected(&records[i].fields, names),
+                None => object(&records[i].fields),
+            })
             .collect();
-        let mut bindings: Vec<(&str, CelValue)> = vec![
-            ("records", CelValue::List(Arc::new(list))),
-            (
-                "group",
-                CelValue::Map(CelMap {
-                    map: Arc::new(group),
-                }),
-            ),
-        ];
+        let mut scope = cx.env.scope();
+        scope.add_variable_from_value("records", CelValue::List(Arc::new(list)));
+        scope.add_variable_from_value(
+            "group",
+            CelValue::Map(CelMap {
+                map: Arc::new(group),
+            }),
+        );
         let mut values = Map::new();
         for (name, expr) in &self.lets {
-            match expr.eval_with(cx.env, &bindings) {
+            match expr.eval_in(&scope) {
                 Ok(value) => {
                     values.insert(name.clone(), to_json(&value));
-                    bindings.push((name.as_str(), value));
+                    scope.add_variable_from_value(name.as_str(), value);
                 }
                 Err(cause) => {
                     return Some(Outcome::Unjudged {
@@ -266,7 +281,7 @@ impl Aggregate {
                 }
             }
         }
-        match self.expr.eval_with(cx.env, &bindings) {
+        match self.expr.eval_in(&scope) {
             Ok(CelValue::Bool(true)) => None,
             Ok(CelValue::Bool(false)) => {
                 let mut vars: Vec<(String, String)> = vec![("groep".to_string(), label.clone())];

@@ -113,6 +113,10 @@ impl Check for Deadline {
         "deadline"
     }
 
+    fn per_record(&self) -> bool {
+        true
+    }
+
     fn run(&self, cx: &CheckCx<'_>, records: &[&Record]) -> Vec<Outcome> {
         records
             .iter()

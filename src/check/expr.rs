@@ -36,6 +36,10 @@ impl Check for ExprCheck {
         self.expr.uses_collections()
     }
 
+    fn per_record(&self) -> bool {
+        true
+    }
+
     fn run(&self, cx: &CheckCx<'_>, records: &[&Record]) -> Vec<Outcome> {
         let mut out = Vec::new();
         for (index, record) in records.iter().enumerate() {

@@ -126,6 +126,12 @@ pub trait Check: Send + Sync + Debug {
         false
     }
 
+    /// True when the check judges each record on its own, so the engine may
+    /// split the records into chunks and judge them in parallel.
+    fn per_record(&self) -> bool {
+        false
+    }
+
     /// Judges the records (those that passed `when` and `valid`).
     fn run(&self, cx: &CheckCx<'_>, records: &[&Record]) -> Vec<Outcome>;
 }

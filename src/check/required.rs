@@ -46,6 +46,10 @@ impl Check for Required {
         "required"
     }
 
+    fn per_record(&self) -> bool {
+        true
+    }
+
     fn run(&self, _cx: &CheckCx<'_>, records: &[&Record]) -> Vec<Outcome> {
         let mut out = Vec::new();
         for (index, record) in records.iter().enumerate() {

@@ -129,6 +129,10 @@ impl Check for Steps {
         self.conditions.iter().any(|(_, e)| e.uses_collections())
     }
 
+    fn per_record(&self) -> bool {
+        true
+    }
+
     fn run(&self, cx: &CheckCx<'_>, records: &[&Record]) -> Vec<Outcome> {
         let mut out = Vec::new();
         for (index, record) in records.iter().enumerate() {

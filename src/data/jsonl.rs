@@ -1,11 +1,14 @@
 //! JSONL data files: one object per line, read as a stream.
 //!
 //! Each line is parsed on its own; a broken line is reported with its line and
-//! column, and reading goes on with the next one.
+//! column, and reading goes on with the next one. Lines are read in batches
+//! and each batch is parsed on all cores, then handed to the sink in order.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 
+use rayon::prelude::*;
+use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use super::Sink;
@@ -26,11 +29,11 @@ pub(super) fn load(path: &Path, sink: &mut Sink<'_>) -> Option<[u8; 32]> {
     };
     let mut reader = BufReader::new(file);
     let mut hasher = Sha256::new();
-    let mut line = Vec::new();
+    let mut batch: Vec<(u32, Vec<u8>)> = Vec::with_capacity(BATCH);
     let mut number = 0u32;
     let mut records = 0usize;
     loop {
-        line.clear();
+        let mut line = Vec::new();
         match reader.read_until(b'\n', &mut line) {
             Ok(0) => break,
             Ok(_) => {}
@@ -47,13 +50,39 @@ pub(super) fn load(path: &Path, sink: &mut Sink<'_>) -> Option<[u8; 32]> {
         }
         number += 1;
         hasher.update(&line);
-        let body = line.trim_ascii();
-        if body.is_empty() {
+        if line.trim_ascii().is_empty() {
             continue;
         }
         records += 1;
+        batch.push((number, line));
+        if batch.len() == BATCH {
+            parse_batch(&mut batch, sink);
+        }
+    }
+    parse_batch(&mut batch, sink);
+    if records == 0 {
+        sink.problem(
+            Problem::unusable("data::empty", "data file is empty")
+                .help("an intentionally empty collection is `[]` in a .json or .yaml file"),
+        );
+    }
+    Some(hasher.finalize().into())
+}
+
+/// Lines parsed together: enough to keep the cores busy, few enough that
+/// the raw lines of a batch take little memory.
+const BATCH: usize = 4096;
+
+/// Parses the lines of `batch` in parallel and hands them to the sink in
+/// order; empties the batch.
+fn parse_batch(batch: &mut Vec<(u32, Vec<u8>)>, sink: &mut Sink<'_>) {
+    let parsed: Vec<Result<Value, serde_json::Error>> = batch
+        .par_iter()
+        .map(|(_, line)| serde_json::from_slice(line.trim_ascii()))
+        .collect();
+    for ((number, line), result) in batch.drain(..).zip(parsed) {
         let indent = line.len() - line.trim_ascii_start().len();
-        match serde_json::from_slice(body) {
+        match result {
             Ok(value) => sink.record(value, number, indent as u32 + 1, number),
             Err(err) => sink.parse_error(
                 strip_position(&err.to_string()),
@@ -64,11 +93,4 @@ pub(super) fn load(path: &Path, sink: &mut Sink<'_>) -> Option<[u8; 32]> {
             ),
         }
     }
-    if records == 0 {
-        sink.problem(
-            Problem::unusable("data::empty", "data file is empty")
-                .help("an intentionally empty collection is `[]` in a .json or .yaml file"),
-        );
-    }
-    Some(hasher.finalize().into())
 }

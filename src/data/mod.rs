@@ -416,12 +416,14 @@ pub(crate) fn typed(text: &str, ty: Option<FieldType>) -> Result<Value, String> 
 
 /// Finds where `field` (a name or dotted path) is written inside a record, so
 /// a finding can point at the field instead of the record's first line.
+/// `text` starts at the record's first line (see [`LineIndex`]).
 pub fn locate_field(text: &str, format: Format, pos: &RecordPos, field: &str) -> Option<LineCol> {
     let leaf = field.rsplit('.').next().unwrap_or(field);
+    let first = pos.line.saturating_sub(1) as usize;
     let lines = text
         .lines()
         .enumerate()
-        .skip(pos.line.saturating_sub(1) as usize)
+        .map(|(index, line)| (first + index, line))
         .take((pos.end_line - pos.line + 1) as usize);
     match format {
         Format::Csv => None,
@@ -463,6 +465,40 @@ pub fn locate_field(text: &str, format: Format, pos: &RecordPos, field: &str) ->
             None
         }
     }
+}
+
+/// Where each line of a text starts, to find a record's lines without
+/// scanning the text from the top for every finding.
+#[derive(Debug, Default)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Indexes `text`.
+    pub fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(newline_ends(text));
+        LineIndex { starts }
+    }
+
+    /// `text` from the start of line `line` (1-based) on; empty past the end.
+    pub fn from_line<'t>(&self, text: &'t str, line: u32) -> &'t str {
+        let start = self
+            .starts
+            .get(line.saturating_sub(1) as usize)
+            .copied()
+            .unwrap_or(text.len());
+        text.get(start..).unwrap_or("")
+    }
+}
+
+/// The byte offsets just after each `\n`.
+fn newline_ends(text: &str) -> impl Iterator<Item = usize> + '_ {
+    text.bytes()
+        .enumerate()
+        .filter(|(_, b)| *b == b'\n')
+        .map(|(i, _)| i + 1)
 }
 
 /// Finds `key` at the start of `body` or after a flow separator.

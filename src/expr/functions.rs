@@ -13,7 +13,8 @@
 //! - `year(d)`: the year of a date, as an int.
 //! - `min(list)`, `max(list)`: the smallest and largest of numbers or strings.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use cel::{Context, ExecutionError, Value};
 use jiff::civil::Date;
@@ -38,14 +39,32 @@ pub(super) fn register(context: &mut Context<'static, 'static>, calendar: &Arc<C
         },
     );
     let cal = Arc::clone(calendar);
+    // Rules call `add_term` once per record with few distinct (term, start)
+    // pairs: remember the answers instead of computing each deadline again.
+    let known: Mutex<HashMap<String, HashMap<Date, Arc<String>>>> = Mutex::default();
     let _ = context.add_function(
         "add_term",
         move |d: Arc<String>, term: Arc<String>| -> Result<Arc<String>, ExecutionError> {
             let start = date_arg("add_term", &d)?;
-            let term: Term = term
+            let remembered = known
+                .lock()
+                .ok()
+                .and_then(|known| known.get(term.as_str())?.get(&start).cloned());
+            if let Some(due) = remembered {
+                return Ok(due);
+            }
+            let parsed: Term = term
                 .parse()
                 .map_err(|e| ExecutionError::function_error("add_term", format!("{e}")))?;
-            Ok(Arc::new(term.due(&cal, start, true).due.to_string()))
+            let due = Arc::new(parsed.due(&cal, start, true).due.to_string());
+            if let Ok(mut known) = known.lock() {
+                let dates = known.entry(term.to_string()).or_default();
+                // Bounded: a pathological rule cannot grow this without end.
+                if dates.len() < 100_000 {
+                    dates.insert(start, Arc::clone(&due));
+                }
+            }
+            Ok(due)
         },
     );
     let cal = Arc::clone(calendar);

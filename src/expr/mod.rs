@@ -6,9 +6,12 @@
 //! other collections, as lists of maps). Dates are ISO `YYYY-MM-DD` strings in
 //! CEL: they compare correctly as strings, and no time zone can creep in.
 
+mod fast;
 mod functions;
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
+
+use fast::Native;
 use std::sync::Arc;
 
 use cel::objects::{Key, Map as CelMap};
@@ -23,6 +26,10 @@ pub struct Expr {
     program: Program,
     source: String,
     uses_collections: bool,
+    /// The only fields of `record` it reads, when that is known.
+    projection: Option<Vec<String>>,
+    /// The native form of a simple predicate (see [`fast`]).
+    native: Option<Native>,
 }
 
 impl std::fmt::Debug for Expr {
@@ -84,10 +91,14 @@ pub fn compile_with(source: &str, variables: &[&str]) -> Result<Expr, CompileErr
         }
     }
     let uses_collections = references.has_variable("collections");
+    let projection = fast::projection(program.expression()).map(|f| f.into_iter().collect());
+    let native = Native::compile(program.expression());
     Ok(Expr {
         program,
         source: source.to_string(),
         uses_collections,
+        projection,
+        native,
     })
 }
 
@@ -111,24 +122,34 @@ impl Expr {
         self.uses_collections
     }
 
-    /// Evaluates the expression with `record` bound to `fields`.
+    /// Evaluates the expression with `record` bound to `fields` (only the
+    /// fields it reads are converted, when those are known).
     pub fn eval(&self, env: &Env, fields: &Map<String, Value>) -> Result<CelValue, String> {
+        let record = match &self.projection {
+            Some(names) => projected(fields, names),
+            None => object(fields),
+        };
         let mut scope = env.context.new_inner_scope();
-        scope.add_variable_from_value("record", object(fields));
+        scope.add_variable_from_value("record", record);
         self.program.execute(&scope).map_err(|e| e.to_string())
     }
 
-    /// Evaluates the expression with the given variables bound.
-    pub fn eval_with(&self, env: &Env, bindings: &[(&str, CelValue)]) -> Result<CelValue, String> {
-        let mut scope = env.context.new_inner_scope();
-        for (name, value) in bindings {
-            scope.add_variable_from_value(*name, value.clone());
-        }
-        self.program.execute(&scope).map_err(|e| e.to_string())
+    /// Evaluates the expression in a scope made with [`Env::scope`].
+    pub fn eval_in(&self, scope: &Context<'_, 'static>) -> Result<CelValue, String> {
+        self.program.execute(scope).map_err(|e| e.to_string())
+    }
+
+    /// The fields of the elements of list variable `list` the expression
+    /// reads, when only those are read (see [`fast::element_projection`]).
+    pub fn element_fields(&self, list: &str) -> Option<BTreeSet<String>> {
+        fast::element_projection(self.program.expression(), list)
     }
 
     /// Evaluates the expression and requires a boolean result.
     pub fn eval_bool(&self, env: &Env, fields: &Map<String, Value>) -> Result<bool, String> {
+        if let Some(answer) = self.native.as_ref().and_then(|n| n.eval(fields)) {
+            return Ok(answer);
+        }
         match self.eval(env, fields)? {
             CelValue::Bool(b) => Ok(b),
             other => Err(format!("expected a boolean, got {}", other.type_of())),
@@ -173,6 +194,26 @@ impl Env {
         functions::register(&mut context, &calendar);
         Env { context }
     }
+
+    /// A scope for binding variables, for [`Expr::eval_in`].
+    pub fn scope(&self) -> Context<'_, 'static> {
+        self.context.new_inner_scope()
+    }
+}
+
+/// Converts the named fields of a JSON object (those present) to a CEL map.
+pub fn projected<'a>(
+    fields: &Map<String, Value>,
+    names: impl IntoIterator<Item = &'a String>,
+) -> CelValue {
+    let map: HashMap<Key, CelValue> = names
+        .into_iter()
+        .filter_map(|name| {
+            let v = fields.get(name)?;
+            Some((Key::String(Arc::new(name.clone())), value(v)))
+        })
+        .collect();
+    CelValue::Map(CelMap { map: Arc::new(map) })
 }
 
 /// Converts a JSON object to a CEL map.
