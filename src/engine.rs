@@ -22,7 +22,7 @@ use serde_json::Value;
 use crate::baseline::{Baseline, Comparison};
 use crate::calendar::Calendar;
 use crate::check::{CheckCx, Outcome, Verdict, field};
-use crate::data::{self, Dataset, FileId, LineIndex, Record};
+use crate::data::{self, DataFile, Dataset, FileId, LineIndex, Record, RecordPos};
 use crate::expr::{CollectionsVar, Env};
 use crate::finding::{Finding, Location, SourceRef, fingerprint};
 use crate::plugin::Plugins;
@@ -188,25 +188,67 @@ pub fn check_with(options: &Options, progress: &mut dyn Progress) -> Run {
                 .flat_map(|r| std::iter::once(r.collection.as_str()).chain(r.check.reads()))
                 .collect()
         };
+    let streamed = streamable(&selected, &needed, uses_collections);
     let to_load: Vec<&project::Collection> = needed
         .iter()
+        .filter(|name| !streamed.contains(*name))
         .filter_map(|name| project.collections.get(*name))
         .collect();
     progress.loading();
-    let dataset = data::load(&project.root, &to_load, &mut problems);
+    let mut dataset = data::load(&project.root, &to_load, &mut problems);
 
     let calendar = Arc::new(calendar(&project, &mut problems));
     progress.rules(selected.len());
     let plugins = plugins(&project, &selected, &mut problems);
-    let (mut findings, rules_run) = evaluate(
-        &selected,
+    let resident: Vec<&Rule> = selected
+        .iter()
+        .copied()
+        .filter(|r| !streamed.contains(r.collection.as_str()))
+        .collect();
+    let (mut findings, mut rules_run) = evaluate(
+        &resident,
         &dataset,
         as_of,
-        calendar,
+        Arc::clone(&calendar),
         &plugins,
         progress,
         &mut problems,
     );
+    for name in &streamed {
+        let Some(collection) = project.collections.get(*name) else {
+            continue;
+        };
+        let over: Vec<&Rule> = selected
+            .iter()
+            .copied()
+            .filter(|r| r.collection == *name)
+            .collect();
+        for rule in &over {
+            progress.rule(&rule.id);
+        }
+        let (streamed_findings, runs) = evaluate_streaming(
+            &project.root,
+            collection,
+            &over,
+            &mut dataset,
+            as_of,
+            Arc::clone(&calendar),
+            &plugins,
+            &mut problems,
+        );
+        findings.extend(streamed_findings);
+        rules_run.extend(runs);
+    }
+    if !streamed.is_empty() {
+        // Back in the order of the selected rules, and of the findings.
+        let order: HashMap<&str, usize> = selected
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id.as_str(), i))
+            .collect();
+        rules_run.sort_by_key(|run| order.get(run.id.as_str()).copied());
+        sort_findings(&mut findings);
+    }
     let ran: BTreeSet<&str> = selected.iter().map(|r| r.id.as_str()).collect();
     let known: BTreeSet<&str> = rules.rules.iter().map(|r| r.id.as_str()).collect();
     crate::waiver::apply(
@@ -249,6 +291,25 @@ fn reads_collections(rules: &[&Rule]) -> bool {
     })
 }
 
+/// The collections the rules' expressions read as `collections.<name>`, so
+/// only those are converted for CEL; `None` when some expression may read any.
+fn collections_read(rules: &[&Rule]) -> Option<BTreeSet<String>> {
+    let mut read = BTreeSet::new();
+    for rule in rules {
+        for expr in rule
+            .check
+            .expressions()
+            .into_iter()
+            .chain(rule.when.as_ref())
+        {
+            if expr.uses_collections() {
+                read.extend(expr.collections_read()?);
+            }
+        }
+    }
+    Some(read)
+}
+
 /// Runs `rules` over `dataset` as of a date: the findings, sorted by path,
 /// line, column and rule, and what each rule did. Used by `check` and by
 /// `naleving test`, which builds its dataset from a rule's test records.
@@ -261,10 +322,12 @@ pub fn evaluate(
     progress: &mut dyn Progress,
     problems: &mut Problems,
 ) -> (Vec<Finding>, Vec<RuleRun>) {
+    let read = collections_read(rules);
     let collections_var: Option<Box<CollectionsVar<'_>>> = reads_collections(rules).then(|| {
         dataset
             .collections
             .iter()
+            .filter(|(name, _)| read.as_ref().is_none_or(|read| read.contains(*name)))
             .map(|(name, records)| (name.as_str(), records.iter().map(|r| &r.fields).collect()))
             .collect()
     });
@@ -281,12 +344,185 @@ pub fn evaluate(
     let mut rules_run = Vec::new();
     for rule in rules {
         progress.rule(&rule.id);
-        rules_run.push(run_rule(rule, &cx, &mut sources, &mut findings, problems));
+        let mut unjudged = Unjudged::default();
+        let mut stats = RuleRun {
+            id: rule.id.clone(),
+            ..RuleRun::default()
+        };
+        let batch = Batch {
+            records: dataset.records(&rule.collection),
+            file: &|id| dataset.file(id),
+            sources: Some(&mut sources),
+        };
+        run_rule(
+            rule,
+            &cx,
+            batch,
+            &mut stats,
+            &mut findings,
+            &mut unjudged,
+            problems,
+        );
+        unjudged.report(rule, problems);
+        rules_run.push(stats);
     }
+    sort_findings(&mut findings);
+    (findings, rules_run)
+}
+
+/// Findings by path, line, column, rule and fingerprint: one order for
+/// every run of the same inputs.
+fn sort_findings(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
         (&a.location, &a.rule, &a.fingerprint).cmp(&(&b.location, &b.rule, &b.fingerprint))
     });
-    (findings, rules_run)
+}
+
+/// The collections whose records can pass through their rules in batches
+/// and be dropped (SPEC-silent; README "Large data"): every selected rule
+/// over them judges records one by one, no rule reads them from another
+/// collection, and no expression reads `collections`.
+fn streamable<'n>(
+    rules: &[&Rule],
+    needed: &BTreeSet<&'n str>,
+    uses_collections: bool,
+) -> BTreeSet<&'n str> {
+    if uses_collections {
+        return BTreeSet::new();
+    }
+    needed
+        .iter()
+        .copied()
+        .filter(|name| {
+            let mut over = rules.iter().filter(|r| r.collection == *name).peekable();
+            over.peek().is_some()
+                && over.all(|r| r.check.per_record())
+                && !rules.iter().any(|r| r.check.reads().contains(name))
+        })
+        .collect()
+}
+
+/// Streams one collection through the rules over it (all per-record, see
+/// [`streamable`]): each batch of records is judged and dropped, so memory
+/// holds the findings and the collection's keys, not its records. The files
+/// read join `dataset.files`, and the record count `dataset.streamed`.
+#[allow(clippy::too_many_arguments)]
+fn evaluate_streaming(
+    root: &Path,
+    collection: &project::Collection,
+    rules: &[&Rule],
+    dataset: &mut Dataset,
+    as_of: Date,
+    calendar: Arc<Calendar>,
+    plugins: &Plugins,
+    problems: &mut Problems,
+) -> (Vec<Finding>, Vec<RuleRun>) {
+    let env = Env::new(as_of, Arc::clone(&calendar), None);
+    // Per-record checks read nothing but the record.
+    let nothing = Dataset::default();
+    let cx = CheckCx {
+        dataset: &nothing,
+        env: &env,
+        as_of,
+        calendar: &calendar,
+        plugins,
+    };
+    let mut runs: Vec<RuleRun> = rules
+        .iter()
+        .map(|r| RuleRun {
+            id: r.id.clone(),
+            ..RuleRun::default()
+        })
+        .collect();
+    let mut unjudged: Vec<Unjudged> = rules.iter().map(|_| Unjudged::default()).collect();
+    let mut findings = Vec::new();
+    let mut rule_problems = Problems::default();
+    let mut sources = Sources::default();
+    let first_new = dataset.files.len();
+    let count = data::stream(
+        root,
+        collection,
+        &mut dataset.files,
+        problems,
+        &mut |file, records| {
+            // JSONL fields are placed afterwards, line by line; other files
+            // are read whole anyway.
+            let jsonl = file.format == data::Format::Jsonl;
+            for ((rule, stats), unjudged) in rules.iter().zip(&mut runs).zip(&mut unjudged) {
+                let batch = Batch {
+                    records,
+                    file: &|_| Some(file),
+                    sources: (!jsonl).then_some(&mut sources),
+                };
+                run_rule(
+                    rule,
+                    &cx,
+                    batch,
+                    stats,
+                    &mut findings,
+                    unjudged,
+                    &mut rule_problems,
+                );
+            }
+        },
+    );
+    for (rule, unjudged) in rules.iter().zip(unjudged) {
+        unjudged.report(rule, &mut rule_problems);
+    }
+    for problem in rule_problems.into_sorted() {
+        problems.push(problem);
+    }
+    locate_streamed(&mut findings, &dataset.files[first_new..]);
+    dataset.streamed.insert(collection.name.clone(), count);
+    (findings, runs)
+}
+
+/// Places findings on their fields in streamed JSONL files: one pass over
+/// each file, a line at a time, visiting only the lines with such findings.
+fn locate_streamed(findings: &mut [Finding], files: &[DataFile]) {
+    'files: for file in files.iter().filter(|f| f.format == data::Format::Jsonl) {
+        let shown = file.display.to_string_lossy().replace('\\', "/");
+        let mut wanted: Vec<(u32, usize)> = findings
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.field.is_some() && f.location.path == shown)
+            .map(|(i, f)| (f.location.line, i))
+            .collect();
+        if wanted.is_empty() {
+            continue;
+        }
+        wanted.sort_unstable();
+        let Ok(handle) = std::fs::File::open(&file.path) else {
+            continue;
+        };
+        let mut lines = std::io::BufRead::lines(std::io::BufReader::new(handle));
+        let mut number = 0u32;
+        let mut text = String::new();
+        for (line, index) in wanted {
+            while number < line {
+                match lines.next() {
+                    Some(Ok(next)) => text = next,
+                    _ => continue 'files,
+                }
+                number += 1;
+            }
+            let finding = &mut findings[index];
+            let pos = RecordPos {
+                file: 0,
+                line,
+                column: finding.location.column,
+                end_line: line,
+            };
+            let Some(name) = finding.field.as_deref() else {
+                continue;
+            };
+            if let Some(at) = data::locate_field(&text, file.format, &pos, name) {
+                finding.location.line = at.line;
+                finding.location.column = at.column;
+                finding.source.field_at = Some(at);
+            }
+        }
+    }
 }
 
 /// Loads the plugins the selected rules use; a rule naming a plugin the
@@ -370,21 +606,35 @@ pub fn calendar(project: &Project, problems: &mut Problems) -> Calendar {
 
 /// Runs one rule: select the records it applies to, run its check, and turn
 /// the outcomes into findings and problems.
+/// Records to run a rule over: a whole collection, or one batch of a
+/// streamed one.
+struct Batch<'b> {
+    records: &'b [Record],
+    /// The data file of a record's `pos.file`.
+    file: &'b dyn Fn(FileId) -> Option<&'b DataFile>,
+    /// File texts to place findings on fields; `None` leaves that to
+    /// [`locate_streamed`].
+    sources: Option<&'b mut Sources>,
+}
+
+/// Runs one rule over a batch of records, adding to its statistics,
+/// findings and unjudged records.
 fn run_rule(
     rule: &Rule,
     cx: &CheckCx<'_>,
-    sources: &mut Sources,
+    batch: Batch<'_>,
+    stats: &mut RuleRun,
     findings: &mut Vec<Finding>,
+    unjudged: &mut Unjudged,
     problems: &mut Problems,
-) -> RuleRun {
-    let records = cx.dataset.records(&rule.collection);
-    let mut stats = RuleRun {
-        id: rule.id.clone(),
-        records: records.len(),
-        ..RuleRun::default()
-    };
+) {
+    let Batch {
+        records,
+        file,
+        mut sources,
+    } = batch;
+    stats.records += records.len();
     let before = findings.len();
-    let mut unjudged: Vec<(&Record, String)> = Vec::new();
     let mut applies: Vec<&Record> = Vec::new();
     let selections: Vec<Selection> = if records.len() > CHUNK {
         records.par_iter().map(|r| select(rule, cx, r)).collect()
@@ -396,10 +646,10 @@ fn run_rule(
             Selection::Applies => applies.push(record),
             Selection::OutsideWindow => stats.outside_window += 1,
             Selection::NotApplicable => stats.not_applicable += 1,
-            Selection::Unjudged(cause) => unjudged.push((record, cause)),
+            Selection::Unjudged(cause) => unjudged.add(record, cause, file),
         }
     }
-    stats.judged = applies.len();
+    stats.judged += applies.len();
 
     let outcomes = match catch_unwind(AssertUnwindSafe(|| judge(rule, cx, &applies))) {
         Ok(outcomes) => outcomes,
@@ -418,19 +668,26 @@ fn run_rule(
                 .at(rule.check_at.line, rule.check_at.column)
                 .help("this is a bug in naleving; the other rules still ran"),
             );
-            return stats;
+            return;
         }
     };
     for outcome in outcomes {
         match outcome {
             Outcome::Finding(verdict) => {
                 if let Some(record) = applies.get(verdict.record) {
-                    findings.push(finding(rule, record, verdict, cx.dataset, sources));
+                    let data_file = file(record.pos.file);
+                    findings.push(finding(
+                        rule,
+                        record,
+                        verdict,
+                        data_file,
+                        sources.as_deref_mut(),
+                    ));
                 }
             }
             Outcome::Unjudged { record, cause } => {
                 if let Some(record) = applies.get(record) {
-                    unjudged.push((record, cause));
+                    unjudged.add(record, cause, file);
                 }
             }
             Outcome::Failed(problem) => {
@@ -443,17 +700,44 @@ fn run_rule(
             }
         }
     }
-    if let Some((first, cause)) = unjudged
-        .iter()
-        .min_by_key(|(r, _)| (r.pos.file, r.pos.line))
-    {
-        let path = cx
-            .dataset
-            .file(first.pos.file)
-            .map(|f| f.display.clone())
-            .unwrap_or_default();
-        let more = if unjudged.len() > 1 {
-            format!(" (and {} more records)", unjudged.len() - 1)
+    stats.findings += findings.len() - before;
+}
+
+/// The records a rule could not judge: how many, and the first (by file and
+/// line) with its cause, for one problem per rule.
+#[derive(Default)]
+struct Unjudged {
+    count: usize,
+    first: Option<(RecordPos, String, String, PathBuf)>,
+}
+
+impl Unjudged {
+    fn add<'f>(
+        &mut self,
+        record: &Record,
+        cause: String,
+        file: &dyn Fn(FileId) -> Option<&'f DataFile>,
+    ) {
+        self.count += 1;
+        let earlier = self
+            .first
+            .as_ref()
+            .is_some_and(|(pos, ..)| (pos.file, pos.line) <= (record.pos.file, record.pos.line));
+        if !earlier {
+            let path = file(record.pos.file)
+                .map(|f| f.display.clone())
+                .unwrap_or_default();
+            self.first = Some((record.pos, record.key.clone(), cause, path));
+        }
+    }
+
+    /// One `rule::eval` problem, located on the first record not judged.
+    fn report(self, rule: &Rule, problems: &mut Problems) {
+        let Some((pos, key, cause, path)) = self.first else {
+            return;
+        };
+        let more = if self.count > 1 {
+            format!(" (and {} more records)", self.count - 1)
         } else {
             String::new()
         };
@@ -461,17 +745,15 @@ fn run_rule(
             Problem::incomplete(
                 "rule::eval",
                 format!(
-                    "rule `{}` could not judge record `{}`{more}: {cause}",
-                    rule.id, first.key
+                    "rule `{}` could not judge record `{key}`{more}: {cause}",
+                    rule.id
                 ),
             )
             .in_file(path)
-            .at(first.pos.line, first.pos.column)
+            .at(pos.line, pos.column)
             .help("guard optional fields with `has(record.field)` in the rule's expressions"),
         );
     }
-    stats.findings = findings.len() - before;
-    stats
 }
 
 /// Records per parallel work item: big enough that splitting costs little
@@ -541,22 +823,19 @@ fn finding(
     rule: &Rule,
     record: &Record,
     verdict: Verdict,
-    dataset: &Dataset,
-    sources: &mut Sources,
+    file: Option<&DataFile>,
+    sources: Option<&mut Sources>,
 ) -> Finding {
-    let file = dataset.file(record.pos.file);
     let path = file
         .map(|f| f.display.to_string_lossy().replace('\\', "/"))
         .unwrap_or_default();
-    let field_at = match (&verdict.field, file) {
-        (Some(name), Some(file)) => {
-            sources
-                .text(record.pos.file, &file.path)
-                .and_then(|(text, index)| {
-                    let from = index.from_line(&text, record.pos.line);
-                    data::locate_field(from, file.format, &record.pos, name)
-                })
-        }
+    let field_at = match (&verdict.field, file, sources) {
+        (Some(name), Some(file), Some(sources)) => sources
+            .text(record.pos.file, &file.path)
+            .and_then(|(text, index)| {
+                let from = index.from_line(&text, record.pos.line);
+                data::locate_field(from, file.format, &record.pos, name)
+            }),
         _ => None,
     };
     let (line, column) = field_at.map_or((record.pos.line, record.pos.column), |at| {

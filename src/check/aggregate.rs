@@ -168,8 +168,10 @@ impl Check for Aggregate {
         "aggregate"
     }
 
-    fn uses_collections(&self) -> bool {
-        self.expr.uses_collections() || self.lets.iter().any(|(_, e)| e.uses_collections())
+    fn expressions(&self) -> Vec<&Expr> {
+        std::iter::once(&self.expr)
+            .chain(self.lets.iter().map(|(_, e)| e))
+            .collect()
     }
 
     fn run(&self, cx: &CheckCx<'_>, records: &[&Record]) -> Vec<Outcome> {

@@ -32,8 +32,8 @@ impl Check for ExprCheck {
         "expr"
     }
 
-    fn uses_collections(&self) -> bool {
-        self.expr.uses_collections()
+    fn expressions(&self) -> Vec<&Expr> {
+        vec![&self.expr]
     }
 
     fn per_record(&self) -> bool {

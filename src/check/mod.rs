@@ -24,7 +24,7 @@ use serde_saphyr::Spanned;
 
 use crate::calendar::Calendar;
 use crate::data::{Dataset, Record};
-use crate::expr::Env;
+use crate::expr::{Env, Expr};
 use crate::plugin::Plugins;
 use crate::problem::{LineCol, Problem};
 use crate::strict::{Shape, fields_of};
@@ -121,9 +121,14 @@ pub trait Check: Send + Sync + Debug {
         None
     }
 
+    /// The CEL expressions of the check.
+    fn expressions(&self) -> Vec<&Expr> {
+        Vec::new()
+    }
+
     /// True when a CEL expression of the check reads `collections`.
     fn uses_collections(&self) -> bool {
-        false
+        self.expressions().iter().any(|e| e.uses_collections())
     }
 
     /// True when the check judges each record on its own, so the engine may

@@ -125,8 +125,8 @@ impl Check for Steps {
         "steps"
     }
 
-    fn uses_collections(&self) -> bool {
-        self.conditions.iter().any(|(_, e)| e.uses_collections())
+    fn expressions(&self) -> Vec<&Expr> {
+        self.conditions.iter().map(|(_, e)| e).collect()
     }
 
     fn per_record(&self) -> bool {

@@ -17,7 +17,7 @@ use crate::project::FieldType;
 pub(super) fn load(
     path: &Path,
     types: &BTreeMap<String, FieldType>,
-    sink: &mut Sink<'_>,
+    sink: &mut Sink<'_, '_>,
 ) -> Option<[u8; 32]> {
     let file = match std::fs::File::open(path) {
         Ok(file) => file,
@@ -61,7 +61,7 @@ impl<R: Read> Read for Hashing<R> {
 fn rows<R: Read>(
     reader: &mut csv::Reader<R>,
     types: &BTreeMap<String, FieldType>,
-    sink: &mut Sink<'_>,
+    sink: &mut Sink<'_, '_>,
 ) -> Option<()> {
     let headers: Vec<String> = match reader.byte_headers() {
         Ok(headers) if !headers.is_empty() && headers.iter().any(|h| !h.is_empty()) => {

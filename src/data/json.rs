@@ -11,7 +11,7 @@ use super::{Sink, line_col, read_text};
 use crate::problem::LineCol;
 
 /// Loads one JSON file into the sink; returns the file's digest if it was read.
-pub(super) fn load(path: &Path, sink: &mut Sink<'_>) -> Option<[u8; 32]> {
+pub(super) fn load(path: &Path, sink: &mut Sink<'_, '_>) -> Option<[u8; 32]> {
     let (text, digest) = read_text(path, sink)?;
     let elements: Vec<&RawValue> = match serde_json::from_str(&text) {
         Ok(elements) => elements,

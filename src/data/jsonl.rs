@@ -16,7 +16,7 @@ use super::json::strip_position;
 use crate::problem::{LineCol, Problem};
 
 /// Streams one JSONL file into the sink; returns the file's digest if it was read.
-pub(super) fn load(path: &Path, sink: &mut Sink<'_>) -> Option<[u8; 32]> {
+pub(super) fn load(path: &Path, sink: &mut Sink<'_, '_>) -> Option<[u8; 32]> {
     let file = match std::fs::File::open(path) {
         Ok(file) => file,
         Err(err) => {
@@ -75,7 +75,7 @@ const BATCH: usize = 4096;
 
 /// Parses the lines of `batch` in parallel and hands them to the sink in
 /// order; empties the batch.
-fn parse_batch(batch: &mut Vec<(u32, Vec<u8>)>, sink: &mut Sink<'_>) {
+fn parse_batch(batch: &mut Vec<(u32, Vec<u8>)>, sink: &mut Sink<'_, '_>) {
     let parsed: Vec<Result<Value, serde_json::Error>> = batch
         .par_iter()
         .map(|(_, line)| serde_json::from_slice(line.trim_ascii()))

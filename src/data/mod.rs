@@ -11,8 +11,8 @@ mod json;
 mod jsonl;
 mod yaml;
 
-use std::collections::BTreeMap;
-use std::collections::btree_map::Entry;
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
@@ -96,9 +96,21 @@ pub struct Dataset {
     pub files: Vec<DataFile>,
     /// Records per collection, in file and line order.
     pub collections: BTreeMap<String, Vec<Record>>,
+    /// Collections that were streamed through their rules (see [`stream`])
+    /// and not kept, with how many records they had.
+    pub streamed: BTreeMap<String, usize>,
 }
 
 impl Dataset {
+    /// How many records each collection has, kept or streamed, by name.
+    pub fn counts(&self) -> BTreeMap<&str, usize> {
+        self.collections
+            .iter()
+            .map(|(name, records)| (name.as_str(), records.len()))
+            .chain(self.streamed.iter().map(|(name, n)| (name.as_str(), *n)))
+            .collect()
+    }
+
     /// The records of a collection (empty when unknown).
     pub fn records(&self, collection: &str) -> &[Record] {
         self.collections.get(collection).map_or(&[], Vec::as_slice)
@@ -134,41 +146,86 @@ pub fn hex(bytes: &[u8]) -> String {
 pub fn load(root: &Path, collections: &[&Collection], problems: &mut Problems) -> Dataset {
     let mut dataset = Dataset::default();
     for collection in collections {
-        let mut records = Vec::new();
-        let mut keys: BTreeMap<String, (PathBuf, u32)> = BTreeMap::new();
-        for path in resolve(root, collection, problems) {
-            let display = crate::project::relative(root, &path);
-            let Some(format) = Format::of(&path) else {
-                continue;
-            };
-            let file_id = dataset.files.len() as FileId;
-            let mut sink = Sink {
-                collection,
-                file: file_id,
-                display: &display,
-                records: &mut records,
-                keys: &mut keys,
-                problems,
-            };
-            let digest = match format {
-                Format::Yaml => yaml::load(&path, &mut sink),
-                Format::Json => json::load(&path, &mut sink),
-                Format::Jsonl => jsonl::load(&path, &mut sink),
-                Format::Csv => csv::load(&path, &collection.types, &mut sink),
-            };
-            if let Some(digest) = digest {
-                dataset.files.push(DataFile {
-                    display,
-                    path,
-                    format,
-                    collection: collection.name.clone(),
-                    digest,
-                });
-            }
-        }
+        let records = read(root, collection, &mut dataset.files, problems, None);
         dataset.collections.insert(collection.name.clone(), records);
     }
     dataset
+}
+
+/// Records handed to a [`stream`] callback at a time (at most).
+pub const STREAM_BATCH: usize = 8192;
+
+/// What [`stream`] calls with each batch of records: the file they are in
+/// (its digest is not known yet) and the records, in line order.
+pub type OnBatch<'f> = dyn FnMut(&DataFile, &[Record]) + 'f;
+
+/// Reads a collection in batches of at most [`STREAM_BATCH`] records, handing
+/// each to `on_batch` and then dropping it, so memory does not grow with the
+/// number of records (JSONL and CSV; a YAML or JSON file is parsed whole and
+/// then handed on in batches). Only the keys are kept, to report duplicates.
+/// The files read are appended to `files` (their ids continue from its
+/// length); returns how many records there were.
+pub fn stream(
+    root: &Path,
+    collection: &Collection,
+    files: &mut Vec<DataFile>,
+    problems: &mut Problems,
+    on_batch: &mut OnBatch<'_>,
+) -> usize {
+    let mut count = 0;
+    let mut counting = |file: &DataFile, batch: &[Record]| {
+        count += batch.len();
+        on_batch(file, batch);
+    };
+    read(root, collection, files, problems, Some(&mut counting));
+    count
+}
+
+/// Reads every file of a collection; with `on_batch`, hands the records on in
+/// batches instead of returning them.
+fn read(
+    root: &Path,
+    collection: &Collection,
+    files: &mut Vec<DataFile>,
+    problems: &mut Problems,
+    mut on_batch: Option<&mut OnBatch<'_>>,
+) -> Vec<Record> {
+    let mut records = Vec::new();
+    let mut keys: HashMap<String, (FileId, u32)> = HashMap::new();
+    for path in resolve(root, collection, problems) {
+        let Some(format) = Format::of(&path) else {
+            continue;
+        };
+        let mut file = DataFile {
+            display: crate::project::relative(root, &path),
+            path,
+            format,
+            collection: collection.name.clone(),
+            digest: [0; 32],
+        };
+        let mut sink = Sink {
+            collection,
+            file: &file,
+            id: files.len() as FileId,
+            earlier: files,
+            records: &mut records,
+            keys: &mut keys,
+            problems,
+            on_batch: on_batch.as_deref_mut(),
+        };
+        let digest = match format {
+            Format::Yaml => yaml::load(&file.path, &mut sink),
+            Format::Json => json::load(&file.path, &mut sink),
+            Format::Jsonl => jsonl::load(&file.path, &mut sink),
+            Format::Csv => csv::load(&file.path, &collection.types, &mut sink),
+        };
+        sink.flush();
+        if let Some(digest) = digest {
+            file.digest = digest;
+            files.push(file);
+        }
+    }
+    records
 }
 
 /// Expands a collection's path (file, directory or glob) to data files, sorted.
@@ -242,19 +299,34 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>) {
 }
 
 /// Receives raw records from a format loader and turns them into [`Record`]s.
-pub(crate) struct Sink<'a> {
+pub(crate) struct Sink<'a, 'f> {
     collection: &'a Collection,
-    file: FileId,
-    display: &'a Path,
+    /// The file being read, and its id.
+    file: &'a DataFile,
+    id: FileId,
+    /// The files read before, to name where a duplicate key was first seen.
+    earlier: &'a [DataFile],
     records: &'a mut Vec<Record>,
-    keys: &'a mut BTreeMap<String, (PathBuf, u32)>,
+    keys: &'a mut HashMap<String, (FileId, u32)>,
     problems: &'a mut Problems,
+    /// When streaming: where full batches go.
+    on_batch: Option<&'a mut OnBatch<'f>>,
 }
 
-impl Sink<'_> {
+impl Sink<'_, '_> {
+    /// When streaming, hands the records gathered so far on.
+    fn flush(&mut self) {
+        if let Some(on_batch) = self.on_batch.as_mut()
+            && !self.records.is_empty()
+        {
+            on_batch(self.file, self.records);
+            self.records.clear();
+        }
+    }
+
     /// Reports a malformed file or line (`data::parse`), located where known.
     pub(crate) fn parse_error(&mut self, message: impl Into<String>, at: Option<LineCol>) {
-        let mut problem = Problem::unusable("data::parse", message).in_file(self.display);
+        let mut problem = Problem::unusable("data::parse", message).in_file(&self.file.display);
         if let Some(at) = at {
             problem = problem.at(at.line, at.column.max(1));
         }
@@ -263,7 +335,7 @@ impl Sink<'_> {
 
     /// Reports another problem with this file.
     pub(crate) fn problem(&mut self, problem: Problem) {
-        self.problems.push(problem.in_file(self.display));
+        self.problems.push(problem.in_file(&self.file.display));
     }
 
     /// Accepts one record: it must be an object with a unique, non-empty key.
@@ -288,7 +360,7 @@ impl Sink<'_> {
                             self.collection.name
                         ),
                     )
-                    .in_file(self.display)
+                    .in_file(&self.file.display)
                     .at(line, column)
                     .help("every record needs a non-empty string or number key"),
                 );
@@ -297,7 +369,14 @@ impl Sink<'_> {
         };
         match self.keys.entry(key.clone()) {
             Entry::Occupied(first) => {
-                let (first_file, first_line) = first.get();
+                let (first_file, first_line) = *first.get();
+                let first_file = if first_file == self.id {
+                    &self.file.display
+                } else {
+                    self.earlier
+                        .get(first_file as usize)
+                        .map_or(&self.file.display, |f| &f.display)
+                };
                 self.problems.push(
                     Problem::unusable(
                         "data::duplicate-key",
@@ -307,7 +386,7 @@ impl Sink<'_> {
                             first_file.display()
                         ),
                     )
-                    .in_file(self.display)
+                    .in_file(&self.file.display)
                     .at(line, column)
                     .help(format!(
                         "`{key_field}` must identify one record; the duplicate is not checked"
@@ -316,19 +395,22 @@ impl Sink<'_> {
                 return;
             }
             Entry::Vacant(slot) => {
-                slot.insert((self.display.to_path_buf(), line));
+                slot.insert((self.id, line));
             }
         }
         self.records.push(Record {
             key,
             fields,
             pos: RecordPos {
-                file: self.file,
+                file: self.id,
                 line,
                 column,
                 end_line: end_line.max(line),
             },
         });
+        if self.records.len() >= STREAM_BATCH {
+            self.flush();
+        }
     }
 }
 
@@ -345,7 +427,7 @@ fn kind(value: &Value) -> &'static str {
 
 /// Reads a whole file as UTF-8, reporting unreadable files and invalid UTF-8
 /// (with the line and column of the first bad byte) to the sink.
-pub(crate) fn read_text(path: &Path, sink: &mut Sink<'_>) -> Option<(String, [u8; 32])> {
+pub(crate) fn read_text(path: &Path, sink: &mut Sink<'_, '_>) -> Option<(String, [u8; 32])> {
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(err) => {

@@ -12,7 +12,7 @@ use super::{Sink, read_text};
 use crate::problem::LineCol;
 
 /// Loads one YAML file into the sink; returns the file's digest if it was read.
-pub(super) fn load(path: &Path, sink: &mut Sink<'_>) -> Option<[u8; 32]> {
+pub(super) fn load(path: &Path, sink: &mut Sink<'_, '_>) -> Option<[u8; 32]> {
     let (text, digest) = read_text(path, sink)?;
     let records = match serde_saphyr::from_str::<Vec<Spanned<Value>>>(&text) {
         Ok(records) => records,

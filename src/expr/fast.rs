@@ -28,6 +28,13 @@ pub(crate) fn projection(expr: &IdedExpr) -> Option<BTreeSet<String>> {
     collect(expr, "record", &mut fields).then_some(fields)
 }
 
+/// The fields selected on variable `var` (`collections.middelen` selects
+/// `middelen`), or `None` when `var` is used in another way.
+pub(crate) fn variable_fields(expr: &IdedExpr, var: &str) -> Option<BTreeSet<String>> {
+    let mut fields = BTreeSet::new();
+    collect(expr, var, &mut fields).then_some(fields)
+}
+
 /// The fields of the elements of the list variable `list` that `expr` reads:
 /// `records.filter(r, r.a > 1).size()` reads `a`. `None` when the elements
 /// are used other than through a comprehension variable's named fields, or

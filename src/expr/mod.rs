@@ -122,6 +122,12 @@ impl Expr {
         self.uses_collections
     }
 
+    /// The collections it reads as `collections.<name>`; `None` when it uses
+    /// `collections` in another way (and may read any).
+    pub fn collections_read(&self) -> Option<BTreeSet<String>> {
+        fast::variable_fields(self.program.expression(), "collections")
+    }
+
     /// Evaluates the expression with `record` bound to `fields` (only the
     /// fields it reads are converted, when those are known).
     pub fn eval(&self, env: &Env, fields: &Map<String, Value>) -> Result<CelValue, String> {

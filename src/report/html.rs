@@ -287,8 +287,8 @@ fn rules_table(out: &mut String, run: &Run) {
 
 fn collections_table(out: &mut String, run: &Run) {
     let mut rows: BTreeMap<&str, (usize, usize, usize)> = BTreeMap::new();
-    for (name, records) in &run.dataset.collections {
-        rows.entry(name.as_str()).or_default().0 = records.len();
+    for (name, records) in run.dataset.counts() {
+        rows.entry(name).or_default().0 = records;
     }
     for (rule, _) in rules_run(run) {
         rows.entry(rule.collection.as_str()).or_default().1 += 1;

@@ -53,7 +53,7 @@ impl Summary {
             failing: run.findings.iter().filter(|f| fails(f, fail_on)).count(),
             fail_on,
             rules: run.rules_run.len(),
-            records: run.dataset.collections.values().map(Vec::len).sum(),
+            records: run.dataset.counts().values().sum(),
             problems: run.problems.len(),
             baseline: run.baseline.clone(),
         }
