@@ -1,4 +1,5 @@
-//! Engine micro-benchmarks: loading a JSONL collection, one expression on one
+//! Engine micro-benchmarks: loading a JSONL collection (and serde_json alone on
+//! the same lines, the floor), one expression on one
 //! record (the native fast path and the CEL path), and each check kind over
 //! 20,000 synthetic meldingen (loaded once; only the rule is timed).
 //!
@@ -145,6 +146,18 @@ fn loading(c: &mut Criterion) {
         b.iter(|| {
             let mut problems = Problems::default();
             black_box(data::load(&fx.project.root, &[meldingen], &mut problems))
+        })
+    });
+    // The floor: serde_json alone, one line at a time, into the same values.
+    let text = std::fs::read(fx.project.root.join("meldingen.jsonl")).unwrap();
+    group.bench_function("serde_json-only", |b| {
+        b.iter(|| {
+            let values: Vec<serde_json::Value> = text
+                .split(|&b| b == b'\n')
+                .filter(|line| !line.is_empty())
+                .map(|line| serde_json::from_slice(line).unwrap())
+                .collect();
+            black_box(values)
         })
     });
     group.finish();

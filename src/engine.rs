@@ -394,9 +394,12 @@ fn streamable<'n>(
         .iter()
         .copied()
         .filter(|name| {
-            let mut over = rules.iter().filter(|r| r.collection == *name).peekable();
-            over.peek().is_some()
-                && over.all(|r| r.check.per_record())
+            // A collection no rule judges is streamed too: read, counted and
+            // checked for broken records, then dropped.
+            rules
+                .iter()
+                .filter(|r| r.collection == *name)
+                .all(|r| r.check.per_record())
                 && !rules.iter().any(|r| r.check.reads().contains(name))
         })
         .collect()

@@ -25,6 +25,7 @@ use std::sync::Arc;
 
 use cel::Value as CelValue;
 use cel::objects::{Key, Map as CelMap};
+use rayon::prelude::*;
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde::de::{Deserializer, MapAccess, Visitor};
@@ -204,11 +205,13 @@ impl Check for Aggregate {
             }
             groups.entry(key).or_default().push(index);
         }
-        for (key, members) in groups {
-            if let Some(outcome) = self.judge_group(cx, records, &key, &members) {
-                out.push(outcome);
-            }
-        }
+        // Groups are independent: judge them on all cores, in group order.
+        let groups: Vec<(Vec<String>, Vec<usize>)> = groups.into_iter().collect();
+        let judged: Vec<Option<Outcome>> = groups
+            .par_iter()
+            .map(|(key, members)| self.judge_group(cx, records, key, members))
+            .collect();
+        out.extend(judged.into_iter().flatten());
         out
     }
 }

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde_json::value::RawValue;
 
-use super::{Sink, line_col, read_text};
+use super::{Sink, read_text};
 use crate::problem::LineCol;
 
 /// Loads one JSON file into the sink; returns the file's digest if it was read.
@@ -33,11 +33,16 @@ pub(super) fn load(path: &Path, sink: &mut Sink<'_, '_>) -> Option<[u8; 32]> {
         }
     };
     let base = text.as_ptr() as usize;
+    let mut cursor = Cursor {
+        text: &text,
+        offset: 0,
+        at: LineCol { line: 1, column: 1 },
+    };
     for raw in elements {
         let body = raw.get();
         let start = body.as_ptr() as usize - base;
-        let at = line_col(&text, start);
-        let end = line_col(&text, start + body.len().saturating_sub(1));
+        let at = cursor.advance(start);
+        let end = cursor.advance(start + body.len().saturating_sub(1));
         match serde_json::from_str(body) {
             Ok(value) => sink.record(value, at.line, at.column, end.line),
             Err(err) => sink.parse_error(strip_position(&err.to_string()), Some(at)),
@@ -46,10 +51,60 @@ pub(super) fn load(path: &Path, sink: &mut Sink<'_, '_>) -> Option<[u8; 32]> {
     Some(digest)
 }
 
+/// Line and column of increasing byte offsets, counted on from the previous
+/// one: elements come in order, so the whole file is read once, even when
+/// it is all on one line.
+struct Cursor<'t> {
+    text: &'t str,
+    offset: usize,
+    at: LineCol,
+}
+
+impl Cursor<'_> {
+    /// The position of byte `to` (a char boundary at or after the last).
+    fn advance(&mut self, to: usize) -> LineCol {
+        let to = to.clamp(self.offset, self.text.len());
+        for ch in self.text.get(self.offset..to).unwrap_or("").chars() {
+            if ch == '\n' {
+                self.at = LineCol {
+                    line: self.at.line + 1,
+                    column: 1,
+                };
+            } else {
+                self.at.column += 1;
+            }
+        }
+        self.offset = to;
+        self.at
+    }
+}
+
 /// serde_json appends " at line L column C"; the location is reported separately.
 pub(super) fn strip_position(message: &str) -> String {
     match message.rfind(" at line ") {
         Some(cut) => message[..cut].to_string(),
         None => message.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::line_col_of_bytes;
+
+    /// Counting on from the previous offset gives what counting from the top
+    /// gives, at every char boundary, multi-byte characters included.
+    #[test]
+    fn the_cursor_agrees_with_counting_from_the_top() {
+        let text = "[\n  {\"a\": \"é\"}, {\"c\": \"ü\"},\n\n  {\"b\": 1}\n]";
+        let mut cursor = Cursor {
+            text,
+            offset: 0,
+            at: LineCol { line: 1, column: 1 },
+        };
+        for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o)) {
+            let counted = line_col_of_bytes(&text.as_bytes()[..offset]);
+            assert_eq!(cursor.advance(offset), counted, "offset {offset}");
+        }
     }
 }

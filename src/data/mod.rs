@@ -467,11 +467,6 @@ pub(crate) fn line_col_of_bytes(prefix: &[u8]) -> LineCol {
     LineCol { line, column }
 }
 
-/// The line and column of byte `offset` in `text`.
-pub(crate) fn line_col(text: &str, offset: usize) -> LineCol {
-    line_col_of_bytes(&text.as_bytes()[..offset.min(text.len())])
-}
-
 /// Converts CSV text to a typed value for a declared column type.
 pub(crate) fn typed(text: &str, ty: Option<FieldType>) -> Result<Value, String> {
     match ty {
@@ -592,4 +587,18 @@ fn find_key(body: &str, key: &str) -> Option<usize> {
         .iter()
         .filter_map(|sep| body.find(&format!("{sep}{key}")).map(|i| i + sep.len()))
         .min()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_index_finds_line_starts() {
+        let text = "[\n  {\"a\": \"é\"},\n\n  {\"b\": 1}\n]";
+        let index = LineIndex::new(text);
+        assert_eq!(index.from_line(text, 1), text);
+        assert_eq!(index.from_line(text, 4), "  {\"b\": 1}\n]");
+        assert_eq!(index.from_line(text, 9), "");
+    }
 }
