@@ -2,12 +2,35 @@
 //! directory, which is then renamed over the target. A reader (a CI step, an
 //! editor, the next `check --baseline`) sees the old file or the new one,
 //! never half of one — also when naleving is killed halfway.
+//!
+//! Only a regular file is replaced. A symbolic link is followed (the file it
+//! points to is replaced, the link stays), and a target that is not a file —
+//! `/dev/null`, a named pipe, a terminal — is written to in place: renaming
+//! over `/dev/null` would turn it into a regular file for every program on
+//! the machine.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-/// Writes `bytes` to `path` atomically.
+/// Writes `bytes` to `path`: atomically when it is (or will be) a regular
+/// file, in place when it is a device or pipe.
 pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let path: PathBuf = match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => std::fs::canonicalize(path)?,
+        _ => path.to_path_buf(),
+    };
+    match std::fs::metadata(&path) {
+        Ok(meta) if !meta.is_file() && !meta.is_dir() => {
+            let mut target = std::fs::OpenOptions::new().write(true).open(&path)?;
+            target.write_all(bytes)?;
+            target.flush()
+        }
+        _ => replace(&path, bytes),
+    }
+}
+
+/// Writes a temporary file next to `path` and renames it over `path`.
+fn replace(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -57,6 +80,47 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["out.json"]);
+    }
+
+    /// `/dev/null` and named pipes are written to, never replaced: a rename
+    /// over `/dev/null` (run as root) broke every later build on a machine.
+    #[cfg(unix)]
+    #[test]
+    fn a_named_pipe_is_written_to_not_replaced() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().unwrap();
+        let pipe = dir.path().join("pipe");
+        let made = std::process::Command::new("mkfifo").arg(&pipe).status();
+        if !made.is_ok_and(|s| s.success()) {
+            return; // no mkfifo here: nothing to test
+        }
+        let reader = {
+            let pipe = pipe.clone();
+            std::thread::spawn(move || std::fs::read_to_string(pipe).unwrap())
+        };
+        super::write(&pipe, b"report").unwrap();
+        // Checked before joining: a replaced pipe leaves the reader waiting.
+        let kind = std::fs::symlink_metadata(&pipe).unwrap().file_type();
+        assert!(kind.is_fifo(), "the pipe was replaced: {kind:?}");
+        assert_eq!(reader.join().unwrap(), "report");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symbolic_link_is_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("real.json");
+        let link = dir.path().join("link.json");
+        std::fs::write(&target, "old").unwrap();
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        super::write(&link, b"new").unwrap();
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "new");
     }
 
     #[test]
