@@ -2,7 +2,7 @@
 //! native evaluator for the simple predicates most rules are made of.
 //!
 //! Converting a whole record to CEL values costs more than evaluating a
-//! typical rule, so [`projection`] finds the top-level fields an expression
+//! typical rule, so [`variable_fields`] finds the top-level fields an expression
 //! reads (`record.soort`, `has(record.melder)`), and only those are converted.
 //! An expression that uses `record` in any other way (`record["x"]`, passing
 //! `record` to a function) gets the whole record, as before.
@@ -21,15 +21,9 @@ use cel::IdedExpr;
 use cel::common::ast::{EntryExpr, Expr, LiteralValue, operators};
 use serde_json::{Map, Value};
 
-/// The top-level fields of `record` that `expr` reads, or `None` when it uses
-/// `record` other than by selecting a named field.
-pub(crate) fn projection(expr: &IdedExpr) -> Option<BTreeSet<String>> {
-    let mut fields = BTreeSet::new();
-    collect(expr, "record", &mut fields).then_some(fields)
-}
-
-/// The fields selected on variable `var` (`collections.middelen` selects
-/// `middelen`), or `None` when `var` is used in another way.
+/// The fields selected on variable `var` (`record.soort` selects `soort`,
+/// `collections.middelen` selects `middelen`), or `None` when `var` is used
+/// in another way.
 pub(crate) fn variable_fields(expr: &IdedExpr, var: &str) -> Option<BTreeSet<String>> {
     let mut fields = BTreeSet::new();
     collect(expr, var, &mut fields).then_some(fields)

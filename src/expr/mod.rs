@@ -91,7 +91,8 @@ pub fn compile_with(source: &str, variables: &[&str]) -> Result<Expr, CompileErr
         }
     }
     let uses_collections = references.has_variable("collections");
-    let projection = fast::projection(program.expression()).map(|f| f.into_iter().collect());
+    let projection =
+        fast::variable_fields(program.expression(), "record").map(|f| f.into_iter().collect());
     let native = Native::compile(program.expression());
     Ok(Expr {
         program,
