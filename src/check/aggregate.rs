@@ -19,6 +19,12 @@
 //! group for which `expr` is false is one finding, located on the group's
 //! first record, with the group and every `let` value in its details and
 //! message variables (`{{ totaal }}`, `{{ groep }}`).
+//!
+//! A `let` that counts — `records.size()` or `records.filter(r, P).size()`
+//! with a `P` that does not read `records` — is counted record by record
+//! (`P` natively where [`crate::expr`] can), without handing CEL the list;
+//! anything else, and any record on which `P` fails, goes to CEL as written,
+//! so results and error messages are CEL's.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
@@ -36,7 +42,7 @@ use super::{
     BuildCx, BuildError, Check, CheckCx, Outcome, Verdict, as_key, compile_in_file_with, field,
 };
 use crate::data::Record;
-use crate::expr::{Expr, object, projected};
+use crate::expr::{Counter, Expr, object, projected};
 use crate::project::parse_date;
 
 /// The YAML shape of an `aggregate` check.
@@ -109,11 +115,16 @@ const RESERVED: &[&str] = &["records", "group", "as_of", "record", "collections"
 struct Aggregate {
     group_by: Vec<String>,
     period: Option<(String, Per)>,
-    lets: Vec<(String, Expr)>,
+    /// Each `let` with, when it is `records.size()` or
+    /// `records.filter(r, P).size()`, a way to count it record by record.
+    lets: Vec<(String, Expr, Option<Counter>)>,
     expr: Expr,
     /// The only fields of `records` the expressions read, when known: only
     /// those are converted for CEL.
     fields: Option<BTreeSet<String>>,
+    /// Whether CEL needs `records` as a list even when every counted `let`
+    /// counts: some `let` is not a count, or `expr` reads `records`.
+    list_needed: bool,
 }
 
 pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<BuildError>> {
@@ -148,12 +159,22 @@ pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<
                     all.extend(fields?);
                     Some(all)
                 });
+            let lets: Vec<(String, Expr, Option<Counter>)> = lets
+                .into_iter()
+                .map(|(name, e)| {
+                    let counter = e.counter("records");
+                    (name, e, counter)
+                })
+                .collect();
+            let list_needed =
+                expr.reads("records") || lets.iter().any(|(_, _, counter)| counter.is_none());
             Ok(Box::new(Aggregate {
                 group_by: spec.group_by,
                 period: spec.period.map(|p| (p.field, p.per)),
                 lets,
                 expr,
                 fields,
+                list_needed,
             }))
         }
         Ok(_) => Err(errors),
@@ -171,7 +192,7 @@ impl Check for Aggregate {
 
     fn expressions(&self) -> Vec<&Expr> {
         std::iter::once(&self.expr)
-            .chain(self.lets.iter().map(|(_, e)| e))
+            .chain(self.lets.iter().map(|(_, e, _)| e))
             .collect()
     }
 
@@ -256,24 +277,48 @@ impl Aggregate {
                 )
             })
             .collect();
-        let list: Vec<CelValue> = members
-            .iter()
-            .map(|&i| match &self.fields {
-                Some(names) => projected(&records[i].fields, names),
-                None => object(&records[i].fields),
-            })
-            .collect();
+        // The group's records for CEL, converted only when some expression
+        // needs them as a list.
+        let list = || {
+            let list: Vec<CelValue> = members
+                .iter()
+                .map(|&i| match &self.fields {
+                    Some(names) => projected(&records[i].fields, names),
+                    None => object(&records[i].fields),
+                })
+                .collect();
+            CelValue::List(Arc::new(list))
+        };
         let mut scope = cx.env.scope();
-        scope.add_variable_from_value("records", CelValue::List(Arc::new(list)));
         scope.add_variable_from_value(
             "group",
             CelValue::Map(CelMap {
                 map: Arc::new(group),
             }),
         );
+        let mut listed = self.list_needed;
+        if listed {
+            scope.add_variable_from_value("records", list());
+        }
         let mut values = Map::new();
-        for (name, expr) in &self.lets {
-            match expr.eval_in(&scope) {
+        for (name, expr, counter) in &self.lets {
+            let counted = counter.as_ref().and_then(|counter| {
+                members.iter().try_fold(0i64, |n, &i| {
+                    let counts = counter.counts(cx.env, &scope, &records[i].fields)?;
+                    Some(n + i64::from(counts))
+                })
+            });
+            let value = match counted {
+                Some(n) => Ok(CelValue::Int(n)),
+                None => {
+                    if !listed {
+                        scope.add_variable_from_value("records", list());
+                        listed = true;
+                    }
+                    expr.eval_in(&scope)
+                }
+            };
+            match value {
                 Ok(value) => {
                     values.insert(name.clone(), to_json(&value));
                     scope.add_variable_from_value(name.as_str(), value);

@@ -7,19 +7,27 @@
 //! An expression that uses `record` in any other way (`record["x"]`, passing
 //! `record` to a function) gets the whole record, as before.
 //!
-//! [`Native`] goes further for comparisons of fields with literals or with
-//! each other, `in` over a literal list, `has()`, `!`, `&&` and `||`: it
-//! answers straight from the JSON values. It only answers when the answer is
+//! [`Native`] goes further for comparisons of fields with literals, with
+//! each other, with `as_of` or with `add_term(field, '<term>')`, `in` over a
+//! literal list, `has()`, `!`, `&&` and `||`: it answers straight from the
+//! JSON values. It only answers when the answer is
 //! certain under CEL's rules — both sides of a comparison of the same type
 //! (string, integer, or booleans for `==`/`!=`), every field present — and
 //! otherwise says "don't know", and the caller runs the CEL program, so
 //! errors, mixed types and edge cases keep CEL's exact behaviour and messages.
+//!
+//! [`counted`] recognises `list.size()` and `list.filter(x, P).size()`, so an
+//! aggregate can count its records with `P` (natively when it can) instead
+//! of handing CEL the whole list.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use cel::IdedExpr;
 use cel::common::ast::{EntryExpr, Expr, LiteralValue, operators};
 use serde_json::{Map, Value};
+
+use super::functions::Terms;
 
 /// The fields selected on variable `var` (`record.soort` selects `soort`,
 /// `collections.middelen` selects `middelen`), or `None` when `var` is used
@@ -27,6 +35,11 @@ use serde_json::{Map, Value};
 pub(crate) fn variable_fields(expr: &IdedExpr, var: &str) -> Option<BTreeSet<String>> {
     let mut fields = BTreeSet::new();
     collect(expr, var, &mut fields).then_some(fields)
+}
+
+/// True when `expr` reads the variable `var` at all.
+pub(crate) fn reads(expr: &IdedExpr, var: &str) -> bool {
+    variable_fields(expr, var).is_none_or(|fields| !fields.is_empty())
 }
 
 /// The fields of the elements of the list variable `list` that `expr` reads:
@@ -121,6 +134,76 @@ fn elements(expr: &IdedExpr, list: &str, out: &mut BTreeSet<String>) -> bool {
     }
 }
 
+/// What `expr` counts of the list variable `list`, when it is
+/// `list.size()` / `size(list)` or `list.filter(x, P).size()`.
+#[derive(Debug, PartialEq)]
+pub(crate) enum Counted<'e> {
+    /// Every element.
+    All,
+    /// The elements for which the predicate is true, the element bound to
+    /// the variable.
+    Where(&'e str, &'e IdedExpr),
+}
+
+/// See [`Counted`]. The predicate must not itself read `list`.
+pub(crate) fn counted<'e>(expr: &'e IdedExpr, list: &str) -> Option<Counted<'e>> {
+    let Expr::Call(call) = &expr.expr else {
+        return None;
+    };
+    let operand = match (
+        call.func_name.as_str(),
+        call.target.as_deref(),
+        &call.args[..],
+    ) {
+        ("size", Some(target), []) | ("size", None, [target]) => target,
+        _ => return None,
+    };
+    if is_ident(operand, list) {
+        return Some(Counted::All);
+    }
+    // `list.filter(x, P)` as cel's parser expands it: a comprehension over
+    // `list` starting from `[]`, with step `P ? @result + [x] : @result`.
+    let Expr::Comprehension(c) = &operand.expr else {
+        return None;
+    };
+    let accu = c.accu_var.as_str();
+    let empty_start = matches!(&c.accu_init.expr, Expr::List(l) if l.elements.is_empty());
+    let always = matches!(&c.loop_cond.expr, Expr::Literal(LiteralValue::Boolean(b)) if *b.inner());
+    if !is_ident(&c.iter_range, list)
+        || c.iter_var2.is_some()
+        || !empty_start
+        || !always
+        || !is_ident(&c.result, accu)
+    {
+        return None;
+    }
+    let Expr::Call(step) = &c.loop_step.expr else {
+        return None;
+    };
+    let [predicate, append, keep] = &step.args[..] else {
+        return None;
+    };
+    let appends_element = matches!(&append.expr, Expr::Call(add)
+        if add.func_name == operators::ADD
+            && matches!(&add.args[..], [acc, one] if is_ident(acc, accu)
+                && matches!(&one.expr, Expr::List(l)
+                    if matches!(&l.elements[..], [e] if is_ident(e, &c.iter_var)))));
+    let reads_list = reads(predicate, list) || reads(predicate, accu);
+    (step.func_name == operators::CONDITIONAL
+        && step.target.is_none()
+        && appends_element
+        && is_ident(keep, accu)
+        && !reads_list)
+        .then_some(Counted::Where(&c.iter_var, predicate))
+}
+
+/// What a native predicate may read besides the record: `as_of`, and
+/// `add_term`'s remembered answers.
+pub(crate) struct Bindings<'a> {
+    pub as_of: &'a str,
+    pub terms: &'a Terms,
+}
+
 /// A literal a native predicate compares with.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Lit {
@@ -134,6 +217,10 @@ pub(crate) enum Lit {
 pub(crate) enum Operand {
     Field(String),
     Lit(Lit),
+    /// The variable `as_of`.
+    AsOf,
+    /// `add_term(<field>, '<term>')`.
+    AddTerm(String, String),
 }
 
 /// A comparison operator.
@@ -156,36 +243,39 @@ pub(crate) enum Native {
     Or(Vec<Native>),
     /// `!a`
     Not(Box<Native>),
-    /// `has(record.field)`
+    /// `has(<var>.field)`
     Has(String),
     /// `left op right`, at least one side a field.
     Cmp(Operand, Op, Operand),
-    /// `record.field in [literals]`, all of one type.
+    /// `<var>.field in [literals]`, all of one type.
     In(String, Vec<Lit>),
     /// `true` or `false`.
     Const(bool),
 }
 
 impl Native {
-    /// The native form of `expr`, when all of it is in the supported subset.
-    pub fn compile(expr: &IdedExpr) -> Option<Native> {
+    /// The native form of `expr` over the record bound to `var`, when all
+    /// of it is in the supported subset.
+    pub fn compile(expr: &IdedExpr, var: &str) -> Option<Native> {
+        let compile = |e| Native::compile(e, var);
+        let operand = |e| operand(e, var);
         match &expr.expr {
             Expr::Literal(LiteralValue::Boolean(b)) => Some(Native::Const(*b.inner())),
             Expr::Select(select) if select.test => match &select.operand.expr {
-                Expr::Ident(name) if name == "record" => Some(Native::Has(select.field.clone())),
+                Expr::Ident(name) if name == var => Some(Native::Has(select.field.clone())),
                 _ => None,
             },
             Expr::Call(call) if call.target.is_none() => {
                 let args = &call.args;
                 match call.func_name.as_str() {
                     operators::LOGICAL_AND => Some(Native::And(
-                        args.iter().map(Native::compile).collect::<Option<_>>()?,
+                        args.iter().map(compile).collect::<Option<_>>()?,
                     )),
-                    operators::LOGICAL_OR => Some(Native::Or(
-                        args.iter().map(Native::compile).collect::<Option<_>>()?,
-                    )),
+                    operators::LOGICAL_OR => {
+                        Some(Native::Or(args.iter().map(compile).collect::<Option<_>>()?))
+                    }
                     operators::LOGICAL_NOT if args.len() == 1 => {
-                        Some(Native::Not(Box::new(Native::compile(&args[0])?)))
+                        Some(Native::Not(Box::new(compile(&args[0])?)))
                     }
                     operators::IN if args.len() == 2 => {
                         let Operand::Field(field) = operand(&args[0])? else {
@@ -199,7 +289,7 @@ impl Native {
                             .iter()
                             .map(|e| match operand(e)? {
                                 Operand::Lit(lit) => Some(lit),
-                                Operand::Field(_) => None,
+                                _ => None,
                             })
                             .collect::<Option<_>>()?;
                         let same_type = items.windows(2).all(|w| {
@@ -232,16 +322,16 @@ impl Native {
 
     /// The value of the predicate for `fields`, or `None` when only CEL can
     /// say (a missing field, mixed types, …).
-    pub fn eval(&self, fields: &Map<String, Value>) -> Option<bool> {
+    pub fn eval(&self, fields: &Map<String, Value>, bound: &Bindings<'_>) -> Option<bool> {
         match self {
             Native::Const(b) => Some(*b),
             Native::Has(field) => Some(fields.contains_key(field)),
-            Native::Not(inner) => inner.eval(fields).map(|b| !b),
+            Native::Not(inner) => inner.eval(fields, bound).map(|b| !b),
             // Left to right, giving up at the first unknown: the answer is
             // then the same whatever CEL does with errors beside a `false`.
             Native::And(items) => {
                 for item in items {
-                    if !item.eval(fields)? {
+                    if !item.eval(fields, bound)? {
                         return Some(false);
                     }
                 }
@@ -249,7 +339,7 @@ impl Native {
             }
             Native::Or(items) => {
                 for item in items {
-                    if item.eval(fields)? {
+                    if item.eval(fields, bound)? {
                         return Some(true);
                     }
                 }
@@ -270,13 +360,12 @@ impl Native {
                 Some(found)
             }
             Native::Cmp(left, op, right) => {
-                let left = resolve(left, fields)?;
-                let right = resolve(right, fields)?;
+                let left = resolve(left, fields, bound)?;
+                let right = resolve(right, fields, bound)?;
                 let ordering = match (&left, &right) {
-                    (Scalar::Str(a), Scalar::Str(b)) => a.cmp(b),
                     (Scalar::Int(a), Scalar::Int(b)) => a.cmp(b),
                     (Scalar::Bool(a), Scalar::Bool(b)) if matches!(op, Op::Eq | Op::Ne) => a.cmp(b),
-                    _ => return None,
+                    _ => left.text()?.cmp(right.text()?),
                 };
                 Some(match op {
                     Op::Eq => ordering.is_eq(),
@@ -291,13 +380,28 @@ impl Native {
     }
 }
 
-/// A field or literal of a comparison.
-fn operand(expr: &IdedExpr) -> Option<Operand> {
+/// A field (of `var`), literal, `as_of` or `add_term` of a comparison.
+fn operand(expr: &IdedExpr, var: &str) -> Option<Operand> {
+    let field = |e: &IdedExpr| match &e.expr {
+        Expr::Select(select) if !select.test && is_ident(&select.operand, var) => {
+            Some(select.field.clone())
+        }
+        _ => None,
+    };
     match &expr.expr {
-        Expr::Select(select) if !select.test => match &select.operand.expr {
-            Expr::Ident(name) if name == "record" => Some(Operand::Field(select.field.clone())),
-            _ => None,
-        },
+        Expr::Select(_) => field(expr).map(Operand::Field),
+        Expr::Ident(name) if name == "as_of" && var != "as_of" => Some(Operand::AsOf),
+        Expr::Call(call) if call.func_name == "add_term" && call.target.is_none() => {
+            match &call.args[..] {
+                [start, term] => match &term.expr {
+                    Expr::Literal(LiteralValue::String(term)) => {
+                        Some(Operand::AddTerm(field(start)?, term.inner().to_string()))
+                    }
+                    _ => None,
+                },
+                _ => None,
+            }
+        }
         Expr::Literal(LiteralValue::String(s)) => {
             Some(Operand::Lit(Lit::Str(s.inner().to_string())))
         }
@@ -307,12 +411,24 @@ fn operand(expr: &IdedExpr) -> Option<Operand> {
     }
 }
 
-/// A JSON scalar as CEL would see it, borrowed.
+/// A JSON scalar as CEL would see it, borrowed where it can be.
 #[derive(Debug, PartialEq)]
 enum Scalar<'a> {
     Str(&'a str),
+    /// A computed string (a due date from `add_term`).
+    Shared(Arc<String>),
     Int(i64),
     Bool(bool),
+}
+
+impl Scalar<'_> {
+    fn text(&self) -> Option<&str> {
+        match self {
+            Scalar::Str(s) => Some(s),
+            Scalar::Shared(s) => Some(s),
+            Scalar::Int(_) | Scalar::Bool(_) => None,
+        }
+    }
 }
 
 /// The scalar of a JSON value when CEL sees it as a string, an `int` or a
@@ -327,9 +443,20 @@ fn scalar(value: &Value) -> Option<Scalar<'_>> {
     }
 }
 
-fn resolve<'a>(operand: &'a Operand, fields: &'a Map<String, Value>) -> Option<Scalar<'a>> {
+fn resolve<'a>(
+    operand: &'a Operand,
+    fields: &'a Map<String, Value>,
+    bound: &Bindings<'a>,
+) -> Option<Scalar<'a>> {
     match operand {
         Operand::Field(name) => scalar(fields.get(name)?),
+        Operand::AsOf => Some(Scalar::Str(bound.as_of)),
+        // A start that is missing, not a string or not a date, and a term
+        // that does not parse, are errors CEL reports in its own words.
+        Operand::AddTerm(start, term) => match fields.get(start)? {
+            Value::String(start) => bound.terms.add(start, term).ok().map(Scalar::Shared),
+            _ => None,
+        },
         Operand::Lit(Lit::Str(s)) => Some(Scalar::Str(s)),
         Operand::Lit(Lit::Int(i)) => Some(Scalar::Int(*i)),
         Operand::Lit(Lit::Bool(b)) => Some(Scalar::Bool(*b)),
@@ -339,8 +466,7 @@ fn resolve<'a>(operand: &'a Operand, fields: &'a Map<String, Value>) -> Option<S
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::expr::{Env, compile, object};
-    use std::sync::Arc;
+    use crate::expr::{Env, compile, compile_with, object};
 
     /// Expressions in and out of the native subset, over fields `a` and `b`.
     const EXPRESSIONS: &[&str] = &[
@@ -356,6 +482,10 @@ mod tests {
         r#"true && record.b != 3"#,
         r#"record.a == 1.0"#,
         r#"size(record.a) > 0"#,
+        r#"add_term(record.a, '5 werkdagen') < as_of || has(record.c)"#,
+        r#"has(record.b) && record.b <= add_term(record.a, '2 weken')"#,
+        r#"as_of >= record.b"#,
+        r#"record.a > add_term(record.b, 'vijf dagen')"#,
     ];
 
     /// Field values: absent, each JSON type, and values around the literals.
@@ -365,6 +495,15 @@ mod tests {
         values.extend([true, false].map(|b| Some(Value::Bool(b))));
         values.extend((0..=5).map(|i| Some(Value::from(i))));
         values.extend(["", "m", "x", "y", "z"].map(|s| Some(Value::from(s))));
+        // Around as_of (2020-07-01) and five working days before it.
+        let dates = [
+            "2020-06-23",
+            "2020-06-24",
+            "2020-06-30",
+            "2020-07-01",
+            "2020-07-08",
+        ];
+        values.extend(dates.map(|s| Some(Value::from(s))));
         values
     }
 
@@ -399,7 +538,9 @@ mod tests {
                     scope.add_variable_from_value("record", object(&fields));
                     let full = expr.program.execute(&scope).map_err(|e| e.to_string());
                     assert_eq!(expr.eval(&env, &fields), full, "{source} on {fields:?}");
-                    if let Some(native) = expr.native.as_ref().and_then(|n| n.eval(&fields)) {
+                    let bound = env.bindings();
+                    if let Some(native) = expr.native.as_ref().and_then(|n| n.eval(&fields, &bound))
+                    {
                         answered += 1;
                         assert_eq!(Ok(cel::Value::Bool(native)), full, "{source} on {fields:?}");
                     }
@@ -407,9 +548,95 @@ mod tests {
             }
         }
         assert!(
-            answered > 500,
+            answered > 1000,
             "the native path answered only {answered} times"
         );
+    }
+
+    /// `records.filter(r, P).size()` counted element by element (natively,
+    /// else by CEL on the element, else by CEL on the whole list) equals CEL
+    /// on the whole list, for lists of every pair of field values, errors
+    /// included.
+    #[test]
+    fn counting_agrees_with_cel_filter() {
+        let env = env();
+        let lets = [
+            "records.size()",
+            "size(records)",
+            "records.filter(r, has(r.a) && r.a <= add_term(r.b, '5 werkdagen')).size()",
+            "records.filter(r, r.a == 'x' || r.b > 2).size()",
+            "records.filter(r, r.a in ['x', 'y'] && r.b != group.soort).size()",
+            "records.filter(x, size(x.a) > 0).size()",
+            "records.filter(r, r.a).size()",
+        ];
+        let values = field_values();
+        let mut native_or_element = 0;
+        for source in lets {
+            let expr = compile_with(source, &["records", "group", "as_of"]).unwrap();
+            let counter = expr.counter("records").expect(source);
+            // A list of records, each of a pair of values, several of each.
+            for window in values.windows(3) {
+                let list: Vec<Map<String, Value>> = window
+                    .iter()
+                    .zip(window.iter().rev())
+                    .map(|(a, b)| {
+                        let mut fields = Map::new();
+                        a.clone().map(|a| fields.insert("a".into(), a));
+                        b.clone().map(|b| fields.insert("b".into(), b));
+                        fields
+                    })
+                    .collect();
+                let mut scope = env.scope();
+                let group = object(&Map::from_iter([("soort".to_string(), Value::from(3))]));
+                scope.add_variable_from_value("group", group);
+                let cel_list: Vec<cel::Value> = list.iter().map(object).collect();
+                let mut whole = scope.new_inner_scope();
+                whole.add_variable_from_value("records", cel::Value::List(Arc::new(cel_list)));
+                let by_cel = expr.eval_in(&whole);
+                let counted: Option<i64> = list
+                    .iter()
+                    .map(|fields| counter.counts(&env, &scope, fields))
+                    .try_fold(0, |n, counts| Some(n + i64::from(counts?)));
+                match counted {
+                    Some(n) => {
+                        native_or_element += 1;
+                        assert_eq!(by_cel, Ok(cel::Value::Int(n)), "{source} on {list:?}");
+                    }
+                    // Left to CEL: it must be because CEL fails or finds a
+                    // non-boolean on some element.
+                    None => assert!(
+                        by_cel.is_err(),
+                        "{source} on {list:?}: counting gave up, CEL gave {by_cel:?}"
+                    ),
+                }
+            }
+        }
+        assert!(
+            native_or_element > 60,
+            "counted only {native_or_element} lists"
+        );
+    }
+
+    #[test]
+    fn counted_shapes() {
+        let shape = |s: &str| {
+            let expr = compile_with(s, &["records", "n"]).unwrap();
+            match counted(expr.program.expression(), "records") {
+                None => "none",
+                Some(Counted::All) => "all",
+                Some(Counted::Where(..)) => "where",
+            }
+        };
+        assert_eq!(shape("records.size()"), "all");
+        assert_eq!(shape("records.filter(r, r.a > 1).size()"), "where");
+        assert_eq!(
+            shape("records.filter(r, r.a > records.size()).size()"),
+            "none"
+        );
+        assert_eq!(shape("records.map(r, r.a).size()"), "none");
+        assert_eq!(shape("records.filter(r, r.a > 1).size() + 1"), "none");
+        assert_eq!(shape("[1].filter(r, r > 1).size()"), "none");
+        assert_eq!(shape("records.exists(r, r.a > n)"), "none");
     }
 
     #[test]

@@ -14,7 +14,7 @@
 //! - `min(list)`, `max(list)`: the smallest and largest of numbers or strings.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, RwLock};
 
 use cel::{Context, ExecutionError, Value};
 use jiff::civil::Date;
@@ -27,8 +27,55 @@ fn date_arg(function: &str, text: &str) -> Result<Date, ExecutionError> {
         .ok_or_else(|| ExecutionError::function_error(function, format!("{text:?} is not a date")))
 }
 
+/// `add_term` with its answers remembered: rules call it once per record
+/// with few distinct (term, start) pairs. CEL's `add_term` and the native
+/// path ([`super::fast`]) share one, so both give the same dates.
+pub(crate) struct Terms {
+    calendar: Arc<Calendar>,
+    known: RwLock<HashMap<String, HashMap<Date, Arc<String>>>>,
+}
+
+impl Terms {
+    pub(crate) fn new(calendar: Arc<Calendar>) -> Terms {
+        Terms {
+            calendar,
+            known: RwLock::default(),
+        }
+    }
+
+    /// The due date of `term` from the ISO date `start`, as CEL's
+    /// `add_term(start, term)` gives it.
+    pub(crate) fn add(&self, start: &str, term: &str) -> Result<Arc<String>, ExecutionError> {
+        let start = date_arg("add_term", start)?;
+        let remembered = self
+            .known
+            .read()
+            .ok()
+            .and_then(|known| known.get(term)?.get(&start).cloned());
+        if let Some(due) = remembered {
+            return Ok(due);
+        }
+        let parsed: Term = term
+            .parse()
+            .map_err(|e| ExecutionError::function_error("add_term", format!("{e}")))?;
+        let due = Arc::new(parsed.due(&self.calendar, start, true).due.to_string());
+        if let Ok(mut known) = self.known.write() {
+            let dates = known.entry(term.to_string()).or_default();
+            // Bounded: a pathological rule cannot grow this without end.
+            if dates.len() < 100_000 {
+                dates.insert(start, Arc::clone(&due));
+            }
+        }
+        Ok(due)
+    }
+}
+
 /// Adds naleving's functions to a CEL context.
-pub(super) fn register(context: &mut Context<'static, 'static>, calendar: &Arc<Calendar>) {
+pub(super) fn register(
+    context: &mut Context<'static, 'static>,
+    calendar: &Arc<Calendar>,
+    terms: &Arc<Terms>,
+) {
     // Registration only fails on a name clash with CEL's standard library,
     // which the tests below rule out; a clash would leave the function out
     // and expressions using it would fail with "undeclared reference".
@@ -38,33 +85,11 @@ pub(super) fn register(context: &mut Context<'static, 'static>, calendar: &Arc<C
             Ok(Arc::new(date_arg("date", &s)?.to_string()))
         },
     );
-    let cal = Arc::clone(calendar);
-    // Rules call `add_term` once per record with few distinct (term, start)
-    // pairs: remember the answers instead of computing each deadline again.
-    let known: Mutex<HashMap<String, HashMap<Date, Arc<String>>>> = Mutex::default();
+    let shared = Arc::clone(terms);
     let _ = context.add_function(
         "add_term",
         move |d: Arc<String>, term: Arc<String>| -> Result<Arc<String>, ExecutionError> {
-            let start = date_arg("add_term", &d)?;
-            let remembered = known
-                .lock()
-                .ok()
-                .and_then(|known| known.get(term.as_str())?.get(&start).cloned());
-            if let Some(due) = remembered {
-                return Ok(due);
-            }
-            let parsed: Term = term
-                .parse()
-                .map_err(|e| ExecutionError::function_error("add_term", format!("{e}")))?;
-            let due = Arc::new(parsed.due(&cal, start, true).due.to_string());
-            if let Ok(mut known) = known.lock() {
-                let dates = known.entry(term.to_string()).or_default();
-                // Bounded: a pathological rule cannot grow this without end.
-                if dates.len() < 100_000 {
-                    dates.insert(start, Arc::clone(&due));
-                }
-            }
-            Ok(due)
+            shared.add(&d, &term)
         },
     );
     let cal = Arc::clone(calendar);

@@ -10,12 +10,12 @@ mod fast;
 mod functions;
 
 use std::collections::{BTreeSet, HashMap};
-
-use fast::Native;
 use std::sync::Arc;
 
 use cel::objects::{Key, Map as CelMap};
-use cel::{Context, Program, Value as CelValue};
+use cel::{Context, IdedExpr, Program, Value as CelValue};
+use fast::{Bindings, Counted, Native};
+use functions::Terms;
 use serde_json::{Map, Value};
 
 /// The variables an expression may use.
@@ -93,7 +93,7 @@ pub fn compile_with(source: &str, variables: &[&str]) -> Result<Expr, CompileErr
     let uses_collections = references.has_variable("collections");
     let projection =
         fast::variable_fields(program.expression(), "record").map(|f| f.into_iter().collect());
-    let native = Native::compile(program.expression());
+    let native = Native::compile(program.expression(), "record");
     Ok(Expr {
         program,
         source: source.to_string(),
@@ -146,6 +146,11 @@ impl Expr {
         self.program.execute(scope).map_err(|e| e.to_string())
     }
 
+    /// True when the expression reads the variable `name`.
+    pub fn reads(&self, name: &str) -> bool {
+        fast::reads(self.program.expression(), name)
+    }
+
     /// The fields of the elements of list variable `list` the expression
     /// reads, when only those are read (see [`fast::element_projection`]).
     pub fn element_fields(&self, list: &str) -> Option<BTreeSet<String>> {
@@ -154,12 +159,87 @@ impl Expr {
 
     /// Evaluates the expression and requires a boolean result.
     pub fn eval_bool(&self, env: &Env, fields: &Map<String, Value>) -> Result<bool, String> {
-        if let Some(answer) = self.native.as_ref().and_then(|n| n.eval(fields)) {
+        if let Some(answer) = self
+            .native
+            .as_ref()
+            .and_then(|n| n.eval(fields, &env.bindings()))
+        {
             return Ok(answer);
         }
         match self.eval(env, fields)? {
             CelValue::Bool(b) => Ok(b),
             other => Err(format!("expected a boolean, got {}", other.type_of())),
+        }
+    }
+
+    /// A way to count what the expression counts of list variable `list`,
+    /// record by record, when it is `list.size()` or
+    /// `list.filter(x, P).size()` (see [`Counter`]).
+    pub fn counter(&self, list: &str) -> Option<Counter> {
+        Some(match fast::counted(self.program.expression(), list)? {
+            Counted::All => Counter {
+                var: String::new(),
+                predicate: None,
+            },
+            Counted::Where(var, predicate) => Counter {
+                var: var.to_string(),
+                predicate: Some(Predicate {
+                    native: Native::compile(predicate, var),
+                    projection: fast::variable_fields(predicate, var)
+                        .map(|f| f.into_iter().collect()),
+                    expr: predicate.clone(),
+                }),
+            },
+        })
+    }
+}
+
+/// Counts `list.filter(x, P).size()` (or `list.size()`) one element at a
+/// time, without building the list for CEL: `P` natively when it can be,
+/// else by CEL on the element alone. When `P` fails or is not a boolean for
+/// an element, [`Counter::counts`] says so and the caller runs the whole
+/// expression in CEL, which then fails in CEL's own words.
+#[derive(Debug)]
+pub struct Counter {
+    var: String,
+    predicate: Option<Predicate>,
+}
+
+#[derive(Debug)]
+struct Predicate {
+    expr: IdedExpr,
+    native: Option<Native>,
+    projection: Option<Vec<String>>,
+}
+
+impl Counter {
+    /// Whether the element `fields` is counted; `None` when CEL must decide
+    /// for the whole list. `scope` holds the other variables `P` may read.
+    pub fn counts(
+        &self,
+        env: &Env,
+        scope: &Context<'_, 'static>,
+        fields: &Map<String, Value>,
+    ) -> Option<bool> {
+        let Some(predicate) = &self.predicate else {
+            return Some(true);
+        };
+        if let Some(answer) = predicate
+            .native
+            .as_ref()
+            .and_then(|n| n.eval(fields, &env.bindings()))
+        {
+            return Some(answer);
+        }
+        let element = match &predicate.projection {
+            Some(names) => projected(fields, names),
+            None => object(fields),
+        };
+        let mut inner = scope.new_inner_scope();
+        inner.add_variable_from_value(self.var.as_str(), element);
+        match CelValue::resolve(&predicate.expr, &inner) {
+            Ok(CelValue::Bool(b)) => Some(b),
+            _ => None,
         }
     }
 }
@@ -170,6 +250,8 @@ pub type CollectionsVar<'a> = [(&'a str, Vec<&'a Map<String, Value>>)];
 /// What every expression of a run can see besides `record`.
 pub struct Env {
     context: Context<'static, 'static>,
+    as_of: String,
+    terms: Arc<Terms>,
 }
 
 impl Env {
@@ -198,8 +280,20 @@ impl Env {
                 CelValue::Map(CelMap { map: Arc::new(map) }),
             );
         }
-        functions::register(&mut context, &calendar);
-        Env { context }
+        let terms = Arc::new(Terms::new(Arc::clone(&calendar)));
+        functions::register(&mut context, &calendar, &terms);
+        Env {
+            context,
+            as_of: as_of.to_string(),
+            terms,
+        }
+    }
+
+    fn bindings(&self) -> Bindings<'_> {
+        Bindings {
+            as_of: &self.as_of,
+            terms: &self.terms,
+        }
     }
 
     /// A scope for binding variables, for [`Expr::eval_in`].
