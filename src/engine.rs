@@ -21,7 +21,7 @@ use serde_json::Value;
 
 use crate::baseline::{Baseline, Comparison};
 use crate::calendar::Calendar;
-use crate::check::{CheckCx, Outcome, Verdict, field};
+use crate::check::{CheckCx, Outcome, Stream, Verdict, field};
 use crate::data::{self, DataFile, Dataset, FileId, LineIndex, Record, RecordPos};
 use crate::expr::{CollectionsVar, Env};
 use crate::finding::{Finding, Location, SourceRef, fingerprint};
@@ -353,6 +353,7 @@ pub fn evaluate(
             records: dataset.records(&rule.collection),
             file: &|id| dataset.file(id),
             sources: Some(&mut sources),
+            stream: None,
         };
         run_rule(
             rule,
@@ -380,8 +381,9 @@ fn sort_findings(findings: &mut [Finding]) {
 
 /// The collections whose records can pass through their rules in batches
 /// and be dropped (SPEC-silent; README "Large data"): every selected rule
-/// over them judges records one by one, no rule reads them from another
-/// collection, and no expression reads `collections`.
+/// over them judges records one by one or takes them as a [`Stream`] (a
+/// counting aggregate), no rule reads them from another collection, and no
+/// expression reads `collections`.
 fn streamable<'n>(
     rules: &[&Rule],
     needed: &BTreeSet<&'n str>,
@@ -399,15 +401,16 @@ fn streamable<'n>(
             rules
                 .iter()
                 .filter(|r| r.collection == *name)
-                .all(|r| r.check.per_record())
+                .all(|r| r.check.per_record() || r.check.stream().is_some())
                 && !rules.iter().any(|r| r.check.reads().contains(name))
         })
         .collect()
 }
 
-/// Streams one collection through the rules over it (all per-record, see
-/// [`streamable`]): each batch of records is judged and dropped, so memory
-/// holds the findings and the collection's keys, not its records. The files
+/// Streams one collection through the rules over it (per-record or
+/// [`Stream`]s, see [`streamable`]): each batch of records is judged (or
+/// counted) and dropped, so memory holds the findings, the collection's keys
+/// and the streams' state, not its records. The files
 /// read join `dataset.files`, and the record count `dataset.streamed`.
 #[allow(clippy::too_many_arguments)]
 fn evaluate_streaming(
@@ -438,6 +441,8 @@ fn evaluate_streaming(
         })
         .collect();
     let mut unjudged: Vec<Unjudged> = rules.iter().map(|_| Unjudged::default()).collect();
+    let mut streams: Vec<Option<Box<dyn Stream + '_>>> =
+        rules.iter().map(|r| r.check.stream()).collect();
     let mut findings = Vec::new();
     let mut rule_problems = Problems::default();
     let mut sources = Sources::default();
@@ -451,11 +456,17 @@ fn evaluate_streaming(
             // JSONL fields are placed afterwards, line by line; other files
             // are read whole anyway.
             let jsonl = file.format == data::Format::Jsonl;
-            for ((rule, stats), unjudged) in rules.iter().zip(&mut runs).zip(&mut unjudged) {
+            let each = rules
+                .iter()
+                .zip(&mut runs)
+                .zip(&mut unjudged)
+                .zip(&mut streams);
+            for (((rule, stats), unjudged), stream) in each {
                 let batch = Batch {
                     records,
                     file: &|_| Some(file),
                     sources: (!jsonl).then_some(&mut sources),
+                    stream: stream.as_deref_mut().map(|s| s as &mut dyn Stream),
                 };
                 run_rule(
                     rule,
@@ -469,6 +480,28 @@ fn evaluate_streaming(
             }
         },
     );
+    // Checks that kept state over the batches (aggregates) judge now.
+    let each = rules.iter().zip(&mut runs).zip(&mut unjudged).zip(streams);
+    for (((rule, stats), unjudged), stream) in each {
+        let Some(stream) = stream else {
+            continue;
+        };
+        let before = findings.len();
+        match catch_unwind(AssertUnwindSafe(|| stream.finish(&cx))) {
+            Ok((records, outcomes)) => {
+                let applies: Vec<&Record> = records.iter().collect();
+                let sink = Sink {
+                    findings: &mut findings,
+                    unjudged,
+                    problems: &mut rule_problems,
+                };
+                let file = |id| dataset.file(id);
+                take_outcomes(rule, outcomes, &applies, &file, Some(&mut sources), sink);
+            }
+            Err(panic) => rule_problems.push(crashed(rule, &*panic)),
+        }
+        stats.findings += findings.len() - before;
+    }
     for (rule, unjudged) in rules.iter().zip(unjudged) {
         unjudged.report(rule, &mut rule_problems);
     }
@@ -618,6 +651,9 @@ struct Batch<'b> {
     /// File texts to place findings on fields; `None` leaves that to
     /// [`locate_streamed`].
     sources: Option<&'b mut Sources>,
+    /// The rule's [`Stream`] state when its check takes a streamed
+    /// collection batch by batch; its outcomes come at the end.
+    stream: Option<&'b mut dyn Stream>,
 }
 
 /// Runs one rule over a batch of records, adding to its statistics,
@@ -634,7 +670,8 @@ fn run_rule(
     let Batch {
         records,
         file,
-        mut sources,
+        sources,
+        stream,
     } = batch;
     stats.records += records.len();
     let before = findings.len();
@@ -654,38 +691,77 @@ fn run_rule(
     }
     stats.judged += applies.len();
 
-    let outcomes = match catch_unwind(AssertUnwindSafe(|| judge(rule, cx, &applies))) {
-        Ok(outcomes) => outcomes,
-        Err(panic) => {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| (*s).to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
-            problems.push(
-                Problem::incomplete(
-                    "internal::panic",
-                    format!("rule `{}` crashed: {what}", rule.id),
-                )
-                .in_file(&rule.path)
-                .at(rule.check_at.line, rule.check_at.column)
-                .help("this is a bug in naleving; the other rules still ran"),
-            );
-            return;
+    let outcomes = catch_unwind(AssertUnwindSafe(|| match stream {
+        Some(stream) => stream.feed(cx, &applies),
+        None => judge(rule, cx, &applies),
+    }));
+    match outcomes {
+        Ok(outcomes) => {
+            let sink = Sink {
+                findings,
+                unjudged,
+                problems,
+            };
+            take_outcomes(rule, outcomes, &applies, file, sources, sink);
         }
-    };
+        Err(panic) => problems.push(crashed(rule, &*panic)),
+    }
+    stats.findings += findings.len() - before;
+}
+
+/// The problem of a rule whose check panicked.
+fn crashed(rule: &Rule, panic: &(dyn std::any::Any + Send)) -> Problem {
+    let what = panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    Problem::incomplete(
+        "internal::panic",
+        format!("rule `{}` crashed: {what}", rule.id),
+    )
+    .in_file(&rule.path)
+    .at(rule.check_at.line, rule.check_at.column)
+    .help("this is a bug in naleving; the other rules still ran")
+}
+
+/// Where a rule's outcomes go.
+struct Sink<'s> {
+    findings: &'s mut Vec<Finding>,
+    unjudged: &'s mut Unjudged,
+    problems: &'s mut Problems,
+}
+
+/// Turns a check's outcomes, pointing into `applies`, into findings,
+/// unjudged records and problems.
+fn take_outcomes<'f>(
+    rule: &Rule,
+    outcomes: Vec<Outcome>,
+    applies: &[&Record],
+    file: &dyn Fn(FileId) -> Option<&'f DataFile>,
+    mut sources: Option<&mut Sources>,
+    sink: Sink<'_>,
+) {
+    let Sink {
+        findings,
+        unjudged,
+        problems,
+    } = sink;
+    // Findings are built on all cores (message, fingerprint, location), in
+    // outcome order; the file texts they need are read first.
+    let mut found = Vec::new();
     for outcome in outcomes {
         match outcome {
             Outcome::Finding(verdict) => {
                 if let Some(record) = applies.get(verdict.record) {
                     let data_file = file(record.pos.file);
-                    findings.push(finding(
-                        rule,
-                        record,
-                        verdict,
-                        data_file,
-                        sources.as_deref_mut(),
-                    ));
+                    let source = match (&verdict.field, data_file, sources.as_deref_mut()) {
+                        (Some(_), Some(data_file), Some(sources)) => {
+                            sources.text(record.pos.file, &data_file.path)
+                        }
+                        _ => None,
+                    };
+                    found.push((verdict, *record, data_file, source));
                 }
             }
             Outcome::Unjudged { record, cause } => {
@@ -703,8 +779,18 @@ fn run_rule(
             }
         }
     }
-    stats.findings += findings.len() - before;
+    let built: Vec<Finding> = found
+        .into_par_iter()
+        .with_min_len(FINDINGS_CHUNK)
+        .map(|(verdict, record, data_file, source)| {
+            finding(rule, record, verdict, data_file, source.as_ref())
+        })
+        .collect();
+    findings.extend(built);
 }
+
+/// Findings per parallel work item.
+const FINDINGS_CHUNK: usize = 256;
 
 /// The records a rule could not judge: how many, and the first (by file and
 /// line) with its cause, for one problem per rule.
@@ -827,18 +913,16 @@ fn finding(
     record: &Record,
     verdict: Verdict,
     file: Option<&DataFile>,
-    sources: Option<&mut Sources>,
+    source: Option<&Source>,
 ) -> Finding {
     let path = file
         .map(|f| f.display.to_string_lossy().replace('\\', "/"))
         .unwrap_or_default();
-    let field_at = match (&verdict.field, file, sources) {
-        (Some(name), Some(file), Some(sources)) => sources
-            .text(record.pos.file, &file.path)
-            .and_then(|(text, index)| {
-                let from = index.from_line(&text, record.pos.line);
-                data::locate_field(from, file.format, &record.pos, name)
-            }),
+    let field_at = match (&verdict.field, file, source) {
+        (Some(name), Some(file), Some((text, index))) => {
+            let from = index.from_line(text, record.pos.line);
+            data::locate_field(from, file.format, &record.pos, name)
+        }
         _ => None,
     };
     let (line, column) = field_at.map_or((record.pos.line, record.pos.column), |at| {

@@ -166,10 +166,32 @@ fn one_thread_or_four_give_identical_output() {
     assert!(outputs[0] == outputs[1], "the outputs differ");
 }
 
-/// Rules that judge records one by one stream a collection through in
-/// batches (20,000 meldingen are several batches). The findings, their
-/// places on fields and the per-rule counts are those of a run that keeps
-/// every record (an aggregate rule over the collection forces that).
+/// A rule that reads `collections`, so a run with it keeps every record in
+/// memory instead of streaming: the reference the streamed runs are held to.
+const RESIDENT_RULE: &str = "id: houdt-alles-vast\ntitle: Leest alle meldingen\nseverity: info\n\
+collection: meldingen\nwhen: size(collections.meldingen) < 0\ncheck:\n  expr: \"true\"\n";
+
+/// Writes `naleving.yaml` (rules in `rules/`) and `resident.yaml` (the same
+/// plus [`RESIDENT_RULE`]) in `dir`, over `meldingen.jsonl`.
+fn two_projects(dir: &Path) {
+    std::fs::create_dir_all(dir.join("resident")).unwrap();
+    std::fs::write(dir.join("resident/houdt-alles-vast.yaml"), RESIDENT_RULE).unwrap();
+    for (name, rules) in [("naleving", "[rules]"), ("resident", "[rules, resident]")] {
+        std::fs::write(
+            dir.join(format!("{name}.yaml")),
+            format!(
+                "as_of: 2021-01-15\ncollections:\n  meldingen: {{ path: meldingen.jsonl, key: id }}\n\
+                 rules: {rules}\n"
+            ),
+        )
+        .unwrap();
+    }
+}
+
+/// The rules over meldingen (per-record and aggregate alike) stream the
+/// collection through in batches (20,000 meldingen are several batches).
+/// The findings, their places on fields and the per-rule counts are those
+/// of a run that keeps every record.
 #[test]
 fn streamed_and_resident_runs_agree() {
     let dir = tempfile::tempdir().unwrap();
@@ -179,34 +201,27 @@ fn streamed_and_resident_runs_agree() {
         .arg(dir.path()));
     assert_eq!(code, 0, "{stderr}");
     std::fs::create_dir(dir.path().join("rules")).unwrap();
-    let per_record = [
+    let compared = [
         "veiligheidsbeoordeling-te-laat",
         "terugkoppeling-ontbreekt",
         "onderzoek-te-laat",
+        "veiligheidsbeoordeling-norm-regio",
+        "onderzoek-norm-regio",
     ];
-    for id in per_record
-        .iter()
-        .chain(&["veiligheidsbeoordeling-norm-regio"])
-    {
+    for id in compared {
         std::fs::copy(
             root().join(format!("rules/veilig-thuis/{id}.yaml")),
             dir.path().join(format!("rules/{id}.yaml")),
         )
         .unwrap();
     }
-    std::fs::write(
-        dir.path().join("naleving.yaml"),
-        "as_of: 2021-01-15\ncollections:\n  meldingen: { path: meldingen.jsonl, key: id }\n\
-         rules: [rules]\n",
-    )
-    .unwrap();
+    two_projects(dir.path());
 
-    let (_, resident) = json_report(dir.path(), &[]);
-    let only: Vec<&str> = per_record.iter().flat_map(|id| ["--rule", id]).collect();
-    let (_, streamed) = json_report(dir.path(), &only);
+    let (_, resident) = json_report(dir.path(), &["--project", "resident.yaml"]);
+    let (_, streamed) = json_report(dir.path(), &[]);
     assert_eq!(streamed["problems"], json!([]));
     let of_rules = |report: &Value| -> (Vec<Value>, Vec<Value>) {
-        let keep = |v: &&Value, key: &str| per_record.contains(&v[key].as_str().unwrap());
+        let keep = |v: &&Value, key: &str| compared.contains(&v[key].as_str().unwrap());
         (
             report["findings"]
                 .as_array()
@@ -226,7 +241,80 @@ fn streamed_and_resident_runs_agree() {
     };
     let (resident, streamed) = (of_rules(&resident), of_rules(&streamed));
     assert!(resident.0.len() > 1000, "too few findings to compare");
+    for id in NORM_RULES {
+        let found =
+            |report: &(Vec<Value>, Vec<Value>)| report.0.iter().filter(|f| f["rule"] == id).count();
+        assert!(found(&resident) > 5, "too few {id} findings to compare");
+        assert_eq!(found(&resident), found(&streamed), "{id}");
+    }
     // Field placement happened in the streamed run too.
     assert!(streamed.0.iter().any(|f| f["field"].is_string()));
     assert!(resident == streamed, "the streamed run differs");
+}
+
+/// A streamed aggregate fails where the resident one fails, in the same
+/// words: a record without a period is not judged, and a group where a
+/// `let`'s condition errs on a record (a missing field; a term CEL's
+/// `add_term` refuses) is not judged, named by its first such record; the
+/// other group is judged.
+#[test]
+fn streamed_aggregates_fail_like_resident_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut lines = Vec::new();
+    for (n, regio) in ["A", "B", "C"].iter().cycle().take(30).enumerate() {
+        lines.push(format!(
+            r#"{{"id":"m{n}","regio":"{regio}","ontvangen_op":"2020-03-{:02}","termijn":"5 werkdagen","beoordeeld_op":"2020-04-01"}}"#,
+            n % 28 + 1
+        ));
+    }
+    // No date, so no period; no `beoordeeld_op` in B; a bad term in C.
+    lines[3] = r#"{"id":"m3","regio":"A","ontvangen_op":"2020-3-9"}"#.to_string();
+    lines[4] = r#"{"id":"m4","regio":"B","ontvangen_op":"2020-03-05","termijn":"5 werkdagen"}"#
+        .to_string();
+    lines[8] =
+        r#"{"id":"m8","regio":"C","ontvangen_op":"2020-03-09","termijn":"vijf dagen","beoordeeld_op":"2020-04-01"}"#
+            .to_string();
+    std::fs::write(dir.path().join("meldingen.jsonl"), lines.join("\n") + "\n").unwrap();
+    std::fs::create_dir(dir.path().join("rules")).unwrap();
+    std::fs::write(
+        dir.path().join("rules/norm.yaml"),
+        "id: norm\ntitle: Norm\nseverity: warning\ncollection: meldingen\ncheck:\n  aggregate:\n\
+         \x20   group_by: [regio]\n    period: { field: ontvangen_op, per: half_year }\n    let:\n\
+         \x20     totaal: records.size()\n\
+         \x20     op_tijd: records.filter(r, r.beoordeeld_op <= add_term(r.ontvangen_op, r.termijn)).size()\n\
+         \x20   expr: op_tijd * 100 >= totaal * 90\n",
+    )
+    .unwrap();
+    two_projects(dir.path());
+
+    let (_, resident) = json_report(dir.path(), &["--project", "resident.yaml"]);
+    let (_, streamed) = json_report(dir.path(), &[]);
+    let norm = |report: &Value| -> Vec<Value> {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "norm")
+            .cloned()
+            .collect()
+    };
+    assert_eq!(
+        norm(&resident).len(),
+        1,
+        "group A misses the norm: {resident:#}"
+    );
+    assert_eq!(norm(&resident), norm(&streamed));
+    let problems = streamed["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 1, "{problems:#?}");
+    let message = problems[0]["message"].as_str().unwrap();
+    // One problem for the rule, on the first record not judged: group B's
+    // first record (its count failed on m4); then m3 (no period) and group
+    // C's first record.
+    assert!(message.contains("`m1` (and 2 more records)"), "{message}");
+    assert!(
+        message.contains("`let op_tijd` failed for group regio=B, periode=2020-H1: No such key"),
+        "{message}"
+    );
+    assert_eq!(resident["problems"], streamed["problems"]);
+    assert_eq!(resident["rules"][1], streamed["rules"][0]);
 }

@@ -19,6 +19,8 @@
 //! Every finding carries `details.due` (ISO), `details.late_by` and the days
 //! that moved the deadline (`details.skipped`), so an auditor can retrace it.
 
+use std::sync::Arc;
+
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
@@ -135,7 +137,7 @@ impl Deadline {
             });
         };
         let (due, term_text) = match &self.termijn {
-            Termijn::Fixed(term) => (term.due(cx.calendar, start, self.atw), term.to_string()),
+            Termijn::Fixed(term) => (cx.env.due(*term, start, self.atw), term.to_string()),
             Termijn::Field(name) => {
                 let Some(text) = field(&record.fields, name).and_then(Value::as_str) else {
                     return Some(Outcome::Unjudged {
@@ -144,7 +146,7 @@ impl Deadline {
                     });
                 };
                 match resolve_termijn(start, text, cx.calendar, self.atw) {
-                    Ok(due) => (due, text.to_string()),
+                    Ok(due) => (Arc::new(due), text.to_string()),
                     Err(err) => return Some(unknown(index, name, text, &err)),
                 }
             }

@@ -139,6 +139,27 @@ pub trait Check: Send + Sync + Debug {
 
     /// Judges the records (those that passed `when` and `valid`).
     fn run(&self, cx: &CheckCx<'_>, records: &[&Record]) -> Vec<Outcome>;
+
+    /// For a check over a whole collection that can take its records a
+    /// batch at a time: the state to feed them to. `None` (the default) when
+    /// the check needs all records at once, or judges them one by one.
+    fn stream(&self) -> Option<Box<dyn Stream + '_>> {
+        None
+    }
+}
+
+/// A check taking a collection a batch at a time, keeping only what it needs
+/// between batches (an `aggregate` keeps counts per group); see
+/// [`Check::stream`]. Its findings are the same as [`Check::run`]'s over
+/// all the batches at once.
+pub trait Stream: Send {
+    /// Takes a batch of records (those that passed `when` and `valid`), in
+    /// file order; the outcomes it can give already, pointing into `records`
+    /// (a record it cannot judge).
+    fn feed(&mut self, cx: &CheckCx<'_>, records: &[&Record]) -> Vec<Outcome>;
+
+    /// The outcomes at the end, and the records they point at.
+    fn finish(self: Box<Self>, cx: &CheckCx<'_>) -> (Vec<Record>, Vec<Outcome>);
 }
 
 /// A problem found while building a check, located in the rule file.

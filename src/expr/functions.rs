@@ -19,7 +19,7 @@ use std::sync::{Arc, RwLock};
 use cel::{Context, ExecutionError, Value};
 use jiff::civil::Date;
 
-use crate::calendar::{Calendar, Term};
+use crate::calendar::{Calendar, Due, Term};
 use crate::project::parse_date;
 
 fn date_arg(function: &str, text: &str) -> Result<Date, ExecutionError> {
@@ -33,6 +33,8 @@ fn date_arg(function: &str, text: &str) -> Result<Date, ExecutionError> {
 pub(crate) struct Terms {
     calendar: Arc<Calendar>,
     known: RwLock<HashMap<String, HashMap<Date, Arc<String>>>>,
+    /// Whole deadlines with their explanation, for `deadline` checks.
+    dues: RwLock<HashMap<(Term, bool, Date), Arc<Due>>>,
 }
 
 impl Terms {
@@ -40,7 +42,24 @@ impl Terms {
         Terms {
             calendar,
             known: RwLock::default(),
+            dues: RwLock::default(),
         }
+    }
+
+    /// `term.due(calendar, start, atw)`, remembered.
+    pub(crate) fn due(&self, term: Term, start: Date, atw: bool) -> Arc<Due> {
+        let key = (term, atw, start);
+        if let Some(due) = self.dues.read().ok().and_then(|d| d.get(&key).cloned()) {
+            return due;
+        }
+        let due = Arc::new(term.due(&self.calendar, start, atw));
+        if let Ok(mut dues) = self.dues.write() {
+            // Bounded like `add`.
+            if dues.len() < 100_000 {
+                dues.insert(key, Arc::clone(&due));
+            }
+        }
+        due
     }
 
     /// The due date of `term` from the ISO date `start`, as CEL's

@@ -213,6 +213,13 @@ struct Predicate {
 }
 
 impl Counter {
+    /// True when the condition reads the variable `name`.
+    pub fn reads(&self, name: &str) -> bool {
+        self.predicate
+            .as_ref()
+            .is_some_and(|p| fast::reads(&p.expr, name))
+    }
+
     /// Whether the element `fields` is counted; `None` when CEL must decide
     /// for the whole list. `scope` holds the other variables `P` may read.
     pub fn counts(
@@ -221,16 +228,30 @@ impl Counter {
         scope: &Context<'_, 'static>,
         fields: &Map<String, Value>,
     ) -> Option<bool> {
+        self.natively(env, fields)
+            .or_else(|| self.by_cel(scope, fields))
+    }
+
+    /// [`Counter::counts`] when the native path can answer alone.
+    pub fn natively(&self, env: &Env, fields: &Map<String, Value>) -> Option<bool> {
+        match &self.predicate {
+            None => Some(true),
+            Some(predicate) => predicate
+                .native
+                .as_ref()
+                .and_then(|n| n.eval(fields, &env.bindings())),
+        }
+    }
+
+    /// [`Counter::counts`] by CEL on the element alone.
+    pub fn by_cel(
+        &self,
+        scope: &Context<'_, 'static>,
+        fields: &Map<String, Value>,
+    ) -> Option<bool> {
         let Some(predicate) = &self.predicate else {
             return Some(true);
         };
-        if let Some(answer) = predicate
-            .native
-            .as_ref()
-            .and_then(|n| n.eval(fields, &env.bindings()))
-        {
-            return Some(answer);
-        }
         let element = match &predicate.projection {
             Some(names) => projected(fields, names),
             None => object(fields),
@@ -287,6 +308,17 @@ impl Env {
             as_of: as_of.to_string(),
             terms,
         }
+    }
+
+    /// The deadline of `term` from `start` on the run's calendar
+    /// ([`crate::calendar::Term::due`]), computed once per start date.
+    pub fn due(
+        &self,
+        term: crate::calendar::Term,
+        start: jiff::civil::Date,
+        atw: bool,
+    ) -> Arc<crate::calendar::Due> {
+        self.terms.due(term, start, atw)
     }
 
     fn bindings(&self) -> Bindings<'_> {

@@ -26,11 +26,13 @@
 //! anything else, and any record on which `P` fails, goes to CEL as written,
 //! so results and error messages are CEL's.
 
+mod stream;
+
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
-use cel::Value as CelValue;
 use cel::objects::{Key, Map as CelMap};
+use cel::{Context, Value as CelValue};
 use rayon::prelude::*;
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -39,7 +41,8 @@ use serde_json::{Map, Value, json};
 use serde_saphyr::Spanned;
 
 use super::{
-    BuildCx, BuildError, Check, CheckCx, Outcome, Verdict, as_key, compile_in_file_with, field,
+    BuildCx, BuildError, Check, CheckCx, Outcome, Stream, Verdict, as_key, compile_in_file_with,
+    field,
 };
 use crate::data::Record;
 use crate::expr::{Counter, Expr, object, projected};
@@ -125,6 +128,9 @@ struct Aggregate {
     /// Whether CEL needs `records` as a list even when every counted `let`
     /// counts: some `let` is not a count, or `expr` reads `records`.
     list_needed: bool,
+    /// Whether groups can be counted a batch at a time ([`Check::stream`]):
+    /// every `let` counts, with a condition that reads no other `let`.
+    streams: bool,
 }
 
 pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<BuildError>> {
@@ -168,6 +174,12 @@ pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<
                 .collect();
             let list_needed =
                 expr.reads("records") || lets.iter().any(|(_, _, counter)| counter.is_none());
+            let streams = !list_needed
+                && lets.iter().all(|(_, _, counter)| {
+                    counter
+                        .as_ref()
+                        .is_some_and(|c| lets.iter().all(|(name, ..)| !c.reads(name)))
+                });
             Ok(Box::new(Aggregate {
                 group_by: spec.group_by,
                 period: spec.period.map(|p| (p.field, p.per)),
@@ -175,6 +187,7 @@ pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<
                 expr,
                 fields,
                 list_needed,
+                streams,
             }))
         }
         Ok(_) => Err(errors),
@@ -196,35 +209,23 @@ impl Check for Aggregate {
             .collect()
     }
 
+    fn stream(&self) -> Option<Box<dyn Stream + '_>> {
+        self.streams
+            .then(|| Box::new(stream::Tallies::new(self)) as Box<dyn Stream + '_>)
+    }
+
     fn run(&self, cx: &CheckCx<'_>, records: &[&Record]) -> Vec<Outcome> {
         let mut out = Vec::new();
         // Groups keyed by their values, in sorted order for stable output.
         let mut groups: BTreeMap<Vec<String>, Vec<usize>> = BTreeMap::new();
         for (index, record) in records.iter().enumerate() {
-            let mut key = Vec::with_capacity(self.group_by.len() + 1);
-            for name in &self.group_by {
-                key.push(
-                    field(&record.fields, name)
-                        .and_then(as_key)
-                        .unwrap_or_default(),
-                );
+            match self.key_of(record) {
+                Ok(key) => groups.entry(key).or_default().push(index),
+                Err(cause) => out.push(Outcome::Unjudged {
+                    record: index,
+                    cause,
+                }),
             }
-            if let Some((date_field, per)) = &self.period {
-                match field(&record.fields, date_field)
-                    .and_then(Value::as_str)
-                    .and_then(parse_date)
-                {
-                    Some(date) => key.push(period_of(date, *per)),
-                    None => {
-                        out.push(Outcome::Unjudged {
-                            record: index,
-                            cause: format!("`{date_field}` is missing or not a date, so the record has no period"),
-                        });
-                        continue;
-                    }
-                }
-            }
-            groups.entry(key).or_default().push(index);
         }
         // Groups are independent: judge them on all cores, in group order.
         let groups: Vec<(Vec<String>, Vec<usize>)> = groups.into_iter().collect();
@@ -246,6 +247,52 @@ impl Aggregate {
         names
     }
 
+    /// The group of a record (its `group_by` values, then its period), or
+    /// why it has none.
+    fn key_of(&self, record: &Record) -> Result<Vec<String>, String> {
+        let mut key = Vec::with_capacity(self.group_by.len() + 1);
+        for name in &self.group_by {
+            key.push(
+                field(&record.fields, name)
+                    .and_then(as_key)
+                    .unwrap_or_default(),
+            );
+        }
+        if let Some((date_field, per)) = &self.period {
+            match field(&record.fields, date_field)
+                .and_then(Value::as_str)
+                .and_then(parse_date)
+            {
+                Some(date) => key.push(period_of(date, *per)),
+                None => {
+                    return Err(format!(
+                        "`{date_field}` is missing or not a date, so the record has no period"
+                    ));
+                }
+            }
+        }
+        Ok(key)
+    }
+
+    /// `group` for CEL: the group's key values by name.
+    fn group_value(&self, key: &[String]) -> CelValue {
+        let group: HashMap<Key, CelValue> = self
+            .names()
+            .iter()
+            .zip(key)
+            .map(|(n, v)| {
+                (
+                    Key::String(Arc::new((*n).to_string())),
+                    CelValue::String(Arc::new(v.clone())),
+                )
+            })
+            .collect();
+        CelValue::Map(CelMap {
+            map: Arc::new(group),
+        })
+    }
+
+    /// Judges a group whose records are all at hand.
     fn judge_group(
         &self,
         cx: &CheckCx<'_>,
@@ -256,27 +303,6 @@ impl Aggregate {
         let first = *members
             .iter()
             .min_by_key(|&&i| (records[i].pos.file, records[i].pos.line))?;
-        let names = self.names();
-        let label = if key.is_empty() {
-            "alle records".to_string()
-        } else {
-            names
-                .iter()
-                .zip(key)
-                .map(|(n, v)| format!("{n}={v}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        let group: HashMap<Key, CelValue> = names
-            .iter()
-            .zip(key)
-            .map(|(n, v)| {
-                (
-                    Key::String(Arc::new((*n).to_string())),
-                    CelValue::String(Arc::new(v.clone())),
-                )
-            })
-            .collect();
         // The group's records for CEL, converted only when some expression
         // needs them as a list.
         let list = || {
@@ -289,36 +315,65 @@ impl Aggregate {
                 .collect();
             CelValue::List(Arc::new(list))
         };
-        let mut scope = cx.env.scope();
-        scope.add_variable_from_value(
-            "group",
-            CelValue::Map(CelMap {
-                map: Arc::new(group),
-            }),
-        );
+        let mut scope = self.scope(cx, key);
         let mut listed = self.list_needed;
         if listed {
             scope.add_variable_from_value("records", list());
         }
-        let mut values = Map::new();
-        for (name, expr, counter) in &self.lets {
+        let mut value_of = |index: usize, scope: &mut Context<'_, 'static>| {
+            let (_, expr, counter) = &self.lets[index];
             let counted = counter.as_ref().and_then(|counter| {
                 members.iter().try_fold(0i64, |n, &i| {
-                    let counts = counter.counts(cx.env, &scope, &records[i].fields)?;
+                    let counts = counter.counts(cx.env, scope, &records[i].fields)?;
                     Some(n + i64::from(counts))
                 })
             });
-            let value = match counted {
+            match counted {
                 Some(n) => Ok(CelValue::Int(n)),
                 None => {
                     if !listed {
                         scope.add_variable_from_value("records", list());
                         listed = true;
                     }
-                    expr.eval_in(&scope)
+                    expr.eval_in(scope)
                 }
-            };
-            match value {
+            }
+        };
+        self.conclude(scope, key, first, members.len(), &mut value_of)
+    }
+
+    /// A scope with `group` bound, for the expressions of group `key`.
+    fn scope<'e>(&self, cx: &CheckCx<'e>, key: &[String]) -> Context<'e, 'static> {
+        let mut scope = cx.env.scope();
+        scope.add_variable_from_value("group", self.group_value(key));
+        scope
+    }
+
+    /// The outcome for a group: its `let` values in order (from `value_of`,
+    /// given the scope so far), then `expr`, in `scope` (see [`Self::scope`]).
+    /// A finding or unjudged outcome points at record `first`, of `members`.
+    fn conclude(
+        &self,
+        mut scope: Context<'_, 'static>,
+        key: &[String],
+        first: usize,
+        members: usize,
+        value_of: &mut dyn FnMut(usize, &mut Context<'_, 'static>) -> Result<CelValue, String>,
+    ) -> Option<Outcome> {
+        let names = self.names();
+        let label = if key.is_empty() {
+            "alle records".to_string()
+        } else {
+            names
+                .iter()
+                .zip(key)
+                .map(|(n, v)| format!("{n}={v}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut values = Map::new();
+        for (index, (name, ..)) in self.lets.iter().enumerate() {
+            match value_of(index, &mut scope) {
                 Ok(value) => {
                     values.insert(name.clone(), to_json(&value));
                     scope.add_variable_from_value(name.as_str(), value);
@@ -353,7 +408,7 @@ impl Aggregate {
                             .collect(),
                     ),
                 );
-                details.insert("records".to_string(), json!(members.len()));
+                details.insert("records".to_string(), json!(members));
                 details.insert("values".to_string(), Value::Object(values));
                 Some(Outcome::Finding(Verdict {
                     record: first,
