@@ -389,9 +389,16 @@ fn streamable<'n>(
     needed: &BTreeSet<&'n str>,
     uses_collections: bool,
 ) -> BTreeSet<&'n str> {
-    if uses_collections {
-        return BTreeSet::new();
-    }
+    // Collections that expressions read as `collections.<name>` are kept;
+    // all of them when some expression reads `collections` as a whole.
+    let read = if uses_collections {
+        match collections_read(rules) {
+            Some(read) => read,
+            None => return BTreeSet::new(),
+        }
+    } else {
+        BTreeSet::new()
+    };
     needed
         .iter()
         .copied()
@@ -401,8 +408,13 @@ fn streamable<'n>(
             rules
                 .iter()
                 .filter(|r| r.collection == *name)
-                .all(|r| r.check.per_record() || r.check.stream().is_some())
+                .all(|r| {
+                    // The streamed run's expressions see no `collections`.
+                    (r.check.per_record() || r.check.stream().is_some())
+                        && !reads_collections(&[r])
+                })
                 && !rules.iter().any(|r| r.check.reads().contains(name))
+                && !read.contains(*name)
         })
         .collect()
 }
