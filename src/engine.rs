@@ -405,15 +405,10 @@ fn streamable<'n>(
         .filter(|name| {
             // A collection no rule judges is streamed too: read, counted and
             // checked for broken records, then dropped.
-            rules
-                .iter()
-                .filter(|r| r.collection == *name)
-                .all(|r| {
-                    // The streamed run's expressions see no `collections`.
-                    (r.check.per_record() || r.check.stream().is_some())
-                        && !reads_collections(&[r])
-                })
-                && !rules.iter().any(|r| r.check.reads().contains(name))
+            rules.iter().filter(|r| r.collection == *name).all(|r| {
+                // The streamed run's expressions see no `collections`.
+                (r.check.per_record() || r.check.stream().is_some()) && !reads_collections(&[r])
+            }) && !rules.iter().any(|r| r.check.reads().contains(name))
                 && !read.contains(*name)
         })
         .collect()

@@ -320,7 +320,10 @@ impl Sink<'_, '_> {
             && !self.records.is_empty()
         {
             on_batch(self.file, self.records);
-            self.records.clear();
+            // Freeing a batch is a tenth of reading it: done on another core
+            // while the next batch is read.
+            let done = std::mem::replace(self.records, Vec::with_capacity(STREAM_BATCH));
+            rayon::spawn(move || drop(done));
         }
     }
 

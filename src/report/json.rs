@@ -5,6 +5,7 @@
 //! (beyond `as_of`), the machine or the order of loading, so the same inputs
 //! give the same bytes.
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::Summary;
@@ -80,11 +81,50 @@ pub fn render(run: &Run, fail_on: Severity) -> String {
         data_digest: run.dataset.digest(),
         summary: Summary::of(run, fail_on),
         rules: rule_entries(run),
-        findings: &run.findings,
+        findings: &[],
         problems: &run.problems,
     };
     let mut out =
         serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     out.push('\n');
+    splice_findings(out, &run.findings)
+}
+
+/// Puts the findings into a report rendered without them: each finding is
+/// rendered on its own, on all cores, and indented to its depth, giving the
+/// bytes serde_json writes for them in place (JSON strings hold no raw
+/// newline, so indenting after each newline is exact).
+fn splice_findings(report: String, findings: &[Finding]) -> String {
+    // The top-level key, at two spaces; deeper keys have more.
+    const EMPTY: &str = "\n  \"findings\": []";
+    let Some(at) = report.find(EMPTY).filter(|_| !findings.is_empty()) else {
+        return report;
+    };
+    let rendered: Vec<String> = findings
+        .par_chunks(FINDINGS_CHUNK)
+        .map(|chunk| {
+            let mut text = String::new();
+            for finding in chunk {
+                let one = serde_json::to_string_pretty(finding)
+                    .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+                text.push_str(",\n    ");
+                text.push_str(&one.replace('\n', "\n    "));
+            }
+            text
+        })
+        .collect();
+    let size = rendered.iter().map(String::len).sum::<usize>() + report.len();
+    let mut out = String::with_capacity(size + 16);
+    out.push_str(&report[..at]);
+    out.push_str("\n  \"findings\": [");
+    for (n, chunk) in rendered.iter().enumerate() {
+        // Each finding starts with a comma; the first one has none.
+        out.push_str(if n == 0 { &chunk[1..] } else { chunk });
+    }
+    out.push_str("\n  ]");
+    out.push_str(&report[at + EMPTY.len()..]);
     out
 }
+
+/// Findings rendered per parallel work item.
+const FINDINGS_CHUNK: usize = 512;
