@@ -15,6 +15,15 @@ use std::path::{Path, PathBuf};
 /// Writes `bytes` to `path`: atomically when it is (or will be) a regular
 /// file, in place when it is a device or pipe.
 pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_with(path, &mut |out| out.write_all(bytes))
+}
+
+/// Like [`write`], with the bytes written by `fill` piece by piece, so a
+/// large report need not be one string in memory.
+pub fn write_with(
+    path: &Path,
+    fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let path: PathBuf = match std::fs::symlink_metadata(path) {
         Ok(meta) if meta.file_type().is_symlink() => std::fs::canonicalize(path)?,
         _ => path.to_path_buf(),
@@ -22,15 +31,18 @@ pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     match std::fs::metadata(&path) {
         Ok(meta) if !meta.is_file() && !meta.is_dir() => {
             let mut target = std::fs::OpenOptions::new().write(true).open(&path)?;
-            target.write_all(bytes)?;
+            fill(&mut target)?;
             target.flush()
         }
-        _ => replace(&path, bytes),
+        _ => replace(&path, fill),
     }
 }
 
 /// Writes a temporary file next to `path` and renames it over `path`.
-fn replace(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+fn replace(
+    path: &Path,
+    fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -56,8 +68,7 @@ fn replace(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
                 format!("cannot create a temporary file in {}", dir.display()),
             )
         })?;
-    let written = file
-        .write_all(bytes)
+    let written = fill(&mut file)
         .and_then(|()| file.sync_all())
         .and_then(|()| std::fs::rename(&temp, path));
     if written.is_err() {

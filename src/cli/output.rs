@@ -113,6 +113,14 @@ pub fn render(format: Format, run: &Run, fail_on: Severity, to_terminal: bool) -
 pub fn write_all(targets: &[Target], run: &Run, fail_on: Severity) -> bool {
     let mut ok = true;
     for target in targets {
+        if target.format == Format::Json {
+            // Written piece by piece: on 10^6 records the report is hundreds
+            // of megabytes.
+            ok &= emit_with(target.file.as_ref(), &mut |out| {
+                report::json::write(run, fail_on, &mut |piece| out.write_all(piece.as_bytes()))
+            });
+            continue;
+        }
         let to_terminal = target.file.is_none() && std::io::stdout().is_terminal();
         let text = render(target.format, run, fail_on, to_terminal);
         ok &= emit(&text, target.file.as_ref());
@@ -123,10 +131,25 @@ pub fn write_all(targets: &[Target], run: &Run, fail_on: Severity) -> bool {
 /// Writes a text to a file (atomically) or to standard output; false (after
 /// saying why on stderr) when it could not.
 pub fn emit(text: &str, file: Option<&PathBuf>) -> bool {
+    emit_with(file, &mut |out| out.write_all(text.as_bytes()))
+}
+
+/// Like [`emit`], with the text written by `fill`.
+fn emit_with(
+    file: Option<&PathBuf>,
+    fill: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+) -> bool {
     let result = match file {
-        Some(path) => crate::atomic::write(path, text.as_bytes())
-            .map_err(|err| std::io::Error::new(err.kind(), format!("{}: {err}", path.display()))),
-        None => std::io::stdout().write_all(text.as_bytes()),
+        Some(path) => crate::atomic::write_with(path, &mut |out| {
+            let mut buffered = std::io::BufWriter::new(out);
+            fill(&mut buffered)?;
+            buffered.flush()
+        })
+        .map_err(|err| std::io::Error::new(err.kind(), format!("{}: {err}", path.display()))),
+        None => {
+            let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+            fill(&mut stdout).and_then(|()| stdout.flush())
+        }
     };
     match result {
         Ok(()) => true,

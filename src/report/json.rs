@@ -70,6 +70,22 @@ fn rule_entries(run: &Run) -> Vec<RuleEntry<'_>> {
 
 /// Renders the run as pretty-printed JSON, ending in a newline.
 pub fn render(run: &Run, fail_on: Severity) -> String {
+    let mut text = String::new();
+    write(run, fail_on, &mut |piece| {
+        text.push_str(piece);
+        Ok(())
+    })
+    .unwrap_or_default();
+    text
+}
+
+/// Writes what [`render`] gives, piece by piece: the findings are rendered a
+/// window at a time, so the report is never whole in memory.
+pub fn write(
+    run: &Run,
+    fail_on: Severity,
+    out: &mut dyn FnMut(&str) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let report = Report {
         tool: Tool {
             name: env!("CARGO_PKG_NAME"),
@@ -84,23 +100,34 @@ pub fn render(run: &Run, fail_on: Severity) -> String {
         findings: &[],
         problems: &run.problems,
     };
-    let mut out =
+    let mut report =
         serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-    out.push('\n');
-    splice_findings(out, &run.findings)
+    report.push('\n');
+    // The findings go where the report without them has `[]`: the
+    // top-level key, at two spaces (deeper keys have more).
+    const EMPTY: &str = "\n  \"findings\": []";
+    let Some(at) = report.find(EMPTY).filter(|_| !run.findings.is_empty()) else {
+        return out(&report);
+    };
+    out(&report[..at])?;
+    out("\n  \"findings\": [")?;
+    for (n, window) in run.findings.chunks(FINDINGS_WINDOW).enumerate() {
+        let rendered = render_findings(window);
+        // Each finding starts with a comma; the very first one has none.
+        for (m, piece) in rendered.iter().enumerate() {
+            out(if n == 0 && m == 0 { &piece[1..] } else { piece })?;
+        }
+    }
+    out("\n  ]")?;
+    out(&report[at + EMPTY.len()..])
 }
 
-/// Puts the findings into a report rendered without them: each finding is
-/// rendered on its own, on all cores, and indented to its depth, giving the
-/// bytes serde_json writes for them in place (JSON strings hold no raw
-/// newline, so indenting after each newline is exact).
-fn splice_findings(report: String, findings: &[Finding]) -> String {
-    // The top-level key, at two spaces; deeper keys have more.
-    const EMPTY: &str = "\n  \"findings\": []";
-    let Some(at) = report.find(EMPTY).filter(|_| !findings.is_empty()) else {
-        return report;
-    };
-    let rendered: Vec<String> = findings
+/// Renders findings on all cores, each indented to its depth in the report
+/// and preceded by `,` and a newline: the bytes serde_json writes for them in
+/// place (JSON strings hold no raw newline, so indenting after each newline
+/// is exact).
+fn render_findings(findings: &[Finding]) -> Vec<String> {
+    findings
         .par_chunks(FINDINGS_CHUNK)
         .map(|chunk| {
             let mut text = String::new();
@@ -112,19 +139,90 @@ fn splice_findings(report: String, findings: &[Finding]) -> String {
             }
             text
         })
-        .collect();
-    let size = rendered.iter().map(String::len).sum::<usize>() + report.len();
-    let mut out = String::with_capacity(size + 16);
-    out.push_str(&report[..at]);
-    out.push_str("\n  \"findings\": [");
-    for (n, chunk) in rendered.iter().enumerate() {
-        // Each finding starts with a comma; the first one has none.
-        out.push_str(if n == 0 { &chunk[1..] } else { chunk });
-    }
-    out.push_str("\n  ]");
-    out.push_str(&report[at + EMPTY.len()..]);
-    out
+        .collect()
 }
 
 /// Findings rendered per parallel work item.
 const FINDINGS_CHUNK: usize = 512;
+
+/// Findings rendered before they are written: bounds the memory the report
+/// takes to a few megabytes however many findings there are.
+const FINDINGS_WINDOW: usize = 16 * FINDINGS_CHUNK;
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::engine::AsOfSource;
+    use crate::finding::{Location, SourceRef};
+
+    /// More findings than one window, with nested details and a waiver:
+    /// the report written piece by piece is the report serde_json writes
+    /// whole, byte for byte.
+    #[test]
+    fn findings_written_in_windows_are_serde_jsons_bytes() {
+        let findings: Vec<Finding> = (0..FINDINGS_WINDOW * 2 + 7)
+            .map(|n| Finding {
+                rule: format!("regel-{}", n % 3),
+                severity: Severity::Error,
+                message: format!("bericht {n} met \"aanhalingstekens\"\nen een regel"),
+                collection: "meldingen".to_string(),
+                record: format!("m{n}"),
+                location: Location {
+                    path: "data/meldingen.jsonl".to_string(),
+                    line: n as u32 + 1,
+                    column: 3,
+                },
+                field: (n % 2 == 0).then(|| "ontvangen_op".to_string()),
+                basis: vec![Basis {
+                    citation: "Wet".to_string(),
+                    url: None,
+                }],
+                fingerprint: format!("{n:032x}"),
+                details: match json!({"due": "2020-01-08", "skipped": [{"date": "2020-01-04"}], "n": n}) {
+                    serde_json::Value::Object(map) => map,
+                    _ => serde_json::Map::new(),
+                },
+                waived: (n == 5).then(|| crate::waiver::Waived {
+                    reason: "bekend".to_string(),
+                    approved_by: "auditor".to_string(),
+                    expires: None,
+                }),
+                source: SourceRef::default(),
+            })
+            .collect();
+        let run = Run {
+            as_of: jiff::civil::date(2021, 1, 15),
+            as_of_source: AsOfSource::Flag,
+            project: None,
+            rules: Default::default(),
+            rules_run: Vec::new(),
+            dataset: Default::default(),
+            findings,
+            problems: Vec::new(),
+            baseline: None,
+        };
+        let whole = Report {
+            tool: Tool {
+                name: env!("CARGO_PKG_NAME"),
+                version: env!("CARGO_PKG_VERSION"),
+            },
+            as_of: run.as_of.to_string(),
+            as_of_source: run.as_of_source,
+            rules_digest: &run.rules.digest,
+            data_digest: run.dataset.digest(),
+            summary: Summary::of(&run, Severity::Error),
+            rules: rule_entries(&run),
+            findings: &run.findings,
+            problems: &run.problems,
+        };
+        let expected = serde_json::to_string_pretty(&whole).unwrap() + "\n";
+        assert_eq!(render(&run, Severity::Error), expected);
+        let empty = Run {
+            findings: Vec::new(),
+            ..run
+        };
+        assert!(render(&empty, Severity::Error).contains("\n  \"findings\": [],\n"));
+    }
+}
