@@ -68,6 +68,24 @@ fn rule_entries(run: &Run) -> Vec<RuleEntry<'_>> {
         .collect()
 }
 
+/// The report of `run`, with `findings` as its findings.
+fn report<'a>(run: &'a Run, fail_on: Severity, findings: &'a [Finding]) -> Report<'a> {
+    Report {
+        tool: Tool {
+            name: env!("CARGO_PKG_NAME"),
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        as_of: run.as_of.to_string(),
+        as_of_source: run.as_of_source,
+        rules_digest: &run.rules.digest,
+        data_digest: run.dataset.digest(),
+        summary: Summary::of(run, fail_on),
+        rules: rule_entries(run),
+        findings,
+        problems: &run.problems,
+    }
+}
+
 /// Renders the run as pretty-printed JSON, ending in a newline.
 pub fn render(run: &Run, fail_on: Severity) -> String {
     let mut text = String::new();
@@ -86,20 +104,7 @@ pub fn write(
     fail_on: Severity,
     out: &mut dyn FnMut(&str) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
-    let report = Report {
-        tool: Tool {
-            name: env!("CARGO_PKG_NAME"),
-            version: env!("CARGO_PKG_VERSION"),
-        },
-        as_of: run.as_of.to_string(),
-        as_of_source: run.as_of_source,
-        rules_digest: &run.rules.digest,
-        data_digest: run.dataset.digest(),
-        summary: Summary::of(run, fail_on),
-        rules: rule_entries(run),
-        findings: &[],
-        problems: &run.problems,
-    };
+    let report = report(run, fail_on, &[]);
     let mut report =
         serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     report.push('\n');
@@ -203,20 +208,7 @@ mod tests {
             problems: Vec::new(),
             baseline: None,
         };
-        let whole = Report {
-            tool: Tool {
-                name: env!("CARGO_PKG_NAME"),
-                version: env!("CARGO_PKG_VERSION"),
-            },
-            as_of: run.as_of.to_string(),
-            as_of_source: run.as_of_source,
-            rules_digest: &run.rules.digest,
-            data_digest: run.dataset.digest(),
-            summary: Summary::of(&run, Severity::Error),
-            rules: rule_entries(&run),
-            findings: &run.findings,
-            problems: &run.problems,
-        };
+        let whole = report(&run, Severity::Error, &run.findings);
         let expected = serde_json::to_string_pretty(&whole).unwrap() + "\n";
         assert_eq!(render(&run, Severity::Error), expected);
         let empty = Run {
