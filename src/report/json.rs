@@ -104,9 +104,8 @@ pub fn write(
     fail_on: Severity,
     out: &mut dyn FnMut(&str) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
-    let report = report(run, fail_on, &[]);
-    let mut report =
-        serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let mut report = serde_json::to_string_pretty(&report(run, fail_on, &[]))
+        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     report.push('\n');
     // The findings go where the report without them has `[]`: the
     // top-level key, at two spaces (deeper keys have more).

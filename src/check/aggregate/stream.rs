@@ -65,15 +65,17 @@ impl<'a> Tallies<'a> {
             .collect();
         Ok((key, hits))
     }
+}
 
+impl Aggregate {
     /// CEL's error for `let` number `index` on the list of `record` alone:
     /// the error CEL gives for the whole group, whose first failing record
     /// this is.
     fn failure(&self, cx: &CheckCx<'_>, key: &[String], index: usize, record: &Record) -> String {
-        let mut scope = self.check.scope(cx, key);
+        let mut scope = self.scope(cx, key);
         let list = CelValue::List(std::sync::Arc::new(vec![object(&record.fields)]));
         scope.add_variable_from_value("records", list);
-        match self.check.lets[index].1.eval_in(&scope) {
+        match self.lets[index].1.eval_in(&scope) {
             Err(cause) => cause,
             Ok(value) => format!("the condition gave {} for a record", value.type_of()),
         }
@@ -99,7 +101,6 @@ impl Stream for Tallies<'_> {
                     continue;
                 }
             };
-            let mut failed = Vec::new();
             if !self.groups.contains_key(&key) {
                 let tally = Tally {
                     first: (*record).clone(),
@@ -116,16 +117,17 @@ impl Stream for Tallies<'_> {
             }
             tally.members += 1;
             for (n, (count, hit)) in tally.counts.iter_mut().zip(hits).enumerate() {
-                match (count, hit) {
-                    (Ok(count), Some(hit)) => *count += i64::from(hit),
-                    (Ok(_), None) => failed.push(n),
-                    (Err(_), _) => {}
-                }
-            }
-            for n in failed {
-                let cause = self.failure(cx, &key, n, record);
-                if let Some(tally) = self.groups.get_mut(&key) {
-                    tally.counts[n] = Err(cause);
+                match hit {
+                    Some(hit) => {
+                        if let Ok(count) = count {
+                            *count += i64::from(hit);
+                        }
+                    }
+                    // The first record the condition fails on names the error.
+                    None if count.is_ok() => {
+                        *count = Err(self.check.failure(cx, &key, n, record));
+                    }
+                    None => {}
                 }
             }
         }
