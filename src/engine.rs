@@ -854,7 +854,7 @@ impl Unjudged {
 
 /// Records per parallel work item: big enough that splitting costs little
 /// next to judging, small enough to spread a collection over the cores.
-const CHUNK: usize = 2048;
+const CHUNK: usize = 256;
 
 /// Whether a rule applies to a record.
 enum Selection {

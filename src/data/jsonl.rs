@@ -71,7 +71,7 @@ pub(super) fn load(path: &Path, sink: &mut Sink<'_, '_>) -> Option<[u8; 32]> {
 
 /// Lines parsed together: enough to keep the cores busy, few enough that
 /// the raw lines of a batch take little memory.
-const BATCH: usize = 4096;
+const BATCH: usize = 1024;
 
 /// Parses the lines of `batch` in parallel and hands them to the sink in
 /// order; empties the batch.

@@ -159,7 +159,7 @@ pub fn load(root: &Path, collections: &[&Collection], problems: &mut Problems) -
 }
 
 /// Records handed to a [`stream`] callback at a time (at most).
-pub const STREAM_BATCH: usize = 8192;
+pub const STREAM_BATCH: usize = 1024;
 
 /// What [`stream`] calls with each batch of records: the file they are in
 /// (its digest is not known yet) and the records, in line order.
