@@ -10,7 +10,7 @@
 //! (when given) keeps only the findings it does not already hold — in that
 //! order, so that a waiver is judged against every finding of the run.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -21,7 +21,7 @@ use serde_json::Value;
 
 use crate::baseline::{Baseline, Comparison};
 use crate::calendar::Calendar;
-use crate::check::{CheckCx, Outcome, Stream, Verdict, field};
+use crate::check::{CheckCx, Outcome, Stream, Verdict, field, lookup_key};
 use crate::data::{self, DataFile, Dataset, FileId, LineIndex, Record, RecordPos};
 use crate::expr::{CollectionsVar, Env};
 use crate::finding::{Finding, Location, SourceRef, fingerprint};
@@ -200,20 +200,14 @@ pub fn check_with(options: &Options, progress: &mut dyn Progress) -> Run {
     let calendar = Arc::new(calendar(&project, &mut problems));
     progress.rules(selected.len());
     let plugins = plugins(&project, &selected, &mut problems);
-    let resident: Vec<&Rule> = selected
-        .iter()
-        .copied()
-        .filter(|r| !streamed.contains(r.collection.as_str()))
-        .collect();
-    let (mut findings, mut rules_run) = evaluate(
-        &resident,
-        &dataset,
-        as_of,
-        Arc::clone(&calendar),
-        &plugins,
-        progress,
-        &mut problems,
-    );
+    // The streamed collections go first: rules over the others may look up
+    // keys in them, indexed as they pass.
+    let mut looked_up: BTreeMap<&str, BTreeSet<Option<&str>>> = BTreeMap::new();
+    for (collection, field) in selected.iter().flat_map(|r| r.check.looks_up()) {
+        looked_up.entry(collection).or_default().insert(field);
+    }
+    let mut findings = Vec::new();
+    let mut rules_run = Vec::new();
     for name in &streamed {
         let Some(collection) = project.collections.get(*name) else {
             continue;
@@ -230,6 +224,7 @@ pub fn check_with(options: &Options, progress: &mut dyn Progress) -> Run {
             &project.root,
             collection,
             &over,
+            looked_up.get(name).unwrap_or(&BTreeSet::new()),
             &mut dataset,
             as_of,
             Arc::clone(&calendar),
@@ -239,6 +234,22 @@ pub fn check_with(options: &Options, progress: &mut dyn Progress) -> Run {
         findings.extend(streamed_findings);
         rules_run.extend(runs);
     }
+    let resident: Vec<&Rule> = selected
+        .iter()
+        .copied()
+        .filter(|r| !streamed.contains(r.collection.as_str()))
+        .collect();
+    let (resident_findings, resident_runs) = evaluate(
+        &resident,
+        &dataset,
+        as_of,
+        Arc::clone(&calendar),
+        &plugins,
+        progress,
+        &mut problems,
+    );
+    findings.extend(resident_findings);
+    rules_run.extend(resident_runs);
     if !streamed.is_empty() {
         // Back in the order of the selected rules, and of the findings.
         let order: HashMap<&str, usize> = selected
@@ -407,11 +418,17 @@ fn streamable<'n>(
             // checked for broken records, then dropped.
             rules.iter().filter(|r| r.collection == *name).all(|r| {
                 // The streamed run's expressions see no `collections`.
-                (r.check.per_record() || r.check.stream().is_some()) && !reads_collections(&[r])
-            }) && !rules.iter().any(|r| r.check.reads().contains(name))
+                (r.check.per_record() || r.check.stream(&[]).is_some()) && !reads_collections(&[r])
+            }) && !rules.iter().any(|r| reads_records(r, name))
                 && !read.contains(*name)
         })
         .collect()
+}
+
+/// True when the rule reads the records of collection `name` (not only its
+/// keys, see [`Check::looks_up`]), so they must be kept.
+fn reads_records(rule: &Rule, name: &str) -> bool {
+    rule.check.reads().contains(&name) && !rule.check.looks_up().iter().any(|(c, _)| *c == name)
 }
 
 /// Streams one collection through the rules over it (per-record or
@@ -424,6 +441,7 @@ fn evaluate_streaming(
     root: &Path,
     collection: &project::Collection,
     rules: &[&Rule],
+    looked_up: &BTreeSet<Option<&str>>,
     dataset: &mut Dataset,
     as_of: Date,
     calendar: Arc<Calendar>,
@@ -448,18 +466,24 @@ fn evaluate_streaming(
         })
         .collect();
     let mut unjudged: Vec<Unjudged> = rules.iter().map(|_| Unjudged::default()).collect();
-    let mut streams: Vec<Option<Box<dyn Stream + '_>>> =
-        rules.iter().map(|r| r.check.stream()).collect();
+    let mut streams: Vec<Option<Box<dyn Stream + '_>>> = rules
+        .iter()
+        .map(|r| r.check.stream(&message_fields(r)))
+        .collect();
     let mut findings = Vec::new();
     let mut rule_problems = Problems::default();
     let mut sources = Sources::default();
     let first_new = dataset.files.len();
+    let mut keys: Vec<HashSet<String>> = looked_up.iter().map(|_| HashSet::new()).collect();
     let count = data::stream(
         root,
         collection,
         &mut dataset.files,
         problems,
         &mut |file, records| {
+            for (keys, field) in keys.iter_mut().zip(looked_up) {
+                keys.extend(records.iter().filter_map(|r| lookup_key(r, *field)));
+            }
             // JSONL fields are placed afterwards, line by line; other files
             // are read whole anyway.
             let jsonl = file.format == data::Format::Jsonl;
@@ -517,6 +541,10 @@ fn evaluate_streaming(
     }
     locate_streamed(&mut findings, &dataset.files[first_new..]);
     dataset.streamed.insert(collection.name.clone(), count);
+    for (keys, field) in keys.into_iter().zip(looked_up) {
+        let field = field.map(str::to_string);
+        dataset.keys.insert((collection.name.clone(), field), keys);
+    }
     (findings, runs)
 }
 
@@ -969,6 +997,23 @@ fn finding(
             check_kind: rule.check.kind(),
         },
     }
+}
+
+/// The top-level record fields a rule's message may read: the first part of
+/// every `{{ name }}` (computed values and `record` included; keeping a few
+/// names too many costs nothing).
+fn message_fields(rule: &Rule) -> Vec<&str> {
+    let mut names = Vec::new();
+    let mut rest = rule.message.as_deref().unwrap_or_default();
+    while let Some(open) = rest.find("{{") {
+        let Some(close) = rest[open..].find("}}") else {
+            break;
+        };
+        let name = rest[open + 2..open + close].trim();
+        names.push(name.split('.').next().unwrap_or(name));
+        rest = &rest[open + close + 2..];
+    }
+    names
 }
 
 /// Fills `{{ name }}` from the verdict's computed values, then `record`

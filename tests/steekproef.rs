@@ -171,9 +171,34 @@ fn one_thread_or_four_give_identical_output() {
 const RESIDENT_RULE: &str = "id: houdt-alles-vast\ntitle: Leest alle meldingen\nseverity: info\n\
 collection: meldingen\nwhen: size(collections.meldingen) < 0\ncheck:\n  expr: \"true\"\n";
 
+/// A `unique` over meldingen with duplicates in any sample, whose message
+/// reads a field of the record: streamed, it keeps an index of values and
+/// records cut down to that field.
+const UNIQUE_RULE: &str = "id: dubbele-melding\ntitle: Eén melding per regio, dag, melder en aard\n\
+severity: info\ncollection: meldingen\nwhen: record.soort == 'melding'\n\
+check:\n  unique: { fields: [regio, ontvangen_op, melder, aard] }\n\
+message: \"{{ record }} ({{ regio }}) is dezelfde melding als {{ other }}\"\n";
+
 /// Writes `naleving.yaml` (rules in `rules/`) and `resident.yaml` (the same
 /// plus [`RESIDENT_RULE`]) in `dir`, over `meldingen.jsonl`.
 fn two_projects(dir: &Path) {
+    two_projects_with(dir, "");
+}
+
+/// A directory with `meldingen.jsonl`: 20,000 generated meldingen (seed 7),
+/// enough for several streamed batches.
+fn twenty_thousand_meldingen() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, stderr) = run(Command::new(generator())
+        .args(["--kind", "meldingen", "--records", "20000", "--seed", "7"])
+        .arg("--out")
+        .arg(dir.path()));
+    assert_eq!(code, 0, "{stderr}");
+    dir
+}
+
+/// [`two_projects`] with more collections (lines of the `collections:` map).
+fn two_projects_with(dir: &Path, collections: &str) {
     std::fs::create_dir_all(dir.join("resident")).unwrap();
     std::fs::write(dir.join("resident/houdt-alles-vast.yaml"), RESIDENT_RULE).unwrap();
     for (name, rules) in [("naleving", "[rules]"), ("resident", "[rules, resident]")] {
@@ -181,11 +206,93 @@ fn two_projects(dir: &Path) {
             dir.join(format!("{name}.yaml")),
             format!(
                 "as_of: 2021-01-15\ncollections:\n  meldingen: {{ path: meldingen.jsonl, key: id }}\n\
-                 rules: {rules}\n"
+                 {collections}rules: {rules}\n"
             ),
         )
         .unwrap();
     }
+}
+
+/// A collection that the other rules only look keys up in (`reference`,
+/// by its key and by a field) is streamed, and only those keys are kept,
+/// not its records; the findings are those of a run that keeps every
+/// record. A `unique` over the streamed collection keeps an index as well.
+#[test]
+fn looked_up_collections_are_streamed_and_only_their_keys_kept() {
+    let dir = twenty_thousand_meldingen();
+    let text = std::fs::read_to_string(dir.path().join("meldingen.jsonl")).unwrap();
+    let ids: Vec<String> = text
+        .lines()
+        .map(|line| {
+            serde_json::from_str::<Value>(line).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(ids.len(), 20_000);
+    // Two references by key and two by region resolve; one of each does not.
+    let sample = format!(
+        "- {{ id: s1, melding: {}, regio: Haaglanden }}\n\
+         - {{ id: s2, melding: {}, regio: Twente }}\n\
+         - {{ id: s3, melding: VT-XX-2020-999999, regio: Atlantis }}\n",
+        ids[0], ids[19_999]
+    );
+    std::fs::write(dir.path().join("steekproef.yaml"), sample).unwrap();
+    std::fs::create_dir(dir.path().join("rules")).unwrap();
+    let rule = |id: &str, check: &str| {
+        let text = format!(
+            "id: {id}\ntitle: Verwijzing\nseverity: error\ncollection: steekproef\ncheck:\n  {check}\n"
+        );
+        std::fs::write(dir.path().join(format!("rules/{id}.yaml")), text).unwrap();
+    };
+    rule(
+        "melding-bestaat",
+        "reference: { field: melding, to: meldingen }",
+    );
+    rule(
+        "regio-bestaat",
+        "reference: { field: regio, to: meldingen, key: regio }",
+    );
+    std::fs::write(dir.path().join("rules/dubbele-melding.yaml"), UNIQUE_RULE).unwrap();
+    two_projects_with(
+        dir.path(),
+        "  steekproef: { path: steekproef.yaml, key: id }\n",
+    );
+
+    let options = |project: &str| naleving::engine::Options {
+        project: dir.path().join(project),
+        ..Default::default()
+    };
+    let streamed = naleving::engine::check(&options("naleving.yaml"));
+    assert_eq!(streamed.problems.len(), 0, "{:?}", streamed.problems);
+    assert_eq!(streamed.dataset.streamed.get("meldingen"), Some(&20_000));
+    assert!(streamed.dataset.records("meldingen").is_empty());
+    let by_key = streamed.dataset.index("meldingen", None).unwrap();
+    assert_eq!(by_key.len(), 20_000);
+    assert!(by_key.contains(&ids[12_345]));
+    let by_region = streamed.dataset.index("meldingen", Some("regio")).unwrap();
+    assert!(by_region.contains("Twente") && !by_region.contains("Atlantis"));
+    let resident = naleving::engine::check(&options("resident.yaml"));
+    assert!(resident.dataset.streamed.is_empty());
+    assert_eq!(resident.dataset.records("meldingen").len(), 20_000);
+
+    let found = |run: &naleving::engine::Run, id: &str| -> Vec<(String, String, u32)> {
+        run.findings
+            .iter()
+            .filter(|f| f.rule == id)
+            .map(|f| (f.record.clone(), f.message.clone(), f.location.line))
+            .collect()
+    };
+    for id in ["melding-bestaat", "regio-bestaat"] {
+        let dangling = found(&streamed, id);
+        assert_eq!(dangling.len(), 1, "{id}: {dangling:?}");
+        assert_eq!(dangling[0].0, "s3");
+        assert_eq!(dangling, found(&resident, id), "{id}");
+    }
+    let duplicates = found(&streamed, "dubbele-melding");
+    assert!(duplicates.len() > 5, "too few duplicates to compare");
+    assert_eq!(duplicates, found(&resident, "dubbele-melding"));
 }
 
 /// The rules over meldingen (per-record and aggregate alike) stream the
@@ -194,12 +301,7 @@ fn two_projects(dir: &Path) {
 /// of a run that keeps every record.
 #[test]
 fn streamed_and_resident_runs_agree() {
-    let dir = tempfile::tempdir().unwrap();
-    let (code, _, stderr) = run(Command::new(generator())
-        .args(["--kind", "meldingen", "--records", "20000", "--seed", "7"])
-        .arg("--out")
-        .arg(dir.path()));
-    assert_eq!(code, 0, "{stderr}");
+    let dir = twenty_thousand_meldingen();
     std::fs::create_dir(dir.path().join("rules")).unwrap();
     let compared = [
         "veiligheidsbeoordeling-te-laat",
@@ -207,8 +309,10 @@ fn streamed_and_resident_runs_agree() {
         "onderzoek-te-laat",
         "veiligheidsbeoordeling-norm-regio",
         "onderzoek-norm-regio",
+        "dubbele-melding",
     ];
-    for id in compared {
+    std::fs::write(dir.path().join("rules/dubbele-melding.yaml"), UNIQUE_RULE).unwrap();
+    for id in &compared[..5] {
         std::fs::copy(
             root().join(format!("rules/veilig-thuis/{id}.yaml")),
             dir.path().join(format!("rules/{id}.yaml")),
@@ -241,7 +345,7 @@ fn streamed_and_resident_runs_agree() {
     };
     let (resident, streamed) = (of_rules(&resident), of_rules(&streamed));
     assert!(resident.0.len() > 1000, "too few findings to compare");
-    for id in NORM_RULES {
+    for &id in NORM_RULES.iter().chain(&["dubbele-melding"]) {
         let found =
             |report: &(Vec<Value>, Vec<Value>)| report.0.iter().filter(|f| f["rule"] == id).count();
         assert!(found(&resident) > 5, "too few {id} findings to compare");

@@ -116,6 +116,14 @@ pub trait Check: Send + Sync + Debug {
         Vec::new()
     }
 
+    /// The keys the check looks up in other collections, as (collection,
+    /// field; `None`: the collection's key). A collection the other rules
+    /// only look keys up in need not be kept: it can be streamed, its keys
+    /// indexed as it passes (see [`Dataset::keys`]).
+    fn looks_up(&self) -> Vec<(&str, Option<&str>)> {
+        Vec::new()
+    }
+
     /// The plugin the check runs, if it is a plugin check.
     fn plugin(&self) -> Option<&str> {
         None
@@ -143,13 +151,16 @@ pub trait Check: Send + Sync + Debug {
     /// For a check over a whole collection that can take its records a
     /// batch at a time: the state to feed them to. `None` (the default) when
     /// the check needs all records at once, or judges them one by one.
-    fn stream(&self) -> Option<Box<dyn Stream + '_>> {
+    /// The argument names the fields the rule's message reads from a record,
+    /// for a stream that keeps records cut down to what its findings need.
+    fn stream(&self, _keep: &[&str]) -> Option<Box<dyn Stream + '_>> {
         None
     }
 }
 
 /// A check taking a collection a batch at a time, keeping only what it needs
-/// between batches (an `aggregate` keeps counts per group); see
+/// between batches (an `aggregate` keeps counts per group, a `unique` an
+/// index of values); see
 /// [`Check::stream`]. Its findings are the same as [`Check::run`]'s over
 /// all the batches at once.
 pub trait Stream: Send {
@@ -307,6 +318,15 @@ pub fn is_present(value: Option<&Value>) -> bool {
         Some(Value::Array(a)) => !a.is_empty(),
         Some(Value::Object(o)) => !o.is_empty(),
         Some(_) => true,
+    }
+}
+
+/// What a record is found by in a [`Check::looks_up`] index: its key, or
+/// the value of `field` as a key (`None` when it has none).
+pub fn lookup_key(record: &Record, field_name: Option<&str>) -> Option<String> {
+    match field_name {
+        None => Some(record.key.clone()),
+        Some(name) => field(&record.fields, name).and_then(as_key),
     }
 }
 

@@ -7,6 +7,9 @@
 //! The target's key field is used unless `key:` names another field. A record
 //! without the field is not judged by this check (pair it with `required`);
 //! a list value must have every element resolve.
+//!
+//! The check needs only the target's keys: when the target collection is
+//! streamed, the engine indexes them as it passes and drops the records.
 
 use std::collections::HashSet;
 
@@ -14,7 +17,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-use super::{BuildCx, BuildError, Check, CheckCx, Outcome, Verdict, as_key, field};
+use super::{BuildCx, BuildError, Check, CheckCx, Outcome, Verdict, as_key, field, lookup_key};
 use crate::data::Record;
 
 /// The YAML shape of a `reference` check.
@@ -55,14 +58,23 @@ impl Check for Reference {
         vec![self.to.as_str()]
     }
 
+    fn looks_up(&self) -> Vec<(&str, Option<&str>)> {
+        vec![(self.to.as_str(), self.key.as_deref())]
+    }
+
     fn run(&self, cx: &CheckCx<'_>, records: &[&Record]) -> Vec<Outcome> {
-        let targets = cx.dataset.records(&self.to);
-        let known: HashSet<String> = match &self.key {
-            None => targets.iter().map(|r| r.key.clone()).collect(),
-            Some(key) => targets
-                .iter()
-                .filter_map(|r| field(&r.fields, key).and_then(as_key))
-                .collect(),
+        let built: HashSet<String>;
+        let known = match cx.dataset.index(&self.to, self.key.as_deref()) {
+            Some(index) => index,
+            None => {
+                built = cx
+                    .dataset
+                    .records(&self.to)
+                    .iter()
+                    .filter_map(|r| lookup_key(r, self.key.as_deref()))
+                    .collect();
+                &built
+            }
         };
         let mut out = Vec::new();
         for (index, record) in records.iter().enumerate() {

@@ -12,7 +12,7 @@ mod jsonl;
 mod yaml;
 
 use std::collections::hash_map::Entry;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
@@ -99,6 +99,10 @@ pub struct Dataset {
     /// Collections that were streamed through their rules (see [`stream`])
     /// and not kept, with how many records they had.
     pub streamed: BTreeMap<String, usize>,
+    /// The keys other rules look up in streamed collections, by collection
+    /// and field (`None`: the collection's key); see
+    /// [`Check::looks_up`](crate::check::Check::looks_up).
+    pub keys: BTreeMap<(String, Option<String>), HashSet<String>>,
 }
 
 impl Dataset {
@@ -109,6 +113,13 @@ impl Dataset {
             .map(|(name, records)| (name.as_str(), records.len()))
             .chain(self.streamed.iter().map(|(name, n)| (name.as_str(), *n)))
             .collect()
+    }
+
+    /// The index of a streamed collection's keys (or of a field's values as
+    /// keys), if one was kept.
+    pub fn index(&self, collection: &str, field: Option<&str>) -> Option<&HashSet<String>> {
+        self.keys
+            .get(&(collection.to_string(), field.map(str::to_string)))
     }
 
     /// The records of a collection (empty when unknown).

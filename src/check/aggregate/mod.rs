@@ -209,7 +209,7 @@ impl Check for Aggregate {
             .collect()
     }
 
-    fn stream(&self) -> Option<Box<dyn Stream + '_>> {
+    fn stream(&self, _keep: &[&str]) -> Option<Box<dyn Stream + '_>> {
         self.streams
             .then(|| Box::new(stream::Tallies::new(self)) as Box<dyn Stream + '_>)
     }
