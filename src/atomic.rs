@@ -1,7 +1,11 @@
 //! Writing a file atomically: the bytes go to a temporary file in the same
 //! directory, which is then renamed over the target. A reader (a CI step, an
 //! editor, the next `check --baseline`) sees the old file or the new one,
-//! never half of one — also when naleving is killed halfway.
+//! never half of one — also when naleving is killed halfway. The file is not
+//! synced to disk before the rename (for a 270 MB report that took longer than
+//! writing it): after a power loss the target may be empty, and a run
+//! again writes it; the data files, which naleving never writes, are not at
+//! stake.
 //!
 //! Only a regular file is replaced. A symbolic link is followed (the file it
 //! points to is replaced, the link stays), and a target that is not a file —
@@ -69,7 +73,7 @@ fn replace(
             )
         })?;
     let written = fill(&mut file)
-        .and_then(|()| file.sync_all())
+        .and_then(|()| file.flush())
         .and_then(|()| std::fs::rename(&temp, path));
     if written.is_err() {
         let _ = std::fs::remove_file(&temp);

@@ -201,7 +201,7 @@ mod tests {
             field: None,
             basis: Vec::new(),
             fingerprint: crate::finding::fingerprint(rule, "c", record, None, None),
-            details: serde_json::Map::new(),
+            details: Default::default(),
             waived: None,
             source: SourceRef::default(),
         }

@@ -385,7 +385,8 @@ pub fn evaluate(
 /// Findings by path, line, column, rule and fingerprint: one order for
 /// every run of the same inputs.
 fn sort_findings(findings: &mut [Finding]) {
-    findings.sort_by(|a, b| {
+    // Stable, like `sort_by`, so equal keys keep their order.
+    findings.par_sort_by(|a, b| {
         (&a.location, &a.rule, &a.fingerprint).cmp(&(&b.location, &b.rule, &b.fingerprint))
     });
 }
@@ -566,17 +567,25 @@ fn locate_streamed(findings: &mut [Finding], files: &[DataFile]) {
         let Ok(handle) = std::fs::File::open(&file.path) else {
             continue;
         };
-        let mut lines = std::io::BufRead::lines(std::io::BufReader::new(handle));
+        let mut reader = std::io::BufReader::with_capacity(1 << 20, handle);
+        // The number of the line in `bytes` (0: none read yet).
         let mut number = 0u32;
-        let mut text = String::new();
+        let mut bytes = Vec::new();
         for (line, index) in wanted {
-            while number < line {
-                match lines.next() {
-                    Some(Ok(next)) => text = next,
+            if number < line {
+                if skip_lines(&mut reader, line - number - 1).is_err() {
+                    continue 'files;
+                }
+                bytes.clear();
+                match std::io::BufRead::read_until(&mut reader, b'\n', &mut bytes) {
+                    Ok(n) if n > 0 => number = line,
                     _ => continue 'files,
                 }
-                number += 1;
             }
+            let Ok(text) = std::str::from_utf8(&bytes) else {
+                continue;
+            };
+            let text = text.trim_end_matches(['\n', '\r']);
             let finding = &mut findings[index];
             let pos = RecordPos {
                 file: 0,
@@ -587,13 +596,43 @@ fn locate_streamed(findings: &mut [Finding], files: &[DataFile]) {
             let Some(name) = finding.field.as_deref() else {
                 continue;
             };
-            if let Some(at) = data::locate_field(&text, file.format, &pos, name) {
+            if let Some(at) = data::locate_field(text, file.format, &pos, name) {
                 finding.location.line = at.line;
                 finding.location.column = at.column;
                 finding.source.field_at = Some(at);
             }
         }
     }
+}
+
+/// Reads past `n` lines without copying them.
+fn skip_lines(reader: &mut impl std::io::BufRead, mut n: u32) -> std::io::Result<()> {
+    while n > 0 {
+        let buffer = reader.fill_buf()?;
+        if buffer.is_empty() {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        let mut used = 0;
+        while n > 0 {
+            match memchr(b'\n', &buffer[used..]) {
+                Some(at) => {
+                    used += at + 1;
+                    n -= 1;
+                }
+                None => {
+                    used = buffer.len();
+                    break;
+                }
+            }
+        }
+        reader.consume(used);
+    }
+    Ok(())
+}
+
+/// The first position of `byte` in `haystack`.
+fn memchr(byte: u8, haystack: &[u8]) -> Option<usize> {
+    haystack.iter().position(|&b| b == byte)
 }
 
 /// Loads the plugins the selected rules use; a rule naming a plugin the

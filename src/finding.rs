@@ -1,10 +1,16 @@
 //! Findings: what the engine reports for a record that breaks a rule, in the
 //! one shape every output format renders (SPEC §6).
 
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use jiff::civil::Date;
 use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
+use crate::calendar::Due;
 use crate::data::hex;
 use crate::problem::LineCol;
 use crate::rule::{Basis, Severity};
@@ -44,13 +50,106 @@ pub struct Finding {
     /// record order, so baselines survive reformatting.
     pub fingerprint: String,
     /// Computed values (for deadlines at least `due` and `late_by`).
-    pub details: Map<String, Value>,
+    pub details: Details,
     /// The waiver that accepts this finding, if one does and has not expired.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub waived: Option<Waived>,
     /// What the human renderer needs beyond the record: not serialized.
     #[serde(skip)]
     pub source: SourceRef,
+}
+
+/// The machine-readable details of a finding: a JSON object in the outputs.
+#[derive(Clone, Debug)]
+pub enum Details {
+    /// Any object (aggregates, steps, plugins, …).
+    Map(Map<String, Value>),
+    /// A missed deadline, kept as computed and written out as an object only
+    /// when the finding is rendered: the due date, its explanation and the
+    /// skipped days are shared by every finding with the same start and
+    /// term, so 10⁵ late records do not hold 10⁵ copies of them.
+    Deadline(DeadlineDetails),
+}
+
+/// What a `deadline` finding says about the deadline it missed.
+#[derive(Clone, Debug)]
+pub struct DeadlineDetails {
+    /// The start date (day 0).
+    pub start: Date,
+    /// The term as written (`5 werkdagen`) or the due phrase.
+    pub term: String,
+    /// The computed deadline: due date, explanation, skipped days.
+    pub due: Arc<Due>,
+    /// How late, in words (`3 werkdagen`).
+    pub late_by: String,
+    /// True when the act has not happened and the deadline has passed.
+    pub overdue: bool,
+    /// When the act happened, if it did.
+    pub end: Option<Date>,
+}
+
+impl Default for Details {
+    fn default() -> Details {
+        Details::Map(Map::new())
+    }
+}
+
+impl From<Map<String, Value>> for Details {
+    fn from(map: Map<String, Value>) -> Details {
+        Details::Map(map)
+    }
+}
+
+impl Details {
+    /// The details as a JSON object, keys in the order they are written.
+    pub fn to_map(&self) -> Cow<'_, Map<String, Value>> {
+        match self {
+            Details::Map(map) => Cow::Borrowed(map),
+            // Written as it serializes: the same keys, in the same order.
+            Details::Deadline(_) => match serde_json::to_value(self) {
+                Ok(Value::Object(map)) => Cow::Owned(map),
+                _ => Cow::Owned(Map::new()),
+            },
+        }
+    }
+}
+
+impl Serialize for Details {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Details::Map(map) => map.serialize(serializer),
+            Details::Deadline(d) => {
+                #[derive(Serialize)]
+                struct Skip<'a> {
+                    date: String,
+                    reason: &'a str,
+                }
+                let mut map = serializer.serialize_map(None)?;
+                map.serialize_entry("start", &d.start.to_string())?;
+                map.serialize_entry("term", &d.term)?;
+                map.serialize_entry("due", &d.due.due.to_string())?;
+                map.serialize_entry("late_by", &d.late_by)?;
+                map.serialize_entry("overdue", &d.overdue)?;
+                if let Some(end) = d.end {
+                    map.serialize_entry("end", &end.to_string())?;
+                }
+                map.serialize_entry("explanation", &d.due.explanation)?;
+                if !d.due.skipped.is_empty() {
+                    let days: Vec<Skip<'_>> = d
+                        .due
+                        .skipped
+                        .iter()
+                        .map(|s| Skip {
+                            date: s.date.to_string(),
+                            reason: &s.reason,
+                        })
+                        .collect();
+                    map.serialize_entry("skipped", &days)?;
+                }
+                map.end()
+            }
+        }
+    }
 }
 
 /// Where to find the lines to show for a finding.
@@ -150,5 +249,45 @@ mod tests {
             fingerprint("a", "bc", "k", None, None)
         );
         assert_eq!(a.len(), 32);
+    }
+
+    /// A deadline's details, kept as computed, are written as the object
+    /// every output shows: these keys, in this order, with `end` and
+    /// `skipped` only when there are.
+    #[test]
+    fn deadline_details_are_written_as_their_object() {
+        let calendar = crate::calendar::Calendar::nl().unwrap();
+        let start = jiff::civil::date(2020, 1, 1);
+        let term: crate::calendar::Term = "5 werkdagen".parse().unwrap();
+        let due = Arc::new(term.due(&calendar, start, true));
+        let late = Details::Deadline(DeadlineDetails {
+            start,
+            term: "5 werkdagen".to_string(),
+            due: Arc::clone(&due),
+            late_by: "17 werkdagen".to_string(),
+            overdue: false,
+            end: Some(jiff::civil::date(2020, 1, 31)),
+        });
+        let expected = r#"{"start":"2020-01-01","term":"5 werkdagen","due":"2020-01-08","late_by":"17 werkdagen","overdue":false,"end":"2020-01-31","explanation":"5 werkdagen na woensdag 1 januari 2020: woensdag 8 januari 2020","skipped":[{"date":"2020-01-04","reason":"zaterdag"},{"date":"2020-01-05","reason":"zondag"}]}"#;
+        assert_eq!(serde_json::to_string(&late).unwrap(), expected);
+        let map = late.to_map();
+        assert_eq!(serde_json::to_string(&*map).unwrap(), expected);
+
+        let open = Details::Deadline(DeadlineDetails {
+            start,
+            term: "5 werkdagen".to_string(),
+            due: Arc::new(Due {
+                skipped: Vec::new(),
+                ..(*due).clone()
+            }),
+            late_by: "1 werkdag".to_string(),
+            overdue: true,
+            end: None,
+        });
+        let keys: Vec<String> = open.to_map().keys().cloned().collect();
+        assert_eq!(
+            keys,
+            ["start", "term", "due", "late_by", "overdue", "explanation"]
+        );
     }
 }

@@ -201,7 +201,7 @@ fn compare(expect: &[Value], findings: &[Finding], failures: &mut Vec<String>) {
             text("record").is_none_or(|r| f.record == r)
                 && text("field").is_none_or(|x| f.field.as_deref() == Some(x.as_str()))
                 && text("due").is_none_or(|d| {
-                    f.details.get("due").and_then(Value::as_str) == Some(d.as_str())
+                    f.details.to_map().get("due").and_then(Value::as_str) == Some(d.as_str())
                 })
                 && text("message").is_none_or(|m| f.message.contains(&m))
         });
@@ -235,7 +235,7 @@ fn describe(findings: &[Finding]) -> String {
             if let Some(field) = &f.field {
                 s.push_str(&format!(" field `{field}`"));
             }
-            if let Some(due) = f.details.get("due").and_then(Value::as_str) {
+            if let Some(due) = f.details.to_map().get("due").and_then(Value::as_str) {
                 s.push_str(&format!(" due {due}"));
             }
             s.push_str(&format!(" ({})", f.message));

@@ -28,6 +28,7 @@ use serde_json::{Map, Value, json};
 use super::{BuildCx, BuildError, Check, CheckCx, Outcome, Verdict, field};
 use crate::calendar::{Due, Term, TermijnError, Unit, resolve_termijn};
 use crate::data::Record;
+use crate::finding::{DeadlineDetails, Details};
 use crate::project::parse_date;
 
 /// The YAML shape of a `deadline` check.
@@ -186,35 +187,26 @@ impl Deadline {
                 self.end, due.due, self.start
             )
         };
-        let mut details = Map::new();
-        details.insert("start".to_string(), json!(start.to_string()));
-        details.insert("term".to_string(), json!(term_text));
-        details.insert("due".to_string(), json!(due.due.to_string()));
-        details.insert("late_by".to_string(), json!(late_by));
-        details.insert("overdue".to_string(), json!(overdue));
-        if let Some(end) = end {
-            details.insert("end".to_string(), json!(end.to_string()));
-        }
-        details.insert("explanation".to_string(), json!(due.explanation));
-        if !due.skipped.is_empty() {
-            let skipped: Vec<Value> = due
-                .skipped
-                .iter()
-                .map(|s| json!({ "date": s.date.to_string(), "reason": s.reason }))
-                .collect();
-            details.insert("skipped".to_string(), Value::Array(skipped));
-        }
+        let vars = vec![
+            ("due".to_string(), due.due.to_string()),
+            ("late_by".to_string(), late_by.clone()),
+            ("term".to_string(), term_text.clone()),
+            ("start".to_string(), start.to_string()),
+            ("as_of".to_string(), cx.as_of.to_string()),
+        ];
+        let details = Details::Deadline(DeadlineDetails {
+            start,
+            term: term_text,
+            due,
+            late_by,
+            overdue,
+            end,
+        });
         Some(Outcome::Finding(Verdict {
             record: index,
             field: Some(self.end.clone()),
             message,
-            vars: vec![
-                ("due".to_string(), due.due.to_string()),
-                ("late_by".to_string(), late_by),
-                ("term".to_string(), term_text),
-                ("start".to_string(), start.to_string()),
-                ("as_of".to_string(), cx.as_of.to_string()),
-            ],
+            vars,
             details,
             discriminator: None,
             keep_message: false,
@@ -254,7 +246,7 @@ fn unknown(index: usize, name: &str, text: &str, err: &TermijnError) -> Outcome 
             ("late_by".to_string(), "onbekend".to_string()),
             ("term".to_string(), text.to_string()),
         ],
-        details,
+        details: details.into(),
         discriminator: Some("termijn::onbekend".to_string()),
         keep_message: true,
         subject: None,

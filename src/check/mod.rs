@@ -25,6 +25,7 @@ use serde_saphyr::Spanned;
 use crate::calendar::Calendar;
 use crate::data::{Dataset, Record};
 use crate::expr::{Env, Expr};
+use crate::finding::Details;
 use crate::plugin::Plugins;
 use crate::problem::{LineCol, Problem};
 use crate::strict::{Shape, fields_of};
@@ -77,7 +78,7 @@ pub struct Verdict {
     /// Computed values for `{{ name }}` in the rule's message (`due`, `late_by`, …).
     pub vars: Vec<(String, String)>,
     /// Machine-readable details for the outputs.
-    pub details: Map<String, Value>,
+    pub details: Details,
     /// Tells apart several findings of one rule on one record and field, for
     /// the fingerprint (e.g. the other record of a duplicate).
     pub discriminator: Option<String>,

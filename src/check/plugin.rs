@@ -102,7 +102,7 @@ impl Check for PluginCheck {
                             discriminator: Some(message.clone()),
                             message,
                             vars: Vec::new(),
-                            details: finding.details.unwrap_or_default(),
+                            details: finding.details.unwrap_or_default().into(),
                             keep_message: false,
                             subject: None,
                         }));

@@ -193,7 +193,7 @@ impl Steps {
                     ("step".to_string(), self.label(step)),
                     ("problem".to_string(), kind.to_string()),
                 ],
-                details,
+                details: details.into(),
                 discriminator: Some(kind.to_string()),
                 keep_message: false,
                 subject: None,

@@ -394,10 +394,10 @@ fn finding_html(out: &mut String, finding: &Finding) {
     }
     let deadline = Deadline::of(finding);
     if let Some(due) = deadline.due {
-        let _ = writeln!(out, "<dt>Due</dt><dd>{}</dd>", escape(due));
+        let _ = writeln!(out, "<dt>Due</dt><dd>{}</dd>", escape(&due));
     }
     if let Some(late_by) = deadline.late_by {
-        let _ = writeln!(out, "<dt>Late by</dt><dd>{}</dd>", escape(late_by));
+        let _ = writeln!(out, "<dt>Late by</dt><dd>{}</dd>", escape(&late_by));
     }
     if !deadline.skipped.is_empty() {
         out.push_str("<dt>Skipped days</dt><dd><ul class=\"skipped\">");

@@ -316,7 +316,7 @@ impl Diagnostic for FindingDiagnostic<'_> {
     fn help<'a>(&'a self) -> Option<Box<dyn Display + 'a>> {
         let finding = self.finding;
         let mut lines = Vec::new();
-        for (key, value) in &finding.details {
+        for (key, value) in finding.details.to_map().iter() {
             lines.push(format!("{key}: {}", show(value)));
         }
         for basis in &finding.basis {

@@ -128,20 +128,25 @@ pub fn write(
 
 /// Renders findings on all cores, each indented to its depth in the report
 /// and preceded by `,` and a newline: the bytes serde_json writes for them in
-/// place (JSON strings hold no raw newline, so indenting after each newline
-/// is exact).
+/// place. A chunk is rendered as `{"findings": [...]}`, which puts its
+/// findings at their depth in the report, and cut out of that.
 fn render_findings(findings: &[Finding]) -> Vec<String> {
+    #[derive(Serialize)]
+    struct InPlace<'a> {
+        findings: &'a [Finding],
+    }
+    const OPEN: &str = "{\n  \"findings\": [";
+    const CLOSE: &str = "\n  ]\n}";
     findings
         .par_chunks(FINDINGS_CHUNK)
         .map(|chunk| {
-            let mut text = String::new();
-            for finding in chunk {
-                let one = serde_json::to_string_pretty(finding)
-                    .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-                text.push_str(",\n    ");
-                text.push_str(&one.replace('\n', "\n    "));
-            }
-            text
+            let whole = serde_json::to_string_pretty(&InPlace { findings: chunk })
+                .unwrap_or_else(|e| format!("{OPEN}{{\"error\": \"{e}\"}}{CLOSE}"));
+            let inner = whole
+                .strip_prefix(OPEN)
+                .and_then(|rest| rest.strip_suffix(CLOSE))
+                .unwrap_or_default();
+            format!(",{inner}")
         })
         .collect()
 }
@@ -185,8 +190,8 @@ mod tests {
                 }],
                 fingerprint: format!("{n:032x}"),
                 details: match json!({"due": "2020-01-08", "skipped": [{"date": "2020-01-04"}], "n": n}) {
-                    serde_json::Value::Object(map) => map,
-                    _ => serde_json::Map::new(),
+                    serde_json::Value::Object(map) => map.into(),
+                    _ => Default::default(),
                 },
                 waived: (n == 5).then(|| crate::waiver::Waived {
                     reason: "bekend".to_string(),

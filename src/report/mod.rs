@@ -95,27 +95,33 @@ pub fn rules_run(run: &Run) -> Vec<(&Rule, &RuleRun)> {
 /// The computed deadline of a finding, from its details: what the auditor's
 /// outputs show beyond the message. Never a field value of the record.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub struct Deadline<'a> {
+pub struct Deadline {
     /// The due date (ISO).
-    pub due: Option<&'a str>,
+    pub due: Option<String>,
     /// How late, in words ("1 werkdag").
-    pub late_by: Option<&'a str>,
+    pub late_by: Option<String>,
     /// The days the term skipped, with why: (date, reason).
-    pub skipped: Vec<(&'a str, &'a str)>,
+    pub skipped: Vec<(String, String)>,
 }
 
-impl Deadline<'_> {
+impl Deadline {
     /// The deadline details of a finding (all empty for other checks).
-    pub fn of(finding: &Finding) -> Deadline<'_> {
-        let text = |key: &str| finding.details.get(key).and_then(serde_json::Value::as_str);
-        let skipped = finding
-            .details
+    pub fn of(finding: &Finding) -> Deadline {
+        let details = finding.details.to_map();
+        let text = |key: &str| {
+            details
+                .get(key)
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_string)
+        };
+        let skipped = details
             .get("skipped")
             .and_then(serde_json::Value::as_array)
             .map(|days| {
                 days.iter()
                     .filter_map(|day| {
-                        Some((day.get("date")?.as_str()?, day.get("reason")?.as_str()?))
+                        let text = |key: &str| day.get(key)?.as_str().map(str::to_string);
+                        Some((text("date")?, text("reason")?))
                     })
                     .collect()
             })

@@ -418,7 +418,7 @@ impl Aggregate {
                         self.expr.source().trim()
                     ),
                     vars,
-                    details,
+                    details: details.into(),
                     discriminator: Some(label.clone()),
                     keep_message: false,
                     subject: Some(label),
