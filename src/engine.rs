@@ -10,7 +10,7 @@
 //! (when given) keeps only the findings it does not already hold — in that
 //! order, so that a waiver is judged against every finding of the run.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -22,7 +22,7 @@ use serde_json::Value;
 use crate::baseline::{Baseline, Comparison};
 use crate::calendar::Calendar;
 use crate::check::{CheckCx, Outcome, Stream, Verdict, field, lookup_key};
-use crate::data::{self, DataFile, Dataset, FileId, LineIndex, Record, RecordPos};
+use crate::data::{self, DataFile, Dataset, FileId, KeySet, LineIndex, Record, RecordPos};
 use crate::expr::{CollectionsVar, Env};
 use crate::finding::{Finding, Location, SourceRef, fingerprint};
 use crate::plugin::Plugins;
@@ -475,7 +475,7 @@ fn evaluate_streaming(
     let mut rule_problems = Problems::default();
     let mut sources = Sources::default();
     let first_new = dataset.files.len();
-    let mut keys: Vec<HashSet<String>> = looked_up.iter().map(|_| HashSet::new()).collect();
+    let mut keys: Vec<KeySet> = looked_up.iter().map(|_| KeySet::default()).collect();
     let count = data::stream(
         root,
         collection,

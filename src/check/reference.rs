@@ -11,14 +11,12 @@
 //! The check needs only the target's keys: when the target collection is
 //! streamed, the engine indexes them as it passes and drops the records.
 
-use std::collections::HashSet;
-
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
 use super::{BuildCx, BuildError, Check, CheckCx, Outcome, Verdict, as_key, field, lookup_key};
-use crate::data::Record;
+use crate::data::{KeySet, Record};
 
 /// The YAML shape of a `reference` check.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -63,7 +61,7 @@ impl Check for Reference {
     }
 
     fn run(&self, cx: &CheckCx<'_>, records: &[&Record]) -> Vec<Outcome> {
-        let built: HashSet<String>;
+        let built: KeySet;
         let known = match cx.dataset.index(&self.to, self.key.as_deref()) {
             Some(index) => index,
             None => {

@@ -11,18 +11,15 @@
 //!
 //! Over a streamed collection the check keeps an index, not the records: per
 //! combination of values the keys and places of the records that have it
-//! (with only the fields the rule's message names), so memory grows with
-//! the number of distinct combinations, not with the size of the records.
-
-use std::collections::HashMap;
+//! (with only the fields the rule's message names), so memory holds a key,
+//! a place and the values per record rather than whole records.
 
 use schemars::JsonSchema;
 use serde::Deserialize;
-
 use serde_json::Map;
 
 use super::{BuildCx, BuildError, Check, CheckCx, Outcome, Stream, Verdict, as_key, field};
-use crate::data::Record;
+use crate::data::{FastMap, Record};
 
 /// The YAML shape of a `unique` check.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -57,7 +54,7 @@ impl Check for Unique {
     }
 
     fn run(&self, _cx: &CheckCx<'_>, records: &[&Record]) -> Vec<Outcome> {
-        let mut groups: HashMap<Vec<String>, Vec<usize>> = HashMap::new();
+        let mut groups: FastMap<Vec<String>, Vec<usize>> = FastMap::default();
         for (index, record) in records.iter().enumerate() {
             if let Some(values) = self.values(record) {
                 groups.entry(values).or_default().push(index);
@@ -74,7 +71,7 @@ impl Check for Unique {
         Some(Box::new(Index {
             check: self,
             keep: keep.iter().map(|name| name.to_string()).collect(),
-            groups: HashMap::new(),
+            groups: FastMap::default(),
         }))
     }
 }
@@ -131,7 +128,7 @@ struct Index<'a> {
     check: &'a Unique,
     /// The top-level fields a finding's message reads.
     keep: Vec<String>,
-    groups: HashMap<Vec<String>, Vec<Record>>,
+    groups: FastMap<Vec<String>, Vec<Record>>,
 }
 
 impl Stream for Index<'_> {

@@ -11,8 +11,8 @@ mod json;
 mod jsonl;
 mod yaml;
 
+use std::collections::BTreeMap;
 use std::collections::hash_map::Entry;
-use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
@@ -20,6 +20,14 @@ use sha2::{Digest, Sha256};
 
 use crate::problem::{LineCol, Problem, Problems};
 use crate::project::{Collection, FieldType};
+
+/// A hash map with a fast hasher, for the engine's own maps over data
+/// (keys, indexes, memos): seeded per process, not tuned against attack —
+/// the data is the user's own.
+pub type FastMap<K, V> = foldhash::HashMap<K, V>;
+
+/// A set of keys (see [`FastMap`]).
+pub type KeySet = foldhash::HashSet<String>;
 
 /// Index of a data file in [`Dataset::files`].
 pub type FileId = u32;
@@ -102,7 +110,7 @@ pub struct Dataset {
     /// The keys other rules look up in streamed collections, by collection
     /// and field (`None`: the collection's key); see
     /// [`Check::looks_up`](crate::check::Check::looks_up).
-    pub keys: BTreeMap<(String, Option<String>), HashSet<String>>,
+    pub keys: BTreeMap<(String, Option<String>), KeySet>,
 }
 
 impl Dataset {
@@ -117,7 +125,7 @@ impl Dataset {
 
     /// The index of a streamed collection's keys (or of a field's values as
     /// keys), if one was kept.
-    pub fn index(&self, collection: &str, field: Option<&str>) -> Option<&HashSet<String>> {
+    pub fn index(&self, collection: &str, field: Option<&str>) -> Option<&KeySet> {
         self.keys
             .get(&(collection.to_string(), field.map(str::to_string)))
     }
@@ -208,7 +216,7 @@ fn read(
     mut on_batch: Option<&mut OnBatch<'_>>,
 ) -> Vec<Record> {
     let mut records = Vec::new();
-    let mut keys: HashMap<String, (FileId, u32)> = HashMap::new();
+    let mut keys: FastMap<String, (FileId, u32)> = FastMap::default();
     for path in resolve(root, collection, problems) {
         let Some(format) = Format::of(&path) else {
             continue;
@@ -324,7 +332,7 @@ pub(crate) struct Sink<'a, 'f> {
     /// The files read before, to name where a duplicate key was first seen.
     earlier: &'a [DataFile],
     records: &'a mut Vec<Record>,
-    keys: &'a mut HashMap<String, (FileId, u32)>,
+    keys: &'a mut FastMap<String, (FileId, u32)>,
     problems: &'a mut Problems,
     /// When streaming: where full batches go.
     on_batch: Option<&'a mut OnBatch<'f>>,

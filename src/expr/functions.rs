@@ -13,13 +13,13 @@
 //! - `year(d)`: the year of a date, as an int.
 //! - `min(list)`, `max(list)`: the smallest and largest of numbers or strings.
 
-use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use cel::{Context, ExecutionError, Value};
 use jiff::civil::Date;
 
 use crate::calendar::{Calendar, Due, Term};
+use crate::data::FastMap;
 use crate::project::parse_date;
 
 fn date_arg(function: &str, text: &str) -> Result<Date, ExecutionError> {
@@ -32,9 +32,9 @@ fn date_arg(function: &str, text: &str) -> Result<Date, ExecutionError> {
 /// path ([`super::fast`]) share one, so both give the same dates.
 pub(crate) struct Terms {
     calendar: Arc<Calendar>,
-    known: RwLock<HashMap<String, HashMap<Date, Arc<String>>>>,
+    known: RwLock<FastMap<String, FastMap<Date, Arc<String>>>>,
     /// Whole deadlines with their explanation, for `deadline` checks.
-    dues: RwLock<HashMap<(Term, bool, Date), Arc<Due>>>,
+    dues: RwLock<FastMap<(Term, bool, Date), Arc<Due>>>,
 }
 
 impl Terms {
