@@ -303,11 +303,33 @@ pub fn place_in_scalar(text: &str, spanned: &Spanned<String>, line: u32, column:
 /// Reads a (possibly dotted) field path from a record.
 pub fn field<'a>(fields: &'a Map<String, Value>, path: &str) -> Option<&'a Value> {
     let mut parts = path.split('.');
-    let mut current = fields.get(parts.next()?)?;
+    let mut current = get(fields, parts.next()?)?;
     for part in parts {
         current = current.as_object()?.get(part)?;
     }
     Some(current)
+}
+
+/// Records with at most this many fields are searched by name (see [`get`]).
+const SCAN: usize = 16;
+
+/// A top-level field of a record. A record has a dozen fields or so, and
+/// comparing that many names (most differ in length) is cheaper than
+/// hashing one (serde_json's map hashes with SipHash); larger records are
+/// looked up by hash.
+pub fn get<'a>(fields: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
+    if fields.len() <= SCAN {
+        // Length and first byte before the bytes: most names differ there.
+        let first = name.as_bytes().first();
+        fields
+            .iter()
+            .find(|(k, _)| {
+                k.len() == name.len() && k.as_bytes().first() == first && k.as_str() == name
+            })
+            .map(|(_, v)| v)
+    } else {
+        fields.get(name)
+    }
 }
 
 /// True when a value counts as present: not null, not an empty or blank
@@ -338,5 +360,57 @@ pub fn as_key(value: &Value) -> Option<String> {
         Value::Number(n) => Some(n.to_string()),
         Value::Bool(b) => Some(b.to_string()),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `get` finds what the map's own lookup finds, for records searched by
+    /// name and for larger ones looked up by hash, with names that share a
+    /// length, a first byte, or both.
+    #[test]
+    fn get_finds_what_the_map_finds() {
+        let names = [
+            "",
+            "a",
+            "b",
+            "ab",
+            "ac",
+            "ba",
+            "abc",
+            "abd",
+            "é",
+            "éa",
+            "id",
+            "regio",
+            "regia",
+            "soort",
+            "ontvangen_op",
+            "ontvangen_om",
+            "x1",
+            "x2",
+            "x3",
+            "x4",
+            "x5",
+            "x6",
+        ];
+        let asked: Vec<&str> = names.iter().copied().chain(["zz", "abcd", "A"]).collect();
+        for size in 0..=names.len() {
+            let fields: Map<String, Value> = names[..size]
+                .iter()
+                .enumerate()
+                .map(|(i, name)| (name.to_string(), Value::from(i)))
+                .collect();
+            for name in &asked {
+                assert_eq!(
+                    get(&fields, name),
+                    fields.get(*name),
+                    "{name:?} in {size} fields"
+                );
+            }
+        }
+        assert!(names.len() > SCAN, "both ways must be tested");
     }
 }

@@ -376,7 +376,7 @@ impl Sink<'_, '_> {
             return;
         };
         let key_field = &self.collection.key;
-        let key = match fields.get(key_field.as_str()) {
+        let key = match crate::check::get(&fields, key_field) {
             Some(Value::String(s)) if !s.trim().is_empty() => s.clone(),
             Some(Value::Number(n)) => n.to_string(),
             _ => {

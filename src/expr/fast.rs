@@ -28,6 +28,7 @@ use cel::common::ast::{EntryExpr, Expr, LiteralValue, operators};
 use serde_json::{Map, Value};
 
 use super::functions::Terms;
+use crate::check::get;
 
 /// The fields selected on variable `var` (`record.soort` selects `soort`,
 /// `collections.middelen` selects `middelen`), or `None` when `var` is used
@@ -325,7 +326,7 @@ impl Native {
     pub fn eval(&self, fields: &Map<String, Value>, bound: &Bindings<'_>) -> Option<bool> {
         match self {
             Native::Const(b) => Some(*b),
-            Native::Has(field) => Some(fields.contains_key(field)),
+            Native::Has(field) => Some(get(fields, field).is_some()),
             Native::Not(inner) => inner.eval(fields, bound).map(|b| !b),
             // Left to right, giving up at the first unknown: the answer is
             // then the same whatever CEL does with errors beside a `false`.
@@ -346,7 +347,7 @@ impl Native {
                 Some(false)
             }
             Native::In(field, items) => {
-                let value = scalar(fields.get(field)?)?;
+                let value = scalar(get(fields, field)?)?;
                 let mut found = false;
                 for item in items {
                     found |= match (item, &value) {
@@ -449,11 +450,11 @@ fn resolve<'a>(
     bound: &Bindings<'a>,
 ) -> Option<Scalar<'a>> {
     match operand {
-        Operand::Field(name) => scalar(fields.get(name)?),
+        Operand::Field(name) => scalar(get(fields, name)?),
         Operand::AsOf => Some(Scalar::Str(bound.as_of)),
         // A start that is missing, not a string or not a date, and a term
         // that does not parse, are errors CEL reports in its own words.
-        Operand::AddTerm(start, term) => match fields.get(start)? {
+        Operand::AddTerm(start, term) => match get(fields, start)? {
             Value::String(start) => bound.terms.add(start, term).ok().map(Scalar::Shared),
             _ => None,
         },

@@ -342,7 +342,7 @@ pub fn projected<'a>(
     let map: HashMap<Key, CelValue> = names
         .into_iter()
         .filter_map(|name| {
-            let v = fields.get(name)?;
+            let v = crate::check::get(fields, name)?;
             Some((Key::String(Arc::new(name.clone())), value(v)))
         })
         .collect();
