@@ -200,11 +200,26 @@ pub fn check_with(options: &Options, progress: &mut dyn Progress) -> Run {
     let calendar = Arc::new(calendar(&project, &mut problems));
     progress.rules(selected.len());
     let plugins = plugins(&project, &selected, &mut problems);
-    // The streamed collections go first: rules over the others may look up
-    // keys in them, indexed as they pass.
+    // The streamed collections go first, in their order: rules may look up
+    // keys in them, indexed as they pass. Keys looked up in the resident
+    // collections are indexed now.
     let mut looked_up: BTreeMap<&str, BTreeSet<Option<&str>>> = BTreeMap::new();
     for (collection, field) in selected.iter().flat_map(|r| r.check.looks_up()) {
         looked_up.entry(collection).or_default().insert(field);
+    }
+    for (collection, fields) in &looked_up {
+        if streamed.contains(collection) {
+            continue;
+        }
+        for field in fields {
+            let keys: KeySet = dataset
+                .records(collection)
+                .iter()
+                .filter_map(|r| lookup_key(r, *field))
+                .collect();
+            let at = (collection.to_string(), field.map(str::to_string));
+            dataset.keys.insert(at, keys);
+        }
     }
     let mut findings = Vec::new();
     let mut rules_run = Vec::new();
@@ -237,7 +252,7 @@ pub fn check_with(options: &Options, progress: &mut dyn Progress) -> Run {
     let resident: Vec<&Rule> = selected
         .iter()
         .copied()
-        .filter(|r| !streamed.contains(r.collection.as_str()))
+        .filter(|r| !streamed.contains(&r.collection.as_str()))
         .collect();
     let (resident_findings, resident_runs) = evaluate(
         &resident,
@@ -392,38 +407,85 @@ fn sort_findings(findings: &mut [Finding]) {
 }
 
 /// The collections whose records can pass through their rules in batches
-/// and be dropped (SPEC-silent; README "Large data"): every selected rule
-/// over them judges records one by one or takes them as a [`Stream`] (a
-/// counting aggregate), no rule reads them from another collection, and no
-/// expression reads `collections`.
+/// and be dropped (SPEC-silent; README "Large data"), in the order to read
+/// them: every selected rule over them judges records one by one, takes
+/// them as a [`Stream`] (a counting aggregate, a `unique`) or only looks up
+/// keys in other collections (`reference`); no rule reads their records
+/// from another collection, and no expression reads `collections`. A
+/// collection comes after the streamed ones its rules look keys up in; one
+/// that looks up its own keys, or is in a cycle of such lookups, is kept.
 fn streamable<'n>(
     rules: &[&Rule],
     needed: &BTreeSet<&'n str>,
     uses_collections: bool,
-) -> BTreeSet<&'n str> {
+) -> Vec<&'n str> {
     // Collections that expressions read as `collections.<name>` are kept;
     // all of them when some expression reads `collections` as a whole.
     let read = if uses_collections {
         match collections_read(rules) {
             Some(read) => read,
-            None => return BTreeSet::new(),
+            None => return Vec::new(),
         }
     } else {
         BTreeSet::new()
     };
-    needed
+    let mut candidates: BTreeSet<&str> = needed
         .iter()
         .copied()
         .filter(|name| {
             // A collection no rule judges is streamed too: read, counted and
             // checked for broken records, then dropped.
             rules.iter().filter(|r| r.collection == *name).all(|r| {
+                let batchable =
+                    r.check.per_record() || r.check.stream(&[]).is_some() || looks_up_only(r);
                 // The streamed run's expressions see no `collections`.
-                (r.check.per_record() || r.check.stream(&[]).is_some()) && !reads_collections(&[r])
+                batchable && !reads_collections(&[r])
             }) && !rules.iter().any(|r| reads_records(r, name))
                 && !read.contains(*name)
         })
-        .collect()
+        .collect();
+    let looks_up_in = |name: &str| -> BTreeSet<&str> {
+        rules
+            .iter()
+            .filter(|r| r.collection == name)
+            .flat_map(|r| r.check.looks_up().into_iter().map(|(c, _)| c))
+            .collect()
+    };
+    let mut order: Vec<&'n str> = Vec::new();
+    loop {
+        let next = needed.iter().copied().find(|name| {
+            candidates.contains(name)
+                && !order.contains(name)
+                && looks_up_in(name)
+                    .iter()
+                    .all(|t| !candidates.contains(t) || order.contains(t))
+        });
+        match next {
+            Some(name) => order.push(name),
+            None => {
+                // What is left looks up keys in itself or in a cycle: keep
+                // the first one in memory, which may free the others.
+                let Some(kept) = candidates.iter().copied().find(|c| !order.contains(c)) else {
+                    break;
+                };
+                candidates.remove(kept);
+            }
+        }
+    }
+    order
+}
+
+/// True when the rule reads other collections only to look keys up in
+/// them (see [`Check::looks_up`]), so it can judge a batch at a time once
+/// their keys are indexed.
+fn looks_up_only(rule: &Rule) -> bool {
+    let looks_up = rule.check.looks_up();
+    !looks_up.is_empty()
+        && rule
+            .check
+            .reads()
+            .iter()
+            .all(|read| looks_up.iter().any(|(c, _)| c == read))
 }
 
 /// True when the rule reads the records of collection `name` (not only its
@@ -450,10 +512,14 @@ fn evaluate_streaming(
     problems: &mut Problems,
 ) -> (Vec<Finding>, Vec<RuleRun>) {
     let env = Env::new(as_of, Arc::clone(&calendar), None);
-    // Per-record checks read nothing but the record.
-    let nothing = Dataset::default();
+    // The checks read nothing but the record and the key indexes (of the
+    // resident collections and of those streamed before).
+    let lookups = Dataset {
+        keys: std::mem::take(&mut dataset.keys),
+        ..Dataset::default()
+    };
     let cx = CheckCx {
-        dataset: &nothing,
+        dataset: &lookups,
         env: &env,
         as_of,
         calendar: &calendar,
@@ -542,6 +608,7 @@ fn evaluate_streaming(
     }
     locate_streamed(&mut findings, &dataset.files[first_new..]);
     dataset.streamed.insert(collection.name.clone(), count);
+    dataset.keys = lookups.keys;
     for (keys, field) in keys.into_iter().zip(looked_up) {
         let field = field.map(str::to_string);
         dataset.keys.insert((collection.name.clone(), field), keys);

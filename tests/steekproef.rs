@@ -2,7 +2,7 @@
 //! seeded generator `examples/gen.rs` writes with the arguments of its
 //! `generate.sh`, and the check over it finds what its README says.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -215,8 +215,10 @@ fn two_projects_with(dir: &Path, collections: &str) {
 
 /// A collection that the other rules only look keys up in (`reference`,
 /// by its key and by a field) is streamed, and only those keys are kept,
-/// not its records; the findings are those of a run that keeps every
-/// record. A `unique` over the streamed collection keeps an index as well.
+/// not its records; so is a collection whose rules only look keys up, after
+/// the collections it looks them up in. The findings are those of a run
+/// that keeps the meldingen in memory. A `unique` over the streamed
+/// collection keeps an index as well.
 #[test]
 fn looked_up_collections_are_streamed_and_only_their_keys_kept() {
     let dir = twenty_thousand_meldingen();
@@ -255,9 +257,32 @@ fn looked_up_collections_are_streamed_and_only_their_keys_kept() {
         "reference: { field: regio, to: meldingen, key: regio }",
     );
     std::fs::write(dir.path().join("rules/dubbele-melding.yaml"), UNIQUE_RULE).unwrap();
+    // And the meldingen refer to a list of regions that lacks Drenthe.
+    let regions: BTreeSet<&str> = text
+        .lines()
+        .filter_map(|line| line.split(r#""regio":""#).nth(1)?.split('"').next())
+        .collect();
+    assert!(regions.len() > 10 && regions.contains("Drenthe"));
+    let listed: String = regions
+        .iter()
+        .filter(|r| **r != "Drenthe")
+        .map(|r| format!("- {{ naam: {r} }}\n"))
+        .collect();
+    std::fs::write(dir.path().join("regios.yaml"), listed).unwrap();
+    let in_drenthe = text
+        .lines()
+        .filter(|l| l.contains(r#""regio":"Drenthe""#))
+        .count();
+    std::fs::write(
+        dir.path().join("rules/regio-bekend.yaml"),
+        "id: regio-bekend\ntitle: Bekende regio\nseverity: error\ncollection: meldingen\n\
+         check:\n  reference: { field: regio, to: regios }\n",
+    )
+    .unwrap();
     two_projects_with(
         dir.path(),
-        "  steekproef: { path: steekproef.yaml, key: id }\n",
+        "  steekproef: { path: steekproef.yaml, key: id }\n  \
+         regios: { path: regios.yaml, key: naam }\n",
     );
 
     let options = |project: &str| naleving::engine::Options {
@@ -266,16 +291,23 @@ fn looked_up_collections_are_streamed_and_only_their_keys_kept() {
     };
     let streamed = naleving::engine::check(&options("naleving.yaml"));
     assert_eq!(streamed.problems.len(), 0, "{:?}", streamed.problems);
+    // Everything streams: regios, then meldingen (which looks keys up in
+    // regios), then steekproef (which looks keys up in meldingen).
     assert_eq!(streamed.dataset.streamed.get("meldingen"), Some(&20_000));
-    assert!(streamed.dataset.records("meldingen").is_empty());
+    assert_eq!(streamed.dataset.streamed.get("steekproef"), Some(&3));
+    assert!(streamed.dataset.collections.values().all(Vec::is_empty));
     let by_key = streamed.dataset.index("meldingen", None).unwrap();
     assert_eq!(by_key.len(), 20_000);
     assert!(by_key.contains(&ids[12_345]));
     let by_region = streamed.dataset.index("meldingen", Some("regio")).unwrap();
     assert!(by_region.contains("Twente") && !by_region.contains("Atlantis"));
+    // Here meldingen stay in memory; steekproef still streams, its keys
+    // looked up in an index of the resident meldingen.
     let resident = naleving::engine::check(&options("resident.yaml"));
-    assert!(resident.dataset.streamed.is_empty());
+    assert_eq!(resident.problems.len(), 0, "{:?}", resident.problems);
+    assert!(!resident.dataset.streamed.contains_key("meldingen"));
     assert_eq!(resident.dataset.records("meldingen").len(), 20_000);
+    assert!(resident.dataset.streamed.contains_key("steekproef"));
 
     let found = |run: &naleving::engine::Run, id: &str| -> Vec<(String, String, u32)> {
         run.findings
@@ -290,6 +322,9 @@ fn looked_up_collections_are_streamed_and_only_their_keys_kept() {
         assert_eq!(dangling[0].0, "s3");
         assert_eq!(dangling, found(&resident, id), "{id}");
     }
+    let unknown_region = found(&streamed, "regio-bekend");
+    assert_eq!(unknown_region.len(), in_drenthe);
+    assert_eq!(unknown_region, found(&resident, "regio-bekend"));
     let duplicates = found(&streamed, "dubbele-melding");
     assert!(duplicates.len() > 5, "too few duplicates to compare");
     assert_eq!(duplicates, found(&resident, "dubbele-melding"));
