@@ -494,11 +494,13 @@ fn reads_records(rule: &Rule, name: &str) -> bool {
     rule.check.reads().contains(&name) && !rule.check.looks_up().iter().any(|(c, _)| *c == name)
 }
 
-/// Streams one collection through the rules over it (per-record or
-/// [`Stream`]s, see [`streamable`]): each batch of records is judged (or
-/// counted) and dropped, so memory holds the findings, the collection's keys
-/// and the streams' state, not its records. The files
-/// read join `dataset.files`, and the record count `dataset.streamed`.
+/// Streams one collection through the rules over it (per-record checks,
+/// [`Stream`]s and key lookups, see [`streamable`]): each batch of records
+/// is judged (or counted, or indexed) and dropped, so memory holds the
+/// findings, digests of the collection's keys, the streams' state and the
+/// indexes of the fields in `looked_up`, not its records. The files read
+/// join `dataset.files`, the record count `dataset.streamed` and the
+/// indexes `dataset.keys`.
 #[allow(clippy::too_many_arguments)]
 fn evaluate_streaming(
     root: &Path,
