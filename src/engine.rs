@@ -212,11 +212,7 @@ pub fn check_with(options: &Options, progress: &mut dyn Progress) -> Run {
             continue;
         }
         for field in fields {
-            let keys: KeySet = dataset
-                .records(collection)
-                .iter()
-                .filter_map(|r| lookup_key(r, *field))
-                .collect();
+            let keys = dataset.index_records(collection, *field);
             let at = (collection.to_string(), field.map(str::to_string));
             dataset.keys.insert(at, keys);
         }
@@ -1111,17 +1107,21 @@ fn finding(
 /// every `{{ name }}` (computed values and `record` included; keeping a few
 /// names too many costs nothing).
 fn message_fields(rule: &Rule) -> Vec<&str> {
-    let mut names = Vec::new();
-    let mut rest = rule.message.as_deref().unwrap_or_default();
-    while let Some(open) = rest.find("{{") {
-        let Some(close) = rest[open..].find("}}") else {
-            break;
-        };
-        let name = rest[open + 2..open + close].trim();
-        names.push(name.split('.').next().unwrap_or(name));
-        rest = &rest[open + close + 2..];
-    }
-    names
+    placeholders(rule.message.as_deref().unwrap_or_default())
+        .map(|(_, name)| name.split('.').next().unwrap_or(name))
+        .collect()
+}
+
+/// The `{{ name }}` of a message template, in order: where each is written
+/// (braces included) and the name, trimmed.
+fn placeholders(template: &str) -> impl Iterator<Item = (std::ops::Range<usize>, &str)> {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let open = from + template[from..].find("{{")?;
+        let close = open + template[open..].find("}}")?;
+        from = close + 2;
+        Some((open..from, template[open + 2..close].trim()))
+    })
 }
 
 /// Fills `{{ name }}` from the verdict's computed values, then `record`
@@ -1129,13 +1129,9 @@ fn message_fields(rule: &Rule) -> Vec<&str> {
 /// resolves to nothing is left as written, so the gap is visible.
 pub fn interpolate(template: &str, verdict: &Verdict, record: &Record) -> String {
     let mut out = String::with_capacity(template.len());
-    let mut rest = template;
-    while let Some(open) = rest.find("{{") {
-        let Some(close) = rest[open..].find("}}") else {
-            break;
-        };
-        out.push_str(&rest[..open]);
-        let name = rest[open + 2..open + close].trim();
+    let mut written = 0;
+    for (at, name) in placeholders(template) {
+        out.push_str(&template[written..at.start]);
         let value = verdict
             .vars
             .iter()
@@ -1145,11 +1141,11 @@ pub fn interpolate(template: &str, verdict: &Verdict, record: &Record) -> String
             .or_else(|| field(&record.fields, name).map(display_value));
         match value {
             Some(value) => out.push_str(&value),
-            None => out.push_str(&rest[open..open + close + 2]),
+            None => out.push_str(&template[at.clone()]),
         }
-        rest = &rest[open + close + 2..];
+        written = at.end;
     }
-    out.push_str(rest);
+    out.push_str(&template[written..]);
     out
 }
 

@@ -15,7 +15,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-use super::{BuildCx, BuildError, Check, CheckCx, Outcome, Verdict, as_key, field, lookup_key};
+use super::{BuildCx, BuildError, Check, CheckCx, Outcome, Verdict, as_key, field};
 use crate::data::{KeySet, Record};
 
 /// The YAML shape of a `reference` check.
@@ -65,12 +65,7 @@ impl Check for Reference {
         let known = match cx.dataset.index(&self.to, self.key.as_deref()) {
             Some(index) => index,
             None => {
-                built = cx
-                    .dataset
-                    .records(&self.to)
-                    .iter()
-                    .filter_map(|r| lookup_key(r, self.key.as_deref()))
-                    .collect();
+                built = cx.dataset.index_records(&self.to, self.key.as_deref());
                 &built
             }
         };

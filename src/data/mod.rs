@@ -147,6 +147,15 @@ impl Dataset {
             .get(&(collection.to_string(), field.map(str::to_string)))
     }
 
+    /// An index of a kept collection's keys (or of a field's values as
+    /// keys), built from its records.
+    pub fn index_records(&self, collection: &str, field: Option<&str>) -> KeySet {
+        self.records(collection)
+            .iter()
+            .filter_map(|r| crate::check::lookup_key(r, field))
+            .collect()
+    }
+
     /// The records of a collection (empty when unknown).
     pub fn records(&self, collection: &str) -> &[Record] {
         self.collections.get(collection).map_or(&[], Vec::as_slice)
