@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use naleving::data::{self, Dataset};
-use naleving::engine::{calendar, evaluate};
+use naleving::engine::{RunCx, calendar, evaluate};
 use naleving::expr::{Env, compile};
 use naleving::plugin::Plugins;
 use naleving::problem::Problems;
@@ -208,15 +208,12 @@ fn checks(c: &mut Criterion) {
         group.bench_function(*kind, |b| {
             b.iter(|| {
                 let mut problems = Problems::default();
-                let (findings, _) = evaluate(
-                    &[rule],
-                    &fx.dataset,
-                    jiff::civil::date(2021, 1, 15),
-                    Arc::clone(&calendar),
-                    &plugins,
-                    &mut (),
-                    &mut problems,
-                );
+                let run = RunCx {
+                    as_of: jiff::civil::date(2021, 1, 15),
+                    calendar: Arc::clone(&calendar),
+                    plugins: &plugins,
+                };
+                let (findings, _) = evaluate(&[rule], &fx.dataset, &run, &mut (), &mut problems);
                 black_box(findings)
             })
         });

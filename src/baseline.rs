@@ -24,6 +24,18 @@ use serde::{Deserialize, Serialize};
 use crate::finding::Finding;
 use crate::problem::{Problem, Problems};
 
+crate::problem_codes! {
+    /// The codes of problems with a `--baseline` file.
+    pub enum BaselineCode {
+        /// The baseline file could not be read.
+        Read = "baseline::read",
+        /// The baseline file is not a baseline naleving wrote.
+        Parse = "baseline::parse",
+        /// The baseline file was written in a format version this naleving does not read.
+        Version = "baseline::version",
+    }
+}
+
 /// The baseline format version this naleving reads and writes.
 pub const VERSION: u32 = 1;
 
@@ -105,9 +117,12 @@ impl Baseline {
             Ok(text) => text,
             Err(err) => {
                 problems.push(
-                    Problem::unusable("baseline::read", format!("cannot read the baseline: {err}"))
-                        .in_file(path)
-                        .help("write one with `naleving baseline write FILE`"),
+                    Problem::unusable(
+                        BaselineCode::Read,
+                        format!("cannot read the baseline: {err}"),
+                    )
+                    .in_file(path)
+                    .help("write one with `naleving baseline write FILE`"),
                 );
                 return None;
             }
@@ -122,7 +137,7 @@ impl Baseline {
                     message.truncate(cut);
                 }
                 problems.push(
-                    Problem::unusable("baseline::parse", message)
+                    Problem::unusable(BaselineCode::Parse, message)
                         .in_file(path)
                         .at(line, column)
                         .help("a baseline is written by `naleving baseline write FILE`; do not edit it by hand"),
@@ -133,7 +148,7 @@ impl Baseline {
         if baseline.version != VERSION {
             problems.push(
                 Problem::unusable(
-                    "baseline::version",
+                    BaselineCode::Version,
                     format!(
                         "baseline version {} is not supported (this naleving reads version {VERSION})",
                         baseline.version
@@ -183,8 +198,8 @@ impl Baseline {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::finding::Severity;
     use crate::finding::{Location, SourceRef};
-    use crate::rule::Severity;
 
     fn finding(rule: &str, record: &str) -> Finding {
         Finding {
@@ -231,7 +246,7 @@ mod tests {
     #[test]
     fn sorted_and_without_waived_findings() {
         let mut waived = finding("r", "w");
-        waived.waived = Some(crate::waiver::Waived {
+        waived.waived = Some(crate::finding::Waived {
             reason: "x".into(),
             approved_by: "y".into(),
             expires: None,

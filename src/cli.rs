@@ -2,6 +2,7 @@
 //! code. This is the only place that prints; `output` decides where reports
 //! go and `progress` draws the bar of long runs.
 
+mod explain;
 mod output;
 mod progress;
 
@@ -13,9 +14,10 @@ use jiff::civil::Date;
 
 use crate::baseline::Baseline;
 use crate::engine::{self, Options, Run};
-use crate::problem::{Impact, Problems};
+use crate::finding::Severity;
+use crate::problem::{Impact, Problem, Problems};
 use crate::report::{self, Summary, human::Style};
-use crate::rule::{Severity, load_rules};
+use crate::rule::{LoadedRules, load_rules};
 use output::{Target, emit, parse_target};
 
 const EXIT_CODES: &str = "\
@@ -79,9 +81,11 @@ enum Command {
         #[command(subcommand)]
         command: BaselineCommand,
     },
-    /// Show a rule's title, severity, basis, validity and docs.
+    /// Show a rule's title, severity, basis, validity and docs, or what a
+    /// problem code (`data::parse`) means; `naleving explain codes` lists
+    /// every code.
     Explain {
-        /// The rule's id.
+        /// The rule's id, a problem code, or `codes`.
         id: String,
         /// The project file.
         #[arg(long, default_value = "naleving.yaml")]
@@ -185,7 +189,7 @@ impl From<FailOn> for Severity {
 }
 
 fn parse_as_of(text: &str) -> Result<Date, String> {
-    crate::project::parse_date(text).ok_or_else(|| format!("{text:?} is not a date (YYYY-MM-DD)"))
+    crate::calendar::parse_date(text).ok_or_else(|| format!("{text:?} is not a date (YYYY-MM-DD)"))
 }
 
 /// Parses the arguments and runs the command.
@@ -205,7 +209,7 @@ pub fn main() -> ExitCode {
         Command::Rules {
             command: RulesCommand::Validate { paths, project },
         } => validate(paths, project),
-        Command::Explain { id, project } => explain(&id, project),
+        Command::Explain { id, project } => explain::explain(&id, project),
         Command::Test { paths, project } => test(paths, &project),
         Command::Schema => ExitCode::from(if emit(&crate::schema::rule_schema(), None) {
             0
@@ -233,8 +237,9 @@ fn check(args: CheckArgs) -> ExitCode {
     let fail_on = Severity::from(args.fail_on);
     let options = args.run.options(args.baseline);
     let mut bar = progress::Bar::on_terminal();
-    let run = engine::check_with(&options, &mut bar);
+    let mut run = engine::check_with(&options, &mut bar);
     bar.finish();
+    unknown_selection(&mut run, &options);
     let code = if output::write_all(&targets, &run, fail_on) {
         exit_code(&run, fail_on)
     } else {
@@ -246,6 +251,39 @@ fn check(args: CheckArgs) -> ExitCode {
     code
 }
 
+/// The `--rule` and `--collection` values that name no rule or collection
+/// of the project: problems of the command line, added to the run's (the
+/// engine simply selects nothing for them).
+fn unknown_selection(run: &mut Run, options: &Options) {
+    let Some(project) = &run.project else {
+        return;
+    };
+    let mut problems = Problems::default();
+    for id in &options.rules {
+        if !run.rules.rules.iter().any(|r| &r.id == id) {
+            problems.push(Problem::unusable(
+                CliCode::UnknownRule,
+                format!("no rule with id `{id}`"),
+            ));
+        }
+    }
+    for name in &options.collections {
+        if !project.collections.contains_key(name) {
+            problems.push(Problem::unusable(
+                CliCode::UnknownCollection,
+                format!("no collection named `{name}`"),
+            ));
+        }
+    }
+    if problems.is_empty() {
+        return;
+    }
+    for problem in run.problems.drain(..) {
+        problems.push(problem);
+    }
+    run.problems = problems.into_sorted();
+}
+
 /// The exit code of a run: the highest that applies.
 pub fn exit_code(run: &Run, fail_on: Severity) -> ExitCode {
     ExitCode::from(Summary::exit_code(run, fail_on))
@@ -253,8 +291,10 @@ pub fn exit_code(run: &Run, fail_on: Severity) -> ExitCode {
 
 fn baseline_write(file: &std::path::Path, args: RunArgs) -> ExitCode {
     let mut bar = progress::Bar::on_terminal();
-    let run = engine::check_with(&args.options(None), &mut bar);
+    let options = args.options(None);
+    let mut run = engine::check_with(&options, &mut bar);
     bar.finish();
+    unknown_selection(&mut run, &options);
     for problem in &run.problems {
         let place = match (&problem.path, problem.at) {
             (Some(path), Some(at)) => format!("{}:{}:{}: ", path.display(), at.line, at.column),
@@ -348,7 +388,15 @@ fn render_problems(problems: Vec<crate::problem::Problem>) -> String {
         .to_string()
 }
 
-use crate::rule::LoadedRules;
+crate::problem_codes! {
+    /// The codes of problems with the command line.
+    pub enum CliCode {
+        /// `--rule` names no rule of the project.
+        UnknownRule = "cli::unknown-rule",
+        /// `--collection` names no collection of the project.
+        UnknownCollection = "cli::unknown-collection",
+    }
+}
 
 fn test(paths: Vec<PathBuf>, project_path: &std::path::Path) -> ExitCode {
     let mut problems = Problems::default();
@@ -372,7 +420,7 @@ fn test(paths: Vec<PathBuf>, project_path: &std::path::Path) -> ExitCode {
         }
         None => crate::plugin::Plugins::default(),
     };
-    let env = crate::testing::TestEnv {
+    let env = crate::test_runner::TestEnv {
         plugins: &plugins,
         collections,
         as_of: project
@@ -389,7 +437,7 @@ fn test(paths: Vec<PathBuf>, project_path: &std::path::Path) -> ExitCode {
         if rule.tests.is_empty() {
             out.push_str(&format!("none  {} › no tests\n", rule.id));
         }
-        for result in crate::testing::run_rule_tests(rule, &env) {
+        for result in crate::test_runner::run_rule_tests(rule, &env) {
             if result.passed() {
                 passed += 1;
                 out.push_str(&format!("ok    {} › {}\n", result.rule, result.name));
@@ -479,65 +527,6 @@ fn termijn(
         out
     };
     if emit(&text_out, None) {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(2)
-    }
-}
-
-fn explain(id: &str, project_path: PathBuf) -> ExitCode {
-    let mut problems = Problems::default();
-    let Some(project) = crate::project::load(&project_path, &mut problems) else {
-        eprintln!(
-            "naleving: cannot read the project file {}",
-            project_path.display()
-        );
-        return ExitCode::from(2);
-    };
-    let loaded = load_rules(
-        &project.root,
-        &project.rules,
-        Some(&project.collections),
-        &mut problems,
-    );
-    let Some(rule) = loaded.rules.iter().find(|r| r.id == id) else {
-        eprintln!("naleving: no valid rule with id `{id}`");
-        return ExitCode::from(2);
-    };
-    let mut text = format!("{} — {}\n\n", rule.id, rule.title);
-    text.push_str(&format!("severity:   {}\n", rule.severity.as_str()));
-    text.push_str(&format!("collection: {}\n", rule.collection));
-    text.push_str(&format!("check:      {}\n", rule.check.kind()));
-    text.push_str(&format!(
-        "file:       {}:{}\n",
-        rule.path.display(),
-        rule.check_at.line
-    ));
-    match &rule.valid {
-        Some(valid) => text.push_str(&format!(
-            "valid:      records whose `{}` lies {}{}\n",
-            valid.date_field,
-            valid.from.map_or(String::new(), |d| format!("from {d}")),
-            valid.until.map_or(String::new(), |d| format!(" until {d}")),
-        )),
-        None => text.push_str("valid:      always\n"),
-    }
-    for basis in &rule.basis {
-        text.push_str(&format!(
-            "basis:      {}{}\n",
-            basis.citation,
-            basis
-                .url
-                .as_ref()
-                .map_or(String::new(), |u| format!(" <{u}>"))
-        ));
-    }
-    if let Some(docs) = &rule.docs {
-        text.push('\n');
-        text.push_str(docs.trim_end());
-        text.push('\n');
-    }
-    if emit(&text, None) {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(2)

@@ -5,16 +5,62 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use jiff::civil::Date;
-use serde::Serialize;
+use schemars::JsonSchema;
 use serde::ser::{SerializeMap, Serializer};
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use crate::calendar::Due;
-use crate::data::hex;
+use crate::digest::hex;
 use crate::problem::LineCol;
-use crate::rule::{Basis, Severity};
-use crate::waiver::Waived;
+
+/// How serious a finding of a rule is.
+#[derive(
+    Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash, JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth knowing; fails the run only with `--fail-on info`.
+    Info,
+    /// Should be looked at; fails the run with `--fail-on warning`.
+    Warning,
+    /// A violation; fails the run by default.
+    Error,
+}
+
+impl Severity {
+    /// The lower-case name used in every output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// The legal or policy source a rule rests on.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Basis {
+    /// The citation, e.g. `Uitvoeringsbesluit Wmo 2015, art. 4.1.7 lid 1`.
+    pub citation: String,
+    /// Where to read it, e.g. a wetten.overheid.nl address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// What a waived finding carries into every output.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Waived {
+    /// Why the finding is accepted.
+    pub reason: String,
+    /// Who approved it.
+    pub approved_by: String,
+    /// The last day the waiver holds, if it expires.
+    pub expires: Option<Date>,
+}
 
 /// Where a finding points in the data.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]

@@ -160,7 +160,11 @@ impl Problems {
 }
 
 /// Turns a serde-saphyr error into a located problem in `path`.
-pub fn from_yaml_error(code: &'static str, path: &Path, err: &serde_saphyr::Error) -> Problem {
+pub fn from_yaml_error(
+    code: impl Into<Cow<'static, str>>,
+    path: &Path,
+    err: &serde_saphyr::Error,
+) -> Problem {
     let mut message = err.without_snippet().to_string();
     // serde-saphyr appends " at line L, column C"; the location is shown separately.
     if let Some(cut) = message.rfind(" at line ") {
@@ -171,4 +175,77 @@ pub fn from_yaml_error(code: &'static str, path: &Path, err: &serde_saphyr::Erro
         Some(loc) => problem.at_loc(loc),
         None => problem,
     }
+}
+
+/// `path` relative to `root` when it lies under it, without `./` segments:
+/// how paths are shown in findings and problems.
+pub fn relative(root: &Path, path: &Path) -> PathBuf {
+    let clean = |p: &Path| -> PathBuf {
+        p.components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .collect()
+    };
+    let (root, path) = (clean(root), clean(path));
+    path.strip_prefix(&root)
+        .map(Path::to_path_buf)
+        .unwrap_or(path)
+}
+
+/// A problem code as `naleving explain` lists it: its name and what it
+/// means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CodeDoc {
+    /// The code, e.g. `data::parse`.
+    pub name: &'static str,
+    /// What it means and what to do, in a sentence or two.
+    pub description: &'static str,
+}
+
+/// Declares the problem codes of a module as an enum (cargo-deny keeps one
+/// per check): each variant names its code once, and its doc comment is
+/// the description `naleving explain CODE` prints. A variant converts into
+/// the code text [`Problem`]'s constructors take.
+#[macro_export]
+macro_rules! problem_codes {
+    (
+        $(#[doc = $enum_doc:literal])*
+        pub enum $name:ident {
+            $(
+                $(#[doc = $doc:literal])+
+                $variant:ident = $code:literal,
+            )+
+        }
+    ) => {
+        $(#[doc = $enum_doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum $name {
+            $(
+                $(#[doc = $doc])+
+                $variant,
+            )+
+        }
+
+        impl $name {
+            /// Every code of the enum, with its description.
+            pub const ALL: &[$crate::problem::CodeDoc] = &[$(
+                $crate::problem::CodeDoc {
+                    name: $code,
+                    description: concat!($($doc),+),
+                },
+            )+];
+
+            /// The code as written in every output, e.g. `data::parse`.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $code,)+
+                }
+            }
+        }
+
+        impl From<$name> for std::borrow::Cow<'static, str> {
+            fn from(code: $name) -> Self {
+                std::borrow::Cow::Borrowed(code.as_str())
+            }
+        }
+    };
 }

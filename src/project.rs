@@ -12,10 +12,38 @@ use jiff::civil::Date;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
+use crate::calendar::parse_date;
 use crate::plugin::{Limits, PluginSpec};
-use crate::problem::{LineCol, Problem, Problems, from_yaml_error};
+use crate::problem::{LineCol, Problem, Problems, from_yaml_error, relative};
 use crate::strict::{self, Shape};
 use crate::waiver::{self, Waiver, WaiversSpec};
+
+crate::problem_codes! {
+    /// The codes of problems with the project file.
+    pub enum ProjectCode {
+        /// The project file could not be read.
+        Read = "project::read",
+        /// The project file is not YAML of the project shape (a syntax error or a value of the
+        /// wrong type).
+        Parse = "project::parse",
+        /// The project file has a key naleving does not know; every unknown key is reported with
+        /// its place.
+        UnknownKey = "project::unknown-key",
+        /// `as_of` is not an ISO date (YYYY-MM-DD).
+        AsOf = "project::as-of",
+        /// `calendar` names a calendar other than `nl`, or a `calendar_extend` file does not
+        /// exist.
+        Calendar = "project::calendar",
+        /// The project declares no collections.
+        Collections = "project::collections",
+        /// A collection's `key` is empty.
+        Key = "project::key",
+        /// A path under `rules` does not exist.
+        Rules = "project::rules",
+        /// A plugin entry is wrong: its `sha256` is not 64 hex digits.
+        Plugin = "project::plugin",
+    }
+}
 
 /// The project file as written.
 #[derive(Debug, Deserialize)]
@@ -170,7 +198,7 @@ pub fn load(path: &Path, problems: &mut Problems) -> Option<Project> {
         Err(err) => {
             problems.push(
                 Problem::unusable(
-                    "project::read",
+                    ProjectCode::Read,
                     format!("cannot read the project file: {err}"),
                 )
                 .in_file(path)
@@ -179,13 +207,13 @@ pub fn load(path: &Path, problems: &mut Problems) -> Option<Project> {
             return None;
         }
     };
-    if !strict::check_keys(&text, &shape(), "project::unknown-key", path, problems) {
+    if !strict::check_keys(&text, &shape(), ProjectCode::UnknownKey, path, problems) {
         return None;
     }
     let file: ProjectFile = match serde_saphyr::from_str(&text) {
         Ok(file) => file,
         Err(err) => {
-            problems.push(from_yaml_error("project::parse", path, &err));
+            problems.push(from_yaml_error(ProjectCode::Parse, path, &err));
             return None;
         }
     };
@@ -210,7 +238,7 @@ pub fn load(path: &Path, problems: &mut Problems) -> Option<Project> {
             Some(date) => project.as_of = Some(date),
             None => problems.push(
                 Problem::unusable(
-                    "project::as-of",
+                    ProjectCode::AsOf,
                     format!("`as_of` is not an ISO date: {:?}", as_of.value),
                 )
                 .in_file(path)
@@ -224,7 +252,7 @@ pub fn load(path: &Path, problems: &mut Problems) -> Option<Project> {
     {
         problems.push(
             Problem::unusable(
-                "project::calendar",
+                ProjectCode::Calendar,
                 format!("unknown calendar {:?}", calendar.value),
             )
             .in_file(path)
@@ -235,7 +263,7 @@ pub fn load(path: &Path, problems: &mut Problems) -> Option<Project> {
     if file.collections.is_empty() {
         problems.push(
             Problem::unusable(
-                "project::collections",
+                ProjectCode::Collections,
                 "the project declares no collections",
             )
             .in_file(path)
@@ -246,7 +274,7 @@ pub fn load(path: &Path, problems: &mut Problems) -> Option<Project> {
         if spec.key.value.trim().is_empty() {
             problems.push(
                 Problem::unusable(
-                    "project::key",
+                    ProjectCode::Key,
                     format!("collection `{name}` has an empty key"),
                 )
                 .in_file(path)
@@ -272,7 +300,7 @@ pub fn load(path: &Path, problems: &mut Problems) -> Option<Project> {
         if !resolved.exists() {
             problems.push(
                 Problem::unusable(
-                    "project::rules",
+                    ProjectCode::Rules,
                     format!("rule path {:?} does not exist", rules.value),
                 )
                 .in_file(path)
@@ -286,7 +314,7 @@ pub fn load(path: &Path, problems: &mut Problems) -> Option<Project> {
         if !resolved.is_file() {
             problems.push(
                 Problem::unusable(
-                    "project::calendar",
+                    ProjectCode::Calendar,
                     format!("calendar file {:?} does not exist", extra.value),
                 )
                 .in_file(path)
@@ -310,7 +338,7 @@ pub fn load(path: &Path, problems: &mut Problems) -> Option<Project> {
         if sha256.len() != 64 || !sha256.chars().all(|c| c.is_ascii_hexdigit()) {
             problems.push(
                 Problem::unusable(
-                    "project::plugin",
+                    ProjectCode::Plugin,
                     format!("plugin `{name}`: `sha256` is not 64 hex digits"),
                 )
                 .in_file(path)
@@ -339,52 +367,4 @@ pub fn load(path: &Path, problems: &mut Problems) -> Option<Project> {
     }
     project.plugin_cache = file.plugin_cache.map(|p| project.root.join(&p.value));
     Some(project)
-}
-
-/// `path` relative to `root` when it lies under it, without `./` segments:
-/// how paths are shown in findings and problems.
-pub fn relative(root: &Path, path: &Path) -> PathBuf {
-    let clean = |p: &Path| -> PathBuf {
-        p.components()
-            .filter(|c| !matches!(c, std::path::Component::CurDir))
-            .collect()
-    };
-    let (root, path) = (clean(root), clean(path));
-    path.strip_prefix(&root)
-        .map(Path::to_path_buf)
-        .unwrap_or(path)
-}
-
-/// Parses an ISO date, or the date part of an ISO date-time (SPEC §4).
-pub fn parse_date(text: &str) -> Option<Date> {
-    let text = text.trim();
-    let date_part = text.get(..10).unwrap_or(text);
-    if text.len() > 10 && !text[10..].starts_with(['T', ' ', 't']) {
-        return None;
-    }
-    date_part
-        .parse::<Date>()
-        .ok()
-        .filter(|_| date_part.len() == 10)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates_and_date_times() {
-        assert_eq!(
-            parse_date("2020-06-05"),
-            Some(jiff::civil::date(2020, 6, 5))
-        );
-        assert_eq!(
-            parse_date("2020-06-05T10:00:00+02:00"),
-            Some(jiff::civil::date(2020, 6, 5))
-        );
-        assert_eq!(parse_date("2020-6-5"), None);
-        assert_eq!(parse_date("2020-06-05x"), None);
-        assert_eq!(parse_date("2020-02-30"), None);
-        assert_eq!(parse_date(""), None);
-    }
 }

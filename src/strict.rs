@@ -4,10 +4,13 @@
 //! should hear about all three at once. So the project file and rule files are
 //! first read into a [`Tree`] that keeps every key's location, and walked
 //! against the field names of the Rust types that will deserialize them — the
-//! names come from serde itself (see [`fields_of`]), so they cannot drift from
+//! names come from serde itself (see [`fields_of`]), or from the JSON schema
+//! derived from the same types (see [`Shape::of`]), so they cannot drift from
 //! the types.
 
+use schemars::JsonSchema;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value};
 use serde_saphyr::Spanned;
 
 use crate::problem::LineCol;
@@ -128,7 +131,7 @@ pub struct UnknownKey {
     /// Where it is written.
     pub at: LineCol,
     /// The keys that are allowed there.
-    pub expected: &'static [&'static str],
+    pub expected: Vec<String>,
 }
 
 /// What keys a mapping may have, and what its values look like.
@@ -141,11 +144,118 @@ pub enum Shape {
     List(fn() -> Shape),
     /// A map with free keys whose values have this shape.
     MapOf(fn() -> Shape),
+    /// A struct read off a JSON schema (see [`Shape::of`]): its fields, each
+    /// with the shape of its value.
+    Fields(Vec<(String, Shape)>),
+    /// A list read off a JSON schema, whose items have this shape.
+    Items(Box<Shape>),
+    /// A map with free keys read off a JSON schema, whose values have this
+    /// shape.
+    Values(Box<Shape>),
+}
+
+impl Shape {
+    /// The shape of `T`, read off its JSON schema: every struct that denies
+    /// unknown fields (`additionalProperties: false`) at any depth, through
+    /// lists, maps, options and enums of structs (whose variants' keys are
+    /// merged: `check: { required: … }` may name any kind). What the schema
+    /// leaves open is [`Shape::Any`].
+    pub fn of<T: JsonSchema>() -> Shape {
+        let schema = schemars::SchemaGenerator::default().into_root_schema_for::<T>();
+        let value = schema.as_value();
+        let defs = value
+            .get("$defs")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
+        from_schema(value, &defs, &mut Vec::new())
+    }
+}
+
+/// See [`Shape::of`]. `within` holds the definitions being expanded, so a
+/// recursive type ends in [`Shape::Any`] instead of recursing forever.
+fn from_schema(schema: &Value, defs: &Map<String, Value>, within: &mut Vec<String>) -> Shape {
+    let Some(object) = schema.as_object() else {
+        return Shape::Any;
+    };
+    if let Some(name) = object
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/$defs/"))
+    {
+        let Some(def) = defs.get(name).filter(|_| !within.iter().any(|w| w == name)) else {
+            return Shape::Any;
+        };
+        within.push(name.to_string());
+        let shape = from_schema(def, defs, within);
+        within.pop();
+        return shape;
+    }
+    for key in ["anyOf", "oneOf"] {
+        if let Some(branches) = object.get(key).and_then(Value::as_array) {
+            let shapes = branches
+                .iter()
+                .map(|b| from_schema(b, defs, within))
+                .filter(|s| !matches!(s, Shape::Any))
+                .collect();
+            return union(shapes);
+        }
+    }
+    if let Some(properties) = object.get("properties").and_then(Value::as_object) {
+        if object.get("additionalProperties") != Some(&Value::Bool(false)) {
+            return Shape::Any;
+        }
+        let fields = properties
+            .iter()
+            .map(|(key, value)| (key.clone(), from_schema(value, defs, within)))
+            .collect();
+        return Shape::Fields(fields);
+    }
+    let nested = |key: &str, within: &mut Vec<String>| {
+        object
+            .get(key)
+            .filter(|v| v.is_object())
+            .map(|v| from_schema(v, defs, within))
+            .filter(|s| !matches!(s, Shape::Any))
+            .map(Box::new)
+    };
+    if let Some(item) = nested("items", within) {
+        return Shape::Items(item);
+    }
+    if let Some(value) = nested("additionalProperties", within) {
+        return Shape::Values(value);
+    }
+    Shape::Any
+}
+
+/// One shape for the branches of an `anyOf`/`oneOf`: the one that says
+/// something, or the merged fields of several structs (the first shape of
+/// a key wins); [`Shape::Any`] when they cannot be merged.
+fn union(mut shapes: Vec<Shape>) -> Shape {
+    if shapes.len() <= 1 {
+        return shapes.pop().unwrap_or(Shape::Any);
+    }
+    let mut merged: Vec<(String, Shape)> = Vec::new();
+    for shape in shapes {
+        let Shape::Fields(fields) = shape else {
+            return Shape::Any;
+        };
+        for (key, value) in fields {
+            if !merged.iter().any(|(k, _)| *k == key) {
+                merged.push((key, value));
+            }
+        }
+    }
+    Shape::Fields(merged)
 }
 
 impl UnknownKey {
     /// The problem to report for this key.
-    pub fn problem(&self, code: &'static str, path: &std::path::Path) -> crate::problem::Problem {
+    pub fn problem(
+        &self,
+        code: impl Into<std::borrow::Cow<'static, str>> + Copy,
+        path: &std::path::Path,
+    ) -> crate::problem::Problem {
         let within = if self.within.is_empty() {
             String::new()
         } else {
@@ -163,7 +273,7 @@ impl UnknownKey {
 pub fn check_keys(
     text: &str,
     shape: &Shape,
-    code: &'static str,
+    code: impl Into<std::borrow::Cow<'static, str>> + Copy,
     path: &std::path::Path,
     problems: &mut crate::problem::Problems,
 ) -> bool {
@@ -202,9 +312,42 @@ fn walk(tree: &Tree, shape: &Shape, path: &str, found: &mut Vec<UnknownKey>) {
                         within: path.to_string(),
                         key: key.value.clone(),
                         at: LineCol::from(key.referenced),
-                        expected: fields,
+                        expected: fields.iter().map(|f| f.to_string()).collect(),
                     });
                 }
+            }
+        }
+        (Tree::Map(entries), Shape::Fields(fields)) => {
+            for (key, value) in entries {
+                let here = if path.is_empty() {
+                    key.value.clone()
+                } else {
+                    format!("{path}.{}", key.value)
+                };
+                match fields.iter().find(|(name, _)| *name == key.value) {
+                    Some((_, shape)) => walk(value, shape, &here, found),
+                    None => found.push(UnknownKey {
+                        within: path.to_string(),
+                        key: key.value.clone(),
+                        at: LineCol::from(key.referenced),
+                        expected: fields.iter().map(|(name, _)| name.clone()).collect(),
+                    }),
+                }
+            }
+        }
+        (Tree::Map(entries), Shape::Values(item)) => {
+            for (key, value) in entries {
+                let here = if path.is_empty() {
+                    key.value.clone()
+                } else {
+                    format!("{path}.{}", key.value)
+                };
+                walk(value, item, &here, found);
+            }
+        }
+        (Tree::Seq(items), Shape::Items(item)) => {
+            for (index, value) in items.iter().enumerate() {
+                walk(value, item, &format!("{path}[{index}]"), found);
             }
         }
         (Tree::Map(entries), Shape::MapOf(item)) => {

@@ -25,14 +25,35 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
+use serde::Deserialize;
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
-use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
-use crate::finding::Finding;
+use crate::calendar::parse_date;
+use crate::finding::{Finding, Waived};
 use crate::problem::{LineCol, Problem, Problems, from_yaml_error};
-use crate::project::parse_date;
 use crate::strict::{self, Shape};
+
+crate::problem_codes! {
+    /// The codes of problems with waivers.
+    pub enum WaiverCode {
+        /// The waivers file could not be read.
+        Read = "waiver::read",
+        /// The waivers are not YAML of the waiver shape.
+        Parse = "waiver::parse",
+        /// A waiver has a key naleving does not know.
+        UnknownKey = "waiver::unknown-key",
+        /// A waiver lacks `rule`, `record`, `reason` or `approved_by`.
+        MissingField = "waiver::missing-field",
+        /// A waiver's `expires` is not an ISO date.
+        Expires = "waiver::expires",
+        /// A waiver expired before the evaluation date: its findings count again.
+        Expired = "waiver::expired",
+        /// A waiver matches no finding of the run (the finding was fixed, or the waiver names the
+        /// wrong rule or record): remove it.
+        Unused = "waiver::unused",
+    }
+}
 
 /// One waiver as written: every field optional here, so that validation can
 /// report each missing one rather than serde stopping at the first.
@@ -150,17 +171,6 @@ pub struct Waiver {
     pub at: LineCol,
 }
 
-/// What a waived finding carries into every output.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Waived {
-    /// Why the finding is accepted.
-    pub reason: String,
-    /// Who approved it.
-    pub approved_by: String,
-    /// The last day the waiver holds, if it expires.
-    pub expires: Option<Date>,
-}
-
 /// Reads the waivers of a project file's `waivers:` key. `project_file` is
 /// the project file as shown, `root` its directory; `at` is where the key's
 /// value is written (for a file that cannot be read).
@@ -175,13 +185,13 @@ pub fn load(
         WaiversSpec::Inline(entries) => validate(&entries, project_file, problems),
         WaiversSpec::File(path) => {
             let full = root.join(&path);
-            let shown = crate::project::relative(root, &full);
+            let shown = crate::problem::relative(root, &full);
             let text = match std::fs::read_to_string(&full) {
                 Ok(text) => text,
                 Err(err) => {
                     problems.push(
                         Problem::unusable(
-                            "waiver::read",
+                            WaiverCode::Read,
                             format!("cannot read the waivers file {path:?}: {err}"),
                         )
                         .in_file(project_file)
@@ -194,14 +204,14 @@ pub fn load(
             if text.trim().is_empty() {
                 return Vec::new();
             }
-            if !strict::check_keys(&text, &shape(), "waiver::unknown-key", &shown, problems) {
+            if !strict::check_keys(&text, &shape(), WaiverCode::UnknownKey, &shown, problems) {
                 return Vec::new();
             }
             match serde_saphyr::from_str::<Vec<Spanned<WaiverEntry>>>(&text) {
                 Ok(entries) => validate(&entries, &shown, problems),
                 Err(err) => {
                     problems.push(
-                        from_yaml_error("waiver::parse", &shown, &err)
+                        from_yaml_error(WaiverCode::Parse, &shown, &err)
                             .help("a waivers file is a list of `{ rule, record, reason, approved_by, expires }`"),
                     );
                     Vec::new()
@@ -226,7 +236,7 @@ fn validate(entries: &[Spanned<WaiverEntry>], file: &Path, problems: &mut Proble
                     complete = false;
                     problems.push(
                         Problem::unusable(
-                            "waiver::missing-field",
+                            WaiverCode::MissingField,
                             format!("waiver without `{name}`"),
                         )
                         .in_file(file)
@@ -249,7 +259,7 @@ fn validate(entries: &[Spanned<WaiverEntry>], file: &Path, problems: &mut Proble
                     complete = false;
                     problems.push(
                         Problem::unusable(
-                            "waiver::expires",
+                            WaiverCode::Expires,
                             format!("`expires` is not an ISO date: {:?}", text.value.0),
                         )
                         .in_file(file)
@@ -308,7 +318,7 @@ pub fn apply(
         }
         let problem = match (matched, expired) {
             (true, Some(expires)) => Problem::warning(
-                "waiver::expired",
+                WaiverCode::Expired,
                 format!(
                     "the waiver for rule `{}` on record `{}` expired on {expires}; its findings count again",
                     waiver.rule, waiver.record
@@ -323,7 +333,7 @@ pub fn apply(
                     "no rule has this id: is it misspelt?"
                 };
                 Problem::warning(
-                    "waiver::unused",
+                    WaiverCode::Unused,
                     format!(
                         "the waiver for rule `{}` on record `{}` matches no finding",
                         waiver.rule, waiver.record

@@ -26,6 +26,7 @@ use serde::Deserialize;
 use serde_saphyr::{Location, Spanned};
 
 use super::recess::{Recess, RecessKind};
+use crate::calendar::CalendarCode;
 
 /// A problem in a calendar data file. Every variant names the file
 /// (`origin`), the line and the column, and carries the file's text so that
@@ -117,6 +118,16 @@ pub enum CalendarError {
 }
 
 impl CalendarError {
+    /// The code of the run's problem for this error: `calendar::parse` for
+    /// a file that is not YAML of the calendar shape, `calendar::invalid`
+    /// for anything else wrong in it.
+    pub fn problem_code(&self) -> CalendarCode {
+        match self {
+            CalendarError::Parse { .. } => CalendarCode::Parse,
+            _ => CalendarCode::Invalid,
+        }
+    }
+
     /// Folds a list of problems into one error: the problem itself when
     /// there is one, [`CalendarError::Many`] otherwise. `None` when the list
     /// is empty.

@@ -22,6 +22,7 @@ pub mod due;
 pub mod dutch;
 pub mod easter;
 pub mod holidays;
+pub mod iso;
 pub mod load;
 pub mod phrase;
 pub mod recess;
@@ -32,12 +33,46 @@ use std::collections::BTreeMap;
 use jiff::civil::{Date, Weekday};
 
 pub use due::{AtwOutcome, Due, Skipped, TermijnError, resolve_termijn};
+pub use iso::parse_date;
 pub use load::{CalendarError, GelijkgesteldeDag};
 pub use phrase::{PhraseDue, PhraseError, resolve_phrase};
 pub use recess::{Recess, RecessKind};
 pub use term::{Term, TermError, Unit};
 
 use load::{Loaded, Source};
+
+crate::problem_codes! {
+    /// The codes of problems with calendar files (`calendar_extend`).
+    pub enum CalendarCode {
+        /// A calendar file could not be read.
+        Read = "calendar::read",
+        /// A calendar file is not YAML of the calendar shape (syntax, an unknown key, a wrong
+        /// type, an unknown recess name).
+        Parse = "calendar::parse",
+        /// An entry of a calendar file is wrong: an invalid date, an end before its start, no
+        /// source, or dates that contradict an earlier entry.
+        Invalid = "calendar::invalid",
+    }
+}
+
+crate::problem_codes! {
+    /// The codes of terms that cannot be computed: in `naleving termijn`, and in findings of deadlines whose term is a due phrase.
+    pub enum TermijnCode {
+        /// A due phrase naleving does not know, or one whose recess is not in the calendar data:
+        /// never guessed, reported as a finding.
+        Onbekend = "termijn::onbekend",
+        /// A phrase relative to the year (`dit jaar`) without the date the promise was made.
+        GeenDatum = "termijn::geen-datum",
+        /// A date that is not written YYYY-MM-DD.
+        Datum = "termijn::datum",
+        /// A term that is not `<number> <unit>` (`5 werkdagen`), or a number too large.
+        Syntax = "termijn::syntax",
+        /// A term in an unknown unit (known: werkdagen, dagen, weken, maanden).
+        Eenheid = "termijn::eenheid",
+        /// A term of zero units.
+        Nul = "termijn::nul",
+    }
+}
 
 /// The embedded list of gelijkgestelde dagen.
 const GELIJKGESTELD_YAML: &str = include_str!("data/gelijkgesteld.yaml");
@@ -286,6 +321,36 @@ fn gelijkgesteld_reason(day: &GelijkgesteldeDag) -> String {
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
+
+    /// The diagnostic codes of the term and phrase errors are the ones
+    /// [`TermijnCode`] declares (and so `naleving explain` knows them).
+    #[test]
+    fn termijn_error_codes_are_declared() {
+        let sources = [
+            include_str!("term.rs"),
+            include_str!("phrase.rs"),
+            include_str!("due.rs"),
+        ];
+        let mut found = 0;
+        for source in sources {
+            for part in source.split("code(").skip(1) {
+                let code: String = part
+                    .trim_start_matches('"')
+                    .chars()
+                    .take_while(|c| c.is_ascii_lowercase() || *c == ':' || *c == '-')
+                    .collect();
+                if !code.starts_with("termijn::") {
+                    continue;
+                }
+                found += 1;
+                assert!(
+                    TermijnCode::ALL.iter().any(|c| c.name == code),
+                    "`{code}` is not a TermijnCode"
+                );
+            }
+        }
+        assert!(found >= 6, "{found}");
+    }
     use jiff::civil::date;
     use miette::Diagnostic;
 

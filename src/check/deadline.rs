@@ -25,11 +25,20 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use super::{BuildCx, BuildError, Check, CheckCx, Outcome, Verdict, field};
+use super::{BuildCode, KindDocs, BuildCx, BuildError, Check, CheckCx, Outcome, Verdict};
+use crate::calendar::parse_date;
 use crate::calendar::{Due, Term, TermijnError, Unit, resolve_termijn};
-use crate::data::Record;
+use crate::data::{Record, field};
 use crate::finding::{DeadlineDetails, Details};
-use crate::project::parse_date;
+use crate::calendar::TermijnCode;
+
+/// See [`KindDocs`].
+pub const DOCS: KindDocs = KindDocs {
+    summary: "An act happened within a legal term after a start date.",
+    use_for: "legal terms",
+    written: "`{ start, end, term: 5 werkdagen }` or `{ start, end, due: field-with-phrase }`, `atw: false` to switch the Algemene termijnenwet off",
+    checks: "`end` lies within the term after `start`; a missing `end` is overdue once `as_of` is past the due date; `due:` names a field holding a term, a due phrase or a date",
+};
 
 /// The YAML shape of a `deadline` check.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -72,7 +81,7 @@ struct Deadline {
 pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<BuildError>> {
     let invalid = |message: String| {
         vec![BuildError {
-            code: "rule::invalid",
+            code: BuildCode::Invalid,
             message,
             at: Some(cx.check_at),
             help: Some("a deadline needs `start`, `end` and either `term` or `due`".to_string()),
@@ -83,7 +92,7 @@ pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<
             Ok(term) => Termijn::Fixed(term),
             Err(err) => {
                 return Err(vec![BuildError {
-                    code: "rule::term",
+                    code: BuildCode::Term,
                     message: format!("invalid term: {err}"),
                     at: Some(cx.check_at),
                     help: Some(
@@ -112,10 +121,6 @@ pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<
 }
 
 impl Check for Deadline {
-    fn kind(&self) -> &'static str {
-        "deadline"
-    }
-
     fn per_record(&self) -> bool {
         true
     }
@@ -234,7 +239,7 @@ fn late_by(cx: &CheckCx<'_>, due: &Due, until: jiff::civil::Date, unit: Unit) ->
 /// A due phrase that cannot be resolved: a finding, so it cannot pass silently.
 fn unknown(index: usize, name: &str, text: &str, err: &TermijnError) -> Outcome {
     let mut details = Map::new();
-    details.insert("code".to_string(), json!("termijn::onbekend"));
+    details.insert("code".to_string(), json!(TermijnCode::Onbekend.as_str()));
     details.insert("term".to_string(), json!(text));
     details.insert("cause".to_string(), json!(err.to_string()));
     Outcome::Finding(Verdict {
@@ -247,7 +252,7 @@ fn unknown(index: usize, name: &str, text: &str, err: &TermijnError) -> Outcome 
             ("term".to_string(), text.to_string()),
         ],
         details: details.into(),
-        discriminator: Some("termijn::onbekend".to_string()),
+        discriminator: Some(TermijnCode::Onbekend.as_str().to_string()),
         keep_message: true,
         subject: None,
     })

@@ -1,25 +1,22 @@
 //! Check kinds: what a rule's `check:` can say (SPEC §5).
 //!
-//! Each kind lives in its own file with its spec (the YAML shape, deserialized
-//! strictly) and its [`Check`] implementation. A new kind adds a file, a
-//! variant of [`CheckSpec`] and one arm in [`CheckSpec::build`]; the engine
-//! and the other kinds do not change.
+//! A kind is one file of this folder (or a folder with a `mod.rs`), and the
+//! file's name is the kind's name in rule files. The file declares, once:
+//! `Spec`, the YAML shape under `check: { <kind>: … }` (deserialized
+//! strictly; its JSON schema, derived, goes into the editor schema and the
+//! unknown-key pass); `DOCS`, what the kind is for and how it is written
+//! (the kind tables of the READMEs are generated from them); and `build`,
+//! which compiles a spec into a [`Check`]. [`kinds!`] below lists the kinds
+//! in one place; the engine and the other kinds do not change when one is
+//! added (`docs/adding-a-check-kind.md` shows the whole diff of one).
 
-mod aggregate;
-mod deadline;
-mod expr;
-mod plugin;
-mod reference;
-mod required;
-mod steps;
-mod unique;
-
+use std::borrow::Cow;
 use std::fmt::Debug;
 
 use jiff::civil::Date;
-use schemars::JsonSchema;
+use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::Deserialize;
-use serde_json::{Map, Value};
+use serde_json::{Value, json};
 use serde_saphyr::Spanned;
 
 use crate::calendar::Calendar;
@@ -28,28 +25,174 @@ use crate::expr::{Env, Expr};
 use crate::finding::Details;
 use crate::plugin::Plugins;
 use crate::problem::{LineCol, Problem};
-use crate::strict::{Shape, fields_of};
 
-/// The `check:` of a rule file: exactly one kind.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
-pub enum CheckSpec {
-    /// Listed fields are present and non-empty.
-    Required(required::Spec),
-    /// A CEL expression is true for the record.
-    Expr(#[schemars(with = "String")] Spanned<String>),
-    /// An act happened within a legal term after a start date.
-    Deadline(deadline::Spec),
-    /// A field refers to an existing key in another collection.
-    Reference(reference::Spec),
-    /// A field (or a combination of fields) is unique across the collection.
-    Unique(unique::Spec),
-    /// An ordered process: each step present, in order, with its conditions.
-    Steps(steps::Spec),
-    /// A condition over a collection or its groups.
-    Aggregate(aggregate::Spec),
-    /// A sandboxed WebAssembly plugin checks the records.
-    Plugin(plugin::Spec),
+crate::problem_codes! {
+    /// The codes of problems building a rule's check (reported as problems in the rule file).
+    pub enum BuildCode {
+        /// A CEL expression does not parse, or uses a variable it cannot see; the error points
+        /// into the expression.
+        BadExpression = "rule::bad-expression",
+        /// A check's spec is wrong beyond its shape: an empty field list, a reserved `let` name,
+        /// a step named twice.
+        Invalid = "rule::invalid",
+        /// A deadline's `term` is not a term naleving can compute.
+        Term = "rule::term",
+    }
+}
+
+/// Declares the check kinds from their module names: the modules, the
+/// [`CheckSpec`] enum rule files deserialize into (one variant per kind,
+/// named like its module, so serde reads the kind's name from it), and
+/// [`KINDS`].
+macro_rules! kinds {
+    ($($kind:ident),+ $(,)?) => {
+        $(mod $kind;)+
+
+        /// The `check:` of a rule file: exactly one kind.
+        #[derive(Debug, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        #[allow(non_camel_case_types)]
+        pub enum CheckSpec {
+            $(
+                #[doc = concat!("The `", stringify!($kind), "` kind.")]
+                $kind($kind::Spec),
+            )+
+        }
+
+        /// Every check kind, in the order the docs list them.
+        pub const KINDS: &[Kind] = &[$(
+            Kind {
+                name: stringify!($kind),
+                docs: $kind::DOCS,
+                schema: |generator| generator.subschema_for::<$kind::Spec>(),
+            },
+        )+];
+
+        impl CheckSpec {
+            /// The kind's name.
+            pub fn kind(&self) -> &'static str {
+                match self {
+                    $(CheckSpec::$kind(_) => stringify!($kind),)+
+                }
+            }
+
+            /// Compiles the spec into a runnable check.
+            pub fn build(self, cx: &BuildCx<'_>) -> Result<Compiled, Vec<BuildError>> {
+                let kind = self.kind();
+                let check = match self {
+                    $(CheckSpec::$kind(spec) => $kind::build(spec, cx)?,)+
+                };
+                Ok(Compiled { kind, check })
+            }
+        }
+    };
+}
+
+kinds!(
+    required, expr, deadline, reference, unique, steps, aggregate, plugin,
+);
+
+/// A check kind as the docs and the schema know it.
+pub struct Kind {
+    /// Its name in rule files.
+    pub name: &'static str,
+    /// What it is for and how it is written.
+    pub docs: KindDocs,
+    /// The schema of its `Spec`.
+    schema: fn(&mut SchemaGenerator) -> Schema,
+}
+
+/// A check kind's documentation, declared in its file.
+#[derive(Clone, Copy, Debug)]
+pub struct KindDocs {
+    /// One sentence: what a record (or group) must satisfy. The editor
+    /// schema's description of the kind.
+    pub summary: &'static str,
+    /// What a rule author reaches for it for, in a few words.
+    pub use_for: &'static str,
+    /// How its spec is written (Markdown), e.g. `` `{ fields: [a, b.c] }` ``.
+    pub written: &'static str,
+    /// What it checks, in detail (Markdown).
+    pub checks: &'static str,
+}
+
+/// The Markdown table of the check kinds, as the READMEs show it between
+/// the [`KINDS_TABLE_START`] and [`KINDS_TABLE_END`] markers (a test keeps
+/// them current).
+pub fn kinds_table() -> String {
+    let mut out =
+        String::from("| kind | use it for | written as | what it checks |\n|---|---|---|---|\n");
+    for kind in KINDS {
+        let KindDocs {
+            use_for,
+            written,
+            checks,
+            ..
+        } = kind.docs;
+        out.push_str(&format!(
+            "| `{}` | {use_for} | {written} | {checks} |\n",
+            kind.name
+        ));
+    }
+    out
+}
+
+/// The line before the generated table of check kinds in a README.
+pub const KINDS_TABLE_START: &str =
+    "<!-- check kinds: generated from the DOCS in src/check/, a test keeps it current -->";
+
+/// The line after it.
+pub const KINDS_TABLE_END: &str = "<!-- end of check kinds -->";
+
+/// The schema of `check:`: one object per kind with the kind's name as its
+/// only key, described by the kind's summary.
+impl JsonSchema for CheckSpec {
+    fn schema_name() -> Cow<'static, str> {
+        "CheckSpec".into()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let one_of: Vec<Value> = KINDS
+            .iter()
+            .map(|kind| {
+                let spec = (kind.schema)(generator);
+                json!({
+                    "description": kind.docs.summary,
+                    "type": "object",
+                    "properties": { kind.name: spec },
+                    "required": [kind.name],
+                    "additionalProperties": false,
+                })
+            })
+            .collect();
+        let schema = json!({
+            "description": "The `check:` of a rule file: exactly one kind.",
+            "oneOf": one_of,
+        });
+        Schema::try_from(schema).unwrap_or_default()
+    }
+}
+
+/// A compiled check and the name of its kind. Derefs to the [`Check`].
+#[derive(Debug)]
+pub struct Compiled {
+    kind: &'static str,
+    check: Box<dyn Check>,
+}
+
+impl Compiled {
+    /// The kind's name as written in rule files (`required`, `expr`, …).
+    pub fn kind(&self) -> &'static str {
+        self.kind
+    }
+}
+
+impl std::ops::Deref for Compiled {
+    type Target = dyn Check;
+
+    fn deref(&self) -> &(dyn Check + 'static) {
+        &*self.check
+    }
 }
 
 /// What a check sees besides the records it judges.
@@ -109,9 +252,6 @@ pub enum Outcome {
 
 /// A check kind, compiled from its spec.
 pub trait Check: Send + Sync + Debug {
-    /// The kind's name as written in rule files (`required`, `expr`, …).
-    fn kind(&self) -> &'static str;
-
     /// Other collections the check reads.
     fn reads(&self) -> Vec<&str> {
         Vec::new()
@@ -177,8 +317,8 @@ pub trait Stream: Send {
 /// A problem found while building a check, located in the rule file.
 #[derive(Debug, Clone)]
 pub struct BuildError {
-    /// Namespaced code, e.g. `rule::bad-expression`.
-    pub code: &'static str,
+    /// Its code, e.g. `rule::bad-expression`.
+    pub code: BuildCode,
     /// What is wrong.
     pub message: String,
     /// Where in the rule file.
@@ -193,57 +333,6 @@ pub struct BuildCx<'a> {
     pub text: &'a str,
     /// Where the `check:` mapping starts.
     pub check_at: LineCol,
-}
-
-impl CheckSpec {
-    /// The kind's name.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            CheckSpec::Required(_) => "required",
-            CheckSpec::Expr(_) => "expr",
-            CheckSpec::Deadline(_) => "deadline",
-            CheckSpec::Reference(_) => "reference",
-            CheckSpec::Unique(_) => "unique",
-            CheckSpec::Steps(_) => "steps",
-            CheckSpec::Aggregate(_) => "aggregate",
-            CheckSpec::Plugin(_) => "plugin",
-        }
-    }
-
-    /// Compiles the spec into a runnable check.
-    pub fn build(self, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<BuildError>> {
-        match self {
-            CheckSpec::Required(spec) => required::build(spec, cx),
-            CheckSpec::Expr(source) => expr::build(source, cx),
-            CheckSpec::Deadline(spec) => deadline::build(spec, cx),
-            CheckSpec::Reference(spec) => reference::build(spec, cx),
-            CheckSpec::Unique(spec) => unique::build(spec, cx),
-            CheckSpec::Steps(spec) => steps::build(spec, cx),
-            CheckSpec::Aggregate(spec) => aggregate::build(spec, cx),
-            CheckSpec::Plugin(spec) => plugin::build(spec, cx),
-        }
-    }
-}
-
-/// The keys allowed inside `check: { <kind>: … }`, for the unknown-key pass
-/// of rule loading.
-pub fn shape(kind: &str) -> Shape {
-    let fields = match kind {
-        "required" => fields_of::<required::Spec>(),
-        "reference" => fields_of::<reference::Spec>(),
-        "unique" => fields_of::<unique::Spec>(),
-        "deadline" => fields_of::<deadline::Spec>(),
-        "steps" => fields_of::<steps::Spec>(),
-        "plugin" => fields_of::<plugin::Spec>(),
-        "aggregate" => {
-            return Shape::Struct(fields_of::<aggregate::Spec>(), |key| match key {
-                "period" => Shape::Struct(fields_of::<aggregate::PeriodSpec>(), |_| Shape::Any),
-                _ => Shape::Any,
-            });
-        }
-        _ => return Shape::Any,
-    };
-    Shape::Struct(fields, |_| Shape::Any)
 }
 
 /// Compiles a CEL expression written at `spanned` in a rule file, mapping a
@@ -262,7 +351,7 @@ pub fn compile_in_file_with(
     variables: &[&str],
 ) -> Result<crate::expr::Expr, BuildError> {
     crate::expr::compile_with(&spanned.value, variables).map_err(|err| BuildError {
-        code: "rule::bad-expression",
+        code: BuildCode::BadExpression,
         message: format!("invalid CEL expression: {}", err.message),
         at: Some(place_in_scalar(text, spanned, err.line, err.column)),
         help: Some("see https://github.com/google/cel-spec/blob/master/doc/langdef.md".to_string()),
@@ -300,117 +389,45 @@ pub fn place_in_scalar(text: &str, spanned: &Spanned<String>, line: u32, column:
     }
 }
 
-/// Reads a (possibly dotted) field path from a record.
-pub fn field<'a>(fields: &'a Map<String, Value>, path: &str) -> Option<&'a Value> {
-    let mut parts = path.split('.');
-    let mut current = get(fields, parts.next()?)?;
-    for part in parts {
-        current = current.as_object()?.get(part)?;
-    }
-    Some(current)
-}
-
-/// Records with at most this many fields are searched by name (see [`get`]).
-const SCAN: usize = 16;
-
-/// A top-level field of a record. A record has a dozen fields or so, and
-/// comparing that many names (most differ in length) is cheaper than
-/// hashing one (serde_json's map hashes with SipHash); larger records are
-/// looked up by hash.
-pub fn get<'a>(fields: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
-    if fields.len() <= SCAN {
-        // Length and first byte before the bytes: most names differ there.
-        let first = name.as_bytes().first();
-        fields
-            .iter()
-            .find(|(k, _)| {
-                k.len() == name.len() && k.as_bytes().first() == first && k.as_str() == name
-            })
-            .map(|(_, v)| v)
-    } else {
-        fields.get(name)
-    }
-}
-
-/// True when a value counts as present: not null, not an empty or blank
-/// string, not an empty list or map.
-pub fn is_present(value: Option<&Value>) -> bool {
-    match value {
-        None | Some(Value::Null) => false,
-        Some(Value::String(s)) => !s.trim().is_empty(),
-        Some(Value::Array(a)) => !a.is_empty(),
-        Some(Value::Object(o)) => !o.is_empty(),
-        Some(_) => true,
-    }
-}
-
-/// What a record is found by in a [`Check::looks_up`] index: its key, or
-/// the value of `field` as a key (`None` when it has none).
-pub fn lookup_key(record: &Record, field_name: Option<&str>) -> Option<String> {
-    match field_name {
-        None => Some(record.key.clone()),
-        Some(name) => field(&record.fields, name).and_then(as_key),
-    }
-}
-
-/// A value as text for keys and comparisons (never shown to users).
-pub fn as_key(value: &Value) -> Option<String> {
-    match value {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// `get` finds what the map's own lookup finds, for records searched by
-    /// name and for larger ones looked up by hash, with names that share a
-    /// length, a first byte, or both.
+    /// The READMEs' tables of check kinds are the ones [`kinds_table`]
+    /// makes. `NALEVING_BLESS=1 cargo test kinds_tables` rewrites them.
     #[test]
-    fn get_finds_what_the_map_finds() {
-        let names = [
-            "",
-            "a",
-            "b",
-            "ab",
-            "ac",
-            "ba",
-            "abc",
-            "abd",
-            "é",
-            "éa",
-            "id",
-            "regio",
-            "regia",
-            "soort",
-            "ontvangen_op",
-            "ontvangen_om",
-            "x1",
-            "x2",
-            "x3",
-            "x4",
-            "x5",
-            "x6",
-        ];
-        let asked: Vec<&str> = names.iter().copied().chain(["zz", "abcd", "A"]).collect();
-        for size in 0..=names.len() {
-            let fields: Map<String, Value> = names[..size]
-                .iter()
-                .enumerate()
-                .map(|(i, name)| (name.to_string(), Value::from(i)))
-                .collect();
-            for name in &asked {
-                assert_eq!(
-                    get(&fields, name),
-                    fields.get(*name),
-                    "{name:?} in {size} fields"
-                );
+    fn the_readme_kinds_tables_are_current() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let table = kinds_table();
+        for file in ["README.md", "rules/README.md"] {
+            let path = root.join(file);
+            let text = std::fs::read_to_string(&path).unwrap();
+            let start = text.find(KINDS_TABLE_START).unwrap() + KINDS_TABLE_START.len() + 1;
+            let end = text.find(KINDS_TABLE_END).unwrap();
+            if std::env::var_os("NALEVING_BLESS").is_some() {
+                let updated = format!("{}{table}{}", &text[..start], &text[end..]);
+                std::fs::write(&path, updated).unwrap();
+                continue;
             }
+            assert_eq!(
+                &text[start..end],
+                table,
+                "{file}: the table of check kinds is stale; run `NALEVING_BLESS=1 cargo test kinds_tables`"
+            );
         }
-        assert!(names.len() > SCAN, "both ways must be tested");
+    }
+
+    /// Every kind documents itself, and its name is what rule files write.
+    #[test]
+    fn every_kind_is_documented_and_named_like_its_variant() {
+        let names: Vec<&str> = KINDS.iter().map(|k| k.name).collect();
+        assert_eq!(crate::strict::fields_of::<CheckSpec>(), names.as_slice());
+        for kind in KINDS {
+            let docs = kind.docs;
+            for text in [docs.summary, docs.use_for, docs.written, docs.checks] {
+                assert!(!text.trim().is_empty(), "`{}` lacks docs", kind.name);
+            }
+            assert!(docs.summary.ends_with('.'), "{}", kind.name);
+        }
     }
 }

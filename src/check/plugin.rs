@@ -18,9 +18,18 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{BuildCx, BuildError, Check, CheckCx, Outcome, Verdict};
+use super::{BuildCode, KindDocs, BuildCx, BuildError, Check, CheckCx, Outcome, Verdict};
 use crate::data::Record;
 use crate::problem::Problem;
+use crate::plugin::PluginCode;
+
+/// See [`KindDocs`].
+pub const DOCS: KindDocs = KindDocs {
+    summary: "A sandboxed WebAssembly plugin checks the records.",
+    use_for: "logic YAML and CEL cannot express (the afwegingskader)",
+    written: "`{ name, params? }`",
+    checks: "a sandboxed WebAssembly component, pinned by sha256 in the project file, judges the records (see Plugins)",
+};
 
 /// The YAML shape of a `plugin` check.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -45,7 +54,7 @@ pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<
         Some(Value::Object(map)) => Value::Object(map).to_string(),
         Some(_) => {
             return Err(vec![BuildError {
-                code: "rule::invalid",
+                code: BuildCode::Invalid,
                 message: "`params` of a plugin check must be a mapping".to_string(),
                 at: Some(cx.check_at),
                 help: None,
@@ -59,10 +68,6 @@ pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<
 }
 
 impl Check for PluginCheck {
-    fn kind(&self) -> &'static str {
-        "plugin"
-    }
-
     fn plugin(&self) -> Option<&str> {
         Some(&self.name)
     }
@@ -74,7 +79,7 @@ impl Check for PluginCheck {
             // An input problem (exit 2), like the load failure behind it.
             return vec![Outcome::Failed(
                 Problem::unusable(
-                    "plugin::unavailable",
+                    PluginCode::Unavailable,
                     format!(
                         "plugin `{}` is not loaded, so {} records were not checked",
                         self.name,
@@ -123,9 +128,9 @@ impl Check for PluginCheck {
                     );
                     let message = format!("plugin `{}` failed on {range}: {err}", self.name);
                     let problem = if err.is_unusable_input() {
-                        Problem::unusable(err.code_str(), message)
+                        Problem::unusable(err.code(), message)
                     } else {
-                        Problem::incomplete(err.code_str(), message)
+                        Problem::incomplete(err.code(), message)
                     };
                     let help = miette::Diagnostic::help(&err).map(|h| h.to_string());
                     out.push(Outcome::Failed(match help {

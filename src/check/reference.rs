@@ -15,8 +15,16 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-use super::{BuildCx, BuildError, Check, CheckCx, Outcome, Verdict, as_key, field};
-use crate::data::{KeySet, Record};
+use super::{KindDocs, BuildCx, BuildError, Check, CheckCx, Outcome, Verdict};
+use crate::data::{KeySet, Record, as_key, field};
+
+/// See [`KindDocs`].
+pub const DOCS: KindDocs = KindDocs {
+    summary: "A field refers to an existing key in another collection.",
+    use_for: "a field pointing at another collection",
+    written: "`{ field, to, key? }`",
+    checks: "the field refers to an existing key in another collection",
+};
 
 /// The YAML shape of a `reference` check.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -48,10 +56,6 @@ pub(super) fn build(spec: Spec, _cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec
 }
 
 impl Check for Reference {
-    fn kind(&self) -> &'static str {
-        "reference"
-    }
-
     fn reads(&self) -> Vec<&str> {
         vec![self.to.as_str()]
     }

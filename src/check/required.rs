@@ -11,8 +11,16 @@
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::{BuildCx, BuildError, Check, CheckCx, Outcome, Verdict, field, is_present};
-use crate::data::Record;
+use super::{BuildCode, KindDocs, BuildCx, BuildError, Check, CheckCx, Outcome, Verdict};
+use crate::data::{Record, field, is_present};
+
+/// See [`KindDocs`].
+pub const DOCS: KindDocs = KindDocs {
+    summary: "Listed fields are present and non-empty.",
+    use_for: "fields that must be filled",
+    written: "`{ fields: [a, stappen.b] }`",
+    checks: "the fields are present and non-empty",
+};
 
 /// The YAML shape of a `required` check.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -30,7 +38,7 @@ struct Required {
 pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<BuildError>> {
     if spec.fields.is_empty() || spec.fields.iter().any(|f| f.trim().is_empty()) {
         return Err(vec![BuildError {
-            code: "rule::invalid",
+            code: BuildCode::Invalid,
             message: "`required` needs a non-empty list of field names".to_string(),
             at: Some(cx.check_at),
             help: None,
@@ -42,10 +50,6 @@ pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<
 }
 
 impl Check for Required {
-    fn kind(&self) -> &'static str {
-        "required"
-    }
-
     fn per_record(&self) -> bool {
         true
     }

@@ -24,12 +24,18 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use serde_saphyr::Spanned;
 
-use super::{
-    BuildCx, BuildError, Check, CheckCx, Outcome, Verdict, compile_in_file, field, is_present,
-};
-use crate::data::Record;
+use super::{BuildCode, KindDocs, BuildCx, BuildError, Check, CheckCx, Outcome, Verdict, compile_in_file};
+use crate::calendar::parse_date;
+use crate::data::{Record, field, is_present};
 use crate::expr::Expr;
-use crate::project::parse_date;
+
+/// See [`KindDocs`].
+pub const DOCS: KindDocs = KindDocs {
+    summary: "An ordered process: each step present, in order, with its conditions.",
+    use_for: "ordered processes (the meldcode)",
+    written: "`{ in, order: [...], complete?, needs?, conditions? }`",
+    checks: "an ordered process (the five meldcode steps): no gaps, dates non-decreasing, per-step conditions",
+};
 
 /// The YAML shape of a `steps` check.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -65,7 +71,7 @@ struct Steps {
 pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<BuildError>> {
     let mut errors = Vec::new();
     let error = |message: String| BuildError {
-        code: "rule::invalid",
+        code: BuildCode::Invalid,
         message,
         at: Some(cx.check_at),
         help: Some(format!("the steps are: {}", spec.order.join(", "))),
@@ -121,10 +127,6 @@ pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<
 }
 
 impl Check for Steps {
-    fn kind(&self) -> &'static str {
-        "steps"
-    }
-
     fn expressions(&self) -> Vec<&Expr> {
         self.conditions.iter().map(|(_, e)| e).collect()
     }

@@ -18,8 +18,16 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::Map;
 
-use super::{BuildCx, BuildError, Check, CheckCx, Outcome, Stream, Verdict, as_key, field};
-use crate::data::{FastMap, Record};
+use super::{BuildCode, KindDocs, BuildCx, BuildError, Check, CheckCx, Outcome, Stream, Verdict};
+use crate::data::{FastMap, Record, as_key, field};
+
+/// See [`KindDocs`].
+pub const DOCS: KindDocs = KindDocs {
+    summary: "A field (or a combination of fields) is unique across the collection.",
+    use_for: "no duplicates",
+    written: "`{ fields: [a, b] }`",
+    checks: "the combination of fields is unique",
+};
 
 /// The YAML shape of a `unique` check.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -37,7 +45,7 @@ struct Unique {
 pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<BuildError>> {
     if spec.fields.is_empty() {
         return Err(vec![BuildError {
-            code: "rule::invalid",
+            code: BuildCode::Invalid,
             message: "`unique` needs a non-empty list of field names".to_string(),
             at: Some(cx.check_at),
             help: None,
@@ -49,10 +57,6 @@ pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<
 }
 
 impl Check for Unique {
-    fn kind(&self) -> &'static str {
-        "unique"
-    }
-
     fn run(&self, _cx: &CheckCx<'_>, records: &[&Record]) -> Vec<Outcome> {
         let mut groups: FastMap<Vec<String>, Vec<usize>> = FastMap::default();
         for (index, record) in records.iter().enumerate() {

@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use clap::ValueEnum;
 
 use crate::engine::Run;
+use crate::finding::Severity;
 use crate::report::{self, human::Style};
-use crate::rule::Severity;
 
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use super::{Sink, typed};
+use crate::data::DataCode;
 use crate::problem::{LineCol, Problem};
 use crate::project::FieldType;
 
@@ -23,7 +24,7 @@ pub(super) fn load(
         Ok(file) => file,
         Err(err) => {
             sink.problem(Problem::unusable(
-                "data::read",
+                DataCode::Read,
                 format!("cannot read data file: {err}"),
             ));
             return None;
@@ -82,7 +83,7 @@ fn rows<R: Read>(
         }
         Ok(_) => {
             sink.problem(Problem::unusable(
-                "data::empty",
+                DataCode::Empty,
                 "data file is empty (no header row)",
             ));
             return None;

@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 
 use super::Sink;
 use super::json::strip_position;
+use crate::data::DataCode;
 use crate::problem::{LineCol, Problem};
 
 /// Streams one JSONL file into the sink; returns the file's digest if it was read.
@@ -21,7 +22,7 @@ pub(super) fn load(path: &Path, sink: &mut Sink<'_, '_>) -> Option<[u8; 32]> {
         Ok(file) => file,
         Err(err) => {
             sink.problem(Problem::unusable(
-                "data::read",
+                DataCode::Read,
                 format!("cannot read data file: {err}"),
             ));
             return None;
@@ -62,7 +63,7 @@ pub(super) fn load(path: &Path, sink: &mut Sink<'_, '_>) -> Option<[u8; 32]> {
     parse_batch(&mut batch, sink);
     if records == 0 {
         sink.problem(
-            Problem::unusable("data::empty", "data file is empty")
+            Problem::unusable(DataCode::Empty, "data file is empty")
                 .help("an intentionally empty collection is `[]` in a .json or .yaml file"),
         );
     }

@@ -7,6 +7,7 @@
 //! with the next line or file, so the rest of the data is still checked.
 
 mod csv;
+mod field;
 mod json;
 mod jsonl;
 mod yaml;
@@ -18,8 +19,33 @@ use std::path::{Path, PathBuf};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
+pub use field::{as_key, field, get, is_present, lookup_key};
+
+use crate::digest::hex;
 use crate::problem::{LineCol, Problem, Problems};
 use crate::project::{Collection, FieldType};
+
+crate::problem_codes! {
+    /// The codes of problems with data files.
+    pub enum DataCode {
+        /// A data file, or a line or row of one, is not valid JSON, JSONL, YAML or CSV, or a CSV
+        /// value does not have its declared type; the other records and files are still
+        /// checked.
+        Parse = "data::parse",
+        /// A data file or directory could not be read (permissions, not UTF-8, an I/O error).
+        Read = "data::read",
+        /// A JSONL or CSV data file holds no records (an intentionally empty collection is `[]`
+        /// in a .json or .yaml file).
+        Empty = "data::empty",
+        /// A collection's `path` matches no data file.
+        Missing = "data::missing",
+        /// A record lacks the key field of its collection, so findings could not name it; it is
+        /// not judged.
+        MissingKey = "data::missing-key",
+        /// Two records of a collection have the same key; the key must identify one record.
+        DuplicateKey = "data::duplicate-key",
+    }
+}
 
 /// A hash map with a fast hasher, for the engine's own maps over data
 /// (keys, indexes, memos): seeded per process, not tuned against attack —
@@ -126,7 +152,7 @@ pub struct Dataset {
     pub streamed: BTreeMap<String, usize>,
     /// The keys other rules look up in streamed collections, by collection
     /// and field (`None`: the collection's key); see
-    /// [`Check::looks_up`](crate::check::Check::looks_up).
+    /// `Check::looks_up` (in `check`).
     pub keys: BTreeMap<(String, Option<String>), KeySet>,
 }
 
@@ -152,7 +178,7 @@ impl Dataset {
     pub fn index_records(&self, collection: &str, field: Option<&str>) -> KeySet {
         self.records(collection)
             .iter()
-            .filter_map(|r| crate::check::lookup_key(r, field))
+            .filter_map(|r| lookup_key(r, field))
             .collect()
     }
 
@@ -180,17 +206,6 @@ impl Dataset {
         }
         hex(&hasher.finalize())
     }
-}
-
-/// Lower-case hex of some bytes.
-pub fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(char::from(DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
-    }
-    out
 }
 
 /// Loads the named collections of a project into a dataset.
@@ -249,7 +264,7 @@ fn read(
             continue;
         };
         let mut file = DataFile {
-            display: crate::project::relative(root, &path),
+            display: crate::problem::relative(root, &path),
             path,
             format,
             collection: collection.name.clone(),
@@ -284,7 +299,7 @@ fn read(
 fn resolve(root: &Path, collection: &Collection, problems: &mut Problems) -> Vec<PathBuf> {
     let pattern = root.join(&collection.path);
     let missing = |problems: &mut Problems, what: String| {
-        let mut problem = Problem::unusable("data::missing", what)
+        let mut problem = Problem::unusable(DataCode::Missing, what)
             .help("check the collection's `path` in the project file");
         if let Some((file, at)) = &collection.declared_at {
             problem = problem.in_file(file).at(at.line, at.column);
@@ -381,7 +396,7 @@ impl Sink<'_, '_> {
 
     /// Reports a malformed file or line (`data::parse`), located where known.
     pub(crate) fn parse_error(&mut self, message: impl Into<String>, at: Option<LineCol>) {
-        let mut problem = Problem::unusable("data::parse", message).in_file(&self.file.display);
+        let mut problem = Problem::unusable(DataCode::Parse, message).in_file(&self.file.display);
         if let Some(at) = at {
             problem = problem.at(at.line, at.column.max(1));
         }
@@ -403,13 +418,13 @@ impl Sink<'_, '_> {
             return;
         };
         let key_field = &self.collection.key;
-        let key = match crate::check::get(&fields, key_field) {
+        let key = match get(&fields, key_field) {
             Some(Value::String(s)) if !s.trim().is_empty() => s.clone(),
             Some(Value::Number(n)) => n.to_string(),
             _ => {
                 self.problems.push(
                     Problem::unusable(
-                        "data::missing-key",
+                        DataCode::MissingKey,
                         format!(
                             "record has no `{key_field}` (the key of collection `{}`)",
                             self.collection.name
@@ -434,7 +449,7 @@ impl Sink<'_, '_> {
                 };
                 self.problems.push(
                     Problem::unusable(
-                        "data::duplicate-key",
+                        DataCode::DuplicateKey,
                         format!(
                             "duplicate key `{key}` in collection `{}`; first at {}:{first_line}",
                             self.collection.name,
@@ -487,7 +502,7 @@ pub(crate) fn read_text(path: &Path, sink: &mut Sink<'_, '_>) -> Option<(String,
         Ok(bytes) => bytes,
         Err(err) => {
             sink.problem(Problem::unusable(
-                "data::read",
+                DataCode::Read,
                 format!("cannot read data file: {err}"),
             ));
             return None;
@@ -498,7 +513,7 @@ pub(crate) fn read_text(path: &Path, sink: &mut Sink<'_, '_>) -> Option<(String,
         Ok(text) => {
             if text.trim().is_empty() {
                 sink.problem(
-                    Problem::unusable("data::empty", "data file is empty")
+                    Problem::unusable(DataCode::Empty, "data file is empty")
                         .help("an intentionally empty collection is `[]` in a .json or .yaml file"),
                 );
                 return None;

@@ -18,9 +18,9 @@ use std::sync::{Arc, RwLock};
 use cel::{Context, ExecutionError, Value};
 use jiff::civil::Date;
 
+use crate::calendar::parse_date;
 use crate::calendar::{Calendar, Due, Term};
 use crate::data::FastMap;
-use crate::project::parse_date;
 
 fn date_arg(function: &str, text: &str) -> Result<Date, ExecutionError> {
     parse_date(text)

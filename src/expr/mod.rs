@@ -6,16 +6,19 @@
 //! other collections, as lists of maps). Dates are ISO `YYYY-MM-DD` strings in
 //! CEL: they compare correctly as strings, and no time zone can creep in.
 
-mod fast;
+mod count;
 mod functions;
+mod native;
+mod reads;
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use cel::objects::{Key, Map as CelMap};
 use cel::{Context, IdedExpr, Program, Value as CelValue};
-use fast::{Bindings, Counted, Native};
+use count::Counted;
 use functions::Terms;
+use native::{Bindings, Native};
 use serde_json::{Map, Value};
 
 /// The variables an expression may use.
@@ -28,7 +31,7 @@ pub struct Expr {
     uses_collections: bool,
     /// The only fields of `record` it reads, when that is known.
     projection: Option<Vec<String>>,
-    /// The native form of a simple predicate (see [`fast`]).
+    /// The native form of a simple predicate (see [`native`]).
     native: Option<Native>,
 }
 
@@ -92,7 +95,7 @@ pub fn compile_with(source: &str, variables: &[&str]) -> Result<Expr, CompileErr
     }
     let uses_collections = references.has_variable("collections");
     let projection =
-        fast::variable_fields(program.expression(), "record").map(|f| f.into_iter().collect());
+        reads::variable_fields(program.expression(), "record").map(|f| f.into_iter().collect());
     let native = Native::compile(program.expression(), "record");
     Ok(Expr {
         program,
@@ -126,7 +129,7 @@ impl Expr {
     /// The collections it reads as `collections.<name>`; `None` when it uses
     /// `collections` in another way (and may read any).
     pub fn collections_read(&self) -> Option<BTreeSet<String>> {
-        fast::variable_fields(self.program.expression(), "collections")
+        reads::variable_fields(self.program.expression(), "collections")
     }
 
     /// Evaluates the expression with `record` bound to `fields` (only the
@@ -148,13 +151,13 @@ impl Expr {
 
     /// True when the expression reads the variable `name`.
     pub fn reads(&self, name: &str) -> bool {
-        fast::reads(self.program.expression(), name)
+        reads::reads(self.program.expression(), name)
     }
 
     /// The fields of the elements of list variable `list` the expression
-    /// reads, when only those are read (see [`fast::element_projection`]).
+    /// reads, when only those are read (see [`reads::element_projection`]).
     pub fn element_fields(&self, list: &str) -> Option<BTreeSet<String>> {
-        fast::element_projection(self.program.expression(), list)
+        reads::element_projection(self.program.expression(), list)
     }
 
     /// Evaluates the expression and requires a boolean result.
@@ -176,7 +179,7 @@ impl Expr {
     /// record by record, when it is `list.size()` or
     /// `list.filter(x, P).size()` (see [`Counter`]).
     pub fn counter(&self, list: &str) -> Option<Counter> {
-        Some(match fast::counted(self.program.expression(), list)? {
+        Some(match count::counted(self.program.expression(), list)? {
             Counted::All => Counter {
                 var: String::new(),
                 predicate: None,
@@ -185,7 +188,7 @@ impl Expr {
                 var: var.to_string(),
                 predicate: Some(Predicate {
                     native: Native::compile(predicate, var),
-                    projection: fast::variable_fields(predicate, var)
+                    projection: reads::variable_fields(predicate, var)
                         .map(|f| f.into_iter().collect()),
                     expr: predicate.clone(),
                 }),
@@ -217,7 +220,7 @@ impl Counter {
     pub fn reads(&self, name: &str) -> bool {
         self.predicate
             .as_ref()
-            .is_some_and(|p| fast::reads(&p.expr, name))
+            .is_some_and(|p| reads::reads(&p.expr, name))
     }
 
     /// Whether the element `fields` is counted; `None` when CEL must decide
@@ -342,7 +345,7 @@ pub fn projected<'a>(
     let map: HashMap<Key, CelValue> = names
         .into_iter()
         .filter_map(|name| {
-            let v = crate::check::get(fields, name)?;
+            let v = crate::data::get(fields, name)?;
             Some((Key::String(Arc::new(name.clone())), value(v)))
         })
         .collect();

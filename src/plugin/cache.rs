@@ -26,6 +26,7 @@ use wasmtime::Engine;
 use wasmtime::component::Component;
 
 use super::error::PluginError;
+use crate::digest::hex;
 
 /// Bumped whenever the file layout or the host's compilation settings change
 /// in a way the engine's compatibility hash would not notice.
@@ -133,17 +134,6 @@ fn deserialize(engine: &Engine, artifact: &[u8]) -> wasmtime::Result<Component> 
     unsafe { Component::deserialize(engine, artifact) }
 }
 
-/// Lower-case hex of a byte string.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
-}
-
 /// Feeds `Hash` output into sha256, giving a cache key that is stable across
 /// processes (std's `DefaultHasher` promises no such thing).
 #[derive(Default)]
@@ -181,10 +171,5 @@ mod tests {
         let mut wrong_magic = file;
         wrong_magic[0] = b'X';
         assert_eq!(verified_artifact(&wrong_magic), None);
-    }
-
-    #[test]
-    fn hex_is_lower_case() {
-        assert_eq!(hex(&[0x00, 0xab, 0xff]), "00abff");
     }
 }

@@ -9,6 +9,8 @@
 use miette::Diagnostic;
 use thiserror::Error;
 
+use super::PluginCode;
+
 /// Why a plugin could not be loaded or could not check a batch.
 #[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
 #[non_exhaustive]
@@ -250,12 +252,25 @@ impl PluginError {
         }
     }
 
-    /// The diagnostic code as text, e.g. `plugin::integrity`, for callers
-    /// that wrap this error in their own diagnostic.
-    pub fn code_str(&self) -> String {
-        Diagnostic::code(self)
-            .map(|c| c.to_string())
-            .unwrap_or_default()
+    /// The problem code of the error, e.g. `plugin::integrity` (the same
+    /// as its diagnostic code; a test keeps the two together).
+    pub fn code(&self) -> PluginCode {
+        match self {
+            PluginError::Read { .. } => PluginCode::Read,
+            PluginError::Integrity { .. } => PluginCode::Integrity,
+            PluginError::Imports { .. } => PluginCode::Imports,
+            PluginError::Compile { .. } => PluginCode::Compile,
+            PluginError::Incompatible { .. } => PluginCode::Incompatible,
+            PluginError::Timeout { .. } => PluginCode::Timeout,
+            PluginError::Fuel { .. } => PluginCode::Fuel,
+            PluginError::Memory { .. } => PluginCode::Memory,
+            PluginError::Trap { .. } => PluginCode::Trap,
+            PluginError::LogFlood { .. } => PluginCode::LogFlood,
+            PluginError::Result { .. } => PluginCode::Result,
+            PluginError::TooManyFindings { .. } => PluginCode::TooManyFindings,
+            PluginError::Returned { .. } => PluginCode::Error,
+            PluginError::Host { .. } => PluginCode::Host,
+        }
     }
 
     /// True when the check ran but is incomplete: the plugin trapped, ran
@@ -361,7 +376,8 @@ mod tests {
         ];
         for e in &all {
             assert_ne!(e.is_incomplete(), e.is_unusable_input(), "{e:?}");
-            assert!(e.code_str().starts_with("plugin::"), "{e:?}");
+            let diagnostic = Diagnostic::code(e).map(|c| c.to_string());
+            assert_eq!(diagnostic.as_deref(), Some(e.code().as_str()), "{e:?}");
             assert_eq!(e.plugin(), "p");
         }
     }
@@ -376,6 +392,6 @@ mod tests {
             e.to_string(),
             "plugin `x`: refused: it imports wasi:cli/environment@0.2.0"
         );
-        assert_eq!(e.code_str(), "plugin::imports");
+        assert_eq!(e.code().as_str(), "plugin::imports");
     }
 }

@@ -11,10 +11,10 @@ use sha2::{Digest, Sha256};
 use wasmtime::component::{Component, Linker};
 
 use super::bindings::CheckerPre;
-use super::cache::hex;
 use super::error::PluginError;
 use super::run::{self, Runner};
 use super::{LoadedPlugin, PluginHost, PluginInfo, PluginSpec};
+use crate::digest::hex;
 
 /// The only import a plugin may have: the world's own `log` function.
 const ALLOWED_IMPORTS: &[&str] = &["log"];

@@ -26,16 +26,16 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Files: `engine` (the engine and its epoch ticker), `cache` (compiled
+//! Files: `runtime` (the wasmtime engine and its epoch ticker), `cache` (compiled
 //! components on disk), `load` (integrity, imports, linking), `run` (one
 //! store per call, limits, trap mapping), `error` (the diagnostics).
 
 mod cache;
-mod engine;
 mod error;
 mod load;
 mod registry;
 mod run;
+mod runtime;
 
 use std::path::PathBuf;
 
@@ -47,6 +47,44 @@ pub use registry::{Plugins, default_cache_dir};
 
 use bindings::CheckerPre;
 use run::{HostState, Runner, truncate};
+
+crate::problem_codes! {
+    /// The codes of problems with plugins: refused before running (exit 2) or failed while checking (exit 3).
+    pub enum PluginCode {
+        /// The plugin file could not be read.
+        Read = "plugin::read",
+        /// The plugin file's sha256 is not the one pinned in the project file: it is not loaded.
+        Integrity = "plugin::integrity",
+        /// The plugin imports something the host does not offer (WASI, the network, files): it is
+        /// refused.
+        Imports = "plugin::imports",
+        /// The plugin is not a valid WebAssembly component.
+        Compile = "plugin::compile",
+        /// The plugin does not implement the naleving plugin contract (plugins/wit/world.wit).
+        Incompatible = "plugin::incompatible",
+        /// The plugin ran longer than its `timeout_ms` on a batch.
+        Timeout = "plugin::timeout",
+        /// The plugin ran out of fuel (its instruction budget) on a batch.
+        Fuel = "plugin::fuel",
+        /// The plugin tried to use more than its `memory_mib`.
+        Memory = "plugin::memory",
+        /// The plugin trapped (a WebAssembly runtime error) on a batch.
+        Trap = "plugin::trap",
+        /// The plugin logged more lines or bytes than allowed.
+        LogFlood = "plugin::log-flood",
+        /// The plugin returned a malformed result (a record index out of range, invalid JSON).
+        Result = "plugin::result",
+        /// The plugin returned more findings than records it was given.
+        TooManyFindings = "plugin::too-many-findings",
+        /// The plugin returned an error of its own for a batch.
+        Error = "plugin::error",
+        /// The host could not run the plugin (an internal error setting up its store).
+        Host = "plugin::host",
+        /// A rule's plugin was not loaded (see the plugin's own problem), so its records were not
+        /// checked.
+        Unavailable = "plugin::unavailable",
+    }
+}
 
 /// Host bindings generated from the WIT world.
 mod bindings {
@@ -162,7 +200,7 @@ impl PluginHost {
     /// Creates the engine and starts its ticker. With a `cache_dir`, compiled
     /// plugins are kept there (created if missing) and reused by later runs.
     pub fn new(cache_dir: Option<PathBuf>) -> Result<Self, PluginError> {
-        let engine = engine::new_engine()?;
+        let engine = runtime::new_engine()?;
         let cache = cache_dir
             .map(|dir| cache::Cache::open(dir, &engine))
             .transpose()?;

@@ -50,12 +50,12 @@ impl Plugins {
             Err(_) if cache.is_some() => match PluginHost::new(None) {
                 Ok(host) => host,
                 Err(err) => {
-                    problems.push(Problem::unusable(err.code_str(), err.to_string()));
+                    problems.push(Problem::unusable(err.code(), err.to_string()));
                     return (plugins, problems);
                 }
             },
             Err(err) => {
-                problems.push(Problem::unusable(err.code_str(), err.to_string()));
+                problems.push(Problem::unusable(err.code(), err.to_string()));
                 return (plugins, problems);
             }
         };
@@ -67,7 +67,7 @@ impl Plugins {
                 Err(err) => {
                     let help = miette::Diagnostic::help(&err).map(|h| h.to_string());
                     let mut problem =
-                        Problem::unusable(err.code_str(), err.to_string()).in_file(&spec.path);
+                        Problem::unusable(err.code(), err.to_string()).in_file(&spec.path);
                     if let Some(help) = help {
                         problem = problem.help(help);
                     }

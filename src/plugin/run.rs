@@ -15,8 +15,8 @@ use wasmtime::{Engine, ResourceLimiter, Store, StoreLimits, StoreLimitsBuilder, 
 
 use super::Limits;
 use super::bindings::{Checker, CheckerImports, CheckerPre};
-use super::engine::deadline_ticks;
 use super::error::PluginError;
+use super::runtime::deadline_ticks;
 
 /// Native stack of the thread a plugin call runs on: far above the wasm
 /// stack limit plus wasmtime's own frames.

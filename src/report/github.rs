@@ -12,8 +12,8 @@
 use super::{Deadline, Summary};
 use crate::engine::Run;
 use crate::finding::Finding;
+use crate::finding::Severity;
 use crate::problem::{Impact, Problem};
-use crate::rule::Severity;
 
 /// Renders the run as workflow commands, one per line.
 pub fn render(run: &Run, fail_on: Severity) -> String {

@@ -20,8 +20,8 @@ use std::fmt::Write;
 use super::{Deadline, Summary, project_name, rules_run};
 use crate::engine::{AsOfSource, Run};
 use crate::finding::Finding;
+use crate::finding::{Basis, Severity};
 use crate::problem::{Impact, Problem};
-use crate::rule::{Basis, Severity};
 
 /// Escapes text for HTML element content and quoted attribute values.
 pub fn escape(text: &str) -> String {

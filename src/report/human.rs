@@ -21,8 +21,8 @@ use miette::{
 use super::Summary;
 use crate::engine::{AsOfSource, Run};
 use crate::finding::Finding;
+use crate::finding::Severity;
 use crate::problem::{Impact, LineCol, Problem};
-use crate::rule::Severity;
 
 /// How to draw: colours and width.
 #[derive(Clone, Copy, Debug)]

@@ -11,8 +11,9 @@ use serde::Serialize;
 use super::Summary;
 use crate::engine::{AsOfSource, RuleRun, Run};
 use crate::finding::Finding;
+use crate::finding::{Basis, Severity};
 use crate::problem::Problem;
-use crate::rule::{Basis, Severity, Validity};
+use crate::rule::Validity;
 
 #[derive(Serialize)]
 struct Report<'a> {
@@ -193,7 +194,7 @@ mod tests {
                     serde_json::Value::Object(map) => map.into(),
                     _ => Default::default(),
                 },
-                waived: (n == 5).then(|| crate::waiver::Waived {
+                waived: (n == 5).then(|| crate::finding::Waived {
                     reason: "bekend".to_string(),
                     approved_by: "auditor".to_string(),
                     expires: None,

@@ -18,8 +18,8 @@ use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, Te
 use super::{Deadline, Summary, rules_run};
 use crate::engine::Run;
 use crate::finding::Finding;
+use crate::finding::Severity;
 use crate::problem::Impact;
-use crate::rule::Severity;
 
 /// Renders the run as JUnit XML.
 pub fn render(run: &Run, fail_on: Severity) -> String {

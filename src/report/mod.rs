@@ -13,9 +13,10 @@ pub mod sarif;
 
 use crate::baseline::Comparison;
 use crate::engine::{RuleRun, Run};
+use crate::finding::Severity;
 use crate::finding::{Counts, Finding};
 use crate::problem::Impact;
-use crate::rule::{Rule, Severity};
+use crate::rule::Rule;
 
 /// The summary every format shows.
 #[derive(Debug, Clone, serde::Serialize)]

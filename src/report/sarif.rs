@@ -27,8 +27,9 @@ use serde_sarif::sarif::{
 use super::{Deadline, Summary, project_name, rules_run};
 use crate::engine::Run;
 use crate::finding::Finding;
+use crate::finding::Severity;
 use crate::problem::{Impact, Problem};
-use crate::rule::{Rule, Severity};
+use crate::rule::Rule;
 
 /// The schema every SARIF log names (GitHub's examples use this address).
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";

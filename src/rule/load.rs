@@ -1,16 +1,22 @@
 //! Loading rule files in phases: read, parse with spans and deserialize
 //! strictly, then validate — collecting every problem of every file.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 
 use sha2::{Digest, Sha256};
 
 use super::{Rule, RuleFile, RuleTest, Validity};
+use crate::calendar::parse_date;
+use crate::check::BuildCode;
 use crate::check::{BuildCx, compile_in_file};
-use crate::data::hex;
+use crate::digest::hex;
+use crate::problem::relative as display;
 use crate::problem::{LineCol, Problem, Problems, from_yaml_error};
-use crate::project::{Collection, parse_date, relative as display};
+use crate::project::Collection;
+use crate::rule::RuleCode;
 use crate::strict::{self, Shape};
 
 /// The rules that loaded, and a digest of every rule file read.
@@ -41,7 +47,7 @@ pub fn load_rules(
             files.push(path.clone());
         } else {
             problems.push(
-                Problem::unusable("rule::read", "rule path does not exist")
+                Problem::unusable(RuleCode::Read, "rule path does not exist")
                     .in_file(display(root, path)),
             );
         }
@@ -61,7 +67,7 @@ pub fn load_rules(
             Ok(bytes) => bytes,
             Err(err) => {
                 problems.push(
-                    Problem::unusable("rule::read", format!("cannot read rule file: {err}"))
+                    Problem::unusable(RuleCode::Read, format!("cannot read rule file: {err}"))
                         .in_file(&shown),
                 );
                 continue;
@@ -77,7 +83,7 @@ pub fn load_rules(
                     &err.as_bytes()[..err.utf8_error().valid_up_to()],
                 );
                 problems.push(
-                    Problem::unusable("rule::parse", "invalid UTF-8")
+                    Problem::unusable(RuleCode::Parse, "invalid UTF-8")
                         .in_file(&shown)
                         .at(at.line, at.column),
                 );
@@ -93,22 +99,11 @@ pub fn load_rules(
     loaded
 }
 
-/// The keys a rule file may have, for [`strict::check_keys`].
-fn shape() -> Shape {
-    Shape::Struct(strict::fields_of::<RuleFile>(), |key| match key {
-        "valid" => Shape::Struct(strict::fields_of::<super::ValidSpec>(), |_| Shape::Any),
-        "basis" => {
-            Shape::List(|| Shape::Struct(strict::fields_of::<super::Basis>(), |_| Shape::Any))
-        }
-        "tests" => {
-            Shape::List(|| Shape::Struct(strict::fields_of::<super::RuleTest>(), |_| Shape::Any))
-        }
-        "check" => Shape::Struct(
-            strict::fields_of::<crate::check::CheckSpec>(),
-            crate::check::shape,
-        ),
-        _ => Shape::Any,
-    })
+/// The keys a rule file may have, for [`strict::check_keys`]: read off the
+/// rule file's schema, so every check kind's keys are known at every depth.
+fn shape() -> &'static Shape {
+    static SHAPE: LazyLock<Shape> = LazyLock::new(Shape::of::<RuleFile>);
+    &SHAPE
 }
 
 /// Parses and validates one rule file; every problem found is recorded.
@@ -120,32 +115,33 @@ fn validate(
     seen: &mut HashMap<String, PathBuf>,
     problems: &mut Problems,
 ) -> Option<Rule> {
-    if !strict::check_keys(text, &shape(), "rule::unknown-key", shown, problems) {
+    if !strict::check_keys(text, shape(), RuleCode::UnknownKey, shown, problems) {
         return None;
     }
     let file: RuleFile = match serde_saphyr::from_str(text) {
         Ok(file) => file,
         Err(err) => {
-            problems.push(from_yaml_error("rule::parse", shown, &err));
+            problems.push(from_yaml_error(RuleCode::Parse, shown, &err));
             return None;
         }
     };
     let before = problems.len();
-    let mut problem = |code: &'static str, message: String, at: LineCol, help: Option<String>| {
-        let mut p = Problem::unusable(code, message)
-            .in_file(shown)
-            .at(at.line, at.column);
-        if let Some(help) = help {
-            p = p.help(help);
-        }
-        problems.push(p);
-    };
+    let mut problem =
+        |code: Cow<'static, str>, message: String, at: LineCol, help: Option<String>| {
+            let mut p = Problem::unusable(code, message)
+                .in_file(shown)
+                .at(at.line, at.column);
+            if let Some(help) = help {
+                p = p.help(help);
+            }
+            problems.push(p);
+        };
     let at = LineCol::from;
 
     let id = file.id.value.clone();
     if !is_kebab(&id) {
         problem(
-            "rule::id",
+            RuleCode::Id.into(),
             format!("rule id `{id}` is not kebab-case"),
             at(file.id.referenced),
             Some(
@@ -156,7 +152,7 @@ fn validate(
     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
     if stem != id {
         problem(
-            "rule::id",
+            RuleCode::Id.into(),
             format!("rule id `{id}` does not match the file name `{stem}`"),
             at(file.id.referenced),
             Some(format!("rename the file to `{id}.yaml` or change the id")),
@@ -164,7 +160,7 @@ fn validate(
     }
     match seen.get(&id) {
         Some(first) => problem(
-            "rule::duplicate-id",
+            RuleCode::DuplicateId.into(),
             format!("rule id `{id}` is also used by {}", first.display()),
             at(file.id.referenced),
             Some("rule ids must be unique across the rule set".to_string()),
@@ -177,7 +173,7 @@ fn validate(
         && !collections.contains_key(&file.collection.value)
     {
         problem(
-            "rule::unknown-collection",
+            RuleCode::UnknownCollection.into(),
             format!(
                 "rule judges collection `{}`, which the project does not declare",
                 file.collection.value
@@ -195,7 +191,7 @@ fn validate(
     }
     if file.title.trim().is_empty() {
         problem(
-            "rule::invalid",
+            BuildCode::Invalid.into(),
             "rule has an empty title".to_string(),
             at(file.id.referenced),
             None,
@@ -208,7 +204,12 @@ fn validate(
         .and_then(|when| match compile_in_file(when, text) {
             Ok(expr) => Some(expr),
             Err(err) => {
-                problem(err.code, err.message, err.at.unwrap_or_default(), err.help);
+                problem(
+                    err.code.into(),
+                    err.message,
+                    err.at.unwrap_or_default(),
+                    err.help,
+                );
                 None
             }
         });
@@ -219,7 +220,7 @@ fn validate(
                 let parsed = parse_date(v);
                 if parsed.is_none() {
                     problem(
-                        "rule::valid",
+                        RuleCode::Valid.into(),
                         format!("`valid.{name}` is not an ISO date"),
                         at(valid.referenced),
                         Some("write the date as YYYY-MM-DD".to_string()),
@@ -234,7 +235,7 @@ fn validate(
             && until < from
         {
             problem(
-                "rule::valid",
+                RuleCode::Valid.into(),
                 "`valid.until` lies before `valid.from`".to_string(),
                 at(valid.referenced),
                 None,
@@ -252,7 +253,12 @@ fn validate(
         Ok(check) => Some(check),
         Err(errors) => {
             for err in errors {
-                problem(err.code, err.message, err.at.unwrap_or(check_at), err.help);
+                problem(
+                    err.code.into(),
+                    err.message,
+                    err.at.unwrap_or(check_at),
+                    err.help,
+                );
             }
             None
         }
@@ -261,7 +267,7 @@ fn validate(
         for other in check.reads() {
             if !collections.contains_key(other) {
                 problem(
-                    "rule::unknown-collection",
+                    RuleCode::UnknownCollection.into(),
                     format!(
                         "the check reads collection `{other}`, which the project does not declare"
                     ),
@@ -306,20 +312,20 @@ fn sibling_tests(shown: &Path, path: &Path, problems: &mut Problems) -> Option<V
         Ok(text) => text,
         Err(err) => {
             problems.push(
-                Problem::unusable("rule::read", format!("cannot read test file: {err}"))
+                Problem::unusable(RuleCode::Read, format!("cannot read test file: {err}"))
                     .in_file(&shown),
             );
             return None;
         }
     };
-    let shape = Shape::List(|| Shape::Struct(strict::fields_of::<RuleTest>(), |_| Shape::Any));
-    if !strict::check_keys(&text, &shape, "rule::unknown-key", &shown, problems) {
+    let shape = Shape::of::<Vec<RuleTest>>();
+    if !strict::check_keys(&text, &shape, RuleCode::UnknownKey, &shown, problems) {
         return None;
     }
     match serde_saphyr::from_str::<Vec<RuleTest>>(&text) {
         Ok(tests) => Some(tests),
         Err(err) => {
-            problems.push(from_yaml_error("rule::parse", &shown, &err));
+            problems.push(from_yaml_error(RuleCode::Parse, &shown, &err));
             None
         }
     }

@@ -19,44 +19,36 @@ use serde_saphyr::Spanned;
 
 pub use load::{LoadedRules, load_rules};
 
-use crate::check::{Check, CheckSpec};
+use crate::check::{CheckSpec, Compiled};
 use crate::expr::Expr;
+use crate::finding::{Basis, Severity};
 use crate::problem::LineCol;
 
-/// How serious a finding of a rule is.
-#[derive(
-    Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash, JsonSchema,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// Worth knowing; fails the run only with `--fail-on info`.
-    Info,
-    /// Should be looked at; fails the run with `--fail-on warning`.
-    Warning,
-    /// A violation; fails the run by default.
-    Error,
-}
-
-impl Severity {
-    /// The lower-case name used in every output.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
+crate::problem_codes! {
+    /// The codes of problems with rule files.
+    pub enum RuleCode {
+        /// A rule file or directory could not be read, or does not exist.
+        Read = "rule::read",
+        /// A rule file is not YAML of the rule shape (a syntax error, a value of the wrong type,
+        /// an unknown check kind).
+        Parse = "rule::parse",
+        /// A rule file has a key naleving does not know, at any depth; every unknown key is
+        /// reported with its place.
+        UnknownKey = "rule::unknown-key",
+        /// A rule's id is not kebab-case, or is not its file name.
+        Id = "rule::id",
+        /// Two rule files have the same id.
+        DuplicateId = "rule::duplicate-id",
+        /// A rule names a collection the project does not declare.
+        UnknownCollection = "rule::unknown-collection",
+        /// A rule's validity window is wrong: a date that is not ISO, or `until` before `from`.
+        Valid = "rule::valid",
+        /// A rule uses a plugin the project file does not declare.
+        UnknownPlugin = "rule::unknown-plugin",
+        /// A rule could not judge some records (an expression failed on them, a deadline has no
+        /// usable start date); the check is incomplete.
+        Eval = "rule::eval",
     }
-}
-
-/// The legal or policy source a rule rests on.
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Basis {
-    /// The citation, e.g. `Uitvoeringsbesluit Wmo 2015, art. 4.1.7 lid 1`.
-    pub citation: String,
-    /// Where to read it, e.g. a wetten.overheid.nl address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
 }
 
 /// A rule file as written: one rule per file, the file name is its id.
@@ -169,7 +161,7 @@ pub struct Rule {
     /// The validity window.
     pub valid: Option<Validity>,
     /// The compiled check.
-    pub check: Box<dyn Check>,
+    pub check: Compiled,
     /// The message template.
     pub message: Option<String>,
     /// The legal basis.

@@ -31,7 +31,7 @@ fn run_hostile(name: &str, limits: Limits, params: &str) -> PluginError {
     let again = plugin
         .check_batch(&records(1), params, "2024-06-01")
         .unwrap_err();
-    assert_eq!(again.code_str(), error.code_str());
+    assert_eq!(again.code().as_str(), error.code().as_str());
     assert_host_intact(&host);
     error
 }
@@ -62,7 +62,7 @@ fn infinite_loop_times_out() {
             timeout_ms: 200
         }
     );
-    assert_eq!(error.code_str(), "plugin::timeout");
+    assert_eq!(error.code().as_str(), "plugin::timeout");
     // Two batches of 200 ms plus loading; far from the minutes of a hang.
     assert!(
         started.elapsed() < Duration::from_secs(10),
@@ -86,7 +86,7 @@ fn infinite_loop_runs_out_of_fuel() {
             fuel: 5_000_000
         }
     );
-    assert_eq!(error.code_str(), "plugin::fuel");
+    assert_eq!(error.code().as_str(), "plugin::fuel");
 }
 
 #[test]
@@ -103,7 +103,7 @@ fn memory_bomb_hits_the_cap() {
             memory_mib: 16
         }
     );
-    assert_eq!(error.code_str(), "plugin::memory");
+    assert_eq!(error.code().as_str(), "plugin::memory");
 }
 
 #[test]
@@ -112,7 +112,7 @@ fn deep_recursion_on_the_shadow_stack_traps() {
     let PluginError::Trap { trap, .. } = &error else {
         panic!("{error:?}")
     };
-    assert_eq!(error.code_str(), "plugin::trap");
+    assert_eq!(error.code().as_str(), "plugin::trap");
     assert!(trap.contains("out of bounds"), "{trap}");
 }
 
@@ -140,7 +140,7 @@ fn bad_index_is_a_malformed_result() {
     let PluginError::Result { reason, .. } = &error else {
         panic!("{error:?}")
     };
-    assert_eq!(error.code_str(), "plugin::result");
+    assert_eq!(error.code().as_str(), "plugin::result");
     assert_eq!(
         reason,
         "finding for record index 1000000000 in a batch of 3 records"
@@ -158,7 +158,7 @@ fn finding_flood_is_refused() {
             max: 10_000
         }
     );
-    assert_eq!(error.code_str(), "plugin::too-many-findings");
+    assert_eq!(error.code().as_str(), "plugin::too-many-findings");
 }
 
 #[test]
@@ -172,13 +172,13 @@ fn log_flood_of_lines_kills_the_plugin() {
             max_bytes: 64 * 1024
         }
     );
-    assert_eq!(error.code_str(), "plugin::log-flood");
+    assert_eq!(error.code().as_str(), "plugin::log-flood");
 }
 
 #[test]
 fn log_flood_of_bytes_kills_the_plugin() {
     let error = run_hostile("log-flood", Limits::default(), r#"{"mode": "bytes"}"#);
-    assert_eq!(error.code_str(), "plugin::log-flood");
+    assert_eq!(error.code().as_str(), "plugin::log-flood");
 }
 
 #[test]
@@ -191,7 +191,7 @@ fn wasi_import_is_refused_and_named() {
             names: vec!["wasi:cli/environment@0.2.0".into()]
         }
     );
-    assert_eq!(error.code_str(), "plugin::imports");
+    assert_eq!(error.code().as_str(), "plugin::imports");
 }
 
 #[test]
@@ -211,7 +211,7 @@ fn tampered_component_fails_integrity() {
     };
     assert_eq!(expected, AFWEGINGSKADER_SHA256);
     assert_eq!(actual, &super::sha256_of(&fixture_path("tampered")));
-    assert_eq!(error.code_str(), "plugin::integrity");
+    assert_eq!(error.code().as_str(), "plugin::integrity");
 }
 
 #[test]
@@ -222,7 +222,7 @@ fn pin_is_case_insensitive_but_must_match() {
     host.load(&spec).unwrap();
     spec.sha256 = "not-a-hash".into();
     assert_eq!(
-        host.load(&spec).unwrap_err().code_str(),
+        host.load(&spec).unwrap_err().code().as_str(),
         "plugin::integrity"
     );
 }
@@ -232,7 +232,7 @@ fn missing_file_is_a_read_error() {
     let mut spec = fixture_spec("noop", Limits::default());
     spec.path = fixture_path("does-not-exist");
     let error = load_refused(&spec);
-    assert_eq!(error.code_str(), "plugin::read");
+    assert_eq!(error.code().as_str(), "plugin::read");
 }
 
 #[test]
@@ -247,7 +247,7 @@ fn garbage_is_a_compile_error() {
         limits: Limits::default(),
     };
     let error = load_refused(&spec);
-    assert_eq!(error.code_str(), "plugin::compile");
+    assert_eq!(error.code().as_str(), "plugin::compile");
 }
 
 #[test]

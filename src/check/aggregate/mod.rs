@@ -40,13 +40,18 @@ use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_json::{Map, Value, json};
 use serde_saphyr::Spanned;
 
-use super::{
-    BuildCx, BuildError, Check, CheckCx, Outcome, Stream, Verdict, as_key, compile_in_file_with,
-    field,
-};
-use crate::data::Record;
+use super::{BuildCode, KindDocs, BuildCx, BuildError, Check, CheckCx, Outcome, Stream, Verdict, compile_in_file_with};
+use crate::calendar::parse_date;
+use crate::data::{Record, as_key, field};
 use crate::expr::{Counter, Expr, object, projected};
-use crate::project::parse_date;
+
+/// See [`KindDocs`].
+pub const DOCS: KindDocs = KindDocs {
+    summary: "A condition over a collection or its groups.",
+    use_for: "norms over groups (90% per region per half year), sums",
+    written: "`{ group_by, period?, let, expr }`",
+    checks: "a condition over groups (per region per half year: ≥ 90% on time; a distribution adds up), located on the group's first record",
+};
 
 /// The YAML shape of an `aggregate` check.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -142,7 +147,7 @@ pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<
             || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
         {
             errors.push(BuildError {
-                code: "rule::invalid",
+                code: BuildCode::Invalid,
                 message: format!("`let` name `{name}` is reserved or not an identifier"),
                 at: Some(crate::problem::LineCol::from(source.referenced)),
                 help: Some("use lower-case letters, digits and `_`".to_string()),
@@ -199,10 +204,6 @@ pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<
 }
 
 impl Check for Aggregate {
-    fn kind(&self) -> &'static str {
-        "aggregate"
-    }
-
     fn expressions(&self) -> Vec<&Expr> {
         std::iter::once(&self.expr)
             .chain(self.lets.iter().map(|(_, e, _)| e))

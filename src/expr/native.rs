@@ -1,202 +1,23 @@
-//! The fast path for expressions: what an expression reads of `record`, and a
-//! native evaluator for the simple predicates most rules are made of.
+//! A native evaluator for the simple predicates most rules are made of.
 //!
-//! Converting a whole record to CEL values costs more than evaluating a
-//! typical rule, so [`variable_fields`] finds the top-level fields an expression
-//! reads (`record.soort`, `has(record.melder)`), and only those are converted.
-//! An expression that uses `record` in any other way (`record["x"]`, passing
-//! `record` to a function) gets the whole record, as before.
-//!
-//! [`Native`] goes further for comparisons of fields with literals, with
-//! each other, with `as_of` or with `add_term(field, '<term>')`, `in` over a
-//! literal list, `has()`, `!`, `&&` and `||`: it answers straight from the
-//! JSON values. It only answers when the answer is
-//! certain under CEL's rules — both sides of a comparison of the same type
-//! (string, integer, or booleans for `==`/`!=`), every field present — and
-//! otherwise says "don't know", and the caller runs the CEL program, so
-//! errors, mixed types and edge cases keep CEL's exact behaviour and messages.
-//!
-//! [`counted`] recognises `list.size()` and `list.filter(x, P).size()`, so an
-//! aggregate can count its records with `P` (natively when it can) instead
-//! of handing CEL the whole list.
+//! [`Native`] answers comparisons of fields with literals, with each other,
+//! with `as_of` or with `add_term(field, '<term>')`, `in` over a literal
+//! list, `has()`, `!`, `&&` and `||` straight from the JSON values. It only
+//! answers when the answer is certain under CEL's rules — both sides of a
+//! comparison of the same type (string, integer, or booleans for
+//! `==`/`!=`), every field present — and otherwise says "don't know", and
+//! the caller runs the CEL program, so errors, mixed types and edge cases
+//! keep CEL's exact behaviour and messages.
 
-use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use cel::IdedExpr;
-use cel::common::ast::{EntryExpr, Expr, LiteralValue, operators};
+use cel::common::ast::{Expr, LiteralValue, operators};
 use serde_json::{Map, Value};
 
 use super::functions::Terms;
-use crate::check::get;
-
-/// The fields selected on variable `var` (`record.soort` selects `soort`,
-/// `collections.middelen` selects `middelen`), or `None` when `var` is used
-/// in another way.
-pub(crate) fn variable_fields(expr: &IdedExpr, var: &str) -> Option<BTreeSet<String>> {
-    let mut fields = BTreeSet::new();
-    collect(expr, var, &mut fields).then_some(fields)
-}
-
-/// True when `expr` reads the variable `var` at all.
-pub(crate) fn reads(expr: &IdedExpr, var: &str) -> bool {
-    variable_fields(expr, var).is_none_or(|fields| !fields.is_empty())
-}
-
-/// The fields of the elements of the list variable `list` that `expr` reads:
-/// `records.filter(r, r.a > 1).size()` reads `a`. `None` when the elements
-/// are used other than through a comprehension variable's named fields, or
-/// the list other than by `size()` and comprehensions.
-pub(crate) fn element_projection(expr: &IdedExpr, list: &str) -> Option<BTreeSet<String>> {
-    let mut fields = BTreeSet::new();
-    elements(expr, list, &mut fields).then_some(fields)
-}
-
-/// The direct subexpressions of `expr`.
-fn children(expr: &IdedExpr) -> Vec<&IdedExpr> {
-    fn entry(entry: &cel::common::ast::IdedEntryExpr) -> Vec<&IdedExpr> {
-        match &entry.expr {
-            EntryExpr::MapEntry(e) => vec![&e.key, &e.value],
-            EntryExpr::StructField(f) => vec![&f.value],
-        }
-    }
-    match &expr.expr {
-        Expr::Select(select) => vec![&select.operand],
-        Expr::Call(call) => call
-            .target
-            .as_deref()
-            .into_iter()
-            .chain(&call.args)
-            .collect(),
-        Expr::Comprehension(c) => vec![
-            &c.iter_range,
-            &c.accu_init,
-            &c.loop_cond,
-            &c.loop_step,
-            &c.result,
-        ],
-        Expr::List(list) => list.elements.iter().collect(),
-        Expr::Map(map) => map.entries.iter().flat_map(entry).collect(),
-        Expr::Struct(s) => s.entries.iter().flat_map(entry).collect(),
-        Expr::Ident(_) | Expr::Literal(_) | Expr::Unspecified => Vec::new(),
-    }
-}
-
-fn is_ident(expr: &IdedExpr, name: &str) -> bool {
-    matches!(&expr.expr, Expr::Ident(n) if n == name)
-}
-
-/// True when a comprehension binds `name` (and would shadow ours).
-fn binds(expr: &IdedExpr, name: &str) -> bool {
-    matches!(&expr.expr, Expr::Comprehension(c)
-        if c.iter_var == name || c.iter_var2.as_deref() == Some(name) || c.accu_var == name)
-}
-
-/// Adds the fields selected on the variable `var` to `out`; false when
-/// `var` appears in a way that needs all of its value.
-fn collect(expr: &IdedExpr, var: &str, out: &mut BTreeSet<String>) -> bool {
-    match &expr.expr {
-        Expr::Select(select) if is_ident(&select.operand, var) => {
-            out.insert(select.field.clone());
-            true
-        }
-        Expr::Ident(name) => name != var,
-        _ if binds(expr, var) => false,
-        _ => children(expr).into_iter().all(|e| collect(e, var, out)),
-    }
-}
-
-/// See [`element_projection`].
-fn elements(expr: &IdedExpr, list: &str, out: &mut BTreeSet<String>) -> bool {
-    match &expr.expr {
-        Expr::Ident(name) => name != list,
-        Expr::Call(call) if call.func_name == "size" => {
-            let operands: Vec<&IdedExpr> = call
-                .target
-                .as_deref()
-                .into_iter()
-                .chain(&call.args)
-                .collect();
-            match operands.as_slice() {
-                [only] if is_ident(only, list) => true,
-                _ => operands.into_iter().all(|e| elements(e, list, out)),
-            }
-        }
-        Expr::Comprehension(c) if is_ident(&c.iter_range, list) => {
-            c.iter_var2.is_none()
-                && c.accu_var != list
-                && c.iter_var != list
-                && [&c.accu_init, &c.loop_cond, &c.loop_step, &c.result]
-                    .into_iter()
-                    .all(|e| collect(e, &c.iter_var, out) && elements(e, list, out))
-        }
-        _ if binds(expr, list) => false,
-        _ => children(expr).into_iter().all(|e| elements(e, list, out)),
-    }
-}
-
-/// What `expr` counts of the list variable `list`, when it is
-/// `list.size()` / `size(list)` or `list.filter(x, P).size()`.
-#[derive(Debug, PartialEq)]
-pub(crate) enum Counted<'e> {
-    /// Every element.
-    All,
-    /// The elements for which the predicate is true, the element bound to
-    /// the variable.
-    Where(&'e str, &'e IdedExpr),
-}
-
-/// See [`Counted`]. The predicate must not itself read `list`.
-pub(crate) fn counted<'e>(expr: &'e IdedExpr, list: &str) -> Option<Counted<'e>> {
-    let Expr::Call(call) = &expr.expr else {
-        return None;
-    };
-    let operand = match (
-        call.func_name.as_str(),
-        call.target.as_deref(),
-        &call.args[..],
-    ) {
-        ("size", Some(target), []) | ("size", None, [target]) => target,
-        _ => return None,
-    };
-    if is_ident(operand, list) {
-        return Some(Counted::All);
-    }
-    // `list.filter(x, P)` as cel's parser expands it: a comprehension over
-    // `list` starting from `[]`, with step `P ? @result + [x] : @result`.
-    let Expr::Comprehension(c) = &operand.expr else {
-        return None;
-    };
-    let accu = c.accu_var.as_str();
-    let empty_start = matches!(&c.accu_init.expr, Expr::List(l) if l.elements.is_empty());
-    let always = matches!(&c.loop_cond.expr, Expr::Literal(LiteralValue::Boolean(b)) if *b.inner());
-    if !is_ident(&c.iter_range, list)
-        || c.iter_var2.is_some()
-        || !empty_start
-        || !always
-        || !is_ident(&c.result, accu)
-    {
-        return None;
-    }
-    let Expr::Call(step) = &c.loop_step.expr else {
-        return None;
-    };
-    let [predicate, append, keep] = &step.args[..] else {
-        return None;
-    };
-    let appends_element = matches!(&append.expr, Expr::Call(add)
-        if add.func_name == operators::ADD
-            && matches!(&add.args[..], [acc, one] if is_ident(acc, accu)
-                && matches!(&one.expr, Expr::List(l)
-                    if matches!(&l.elements[..], [e] if is_ident(e, &c.iter_var)))));
-    let reads_list = reads(predicate, list) || reads(predicate, accu);
-    (step.func_name == operators::CONDITIONAL
-        && step.target.is_none()
-        && appends_element
-        && is_ident(keep, accu)
-        && !reads_list)
-        .then_some(Counted::Where(&c.iter_var, predicate))
-}
+use super::reads::is_ident;
+use crate::data::get;
 
 /// What a native predicate may read besides the record: `as_of`, and
 /// `add_term`'s remembered answers.
@@ -619,28 +440,6 @@ mod tests {
     }
 
     #[test]
-    fn counted_shapes() {
-        let shape = |s: &str| {
-            let expr = compile_with(s, &["records", "n"]).unwrap();
-            match counted(expr.program.expression(), "records") {
-                None => "none",
-                Some(Counted::All) => "all",
-                Some(Counted::Where(..)) => "where",
-            }
-        };
-        assert_eq!(shape("records.size()"), "all");
-        assert_eq!(shape("records.filter(r, r.a > 1).size()"), "where");
-        assert_eq!(
-            shape("records.filter(r, r.a > records.size()).size()"),
-            "none"
-        );
-        assert_eq!(shape("records.map(r, r.a).size()"), "none");
-        assert_eq!(shape("records.filter(r, r.a > 1).size() + 1"), "none");
-        assert_eq!(shape("[1].filter(r, r > 1).size()"), "none");
-        assert_eq!(shape("records.exists(r, r.a > n)"), "none");
-    }
-
-    #[test]
     fn the_subset_is_recognised() {
         for (source, native) in [
             (EXPRESSIONS[1], true),
@@ -653,17 +452,5 @@ mod tests {
             let expr = compile(source).unwrap();
             assert_eq!(expr.native.is_some(), native, "{source}");
         }
-    }
-
-    #[test]
-    fn projection_lists_fields_or_gives_up() {
-        let fields = |s: &str| compile(s).unwrap().projection;
-        assert_eq!(
-            fields(r#"has(record.b) && record.a.all(x, x > record.c)"#),
-            Some(vec!["a".to_string(), "b".to_string(), "c".to_string()])
-        );
-        assert_eq!(fields(r#"record["a"] == 1"#), None);
-        assert_eq!(fields(r#"size(record) > 1"#), None);
-        assert_eq!(fields(r#"[1].all(record, record > 0)"#), None);
     }
 }

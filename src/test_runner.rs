@@ -24,12 +24,12 @@ use jiff::civil::Date;
 use serde_json::Value;
 
 use crate::calendar::Calendar;
-use crate::check::as_key;
-use crate::data::{DataFile, Dataset, Format, Record, RecordPos};
-use crate::engine::evaluate;
+use crate::calendar::parse_date;
+use crate::data::{DataFile, Dataset, Format, Record, RecordPos, as_key};
+use crate::engine::{RunCx, evaluate};
 use crate::finding::Finding;
 use crate::problem::Problems;
-use crate::project::{Collection, parse_date};
+use crate::project::Collection;
 use crate::rule::{Rule, RuleTest};
 
 /// The outcome of one test.
@@ -119,15 +119,12 @@ fn run_one(rule: &Rule, test: &RuleTest, env: &TestEnv<'_>) -> TestResult {
         }
     }
     let mut problems = Problems::default();
-    let (findings, _) = evaluate(
-        &[rule],
-        &dataset,
+    let run = RunCx {
         as_of,
-        Arc::clone(&env.calendar),
-        env.plugins,
-        &mut (),
-        &mut problems,
-    );
+        calendar: Arc::clone(&env.calendar),
+        plugins: env.plugins,
+    };
+    let (findings, _) = evaluate(&[rule], &dataset, &run, &mut (), &mut problems);
     for problem in problems.into_sorted() {
         result
             .failures

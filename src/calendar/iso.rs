@@ -1,0 +1,39 @@
+//! Dates as the data writes them: ISO 8601 dates, and the date part of
+//! ISO date-times (SPEC §4). Every module that reads a date from data,
+//! a rule, a waiver or the command line reads it here.
+
+use jiff::civil::Date;
+
+/// Parses an ISO date, or the date part of an ISO date-time (SPEC §4).
+pub fn parse_date(text: &str) -> Option<Date> {
+    let text = text.trim();
+    let date_part = text.get(..10).unwrap_or(text);
+    if text.len() > 10 && !text[10..].starts_with(['T', ' ', 't']) {
+        return None;
+    }
+    date_part
+        .parse::<Date>()
+        .ok()
+        .filter(|_| date_part.len() == 10)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_date_times() {
+        assert_eq!(
+            parse_date("2020-06-05"),
+            Some(jiff::civil::date(2020, 6, 5))
+        );
+        assert_eq!(
+            parse_date("2020-06-05T10:00:00+02:00"),
+            Some(jiff::civil::date(2020, 6, 5))
+        );
+        assert_eq!(parse_date("2020-6-5"), None);
+        assert_eq!(parse_date("2020-06-05x"), None);
+        assert_eq!(parse_date("2020-02-30"), None);
+        assert_eq!(parse_date(""), None);
+    }
+}

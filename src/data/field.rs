@@ -1,0 +1,122 @@
+//! Reading a record's fields: by name, by dotted path, as a lookup key.
+//! Every module that reads a field of a record (the checks, expressions,
+//! the key of a record as it loads) reads it here.
+
+use serde_json::{Map, Value};
+
+use super::Record;
+
+/// Reads a (possibly dotted) field path from a record.
+pub fn field<'a>(fields: &'a Map<String, Value>, path: &str) -> Option<&'a Value> {
+    let mut parts = path.split('.');
+    let mut current = get(fields, parts.next()?)?;
+    for part in parts {
+        current = current.as_object()?.get(part)?;
+    }
+    Some(current)
+}
+
+/// Records with at most this many fields are searched by name (see [`get`]).
+const SCAN: usize = 16;
+
+/// A top-level field of a record. A record has a dozen fields or so, and
+/// comparing that many names (most differ in length) is cheaper than
+/// hashing one (serde_json's map hashes with SipHash); larger records are
+/// looked up by hash.
+pub fn get<'a>(fields: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
+    if fields.len() <= SCAN {
+        // Length and first byte before the bytes: most names differ there.
+        let first = name.as_bytes().first();
+        fields
+            .iter()
+            .find(|(k, _)| {
+                k.len() == name.len() && k.as_bytes().first() == first && k.as_str() == name
+            })
+            .map(|(_, v)| v)
+    } else {
+        fields.get(name)
+    }
+}
+
+/// True when a value counts as present: not null, not an empty or blank
+/// string, not an empty list or map.
+pub fn is_present(value: Option<&Value>) -> bool {
+    match value {
+        None | Some(Value::Null) => false,
+        Some(Value::String(s)) => !s.trim().is_empty(),
+        Some(Value::Array(a)) => !a.is_empty(),
+        Some(Value::Object(o)) => !o.is_empty(),
+        Some(_) => true,
+    }
+}
+
+/// What a record is found by in a [`Check::looks_up`] index: its key, or
+/// the value of `field` as a key (`None` when it has none).
+pub fn lookup_key(record: &Record, field_name: Option<&str>) -> Option<String> {
+    match field_name {
+        None => Some(record.key.clone()),
+        Some(name) => field(&record.fields, name).and_then(as_key),
+    }
+}
+
+/// A value as text for keys and comparisons (never shown to users).
+pub fn as_key(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `get` finds what the map's own lookup finds, for records searched by
+    /// name and for larger ones looked up by hash, with names that share a
+    /// length, a first byte, or both.
+    #[test]
+    fn get_finds_what_the_map_finds() {
+        let names = [
+            "",
+            "a",
+            "b",
+            "ab",
+            "ac",
+            "ba",
+            "abc",
+            "abd",
+            "é",
+            "éa",
+            "id",
+            "regio",
+            "regia",
+            "soort",
+            "ontvangen_op",
+            "ontvangen_om",
+            "x1",
+            "x2",
+            "x3",
+            "x4",
+            "x5",
+            "x6",
+        ];
+        let asked: Vec<&str> = names.iter().copied().chain(["zz", "abcd", "A"]).collect();
+        for size in 0..=names.len() {
+            let fields: Map<String, Value> = names[..size]
+                .iter()
+                .enumerate()
+                .map(|(i, name)| (name.to_string(), Value::from(i)))
+                .collect();
+            for name in &asked {
+                assert_eq!(
+                    get(&fields, name),
+                    fields.get(*name),
+                    "{name:?} in {size} fields"
+                );
+            }
+        }
+        assert!(names.len() > SCAN, "both ways must be tested");
+    }
+}

@@ -1,0 +1,132 @@
+//! Building findings from verdicts: the message (with `{{ name }}` filled
+//! in), the fingerprint, the location on the record or its field, and the
+//! one order of findings in every output.
+
+use rayon::prelude::*;
+use serde_json::Value;
+
+use super::locate::Source;
+use crate::check::Verdict;
+use crate::data::{self, DataFile, Record, field};
+use crate::finding::{Finding, Location, SourceRef, fingerprint};
+use crate::rule::Rule;
+
+/// Findings by path, line, column, rule and fingerprint: one order for
+/// every run of the same inputs.
+pub(super) fn sort_findings(findings: &mut [Finding]) {
+    // Stable, like `sort_by`, so equal keys keep their order.
+    findings.par_sort_by(|a, b| {
+        (&a.location, &a.rule, &a.fingerprint).cmp(&(&b.location, &b.rule, &b.fingerprint))
+    });
+}
+
+/// Builds a located finding from a verdict.
+pub(super) fn finding(
+    rule: &Rule,
+    record: &Record,
+    verdict: Verdict,
+    file: Option<&DataFile>,
+    source: Option<&Source>,
+) -> Finding {
+    let path = file
+        .map(|f| f.display.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_default();
+    let field_at = match (&verdict.field, file, source) {
+        (Some(name), Some(file), Some((text, index))) => {
+            let from = index.from_line(text, record.pos.line);
+            data::locate_field(from, file.format, &record.pos, name)
+        }
+        _ => None,
+    };
+    let (line, column) = field_at.map_or((record.pos.line, record.pos.column), |at| {
+        (at.line, at.column)
+    });
+    let message = match &rule.message {
+        Some(template) if !verdict.keep_message => interpolate(template, &verdict, record),
+        _ => verdict.message.clone(),
+    };
+    let subject = verdict
+        .subject
+        .clone()
+        .unwrap_or_else(|| record.key.clone());
+    Finding {
+        fingerprint: fingerprint(
+            &rule.id,
+            &rule.collection,
+            &subject,
+            verdict.field.as_deref(),
+            verdict.discriminator.as_deref(),
+        ),
+        rule: rule.id.clone(),
+        severity: rule.severity,
+        message,
+        collection: rule.collection.clone(),
+        record: subject,
+        location: Location { path, line, column },
+        field: verdict.field,
+        basis: rule.basis.clone(),
+        details: verdict.details,
+        waived: None,
+        source: SourceRef {
+            record_lines: (record.pos.line, record.pos.end_line),
+            field_at,
+            rule_path: rule.path.to_string_lossy().replace('\\', "/"),
+            check_at: rule.check_at,
+            check_kind: rule.check.kind(),
+        },
+    }
+}
+
+/// The top-level record fields a rule's message may read: the first part of
+/// every `{{ name }}` (computed values and `record` included; keeping a few
+/// names too many costs nothing).
+pub(super) fn message_fields(rule: &Rule) -> Vec<&str> {
+    placeholders(rule.message.as_deref().unwrap_or_default())
+        .map(|(_, name)| name.split('.').next().unwrap_or(name))
+        .collect()
+}
+
+/// The `{{ name }}` of a message template, in order: where each is written
+/// (braces included) and the name, trimmed.
+fn placeholders(template: &str) -> impl Iterator<Item = (std::ops::Range<usize>, &str)> {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let open = from + template[from..].find("{{")?;
+        let close = open + template[open..].find("}}")?;
+        from = close + 2;
+        Some((open..from, template[open + 2..close].trim()))
+    })
+}
+
+/// Fills `{{ name }}` from the verdict's computed values, then `record`
+/// (the key), then the record's fields (dotted paths allowed). A name that
+/// resolves to nothing is left as written, so the gap is visible.
+pub fn interpolate(template: &str, verdict: &Verdict, record: &Record) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut written = 0;
+    for (at, name) in placeholders(template) {
+        out.push_str(&template[written..at.start]);
+        let value = verdict
+            .vars
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .or_else(|| (name == "record").then(|| record.key.clone()))
+            .or_else(|| field(&record.fields, name).map(display_value));
+        match value {
+            Some(value) => out.push_str(&value),
+            None => out.push_str(&template[at.clone()]),
+        }
+        written = at.end;
+    }
+    out.push_str(&template[written..]);
+    out
+}
+
+fn display_value(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}

@@ -1,0 +1,82 @@
+//! Loading what a run needs besides data and rules: the plugins the
+//! selected rules use, and the calendar with the project's extensions.
+
+use crate::calendar::Calendar;
+use crate::calendar::CalendarCode;
+use crate::engine::InternalCode;
+use crate::plugin::Plugins;
+use crate::problem::{Problem, Problems, relative};
+use crate::project::Project;
+use crate::rule::Rule;
+use crate::rule::RuleCode;
+
+/// Loads the plugins the selected rules use; a rule naming a plugin the
+/// project does not declare is a problem in the rule file.
+pub fn plugins(project: &Project, rules: &[&Rule], problems: &mut Problems) -> Plugins {
+    let mut wanted: Vec<&str> = Vec::new();
+    for rule in rules {
+        let Some(name) = rule.check.plugin() else {
+            continue;
+        };
+        if project.plugins.iter().any(|p| p.name == name) {
+            wanted.push(name);
+        } else {
+            problems.push(
+                Problem::unusable(
+                    RuleCode::UnknownPlugin,
+                    format!(
+                        "rule `{}` uses plugin `{name}`, which the project does not declare",
+                        rule.id
+                    ),
+                )
+                .in_file(&rule.path)
+                .at(rule.check_at.line, rule.check_at.column)
+                .help("pin it in the project file: `plugins: { name: { path, sha256 } }`"),
+            );
+        }
+    }
+    let cache = project
+        .plugin_cache
+        .clone()
+        .or_else(crate::plugin::default_cache_dir);
+    let (plugins, load_problems) = Plugins::load(&project.plugins, &wanted, cache);
+    for problem in load_problems {
+        let path = problem.path.as_ref().map(|p| relative(&project.root, p));
+        problems.push(Problem { path, ..problem });
+    }
+    plugins
+}
+
+/// The `nl` calendar, extended with the project's calendar files.
+pub fn calendar(project: &Project, problems: &mut Problems) -> Calendar {
+    let mut calendar = match Calendar::nl() {
+        Ok(calendar) => calendar,
+        Err(err) => {
+            problems.push(Problem::unusable(
+                InternalCode::Calendar,
+                format!("the built-in calendar is broken: {err}"),
+            ));
+            Calendar::empty()
+        }
+    };
+    for path in &project.calendar_extend {
+        let shown = relative(&project.root, path);
+        match std::fs::read_to_string(path) {
+            Ok(text) => {
+                if let Err(err) = calendar.extend_from_yaml(&text, &shown.to_string_lossy()) {
+                    problems.push(
+                        Problem::unusable(err.problem_code(), err.to_string()).in_file(&shown),
+                    );
+                }
+            }
+            Err(err) => problems.push(
+                Problem::unusable(
+                    CalendarCode::Read,
+                    format!("cannot read calendar file: {err}"),
+                )
+                .in_file(&shown),
+            ),
+        }
+    }
+    calendar
+}

@@ -1,0 +1,355 @@
+//! Running a rule over records: select the records it applies to (validity
+//! window, `when`), run its check (in parallel chunks when it judges records
+//! one by one), and turn outcomes into findings, unjudged records and
+//! problems. A check that panics becomes an `internal::panic` problem.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde_json::Value;
+
+use super::findings::{finding, sort_findings};
+use super::locate::Sources;
+use super::plan::{collections_read, reads_collections};
+use super::{Progress, RuleRun, RunCx};
+use crate::calendar::parse_date;
+use crate::check::{CheckCx, Outcome, Stream};
+use crate::data::{DataFile, Dataset, FileId, Record, RecordPos, field};
+use crate::engine::InternalCode;
+use crate::expr::{CollectionsVar, Env};
+use crate::finding::Finding;
+use crate::problem::{Problem, Problems};
+use crate::rule::Rule;
+use crate::rule::RuleCode;
+
+/// Runs `rules` over `dataset` as of a date: the findings, sorted by path,
+/// line, column and rule, and what each rule did. Used by `check` and by
+/// `naleving test`, which builds its dataset from a rule's test records.
+pub fn evaluate(
+    rules: &[&Rule],
+    dataset: &Dataset,
+    run: &RunCx<'_>,
+    progress: &mut dyn Progress,
+    problems: &mut Problems,
+) -> (Vec<Finding>, Vec<RuleRun>) {
+    let read = collections_read(rules);
+    let collections_var: Option<Box<CollectionsVar<'_>>> = reads_collections(rules).then(|| {
+        dataset
+            .collections
+            .iter()
+            .filter(|(name, _)| read.as_ref().is_none_or(|read| read.contains(*name)))
+            .map(|(name, records)| (name.as_str(), records.iter().map(|r| &r.fields).collect()))
+            .collect()
+    });
+    let env = Env::new(
+        run.as_of,
+        Arc::clone(&run.calendar),
+        collections_var.as_deref(),
+    );
+    let cx = CheckCx {
+        dataset,
+        env: &env,
+        as_of: run.as_of,
+        calendar: &run.calendar,
+        plugins: run.plugins,
+    };
+    let mut sources = Sources::default();
+    let mut findings = Vec::new();
+    let mut rules_run = Vec::new();
+    for rule in rules {
+        progress.rule(&rule.id);
+        let mut unjudged = Unjudged::default();
+        let mut stats = RuleRun {
+            id: rule.id.clone(),
+            ..RuleRun::default()
+        };
+        let batch = Batch {
+            records: dataset.records(&rule.collection),
+            file: &|id| dataset.file(id),
+            sources: Some(&mut sources),
+            stream: None,
+        };
+        run_rule(
+            rule,
+            &cx,
+            batch,
+            &mut stats,
+            &mut findings,
+            &mut unjudged,
+            problems,
+        );
+        unjudged.report(rule, problems);
+        rules_run.push(stats);
+    }
+    sort_findings(&mut findings);
+    (findings, rules_run)
+}
+
+/// Runs one rule: select the records it applies to, run its check, and turn
+/// the outcomes into findings and problems.
+/// Records to run a rule over: a whole collection, or one batch of a
+/// streamed one.
+pub(super) struct Batch<'b> {
+    pub(super) records: &'b [Record],
+    /// The data file of a record's `pos.file`.
+    pub(super) file: &'b dyn Fn(FileId) -> Option<&'b DataFile>,
+    /// File texts to place findings on fields; `None` leaves that to
+    /// [`locate_streamed`].
+    pub(super) sources: Option<&'b mut Sources>,
+    /// The rule's [`Stream`] state when its check takes a streamed
+    /// collection batch by batch; its outcomes come at the end.
+    pub(super) stream: Option<&'b mut dyn Stream>,
+}
+
+/// Runs one rule over a batch of records, adding to its statistics,
+/// findings and unjudged records.
+pub(super) fn run_rule(
+    rule: &Rule,
+    cx: &CheckCx<'_>,
+    batch: Batch<'_>,
+    stats: &mut RuleRun,
+    findings: &mut Vec<Finding>,
+    unjudged: &mut Unjudged,
+    problems: &mut Problems,
+) {
+    let Batch {
+        records,
+        file,
+        sources,
+        stream,
+    } = batch;
+    stats.records += records.len();
+    let before = findings.len();
+    let mut applies: Vec<&Record> = Vec::new();
+    let selections: Vec<Selection> = if records.len() > CHUNK {
+        records.par_iter().map(|r| select(rule, cx, r)).collect()
+    } else {
+        records.iter().map(|r| select(rule, cx, r)).collect()
+    };
+    for (record, selection) in records.iter().zip(selections) {
+        match selection {
+            Selection::Applies => applies.push(record),
+            Selection::OutsideWindow => stats.outside_window += 1,
+            Selection::NotApplicable => stats.not_applicable += 1,
+            Selection::Unjudged(cause) => unjudged.add(record, cause, file),
+        }
+    }
+    stats.judged += applies.len();
+
+    let outcomes = catch_unwind(AssertUnwindSafe(|| match stream {
+        Some(stream) => stream.feed(cx, &applies),
+        None => judge(rule, cx, &applies),
+    }));
+    match outcomes {
+        Ok(outcomes) => {
+            let sink = Sink {
+                findings,
+                unjudged,
+                problems,
+            };
+            take_outcomes(rule, outcomes, &applies, file, sources, sink);
+        }
+        Err(panic) => problems.push(crashed(rule, &*panic)),
+    }
+    stats.findings += findings.len() - before;
+}
+
+/// The problem of a rule whose check panicked.
+pub(super) fn crashed(rule: &Rule, panic: &(dyn std::any::Any + Send)) -> Problem {
+    let what = panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    Problem::incomplete(
+        InternalCode::Panic,
+        format!("rule `{}` crashed: {what}", rule.id),
+    )
+    .in_file(&rule.path)
+    .at(rule.check_at.line, rule.check_at.column)
+    .help("this is a bug in naleving; the other rules still ran")
+}
+
+/// Where a rule's outcomes go.
+pub(super) struct Sink<'s> {
+    pub(super) findings: &'s mut Vec<Finding>,
+    pub(super) unjudged: &'s mut Unjudged,
+    pub(super) problems: &'s mut Problems,
+}
+
+/// Turns a check's outcomes, pointing into `applies`, into findings,
+/// unjudged records and problems.
+pub(super) fn take_outcomes<'f>(
+    rule: &Rule,
+    outcomes: Vec<Outcome>,
+    applies: &[&Record],
+    file: &dyn Fn(FileId) -> Option<&'f DataFile>,
+    mut sources: Option<&mut Sources>,
+    sink: Sink<'_>,
+) {
+    let Sink {
+        findings,
+        unjudged,
+        problems,
+    } = sink;
+    // Findings are built on all cores (message, fingerprint, location), in
+    // outcome order; the file texts they need are read first.
+    let mut found = Vec::new();
+    for outcome in outcomes {
+        match outcome {
+            Outcome::Finding(verdict) => {
+                if let Some(record) = applies.get(verdict.record) {
+                    let data_file = file(record.pos.file);
+                    let source = match (&verdict.field, data_file, sources.as_deref_mut()) {
+                        (Some(_), Some(data_file), Some(sources)) => {
+                            sources.text(record.pos.file, &data_file.path)
+                        }
+                        _ => None,
+                    };
+                    found.push((verdict, *record, data_file, source));
+                }
+            }
+            Outcome::Unjudged { record, cause } => {
+                if let Some(record) = applies.get(record) {
+                    unjudged.add(record, cause, file);
+                }
+            }
+            Outcome::Failed(problem) => {
+                let message = format!("rule `{}`: {}", rule.id, problem.message);
+                problems.push(
+                    Problem { message, ..problem }
+                        .in_file(&rule.path)
+                        .at(rule.check_at.line, rule.check_at.column),
+                );
+            }
+        }
+    }
+    let built: Vec<Finding> = found
+        .into_par_iter()
+        .with_min_len(FINDINGS_CHUNK)
+        .map(|(verdict, record, data_file, source)| {
+            finding(rule, record, verdict, data_file, source.as_ref())
+        })
+        .collect();
+    findings.extend(built);
+}
+
+/// Findings per parallel work item.
+const FINDINGS_CHUNK: usize = 256;
+
+/// The records a rule could not judge: how many, and the first (by file and
+/// line) with its cause, for one problem per rule.
+#[derive(Default)]
+pub(super) struct Unjudged {
+    count: usize,
+    first: Option<(RecordPos, String, String, PathBuf)>,
+}
+
+impl Unjudged {
+    pub(super) fn add<'f>(
+        &mut self,
+        record: &Record,
+        cause: String,
+        file: &dyn Fn(FileId) -> Option<&'f DataFile>,
+    ) {
+        self.count += 1;
+        let earlier = self
+            .first
+            .as_ref()
+            .is_some_and(|(pos, ..)| (pos.file, pos.line) <= (record.pos.file, record.pos.line));
+        if !earlier {
+            let path = file(record.pos.file)
+                .map(|f| f.display.clone())
+                .unwrap_or_default();
+            self.first = Some((record.pos, record.key.clone(), cause, path));
+        }
+    }
+
+    /// One `rule::eval` problem, located on the first record not judged.
+    pub(super) fn report(self, rule: &Rule, problems: &mut Problems) {
+        let Some((pos, key, cause, path)) = self.first else {
+            return;
+        };
+        let more = if self.count > 1 {
+            format!(" (and {} more records)", self.count - 1)
+        } else {
+            String::new()
+        };
+        problems.push(
+            Problem::incomplete(
+                RuleCode::Eval,
+                format!(
+                    "rule `{}` could not judge record `{key}`{more}: {cause}",
+                    rule.id
+                ),
+            )
+            .in_file(path)
+            .at(pos.line, pos.column)
+            .help("guard optional fields with `has(record.field)` in the rule's expressions"),
+        );
+    }
+}
+
+/// Records per parallel work item: big enough that splitting costs little
+/// next to judging, small enough to spread a collection over the cores.
+const CHUNK: usize = 256;
+
+/// Whether a rule applies to a record.
+enum Selection {
+    Applies,
+    OutsideWindow,
+    NotApplicable,
+    Unjudged(String),
+}
+
+/// Decides whether `rule` applies to `record`: its validity window, then
+/// its `when`.
+fn select(rule: &Rule, cx: &CheckCx<'_>, record: &Record) -> Selection {
+    if let Some(valid) = &rule.valid {
+        // A record without a readable date is judged: a missing date must
+        // never exempt a record from a rule.
+        let date = field(&record.fields, &valid.date_field)
+            .and_then(Value::as_str)
+            .and_then(parse_date);
+        if date.is_some_and(|d| !valid.contains(d)) {
+            return Selection::OutsideWindow;
+        }
+    }
+    match rule
+        .when
+        .as_ref()
+        .map(|when| when.eval_bool(cx.env, &record.fields))
+    {
+        None | Some(Ok(true)) => Selection::Applies,
+        Some(Ok(false)) => Selection::NotApplicable,
+        Some(Err(cause)) => Selection::Unjudged(format!("`when` failed: {cause}")),
+    }
+}
+
+/// Runs the rule's check over the records it applies to. A check that judges
+/// records one by one gets them in chunks, on all cores; the outcomes are put
+/// back in record order, so the result is the same as one call.
+fn judge(rule: &Rule, cx: &CheckCx<'_>, applies: &[&Record]) -> Vec<Outcome> {
+    if !rule.check.per_record() || applies.len() <= CHUNK {
+        return rule.check.run(cx, applies);
+    }
+    let chunks: Vec<Vec<Outcome>> = applies
+        .par_chunks(CHUNK)
+        .enumerate()
+        .map(|(n, chunk)| {
+            let offset = n * CHUNK;
+            let mut outcomes = rule.check.run(cx, chunk);
+            for outcome in &mut outcomes {
+                match outcome {
+                    Outcome::Finding(verdict) => verdict.record += offset,
+                    Outcome::Unjudged { record, .. } => *record += offset,
+                    Outcome::Failed(_) => {}
+                }
+            }
+            outcomes
+        })
+        .collect();
+    chunks.into_iter().flatten().collect()
+}

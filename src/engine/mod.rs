@@ -1,0 +1,337 @@
+//! The engine: from a project file to findings. It loads the project, the
+//! rules and the data (collecting every problem on the way), runs each rule
+//! over the records it applies to, and turns verdicts into located findings.
+//!
+//! A rule that panics or cannot judge a record does not stop the run: it
+//! becomes a problem that marks the check incomplete, and every other rule
+//! still runs.
+//!
+//! Last, the project's waivers mark the findings they accept, and a baseline
+//! (when given) keeps only the findings it does not already hold — in that
+//! order, so that a waiver is judged against every finding of the run.
+//!
+//! One job per file: [`plan`] decides which collections stream and in which
+//! order; [`stream`] runs the rules over a streamed collection a batch at a
+//! time; [`judge`] runs one rule over records (and a whole resident run);
+//! [`findings`] builds located findings and messages; [`locate`] places them
+//! on fields; [`inputs`] loads the calendar and the plugins.
+
+mod findings;
+mod inputs;
+mod judge;
+mod locate;
+mod plan;
+mod stream;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use jiff::civil::Date;
+
+pub use findings::interpolate;
+pub use inputs::{calendar, plugins};
+pub use judge::evaluate;
+pub use plan::Plan;
+
+use crate::baseline::{Baseline, Comparison};
+use crate::calendar::Calendar;
+use crate::data::{self, Dataset};
+use crate::finding::Finding;
+use crate::plugin::Plugins;
+use crate::problem::{Problem, Problems};
+use crate::project::{self, Project};
+use crate::rule::{LoadedRules, Rule, load_rules};
+
+crate::problem_codes! {
+    /// The codes of naleving's own faults: a bug to report, never the user's.
+    pub enum InternalCode {
+        /// A check crashed on some records: a bug in naleving. The other rules still ran; the
+        /// check is incomplete.
+        Panic = "internal::panic",
+        /// The built-in calendar data does not load: a bug in naleving.
+        Calendar = "internal::calendar",
+    }
+}
+
+/// What to check.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// The project file.
+    pub project: PathBuf,
+    /// The evaluation date from the command line.
+    pub as_of: Option<Date>,
+    /// Only these rules (all when empty).
+    pub rules: Vec<String>,
+    /// Only rules over these collections (all when empty).
+    pub collections: Vec<String>,
+    /// Report only findings not in this baseline file.
+    pub baseline: Option<PathBuf>,
+}
+
+/// Told about the steps of a run, so the CLI can show progress on long ones.
+/// Every method does nothing by default.
+pub trait Progress {
+    /// The data is being loaded.
+    fn loading(&mut self) {}
+    /// `total` rules are about to run.
+    fn rules(&mut self, total: usize) {
+        let _ = total;
+    }
+    /// A rule starts.
+    fn rule(&mut self, id: &str) {
+        let _ = id;
+    }
+    /// The run is over.
+    fn done(&mut self) {}
+}
+
+/// No progress reporting.
+impl Progress for () {}
+
+/// Where the evaluation date came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AsOfSource {
+    /// `--as-of`.
+    Flag,
+    /// The project file's `as_of`.
+    Project,
+    /// The system clock.
+    Today,
+}
+
+/// What one rule did in a run.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct RuleRun {
+    /// The rule's id (the JSON report prints it with the rule).
+    #[serde(skip_serializing)]
+    pub id: String,
+    /// Records of its collection.
+    pub records: usize,
+    /// Records outside the rule's validity window, not judged.
+    pub outside_window: usize,
+    /// Records for which `when` was false, not judged.
+    pub not_applicable: usize,
+    /// Records judged.
+    pub judged: usize,
+    /// Findings.
+    pub findings: usize,
+}
+
+/// Everything a run produced, for the renderers.
+#[derive(Debug)]
+pub struct Run {
+    /// The evaluation date.
+    pub as_of: Date,
+    /// Where it came from.
+    pub as_of_source: AsOfSource,
+    /// The project, if its file could be read.
+    pub project: Option<Project>,
+    /// The rules that loaded.
+    pub rules: LoadedRules,
+    /// The rules that ran, with how many records each judged.
+    pub rules_run: Vec<RuleRun>,
+    /// The data.
+    pub dataset: Dataset,
+    /// Findings, sorted by path, line, column and rule.
+    pub findings: Vec<Finding>,
+    /// Problems with the inputs, sorted.
+    pub problems: Vec<Problem>,
+    /// How the findings compare with the baseline, when one was given.
+    pub baseline: Option<Comparison>,
+}
+
+/// What every rule of a run shares: the evaluation date, the calendar and
+/// the plugins.
+pub struct RunCx<'a> {
+    /// The evaluation date.
+    pub as_of: Date,
+    /// The working-day calendar.
+    pub calendar: Arc<Calendar>,
+    /// The plugins the selected rules use.
+    pub plugins: &'a Plugins,
+}
+
+/// Runs a check as described by `options`.
+pub fn check(options: &Options) -> Run {
+    check_with(options, &mut ())
+}
+
+/// Runs a check, telling `progress` about its steps.
+pub fn check_with(options: &Options, progress: &mut dyn Progress) -> Run {
+    let mut problems = Problems::default();
+    let project = project::load(&options.project, &mut problems);
+    let (as_of, as_of_source) = match (options.as_of, project.as_ref().and_then(|p| p.as_of)) {
+        (Some(date), _) => (date, AsOfSource::Flag),
+        (None, Some(date)) => (date, AsOfSource::Project),
+        (None, None) => (today(), AsOfSource::Today),
+    };
+    let mut run = Run {
+        as_of,
+        as_of_source,
+        project: None,
+        rules: LoadedRules::default(),
+        rules_run: Vec::new(),
+        dataset: Dataset::default(),
+        findings: Vec::new(),
+        problems: Vec::new(),
+        baseline: None,
+    };
+    if let Some(project) = project {
+        run.rules = load_rules(
+            &project.root,
+            &project.rules,
+            Some(&project.collections),
+            &mut problems,
+        );
+        run_project(options, &project, &mut run, progress, &mut problems);
+        run.project = Some(project);
+    }
+    run.problems = problems.into_sorted();
+    run
+}
+
+/// The rules `options` selects (all when it names none).
+fn selected<'r>(rules: &'r LoadedRules, options: &Options) -> Vec<&'r Rule> {
+    rules
+        .rules
+        .iter()
+        .filter(|r| options.rules.is_empty() || options.rules.contains(&r.id))
+        .filter(|r| options.collections.is_empty() || options.collections.contains(&r.collection))
+        .collect()
+}
+
+/// Runs the selected rules of a loaded project: loads the data the plan
+/// keeps, streams the rest, then applies waivers and the baseline.
+fn run_project(
+    options: &Options,
+    project: &Project,
+    run: &mut Run,
+    progress: &mut dyn Progress,
+    problems: &mut Problems,
+) {
+    let selected = selected(&run.rules, options);
+    let declared: Vec<&str> = project.collections.keys().map(String::as_str).collect();
+    let everything = options.rules.is_empty() && options.collections.is_empty();
+    let plan = Plan::new(&selected, &declared, everything);
+    let to_load: Vec<&project::Collection> = plan
+        .resident
+        .iter()
+        .filter_map(|name| project.collections.get(*name))
+        .collect();
+    progress.loading();
+    run.dataset = data::load(&project.root, &to_load, problems);
+    let calendar = Arc::new(calendar(project, problems));
+    progress.rules(selected.len());
+    let plugins = plugins(project, &selected, problems);
+    let cx = RunCx {
+        as_of: run.as_of,
+        calendar,
+        plugins: &plugins,
+    };
+    let dataset = &mut run.dataset;
+    let (mut findings, rules_run) =
+        run_plan(&cx, project, &plan, &selected, dataset, progress, problems);
+    let ran: BTreeSet<&str> = selected.iter().map(|r| r.id.as_str()).collect();
+    let known: BTreeSet<&str> = run.rules.rules.iter().map(|r| r.id.as_str()).collect();
+    crate::waiver::apply(
+        &project.waivers,
+        &mut findings,
+        run.as_of,
+        &ran,
+        &known,
+        problems,
+    );
+    run.baseline = options.baseline.as_ref().and_then(|path| {
+        Baseline::read(path, problems).map(|b| b.compare(path, &mut findings, &ran))
+    });
+    run.findings = findings;
+    run.rules_run = rules_run;
+    progress.done();
+}
+
+/// Runs the rules as planned: the keys looked up in resident collections
+/// indexed first, then the streamed collections in their order (rules may
+/// look up keys in them, indexed as they pass), then the resident rules.
+/// The findings sorted, the rule runs in the order of `selected`.
+fn run_plan(
+    cx: &RunCx<'_>,
+    project: &Project,
+    plan: &Plan<'_>,
+    selected: &[&Rule],
+    dataset: &mut Dataset,
+    progress: &mut dyn Progress,
+    problems: &mut Problems,
+) -> (Vec<Finding>, Vec<RuleRun>) {
+    for (collection, fields) in &plan.looked_up {
+        if plan.streams(collection) {
+            continue;
+        }
+        for field in fields {
+            let keys = dataset.index_records(collection, *field);
+            let at = (collection.to_string(), field.map(str::to_string));
+            dataset.keys.insert(at, keys);
+        }
+    }
+    let mut findings = Vec::new();
+    let mut rules_run = Vec::new();
+    for name in &plan.streamed {
+        let Some(collection) = project.collections.get(*name) else {
+            continue;
+        };
+        let over: Vec<&Rule> = selected
+            .iter()
+            .copied()
+            .filter(|r| r.collection == *name)
+            .collect();
+        for rule in &over {
+            progress.rule(&rule.id);
+        }
+        let looked_up = plan.looked_up.get(name).cloned().unwrap_or_default();
+        let stream = stream::Streamed {
+            root: &project.root,
+            collection,
+            rules: &over,
+            looked_up: &looked_up,
+        };
+        let (streamed_findings, runs) = stream.evaluate(cx, dataset, problems);
+        findings.extend(streamed_findings);
+        rules_run.extend(runs);
+    }
+    let resident: Vec<&Rule> = selected
+        .iter()
+        .copied()
+        .filter(|r| !plan.streams(&r.collection))
+        .collect();
+    let (resident_findings, resident_runs) = evaluate(&resident, dataset, cx, progress, problems);
+    findings.extend(resident_findings);
+    rules_run.extend(resident_runs);
+    if !plan.streamed.is_empty() {
+        // Back in the order of the selected rules, and of the findings.
+        let order: HashMap<&str, usize> = selected
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id.as_str(), i))
+            .collect();
+        rules_run.sort_by_key(|run| order.get(run.id.as_str()).copied());
+        findings::sort_findings(&mut findings);
+    }
+    (findings, rules_run)
+}
+
+/// Today's date in the Netherlands, whatever the machine's time zone.
+pub fn today() -> Date {
+    jiff::Timestamp::now()
+        .in_tz("Europe/Amsterdam")
+        .map_or_else(|_| jiff::ZonedDateTime::now().date(), |z| z.date())
+}
+
+/// Groups findings by rule id, for summaries.
+pub fn by_rule(findings: &[Finding]) -> BTreeMap<&str, usize> {
+    let mut counts = BTreeMap::new();
+    for finding in findings {
+        *counts.entry(finding.rule.as_str()).or_insert(0) += 1;
+    }
+    counts
+}

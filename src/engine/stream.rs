@@ -1,0 +1,213 @@
+//! Streaming one collection through its rules a batch at a time: per-record
+//! checks judge each batch, [`Stream`]s count or index it, key lookups index
+//! it, and the batch is dropped (see [`super::plan`] for which collections
+//! stream).
+
+use std::collections::BTreeSet;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
+use std::sync::Arc;
+
+use super::judge::{Batch, Sink, Unjudged, crashed, run_rule, take_outcomes};
+use super::locate::{Sources, locate_streamed};
+use super::{RuleRun, RunCx, findings::message_fields};
+use crate::check::{CheckCx, Stream};
+use crate::data::{self, DataFile, Dataset, KeySet, Record, lookup_key};
+use crate::expr::Env;
+use crate::finding::Finding;
+use crate::problem::Problems;
+use crate::project::Collection;
+use crate::rule::Rule;
+
+/// One streamed collection and the rules over it.
+pub(super) struct Streamed<'a> {
+    /// The project root, that the collection's path is relative to.
+    pub root: &'a Path,
+    /// The collection.
+    pub collection: &'a Collection,
+    /// The selected rules over it: each judges records one by one, takes
+    /// them as a [`Stream`], or only looks keys up in other collections.
+    pub rules: &'a [&'a Rule],
+    /// The fields of the collection other rules look keys up by (`None`:
+    /// its key), indexed as the batches pass.
+    pub looked_up: &'a BTreeSet<Option<&'a str>>,
+}
+
+/// What each rule has gathered so far over the batches.
+struct PerRule<'s> {
+    runs: Vec<RuleRun>,
+    unjudged: Vec<Unjudged>,
+    streams: Vec<Option<Box<dyn Stream + 's>>>,
+}
+
+impl Streamed<'_> {
+    /// Streams the collection through its rules: each batch of records is
+    /// judged (or counted, or indexed) and dropped, so memory holds the
+    /// findings, digests of the collection's keys, the streams' state and
+    /// the indexes of the fields in `looked_up`, not its records. The files
+    /// read join `dataset.files`, the record count `dataset.streamed` and
+    /// the indexes `dataset.keys`.
+    pub fn evaluate(
+        &self,
+        run: &RunCx<'_>,
+        dataset: &mut Dataset,
+        problems: &mut Problems,
+    ) -> (Vec<Finding>, Vec<RuleRun>) {
+        let env = Env::new(run.as_of, Arc::clone(&run.calendar), None);
+        // The checks read nothing but the record and the key indexes (of the
+        // resident collections and of those streamed before).
+        let lookups = Dataset {
+            keys: std::mem::take(&mut dataset.keys),
+            ..Dataset::default()
+        };
+        let cx = CheckCx {
+            dataset: &lookups,
+            env: &env,
+            as_of: run.as_of,
+            calendar: &run.calendar,
+            plugins: run.plugins,
+        };
+        let mut per_rule = PerRule {
+            runs: self
+                .rules
+                .iter()
+                .map(|r| RuleRun {
+                    id: r.id.clone(),
+                    ..RuleRun::default()
+                })
+                .collect(),
+            unjudged: self.rules.iter().map(|_| Unjudged::default()).collect(),
+            streams: self
+                .rules
+                .iter()
+                .map(|r| r.check.stream(&message_fields(r)))
+                .collect(),
+        };
+        let mut findings = Vec::new();
+        let mut rule_problems = Problems::default();
+        let mut sources = Sources::default();
+        let first_new = dataset.files.len();
+        let mut keys: Vec<KeySet> = self.looked_up.iter().map(|_| KeySet::default()).collect();
+        let mut sink = Gathered {
+            findings: &mut findings,
+            problems: &mut rule_problems,
+            sources: &mut sources,
+        };
+        let count = data::stream(
+            self.root,
+            self.collection,
+            &mut dataset.files,
+            problems,
+            &mut |file, records| {
+                for (keys, field) in keys.iter_mut().zip(self.looked_up) {
+                    keys.extend(records.iter().filter_map(|r| lookup_key(r, *field)));
+                }
+                self.feed(&cx, file, records, &mut per_rule, &mut sink);
+            },
+        );
+        let runs = self.finish(&cx, dataset, per_rule, &mut sink);
+        for problem in rule_problems.into_sorted() {
+            problems.push(problem);
+        }
+        locate_streamed(&mut findings, &dataset.files[first_new..]);
+        let name = &self.collection.name;
+        dataset.streamed.insert(name.clone(), count);
+        dataset.keys = lookups.keys;
+        for (keys, field) in keys.into_iter().zip(self.looked_up) {
+            let field = field.map(str::to_string);
+            dataset.keys.insert((name.clone(), field), keys);
+        }
+        (findings, runs)
+    }
+
+    /// Runs every rule over one batch of records read from `file`.
+    fn feed(
+        &self,
+        cx: &CheckCx<'_>,
+        file: &DataFile,
+        records: &[Record],
+        per_rule: &mut PerRule<'_>,
+        sink: &mut Gathered<'_>,
+    ) {
+        // JSONL fields are placed afterwards, line by line; other files
+        // are read whole anyway.
+        let jsonl = file.format == data::Format::Jsonl;
+        let each = self
+            .rules
+            .iter()
+            .zip(&mut per_rule.runs)
+            .zip(&mut per_rule.unjudged)
+            .zip(&mut per_rule.streams);
+        for (((rule, stats), unjudged), stream) in each {
+            let batch = Batch {
+                records,
+                file: &|_| Some(file),
+                sources: (!jsonl).then_some(&mut *sink.sources),
+                stream: stream.as_deref_mut().map(|s| s as &mut dyn Stream),
+            };
+            run_rule(
+                rule,
+                cx,
+                batch,
+                stats,
+                sink.findings,
+                unjudged,
+                sink.problems,
+            );
+        }
+    }
+
+    /// The checks that kept state over the batches (aggregates, `unique`)
+    /// judge now; every rule reports the records it could not judge.
+    fn finish(
+        &self,
+        cx: &CheckCx<'_>,
+        dataset: &Dataset,
+        per_rule: PerRule<'_>,
+        sink: &mut Gathered<'_>,
+    ) -> Vec<RuleRun> {
+        let PerRule {
+            mut runs,
+            mut unjudged,
+            streams,
+        } = per_rule;
+        let each = self
+            .rules
+            .iter()
+            .zip(&mut runs)
+            .zip(&mut unjudged)
+            .zip(streams);
+        for (((rule, stats), unjudged), stream) in each {
+            let Some(stream) = stream else {
+                continue;
+            };
+            let before = sink.findings.len();
+            match catch_unwind(AssertUnwindSafe(|| stream.finish(cx))) {
+                Ok((records, outcomes)) => {
+                    let applies: Vec<&Record> = records.iter().collect();
+                    let to = Sink {
+                        findings: &mut *sink.findings,
+                        unjudged,
+                        problems: &mut *sink.problems,
+                    };
+                    let file = |id| dataset.file(id);
+                    let sources = Some(&mut *sink.sources);
+                    take_outcomes(rule, outcomes, &applies, &file, sources, to);
+                }
+                Err(panic) => sink.problems.push(crashed(rule, &*panic)),
+            }
+            stats.findings += sink.findings.len() - before;
+        }
+        for (rule, unjudged) in self.rules.iter().zip(unjudged) {
+            unjudged.report(rule, sink.problems);
+        }
+        runs
+    }
+}
+
+/// Where the streamed rules' findings and problems go.
+struct Gathered<'g> {
+    findings: &'g mut Vec<Finding>,
+    problems: &'g mut Problems,
+    sources: &'g mut Sources,
+}

@@ -1,0 +1,136 @@
+//! What an expression reads of a variable: the fields selected on `record`
+//! (`record.soort`, `has(record.melder)`), the collections named on
+//! `collections`, and the element fields of a list a comprehension walks.
+//!
+//! Converting a whole record to CEL values costs more than evaluating a
+//! typical rule, so [`variable_fields`] finds the top-level fields an
+//! expression reads, and only those are converted. An expression that uses
+//! `record` in any other way (`record["x"]`, passing `record` to a function)
+//! gets the whole record.
+
+use std::collections::BTreeSet;
+
+use cel::IdedExpr;
+use cel::common::ast::{EntryExpr, Expr};
+
+/// The fields selected on variable `var` (`record.soort` selects `soort`,
+/// `collections.middelen` selects `middelen`), or `None` when `var` is used
+/// in another way.
+pub(crate) fn variable_fields(expr: &IdedExpr, var: &str) -> Option<BTreeSet<String>> {
+    let mut fields = BTreeSet::new();
+    collect(expr, var, &mut fields).then_some(fields)
+}
+
+/// True when `expr` reads the variable `var` at all.
+pub(crate) fn reads(expr: &IdedExpr, var: &str) -> bool {
+    variable_fields(expr, var).is_none_or(|fields| !fields.is_empty())
+}
+
+/// The fields of the elements of the list variable `list` that `expr` reads:
+/// `records.filter(r, r.a > 1).size()` reads `a`. `None` when the elements
+/// are used other than through a comprehension variable's named fields, or
+/// the list other than by `size()` and comprehensions.
+pub(crate) fn element_projection(expr: &IdedExpr, list: &str) -> Option<BTreeSet<String>> {
+    let mut fields = BTreeSet::new();
+    elements(expr, list, &mut fields).then_some(fields)
+}
+
+/// The direct subexpressions of `expr`.
+fn children(expr: &IdedExpr) -> Vec<&IdedExpr> {
+    fn entry(entry: &cel::common::ast::IdedEntryExpr) -> Vec<&IdedExpr> {
+        match &entry.expr {
+            EntryExpr::MapEntry(e) => vec![&e.key, &e.value],
+            EntryExpr::StructField(f) => vec![&f.value],
+        }
+    }
+    match &expr.expr {
+        Expr::Select(select) => vec![&select.operand],
+        Expr::Call(call) => call
+            .target
+            .as_deref()
+            .into_iter()
+            .chain(&call.args)
+            .collect(),
+        Expr::Comprehension(c) => vec![
+            &c.iter_range,
+            &c.accu_init,
+            &c.loop_cond,
+            &c.loop_step,
+            &c.result,
+        ],
+        Expr::List(list) => list.elements.iter().collect(),
+        Expr::Map(map) => map.entries.iter().flat_map(entry).collect(),
+        Expr::Struct(s) => s.entries.iter().flat_map(entry).collect(),
+        Expr::Ident(_) | Expr::Literal(_) | Expr::Unspecified => Vec::new(),
+    }
+}
+
+pub(crate) fn is_ident(expr: &IdedExpr, name: &str) -> bool {
+    matches!(&expr.expr, Expr::Ident(n) if n == name)
+}
+
+/// True when a comprehension binds `name` (and would shadow ours).
+fn binds(expr: &IdedExpr, name: &str) -> bool {
+    matches!(&expr.expr, Expr::Comprehension(c)
+        if c.iter_var == name || c.iter_var2.as_deref() == Some(name) || c.accu_var == name)
+}
+
+/// Adds the fields selected on the variable `var` to `out`; false when
+/// `var` appears in a way that needs all of its value.
+fn collect(expr: &IdedExpr, var: &str, out: &mut BTreeSet<String>) -> bool {
+    match &expr.expr {
+        Expr::Select(select) if is_ident(&select.operand, var) => {
+            out.insert(select.field.clone());
+            true
+        }
+        Expr::Ident(name) => name != var,
+        _ if binds(expr, var) => false,
+        _ => children(expr).into_iter().all(|e| collect(e, var, out)),
+    }
+}
+
+/// See [`element_projection`].
+fn elements(expr: &IdedExpr, list: &str, out: &mut BTreeSet<String>) -> bool {
+    match &expr.expr {
+        Expr::Ident(name) => name != list,
+        Expr::Call(call) if call.func_name == "size" => {
+            let operands: Vec<&IdedExpr> = call
+                .target
+                .as_deref()
+                .into_iter()
+                .chain(&call.args)
+                .collect();
+            match operands.as_slice() {
+                [only] if is_ident(only, list) => true,
+                _ => operands.into_iter().all(|e| elements(e, list, out)),
+            }
+        }
+        Expr::Comprehension(c) if is_ident(&c.iter_range, list) => {
+            c.iter_var2.is_none()
+                && c.accu_var != list
+                && c.iter_var != list
+                && [&c.accu_init, &c.loop_cond, &c.loop_step, &c.result]
+                    .into_iter()
+                    .all(|e| collect(e, &c.iter_var, out) && elements(e, list, out))
+        }
+        _ if binds(expr, list) => false,
+        _ => children(expr).into_iter().all(|e| elements(e, list, out)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::expr::compile;
+
+    #[test]
+    fn projection_lists_fields_or_gives_up() {
+        let fields = |s: &str| compile(s).unwrap().projection;
+        assert_eq!(
+            fields(r#"has(record.b) && record.a.all(x, x > record.c)"#),
+            Some(vec!["a".to_string(), "b".to_string(), "c".to_string()])
+        );
+        assert_eq!(fields(r#"record["a"] == 1"#), None);
+        assert_eq!(fields(r#"size(record) > 1"#), None);
+        assert_eq!(fields(r#"[1].all(record, record > 0)"#), None);
+    }
+}
