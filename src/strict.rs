@@ -43,7 +43,7 @@ impl<'de> Visitor<'de> for TreeVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Tree, A::Error> {
         let mut entries = Vec::new();
-        while let Some(key) = map.next_key::<Spanned<KeyText>>()? {
+        while let Some(key) = map.next_key::<Spanned<Text>>()? {
             let value = map.next_value::<Tree>()?;
             entries.push((
                 Spanned::new(key.value.0, key.referenced, key.defined),
@@ -87,34 +87,37 @@ impl<'de> Visitor<'de> for TreeVisitor {
     }
 }
 
-/// A mapping key as text, whatever its YAML type (`2020: x` has key "2020").
-struct KeyText(String);
+/// A scalar read as text, whatever its YAML type: a mapping key (`2020: x`
+/// has key "2020"), or a value where text is expected (`record: 12` is
+/// "12").
+#[derive(Debug, Clone)]
+pub struct Text(pub String);
 
-impl<'de> Deserialize<'de> for KeyText {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<KeyText, D::Error> {
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Text, D::Error> {
         struct V;
         impl Visitor<'_> for V {
-            type Value = KeyText;
+            type Value = Text;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a key")
+                f.write_str("a text")
             }
-            fn visit_str<E>(self, v: &str) -> Result<KeyText, E> {
-                Ok(KeyText(v.to_string()))
+            fn visit_str<E>(self, v: &str) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
             }
-            fn visit_i64<E>(self, v: i64) -> Result<KeyText, E> {
-                Ok(KeyText(v.to_string()))
+            fn visit_i64<E>(self, v: i64) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
             }
-            fn visit_u64<E>(self, v: u64) -> Result<KeyText, E> {
-                Ok(KeyText(v.to_string()))
+            fn visit_u64<E>(self, v: u64) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
             }
-            fn visit_bool<E>(self, v: bool) -> Result<KeyText, E> {
-                Ok(KeyText(v.to_string()))
+            fn visit_bool<E>(self, v: bool) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
             }
-            fn visit_f64<E>(self, v: f64) -> Result<KeyText, E> {
-                Ok(KeyText(v.to_string()))
+            fn visit_f64<E>(self, v: f64) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
             }
-            fn visit_unit<E>(self) -> Result<KeyText, E> {
-                Ok(KeyText("null".to_string()))
+            fn visit_unit<E>(self) -> Result<Text, E> {
+                Ok(Text("null".to_string()))
             }
         }
         deserializer.deserialize_any(V)
@@ -163,12 +166,14 @@ impl Shape {
     pub fn of<T: JsonSchema>() -> Shape {
         let schema = schemars::SchemaGenerator::default().into_root_schema_for::<T>();
         let value = schema.as_value();
-        let defs = value
+        let mut defs = value
             .get("$defs")
             .and_then(Value::as_object)
             .cloned()
             .unwrap_or_default();
-        from_schema(value, &defs, &mut Vec::new())
+        // The root refers to itself as `#`.
+        defs.insert("#".to_string(), value.clone());
+        from_schema(value, &defs, &mut vec!["#".to_string()])
     }
 }
 
@@ -178,11 +183,8 @@ fn from_schema(schema: &Value, defs: &Map<String, Value>, within: &mut Vec<Strin
     let Some(object) = schema.as_object() else {
         return Shape::Any;
     };
-    if let Some(name) = object
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix("#/$defs/"))
-    {
+    if let Some(reference) = object.get("$ref").and_then(Value::as_str) {
+        let name = reference.strip_prefix("#/$defs/").unwrap_or(reference);
         let Some(def) = defs.get(name).filter(|_| !within.iter().any(|w| w == name)) else {
             return Shape::Any;
         };
@@ -300,11 +302,7 @@ fn walk(tree: &Tree, shape: &Shape, path: &str, found: &mut Vec<UnknownKey>) {
     match (tree, shape) {
         (Tree::Map(entries), Shape::Struct(fields, child)) => {
             for (key, value) in entries {
-                let here = if path.is_empty() {
-                    key.value.clone()
-                } else {
-                    format!("{path}.{}", key.value)
-                };
+                let here = join(path, &key.value);
                 if fields.contains(&key.value.as_str()) {
                     walk(value, &child(&key.value), &here, found);
                 } else {
@@ -319,11 +317,7 @@ fn walk(tree: &Tree, shape: &Shape, path: &str, found: &mut Vec<UnknownKey>) {
         }
         (Tree::Map(entries), Shape::Fields(fields)) => {
             for (key, value) in entries {
-                let here = if path.is_empty() {
-                    key.value.clone()
-                } else {
-                    format!("{path}.{}", key.value)
-                };
+                let here = join(path, &key.value);
                 match fields.iter().find(|(name, _)| *name == key.value) {
                     Some((_, shape)) => walk(value, shape, &here, found),
                     None => found.push(UnknownKey {
@@ -337,11 +331,7 @@ fn walk(tree: &Tree, shape: &Shape, path: &str, found: &mut Vec<UnknownKey>) {
         }
         (Tree::Map(entries), Shape::Values(item)) => {
             for (key, value) in entries {
-                let here = if path.is_empty() {
-                    key.value.clone()
-                } else {
-                    format!("{path}.{}", key.value)
-                };
+                let here = join(path, &key.value);
                 walk(value, item, &here, found);
             }
         }
@@ -352,11 +342,7 @@ fn walk(tree: &Tree, shape: &Shape, path: &str, found: &mut Vec<UnknownKey>) {
         }
         (Tree::Map(entries), Shape::MapOf(item)) => {
             for (key, value) in entries {
-                let here = if path.is_empty() {
-                    key.value.clone()
-                } else {
-                    format!("{path}.{}", key.value)
-                };
+                let here = join(path, &key.value);
                 walk(value, &item(), &here, found);
             }
         }
@@ -366,6 +352,15 @@ fn walk(tree: &Tree, shape: &Shape, path: &str, found: &mut Vec<UnknownKey>) {
             }
         }
         _ => {}
+    }
+}
+
+/// The dotted path of `key` in the mapping at `path`.
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
     }
 }
 
@@ -457,6 +452,66 @@ mod tests {
             "list" => Shape::List(|| Shape::Struct(fields_of::<Inner>(), |_| Shape::Any)),
             _ => Shape::Any,
         })
+    }
+
+    /// A type whose schema has every form [`Shape::of`] reads.
+    #[derive(Deserialize, schemars::JsonSchema)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Derived {
+        inner: Option<Inner2>,
+        list: Vec<Inner2>,
+        map: std::collections::BTreeMap<String, Inner2>,
+        either: Either,
+        free: serde_json::Value,
+        nested: Option<Box<Derived>>,
+    }
+
+    #[derive(Deserialize, schemars::JsonSchema)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Inner2 {
+        a: u32,
+    }
+
+    #[derive(Deserialize, schemars::JsonSchema)]
+    #[serde(rename_all = "snake_case", deny_unknown_fields)]
+    #[allow(dead_code)]
+    enum Either {
+        One(Inner2),
+        Two { b: u32 },
+    }
+
+    #[test]
+    fn shapes_read_off_a_schema_find_unknown_keys_at_every_depth() {
+        let yaml = "\
+inner: { a: 1, x: 1 }
+list: [{ a: 1 }, { yy: 2 }]
+map: { k: { a: 1, z: 3 } }
+either: { one: { a: 1, w: 4 }, three: 1 }
+free: { anything: [1, { goes: 2 }] }
+nested: { inner: { a: 1, v: 5 }, nested: { q: 6 } }
+extra: 7
+";
+        let tree: Tree = serde_saphyr::from_str(yaml).unwrap();
+        let found = unknown_keys(&tree, &Shape::of::<Derived>());
+        let summary: Vec<(&str, &str)> = found
+            .iter()
+            .map(|u| (u.within.as_str(), u.key.as_str()))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("inner", "x"),
+                ("list[1]", "yy"),
+                ("map.k", "z"),
+                ("either.one", "w"),
+                ("either", "three"),
+                // A recursive type is checked once, then left open.
+                ("", "extra"),
+            ]
+        );
+        assert_eq!(found[4].expected, ["one", "two"]);
     }
 
     #[test]

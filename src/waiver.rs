@@ -32,7 +32,7 @@ use serde_saphyr::Spanned;
 use crate::calendar::parse_date;
 use crate::finding::{Finding, Waived};
 use crate::problem::{LineCol, Problem, Problems, from_yaml_error};
-use crate::strict::{self, Shape};
+use crate::strict::{self, Shape, Text};
 
 crate::problem_codes! {
     /// The codes of problems with waivers.
@@ -75,38 +75,6 @@ pub struct WaiverEntry {
     /// The last day the waiver holds (ISO date); none means it does not expire.
     #[serde(default)]
     pub expires: Option<Spanned<Text>>,
-}
-
-/// A scalar read as text, whatever its YAML type (`record: 12` is "12").
-#[derive(Debug, Clone)]
-pub struct Text(pub String);
-
-impl<'de> Deserialize<'de> for Text {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Text, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = Text;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a text")
-            }
-            fn visit_str<E>(self, v: &str) -> Result<Text, E> {
-                Ok(Text(v.to_string()))
-            }
-            fn visit_i64<E>(self, v: i64) -> Result<Text, E> {
-                Ok(Text(v.to_string()))
-            }
-            fn visit_u64<E>(self, v: u64) -> Result<Text, E> {
-                Ok(Text(v.to_string()))
-            }
-            fn visit_f64<E>(self, v: f64) -> Result<Text, E> {
-                Ok(Text(v.to_string()))
-            }
-            fn visit_bool<E>(self, v: bool) -> Result<Text, E> {
-                Ok(Text(v.to_string()))
-            }
-        }
-        deserializer.deserialize_any(V)
-    }
 }
 
 /// The `waivers:` key of the project file: the list, or a file holding it.

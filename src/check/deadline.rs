@@ -25,12 +25,12 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use super::{BuildCode, KindDocs, BuildCx, BuildError, Check, CheckCx, Outcome, Verdict};
+use super::{BuildCode, BuildCx, BuildError, Check, CheckCx, KindDocs, Outcome, Verdict};
+use crate::calendar::TermijnCode;
 use crate::calendar::parse_date;
 use crate::calendar::{Due, Term, TermijnError, Unit, resolve_termijn};
 use crate::data::{Record, field};
 use crate::finding::{DeadlineDetails, Details};
-use crate::calendar::TermijnCode;
 
 /// See [`KindDocs`].
 pub const DOCS: KindDocs = KindDocs {
@@ -80,12 +80,10 @@ struct Deadline {
 
 pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<BuildError>> {
     let invalid = |message: String| {
-        vec![BuildError {
-            code: BuildCode::Invalid,
-            message,
-            at: Some(cx.check_at),
-            help: Some("a deadline needs `start`, `end` and either `term` or `due`".to_string()),
-        }]
+        vec![
+            BuildError::invalid(message, cx.check_at)
+                .help("a deadline needs `start`, `end` and either `term` or `due`"),
+        ]
     };
     let termijn = match (spec.term, spec.due) {
         (Some(term), None) => match term.parse::<Term>() {

@@ -14,7 +14,7 @@ use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-use super::{KindDocs, BuildCx, BuildError, Check, CheckCx, Outcome, Verdict, compile_in_file};
+use super::{BuildCx, BuildError, Check, CheckCx, KindDocs, Outcome, Verdict, compile_in_file};
 use crate::data::Record;
 use crate::expr::Expr;
 

@@ -6,9 +6,10 @@
 //! strictly; its JSON schema, derived, goes into the editor schema and the
 //! unknown-key pass); `DOCS`, what the kind is for and how it is written
 //! (the kind tables of the READMEs are generated from them); and `build`,
-//! which compiles a spec into a [`Check`]. [`kinds!`] below lists the kinds
-//! in one place; the engine and the other kinds do not change when one is
-//! added (`docs/adding-a-check-kind.md` shows the whole diff of one).
+//! which compiles a spec into a [`Check`]. Below, `kinds!` lists the kinds
+//! in one place (beside their `mod` lines); the engine and the other kinds
+//! do not change when one is added (`docs/adding-a-check-kind.md` shows the
+//! whole diff of one).
 
 use std::borrow::Cow;
 use std::fmt::Debug;
@@ -40,14 +41,11 @@ crate::problem_codes! {
     }
 }
 
-/// Declares the check kinds from their module names: the modules, the
-/// [`CheckSpec`] enum rule files deserialize into (one variant per kind,
+/// Declares the check kinds from their module names: the [`CheckSpec`] enum rule files deserialize into (one variant per kind,
 /// named like its module, so serde reads the kind's name from it), and
 /// [`KINDS`].
 macro_rules! kinds {
     ($($kind:ident),+ $(,)?) => {
-        $(mod $kind;)+
-
         /// The `check:` of a rule file: exactly one kind.
         #[derive(Debug, Deserialize)]
         #[serde(deny_unknown_fields)]
@@ -87,6 +85,17 @@ macro_rules! kinds {
         }
     };
 }
+
+// The kinds, in the order the docs list them. The modules are declared
+// outside the macro so that rustfmt reaches their files.
+mod aggregate;
+mod deadline;
+mod expr;
+mod plugin;
+mod reference;
+mod required;
+mod steps;
+mod unique;
 
 kinds!(
     required, expr, deadline, reference, unique, steps, aggregate, plugin,
@@ -325,6 +334,24 @@ pub struct BuildError {
     pub at: Option<LineCol>,
     /// How to fix it.
     pub help: Option<String>,
+}
+
+impl BuildError {
+    /// A spec that is wrong beyond its shape (`rule::invalid`), at `at`.
+    pub fn invalid(message: impl Into<String>, at: LineCol) -> BuildError {
+        BuildError {
+            code: BuildCode::Invalid,
+            message: message.into(),
+            at: Some(at),
+            help: None,
+        }
+    }
+
+    /// Adds a hint on how to fix it.
+    pub fn help(mut self, help: impl Into<String>) -> BuildError {
+        self.help = Some(help.into());
+        self
+    }
 }
 
 /// What building a check needs to know.

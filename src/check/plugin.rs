@@ -18,10 +18,10 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{BuildCode, KindDocs, BuildCx, BuildError, Check, CheckCx, Outcome, Verdict};
+use super::{BuildCx, BuildError, Check, CheckCx, KindDocs, Outcome, Verdict};
 use crate::data::Record;
-use crate::problem::Problem;
 use crate::plugin::PluginCode;
+use crate::problem::Problem;
 
 /// See [`KindDocs`].
 pub const DOCS: KindDocs = KindDocs {
@@ -53,12 +53,10 @@ pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<
         None | Some(Value::Null) => "{}".to_string(),
         Some(Value::Object(map)) => Value::Object(map).to_string(),
         Some(_) => {
-            return Err(vec![BuildError {
-                code: BuildCode::Invalid,
-                message: "`params` of a plugin check must be a mapping".to_string(),
-                at: Some(cx.check_at),
-                help: None,
-            }]);
+            return Err(vec![BuildError::invalid(
+                "`params` of a plugin check must be a mapping",
+                cx.check_at,
+            )]);
         }
     };
     Ok(Box::new(PluginCheck {

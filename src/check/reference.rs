@@ -15,7 +15,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-use super::{KindDocs, BuildCx, BuildError, Check, CheckCx, Outcome, Verdict};
+use super::{BuildCx, BuildError, Check, CheckCx, KindDocs, Outcome, Verdict};
 use crate::data::{KeySet, Record, as_key, field};
 
 /// See [`KindDocs`].

@@ -11,7 +11,7 @@
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::{BuildCode, KindDocs, BuildCx, BuildError, Check, CheckCx, Outcome, Verdict};
+use super::{BuildCx, BuildError, Check, CheckCx, KindDocs, Outcome, Verdict};
 use crate::data::{Record, field, is_present};
 
 /// See [`KindDocs`].
@@ -37,12 +37,10 @@ struct Required {
 
 pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<BuildError>> {
     if spec.fields.is_empty() || spec.fields.iter().any(|f| f.trim().is_empty()) {
-        return Err(vec![BuildError {
-            code: BuildCode::Invalid,
-            message: "`required` needs a non-empty list of field names".to_string(),
-            at: Some(cx.check_at),
-            help: None,
-        }]);
+        return Err(vec![BuildError::invalid(
+            "`required` needs a non-empty list of field names",
+            cx.check_at,
+        )]);
     }
     Ok(Box::new(Required {
         fields: spec.fields,

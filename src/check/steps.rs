@@ -24,7 +24,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use serde_saphyr::Spanned;
 
-use super::{BuildCode, KindDocs, BuildCx, BuildError, Check, CheckCx, Outcome, Verdict, compile_in_file};
+use super::{BuildCx, BuildError, Check, CheckCx, KindDocs, Outcome, Verdict, compile_in_file};
 use crate::calendar::parse_date;
 use crate::data::{Record, field, is_present};
 use crate::expr::Expr;
@@ -70,11 +70,9 @@ struct Steps {
 
 pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<BuildError>> {
     let mut errors = Vec::new();
-    let error = |message: String| BuildError {
-        code: BuildCode::Invalid,
-        message,
-        at: Some(cx.check_at),
-        help: Some(format!("the steps are: {}", spec.order.join(", "))),
+    let error = |message: String| {
+        BuildError::invalid(message, cx.check_at)
+            .help(format!("the steps are: {}", spec.order.join(", ")))
     };
     if spec.order.is_empty() {
         errors.push(error(

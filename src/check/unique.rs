@@ -18,7 +18,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::Map;
 
-use super::{BuildCode, KindDocs, BuildCx, BuildError, Check, CheckCx, Outcome, Stream, Verdict};
+use super::{BuildCx, BuildError, Check, CheckCx, KindDocs, Outcome, Stream, Verdict};
 use crate::data::{FastMap, Record, as_key, field};
 
 /// See [`KindDocs`].
@@ -44,12 +44,10 @@ struct Unique {
 
 pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<BuildError>> {
     if spec.fields.is_empty() {
-        return Err(vec![BuildError {
-            code: BuildCode::Invalid,
-            message: "`unique` needs a non-empty list of field names".to_string(),
-            at: Some(cx.check_at),
-            help: None,
-        }]);
+        return Err(vec![BuildError::invalid(
+            "`unique` needs a non-empty list of field names",
+            cx.check_at,
+        )]);
     }
     Ok(Box::new(Unique {
         fields: spec.fields,

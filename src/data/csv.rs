@@ -20,16 +20,7 @@ pub(super) fn load(
     types: &BTreeMap<String, FieldType>,
     sink: &mut Sink<'_, '_>,
 ) -> Option<[u8; 32]> {
-    let file = match std::fs::File::open(path) {
-        Ok(file) => file,
-        Err(err) => {
-            sink.problem(Problem::unusable(
-                DataCode::Read,
-                format!("cannot read data file: {err}"),
-            ));
-            return None;
-        }
-    };
+    let file = super::open(path, sink)?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .from_reader(Hashing {

@@ -18,16 +18,7 @@ use crate::problem::{LineCol, Problem};
 
 /// Streams one JSONL file into the sink; returns the file's digest if it was read.
 pub(super) fn load(path: &Path, sink: &mut Sink<'_, '_>) -> Option<[u8; 32]> {
-    let file = match std::fs::File::open(path) {
-        Ok(file) => file,
-        Err(err) => {
-            sink.problem(Problem::unusable(
-                DataCode::Read,
-                format!("cannot read data file: {err}"),
-            ));
-            return None;
-        }
-    };
+    let file = super::open(path, sink)?;
     let mut reader = BufReader::new(file);
     let mut hasher = Sha256::new();
     let mut batch: Vec<(u32, Vec<u8>)> = Vec::with_capacity(BATCH);

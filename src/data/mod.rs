@@ -495,16 +495,28 @@ fn kind(value: &Value) -> &'static str {
     }
 }
 
+/// Opens a data file to stream it, reporting one that cannot be read.
+pub(crate) fn open(path: &Path, sink: &mut Sink<'_, '_>) -> Option<std::fs::File> {
+    std::fs::File::open(path)
+        .map_err(|err| cannot_read(sink, &err))
+        .ok()
+}
+
+/// Reports a data file that cannot be read (`data::read`).
+fn cannot_read(sink: &mut Sink<'_, '_>, err: &std::io::Error) {
+    sink.problem(Problem::unusable(
+        DataCode::Read,
+        format!("cannot read data file: {err}"),
+    ));
+}
+
 /// Reads a whole file as UTF-8, reporting unreadable files and invalid UTF-8
 /// (with the line and column of the first bad byte) to the sink.
 pub(crate) fn read_text(path: &Path, sink: &mut Sink<'_, '_>) -> Option<(String, [u8; 32])> {
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(err) => {
-            sink.problem(Problem::unusable(
-                DataCode::Read,
-                format!("cannot read data file: {err}"),
-            ));
+            cannot_read(sink, &err);
             return None;
         }
     };

@@ -40,7 +40,9 @@ use serde::de::{Deserializer, MapAccess, Visitor};
 use serde_json::{Map, Value, json};
 use serde_saphyr::Spanned;
 
-use super::{BuildCode, KindDocs, BuildCx, BuildError, Check, CheckCx, Outcome, Stream, Verdict, compile_in_file_with};
+use super::{
+    BuildCx, BuildError, Check, CheckCx, KindDocs, Outcome, Stream, Verdict, compile_in_file_with,
+};
 use crate::calendar::parse_date;
 use crate::data::{Record, as_key, field};
 use crate::expr::{Counter, Expr, object, projected};
@@ -146,12 +148,14 @@ pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<
         if RESERVED.contains(&name.as_str())
             || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
         {
-            errors.push(BuildError {
-                code: BuildCode::Invalid,
-                message: format!("`let` name `{name}` is reserved or not an identifier"),
-                at: Some(crate::problem::LineCol::from(source.referenced)),
-                help: Some("use lower-case letters, digits and `_`".to_string()),
-            });
+            let at = crate::problem::LineCol::from(source.referenced);
+            errors.push(
+                BuildError::invalid(
+                    format!("`let` name `{name}` is reserved or not an identifier"),
+                    at,
+                )
+                .help("use lower-case letters, digits and `_`"),
+            );
             continue;
         }
         match compile_in_file_with(source, cx.text, &variables) {
