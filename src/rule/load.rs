@@ -8,10 +8,12 @@ use std::sync::LazyLock;
 
 use sha2::{Digest, Sha256};
 
-use super::{Rule, RuleFile, RuleTest, Validity};
+use serde_saphyr::Spanned;
+
+use super::{Rule, RuleFile, RuleTest, ValidSpec, Validity};
 use crate::calendar::parse_date;
 use crate::check::BuildCode;
-use crate::check::{BuildCx, compile_in_file};
+use crate::check::{BuildCx, BuildError, compile_in_file};
 use crate::digest::hex;
 use crate::problem::relative as display;
 use crate::problem::{LineCol, Problem, Problems, from_yaml_error};
@@ -106,6 +108,38 @@ fn shape() -> &'static Shape {
     &SHAPE
 }
 
+/// The problems of one rule file, each located in it.
+struct FileProblems<'p> {
+    shown: &'p Path,
+    problems: &'p mut Problems,
+    found: usize,
+}
+
+impl FileProblems<'_> {
+    /// Records a problem at `at`, with a hint when one helps.
+    fn push(
+        &mut self,
+        code: impl Into<Cow<'static, str>>,
+        message: String,
+        at: LineCol,
+        help: Option<String>,
+    ) {
+        let mut problem = Problem::unusable(code, message)
+            .in_file(self.shown)
+            .at(at.line, at.column);
+        if let Some(help) = help {
+            problem = problem.help(help);
+        }
+        self.problems.push(problem);
+        self.found += 1;
+    }
+
+    /// Records a check's build error, at `at` when it has no place.
+    fn build_error(&mut self, err: BuildError, at: LineCol) {
+        self.push(err.code, err.message, err.at.unwrap_or(at), err.help);
+    }
+}
+
 /// Parses and validates one rule file; every problem found is recorded.
 fn validate(
     shown: &Path,
@@ -125,140 +159,34 @@ fn validate(
             return None;
         }
     };
-    let before = problems.len();
-    let mut problem =
-        |code: Cow<'static, str>, message: String, at: LineCol, help: Option<String>| {
-            let mut p = Problem::unusable(code, message)
-                .in_file(shown)
-                .at(at.line, at.column);
-            if let Some(help) = help {
-                p = p.help(help);
-            }
-            problems.push(p);
-        };
-    let at = LineCol::from;
-
-    let id = file.id.value.clone();
-    if !is_kebab(&id) {
-        problem(
-            RuleCode::Id.into(),
-            format!("rule id `{id}` is not kebab-case"),
-            at(file.id.referenced),
-            Some(
-                "use lower-case words joined by hyphens, naming the condition flagged".to_string(),
-            ),
-        );
-    }
-    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-    if stem != id {
-        problem(
-            RuleCode::Id.into(),
-            format!("rule id `{id}` does not match the file name `{stem}`"),
-            at(file.id.referenced),
-            Some(format!("rename the file to `{id}.yaml` or change the id")),
-        );
-    }
-    match seen.get(&id) {
-        Some(first) => problem(
-            RuleCode::DuplicateId.into(),
-            format!("rule id `{id}` is also used by {}", first.display()),
-            at(file.id.referenced),
-            Some("rule ids must be unique across the rule set".to_string()),
-        ),
-        None => {
-            seen.insert(id.clone(), shown.to_path_buf());
-        }
-    }
-    if let Some(collections) = collections
-        && !collections.contains_key(&file.collection.value)
-    {
-        problem(
-            RuleCode::UnknownCollection.into(),
-            format!(
-                "rule judges collection `{}`, which the project does not declare",
-                file.collection.value
-            ),
-            at(file.collection.referenced),
-            Some(format!(
-                "the project declares: {}",
-                collections
-                    .keys()
-                    .map(String::as_str)
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )),
-        );
-    }
+    let mut found = FileProblems {
+        shown,
+        problems,
+        found: 0,
+    };
+    check_id(&file, path, seen, &mut found);
+    check_collection(&file, collections, &mut found);
     if file.title.trim().is_empty() {
-        problem(
-            BuildCode::Invalid.into(),
-            "rule has an empty title".to_string(),
-            at(file.id.referenced),
+        let at = LineCol::from(file.id.referenced);
+        found.push(
+            BuildCode::Invalid,
+            "rule has an empty title".into(),
+            at,
             None,
         );
     }
-
-    let when = file
-        .when
-        .as_ref()
-        .and_then(|when| match compile_in_file(when, text) {
-            Ok(expr) => Some(expr),
-            Err(err) => {
-                problem(
-                    err.code.into(),
-                    err.message,
-                    err.at.unwrap_or_default(),
-                    err.help,
-                );
-                None
-            }
-        });
-
-    let valid = file.valid.as_ref().map(|valid| {
-        let mut date = |value: &Option<String>, name: &str| {
-            value.as_ref().and_then(|v| {
-                let parsed = parse_date(v);
-                if parsed.is_none() {
-                    problem(
-                        RuleCode::Valid.into(),
-                        format!("`valid.{name}` is not an ISO date"),
-                        at(valid.referenced),
-                        Some("write the date as YYYY-MM-DD".to_string()),
-                    );
-                }
-                parsed
-            })
-        };
-        let from = date(&valid.value.from, "from");
-        let until = date(&valid.value.until, "until");
-        if let (Some(from), Some(until)) = (from, until)
-            && until < from
-        {
-            problem(
-                RuleCode::Valid.into(),
-                "`valid.until` lies before `valid.from`".to_string(),
-                at(valid.referenced),
-                None,
-            );
-        }
-        Validity {
-            from,
-            until,
-            date_field: valid.value.date_field.clone(),
-        }
+    let when = file.when.as_ref().and_then(|when| {
+        compile_in_file(when, text)
+            .map_err(|err| found.build_error(err, LineCol::default()))
+            .ok()
     });
-
-    let check_at = at(file.check.referenced);
+    let valid = file.valid.as_ref().map(|valid| validity(valid, &mut found));
+    let check_at = LineCol::from(file.check.referenced);
     let check = match file.check.value.build(&BuildCx { text, check_at }) {
         Ok(check) => Some(check),
         Err(errors) => {
             for err in errors {
-                problem(
-                    err.code.into(),
-                    err.message,
-                    err.at.unwrap_or(check_at),
-                    err.help,
-                );
+                found.build_error(err, check_at);
             }
             None
         }
@@ -266,24 +194,20 @@ fn validate(
     if let (Some(check), Some(collections)) = (&check, collections) {
         for other in check.reads() {
             if !collections.contains_key(other) {
-                problem(
-                    RuleCode::UnknownCollection.into(),
-                    format!(
-                        "the check reads collection `{other}`, which the project does not declare"
-                    ),
-                    check_at,
-                    None,
+                let message = format!(
+                    "the check reads collection `{other}`, which the project does not declare"
                 );
+                found.push(RuleCode::UnknownCollection, message, check_at, None);
             }
         }
     }
-    if problems.len() > before {
+    if found.found > 0 {
         return None;
     }
     let mut tests = file.tests;
     tests.extend(sibling_tests(shown, path, problems)?);
     Some(Rule {
-        id,
+        id: file.id.value,
         title: file.title,
         severity: file.severity,
         collection: file.collection.value,
@@ -297,6 +221,99 @@ fn validate(
         path: shown.to_path_buf(),
         check_at,
     })
+}
+
+/// The id is kebab-case, is the file's name, and is not taken.
+fn check_id(
+    file: &RuleFile,
+    path: &Path,
+    seen: &mut HashMap<String, PathBuf>,
+    found: &mut FileProblems<'_>,
+) {
+    let id = &file.id.value;
+    let at = LineCol::from(file.id.referenced);
+    if !is_kebab(id) {
+        found.push(
+            RuleCode::Id,
+            format!("rule id `{id}` is not kebab-case"),
+            at,
+            Some(
+                "use lower-case words joined by hyphens, naming the condition flagged".to_string(),
+            ),
+        );
+    }
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    if stem != id {
+        found.push(
+            RuleCode::Id,
+            format!("rule id `{id}` does not match the file name `{stem}`"),
+            at,
+            Some(format!("rename the file to `{id}.yaml` or change the id")),
+        );
+    }
+    match seen.get(id) {
+        Some(first) => found.push(
+            RuleCode::DuplicateId,
+            format!("rule id `{id}` is also used by {}", first.display()),
+            at,
+            Some("rule ids must be unique across the rule set".to_string()),
+        ),
+        None => {
+            seen.insert(id.clone(), found.shown.to_path_buf());
+        }
+    }
+}
+
+/// The collection the rule judges is one the project declares.
+fn check_collection(
+    file: &RuleFile,
+    collections: Option<&BTreeMap<String, Collection>>,
+    found: &mut FileProblems<'_>,
+) {
+    let Some(collections) = collections else {
+        return;
+    };
+    let name = &file.collection.value;
+    if collections.contains_key(name) {
+        return;
+    }
+    let declared: Vec<&str> = collections.keys().map(String::as_str).collect();
+    found.push(
+        RuleCode::UnknownCollection,
+        format!("rule judges collection `{name}`, which the project does not declare"),
+        LineCol::from(file.collection.referenced),
+        Some(format!("the project declares: {}", declared.join(", "))),
+    );
+}
+
+/// The validity window, its dates parsed.
+fn validity(valid: &Spanned<ValidSpec>, found: &mut FileProblems<'_>) -> Validity {
+    let at = LineCol::from(valid.referenced);
+    let mut date = |value: &Option<String>, name: &str| {
+        let parsed = parse_date(value.as_deref()?);
+        if parsed.is_none() {
+            found.push(
+                RuleCode::Valid,
+                format!("`valid.{name}` is not an ISO date"),
+                at,
+                Some("write the date as YYYY-MM-DD".to_string()),
+            );
+        }
+        parsed
+    };
+    let from = date(&valid.value.from, "from");
+    let until = date(&valid.value.until, "until");
+    if let (Some(from), Some(until)) = (from, until)
+        && until < from
+    {
+        let message = "`valid.until` lies before `valid.from`".to_string();
+        found.push(RuleCode::Valid, message, at, None);
+    }
+    Validity {
+        from,
+        until,
+        date_field: valid.value.date_field.clone(),
+    }
 }
 
 /// Tests in a sibling `<id>.test.yaml`: a list of tests. `None` when the
