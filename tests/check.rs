@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use insta_cmd::assert_cmd_snapshot;
 
-use crate::support::{finding_values, json_report, naleving, reference_copy, root, run};
+use crate::support::{condensed, finding_values, json_report, naleving, reference_copy, root, run};
 
 #[test]
 fn human_output_on_the_reference_data() {
@@ -14,7 +14,23 @@ fn human_output_on_the_reference_data() {
 
 #[test]
 fn json_output_on_the_reference_data() {
-    assert_cmd_snapshot!(naleving().args(["check", "--format", "json"]));
+    let (code, report) = json_report(&root(), &[]);
+    assert_eq!(code, 1);
+    let finding = |f: &serde_json::Value| {
+        let at = &f["location"];
+        format!(
+            "{} · {} · {} · {}:{}:{}",
+            f["rule"].as_str().unwrap(),
+            f["record"].as_str().unwrap(),
+            f["field"].as_str().unwrap_or("-"),
+            at["path"].as_str().unwrap(),
+            at["line"],
+            at["column"]
+        )
+    };
+    let rule = |r: &serde_json::Value| r["id"].as_str().unwrap().to_string();
+    let text = condensed(report, &[(&["findings"], &finding), (&["rules"], &rule)]);
+    insta::assert_snapshot!(text);
 }
 
 #[test]

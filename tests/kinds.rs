@@ -238,3 +238,28 @@ fn plugin() {
     );
     insta::assert_snapshot!("kind_plugin", text);
 }
+
+/// Every check kind has its fixture and its test here: a kind added to
+/// `kinds!` without them fails this test.
+#[test]
+fn every_kind_has_a_fixture_and_a_test() {
+    let source = std::fs::read_to_string(root().join("tests/kinds.rs")).unwrap();
+    let dirs: BTreeSet<String> = std::fs::read_dir(root().join("tests/kinds"))
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    let kinds: BTreeSet<String> = naleving::check::KINDS
+        .iter()
+        .map(|k| k.name.to_string())
+        .collect();
+    assert_eq!(dirs, kinds, "tests/kinds/ has one directory per check kind");
+    for kind in &kinds {
+        assert!(
+            source.contains(&format!("#[test]\nfn {kind}() {{")),
+            "tests/kinds.rs has no test for `{kind}`"
+        );
+        assert!(fixture(kind).join("naleving.yaml").is_file(), "{kind}");
+    }
+}

@@ -126,3 +126,35 @@ pub fn finding_values<'a>(report: &'a serde_json::Value, key: &str) -> Vec<&'a s
         .map(|f| f[key].as_str().unwrap())
         .collect()
 }
+
+/// A way to write one entry of a condensed list on one line.
+pub type Line<'a> = &'a dyn Fn(&serde_json::Value) -> String;
+
+/// A report for a whole-run snapshot with some of its lists cut short:
+/// their first three entries in full (which pin the format), the others
+/// one line each (which pins which entries there are). The per-kind
+/// snapshots (tests/kinds/) pin what each entry says.
+pub fn condensed(mut report: serde_json::Value, lists: &[(&[&str], Line<'_>)]) -> String {
+    let mut tails = String::new();
+    for (list, line) in lists {
+        let mut at = &mut report;
+        for key in *list {
+            at = match key.parse::<usize>() {
+                Ok(index) => &mut at[index],
+                Err(_) => &mut at[*key],
+            };
+        }
+        let entries = at.as_array_mut().expect("a list to condense");
+        let rest: Vec<String> = entries.iter().skip(3).map(line).collect();
+        entries.truncate(3);
+        tails.push_str(&format!(
+            "\n… and {} more in `{}`:\n",
+            rest.len(),
+            list.join(".")
+        ));
+        for entry in rest {
+            tails.push_str(&format!("  {entry}\n"));
+        }
+    }
+    serde_json::to_string_pretty(&report).unwrap() + "\n" + &tails
+}
