@@ -233,68 +233,8 @@ pub fn load(path: &Path, problems: &mut Problems) -> Option<Project> {
         plugins: Vec::new(),
         plugin_cache: None,
     };
-    if let Some(as_of) = &file.as_of {
-        match parse_date(&as_of.value) {
-            Some(date) => project.as_of = Some(date),
-            None => problems.push(
-                Problem::unusable(
-                    ProjectCode::AsOf,
-                    format!("`as_of` is not an ISO date: {:?}", as_of.value),
-                )
-                .in_file(path)
-                .at_loc(as_of.referenced)
-                .help("write the date as YYYY-MM-DD"),
-            ),
-        }
-    }
-    if let Some(calendar) = &file.calendar
-        && calendar.value != "nl"
-    {
-        problems.push(
-            Problem::unusable(
-                ProjectCode::Calendar,
-                format!("unknown calendar {:?}", calendar.value),
-            )
-            .in_file(path)
-            .at_loc(calendar.referenced)
-            .help("the built-in calendar is `nl`"),
-        );
-    }
-    if file.collections.is_empty() {
-        problems.push(
-            Problem::unusable(
-                ProjectCode::Collections,
-                "the project declares no collections",
-            )
-            .in_file(path)
-            .help("add `collections: { name: { path: data.jsonl, key: id } }`"),
-        );
-    }
-    for (name, spec) in file.collections {
-        if spec.key.value.trim().is_empty() {
-            problems.push(
-                Problem::unusable(
-                    ProjectCode::Key,
-                    format!("collection `{name}` has an empty key"),
-                )
-                .in_file(path)
-                .at_loc(spec.key.referenced),
-            );
-        }
-        project.collections.insert(
-            name.clone(),
-            Collection {
-                name,
-                path: spec.path.value,
-                key: spec.key.value,
-                types: spec.types,
-                declared_at: Some((
-                    relative(&project.root, path),
-                    LineCol::from(spec.path.referenced),
-                )),
-            },
-        );
-    }
+    dates(&file, path, &mut project, problems);
+    collections(file.collections, path, &mut project, problems);
     for rules in file.rules {
         let resolved = project.root.join(&rules.value);
         if !resolved.exists() {
@@ -333,7 +273,95 @@ pub fn load(path: &Path, problems: &mut Problems) -> Option<Project> {
             problems,
         );
     }
-    for (name, entry) in file.plugins {
+    project.plugins = plugins(file.plugins, path, &project.root, problems);
+    project.plugin_cache = file.plugin_cache.map(|p| project.root.join(&p.value));
+    Some(project)
+}
+
+/// The evaluation date and the calendar.
+fn dates(file: &ProjectFile, path: &Path, project: &mut Project, problems: &mut Problems) {
+    if let Some(as_of) = &file.as_of {
+        match parse_date(&as_of.value) {
+            Some(date) => project.as_of = Some(date),
+            None => problems.push(
+                Problem::unusable(
+                    ProjectCode::AsOf,
+                    format!("`as_of` is not an ISO date: {:?}", as_of.value),
+                )
+                .in_file(path)
+                .at_loc(as_of.referenced)
+                .help("write the date as YYYY-MM-DD"),
+            ),
+        }
+    }
+    if let Some(calendar) = &file.calendar
+        && calendar.value != "nl"
+    {
+        problems.push(
+            Problem::unusable(
+                ProjectCode::Calendar,
+                format!("unknown calendar {:?}", calendar.value),
+            )
+            .in_file(path)
+            .at_loc(calendar.referenced)
+            .help("the built-in calendar is `nl`"),
+        );
+    }
+}
+
+/// The collections, each with its key and where it is declared.
+fn collections(
+    specs: BTreeMap<String, CollectionSpec>,
+    path: &Path,
+    project: &mut Project,
+    problems: &mut Problems,
+) {
+    if specs.is_empty() {
+        problems.push(
+            Problem::unusable(
+                ProjectCode::Collections,
+                "the project declares no collections",
+            )
+            .in_file(path)
+            .help("add `collections: { name: { path: data.jsonl, key: id } }`"),
+        );
+    }
+    for (name, spec) in specs {
+        if spec.key.value.trim().is_empty() {
+            problems.push(
+                Problem::unusable(
+                    ProjectCode::Key,
+                    format!("collection `{name}` has an empty key"),
+                )
+                .in_file(path)
+                .at_loc(spec.key.referenced),
+            );
+        }
+        project.collections.insert(
+            name.clone(),
+            Collection {
+                name,
+                path: spec.path.value,
+                key: spec.key.value,
+                types: spec.types,
+                declared_at: Some((
+                    relative(&project.root, path),
+                    LineCol::from(spec.path.referenced),
+                )),
+            },
+        );
+    }
+}
+
+/// The plugins, pinned by sha256, with their limits.
+fn plugins(
+    entries: BTreeMap<String, PluginEntry>,
+    path: &Path,
+    root: &Path,
+    problems: &mut Problems,
+) -> Vec<PluginSpec> {
+    let mut plugins = Vec::new();
+    for (name, entry) in entries {
         let sha256 = entry.sha256.value.trim().to_ascii_lowercase();
         if sha256.len() != 64 || !sha256.chars().all(|c| c.is_ascii_hexdigit()) {
             problems.push(
@@ -358,13 +386,12 @@ pub fn load(path: &Path, problems: &mut Problems) -> Option<Project> {
                 .max(1),
             ..defaults
         };
-        project.plugins.push(PluginSpec {
+        plugins.push(PluginSpec {
             name,
-            path: project.root.join(&entry.path.value),
+            path: root.join(&entry.path.value),
             sha256,
             limits,
         });
     }
-    project.plugin_cache = file.plugin_cache.map(|p| project.root.join(&p.value));
-    Some(project)
+    plugins
 }
