@@ -15,7 +15,7 @@ use jiff::civil::Date;
 use crate::baseline::Baseline;
 use crate::engine::{self, Options, Run};
 use crate::finding::Severity;
-use crate::problem::{Impact, Problem, Problems};
+use crate::problem::{Impact, Problem, Problems, did_you_mean};
 use crate::report::{self, Summary, human::Style};
 use crate::rule::{LoadedRules, load_rules};
 use output::{Target, emit, parse_target};
@@ -259,20 +259,28 @@ fn unknown_selection(run: &mut Run, options: &Options) {
         return;
     };
     let mut problems = Problems::default();
+    let ids = || run.rules.rules.iter().map(|r| r.id.as_str());
     for id in &options.rules {
-        if !run.rules.rules.iter().any(|r| &r.id == id) {
-            problems.push(Problem::unusable(
-                CliCode::UnknownRule,
-                format!("no rule with id `{id}`"),
-            ));
+        if !ids().any(|known| known == id) {
+            let problem =
+                Problem::unusable(CliCode::UnknownRule, format!("no rule with id `{id}`"));
+            problems.push(match did_you_mean(id, ids()) {
+                Some(suggestion) => problem.help(suggestion),
+                None => problem,
+            });
         }
     }
+    let names = || project.collections.keys().map(String::as_str);
     for name in &options.collections {
         if !project.collections.contains_key(name) {
-            problems.push(Problem::unusable(
+            let problem = Problem::unusable(
                 CliCode::UnknownCollection,
                 format!("no collection named `{name}`"),
-            ));
+            );
+            problems.push(match did_you_mean(name, names()) {
+                Some(suggestion) => problem.help(suggestion),
+                None => problem,
+            });
         }
     }
     if problems.is_empty() {
@@ -337,25 +345,28 @@ fn baseline_write(file: &std::path::Path, args: RunArgs) -> ExitCode {
 
 fn validate(paths: Vec<PathBuf>, project_path: PathBuf) -> ExitCode {
     let mut problems = Problems::default();
-    let (root, rule_paths, collections) = if paths.is_empty() {
-        match crate::project::load(&project_path, &mut problems) {
-            Some(project) => (
-                project.root.clone(),
-                project.rules.clone(),
-                Some(project.collections),
-            ),
-            None => (PathBuf::from("."), Vec::new(), None),
-        }
-    } else {
-        (PathBuf::from("."), paths, None)
+    // Rules given by path are still checked against the project's
+    // collections when there is a project file.
+    let project = (paths.is_empty() || project_path.is_file())
+        .then(|| crate::project::load(&project_path, &mut problems))
+        .flatten();
+    let (root, rule_paths) = match (&project, paths.is_empty()) {
+        (Some(project), true) => (project.root.clone(), project.rules.clone()),
+        (None, true) => (PathBuf::from("."), Vec::new()),
+        (_, false) => (PathBuf::from("."), paths),
     };
-    let loaded = load_rules(&root, &rule_paths, collections.as_ref(), &mut problems);
+    let collections = project.as_ref().map(|p| &p.collections);
+    let loaded = load_rules(&root, &rule_paths, collections, &mut problems);
     let problems = problems.into_sorted();
-    let count = problems.len();
+    let warnings = problems
+        .iter()
+        .filter(|p| p.impact == Impact::Warning)
+        .count();
+    let count = problems.len() - warnings;
     let mut text = render_problems(problems);
     let valid = loaded.rules.len();
     text.push_str(&format!(
-        "{valid} of {} rule files valid · {count} problems\n",
+        "{valid} of {} rule files valid · {count} problems, {warnings} warnings\n",
         loaded.files,
     ));
     if !emit(&text, None) {
@@ -430,7 +441,7 @@ fn test(paths: Vec<PathBuf>, project_path: &std::path::Path) -> ExitCode {
         calendar: std::sync::Arc::new(calendar),
     };
     let problems = problems.into_sorted();
-    let unusable = !problems.is_empty();
+    let unusable = problems.iter().any(|p| p.impact != Impact::Warning);
     let mut out = render_problems(problems);
     let (mut passed, mut failed) = (0, 0);
     for rule in &loaded.rules {

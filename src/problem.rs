@@ -249,3 +249,57 @@ macro_rules! problem_codes {
         }
     };
 }
+
+/// The name among `known` closest to `name`, when one is close enough to be
+/// a likely typo (`statsu` → `status`, `gemeeente` → `gemeente`): at most a
+/// third of its characters apart by Damerau–Levenshtein distance (at least
+/// one, at most three edits), or the same but for case, `-` and `_`.
+pub fn closest<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let folded = |s: &str| s.to_lowercase().replace(['-', '_'], "");
+    let wanted = folded(name);
+    let limit = (name.chars().count() / 3).clamp(1, 3);
+    known
+        .into_iter()
+        .filter(|candidate| *candidate != name)
+        .map(|candidate| {
+            let distance = if folded(candidate) == wanted {
+                0
+            } else {
+                strsim::damerau_levenshtein(name, candidate)
+            };
+            (distance, candidate)
+        })
+        .filter(|(distance, _)| *distance <= limit)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, candidate)| candidate)
+}
+
+/// `did you mean `x`?` for the closest of `known` to `name`, if any.
+pub fn did_you_mean<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    closest(name, known).map(|c| format!("did you mean `{c}`?"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn closest_names_are_likely_typos_only() {
+        let fields = ["status", "gemeente", "raadsrapport_op", "record", "regio"];
+        assert_eq!(closest("statsu", fields), Some("status"));
+        assert_eq!(closest("staus", fields), Some("status"));
+        assert_eq!(closest("gemeeente", fields), Some("gemeente"));
+        assert_eq!(closest("raadrapport_op", fields), Some("raadsrapport_op"));
+        assert_eq!(closest("Raadsrapport-Op", fields), Some("raadsrapport_op"));
+        assert_eq!(closest("recrod", fields), Some("record"));
+        assert_eq!(closest("regoi", fields), Some("regio"));
+        // Too far apart to be a typo, or the name itself.
+        assert_eq!(closest("bedrag", fields), None);
+        assert_eq!(closest("x", fields), None);
+        assert_eq!(closest("status", fields), None);
+        assert_eq!(
+            did_you_mean("raadsrapport-telaat", ["raadsrapport-te-laat", "x"]),
+            Some("did you mean `raadsrapport-te-laat`?".to_string())
+        );
+    }
+}

@@ -263,10 +263,17 @@ impl UnknownKey {
         } else {
             format!(" in `{}`", self.within)
         };
+        let expected = format!("expected one of: {}", self.expected.join(", "));
+        let help =
+            match crate::problem::did_you_mean(&self.key, self.expected.iter().map(String::as_str))
+            {
+                Some(suggestion) => format!("{suggestion} {expected}"),
+                None => expected,
+            };
         crate::problem::Problem::unusable(code, format!("unknown key `{}`{within}", self.key))
             .in_file(path)
             .at(self.at.line, self.at.column)
-            .help(format!("expected one of: {}", self.expected.join(", ")))
+            .help(help)
     }
 }
 

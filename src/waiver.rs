@@ -31,7 +31,7 @@ use serde_saphyr::Spanned;
 
 use crate::calendar::parse_date;
 use crate::finding::{Finding, Waived};
-use crate::problem::{LineCol, Problem, Problems, from_yaml_error};
+use crate::problem::{LineCol, Problem, Problems, did_you_mean, from_yaml_error};
 use crate::strict::{self, Shape, Text};
 
 crate::problem_codes! {
@@ -297,8 +297,13 @@ pub fn apply(
             (false, _) => {
                 let help = if known.contains(waiver.rule.as_str()) {
                     "remove the waiver: the record no longer breaks the rule (or its key is misspelt)"
+                        .to_string()
                 } else {
-                    "no rule has this id: is it misspelt?"
+                    let suggestion = did_you_mean(&waiver.rule, known.iter().copied());
+                    format!(
+                        "no rule has this id{}",
+                        suggestion.map_or(": is it misspelt?".to_string(), |s| format!("; {s}"))
+                    )
                 };
                 Problem::warning(
                     WaiverCode::Unused,

@@ -13,6 +13,7 @@ mod legal_time;
 mod pack;
 mod plugin;
 mod reports;
+mod silent;
 mod steekproef;
 mod support;
 mod waivers;

@@ -158,7 +158,7 @@ fn naleving_test_reports_a_wrong_expectation() {
     std::fs::create_dir(dir.path().join("rules")).unwrap();
     std::fs::write(
         dir.path().join("rules/bedrag-ontbreekt.yaml"),
-        "id: bedrag-ontbreekt\ntitle: t\nseverity: error\ncollection: middelen\ncheck:\n  required: { fields: [bedrag] }\n\
+        "id: bedrag-ontbreekt\ntitle: t\nseverity: error\nbasis: [{ citation: t }]\ncollection: middelen\ncheck:\n  required: { fields: [bedrag] }\n\
          tests:\n  - name: verwacht te weinig\n    records: [{ id: a }]\n    expect: []\n",
     )
     .unwrap();

@@ -95,7 +95,21 @@ fn the_committed_sample_is_what_the_seeded_generator_writes() {
 fn findings_on_the_sample() {
     let (code, report) = json_report(&root(), &["--project", PROJECT]);
     assert_eq!(code, 1, "{}", report["summary"]);
-    assert_eq!(report["problems"], json!([]));
+    // The generator writes no `codewoord`, so the rule about it judges no
+    // melding of the sample, and says so.
+    let problems: Vec<(&str, &str)> = report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["code"].as_str().unwrap(), p["message"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        problems,
+        [(
+            "rule::judged-nothing",
+            "rule `codewoord-melding-voor-invoering` judged none of the 2700 records of `meldingen`: `when` was false for 2700"
+        )]
+    );
 
     // Every rule with its count (zeros included), then per norm rule the
     // region and half year that miss it (the finding's record) with its
@@ -168,14 +182,14 @@ fn one_thread_or_four_give_identical_output() {
 
 /// A rule that reads `collections`, so a run with it keeps every record in
 /// memory instead of streaming: the reference the streamed runs are held to.
-const RESIDENT_RULE: &str = "id: houdt-alles-vast\ntitle: Leest alle meldingen\nseverity: info\n\
-collection: meldingen\nwhen: size(collections.meldingen) < 0\ncheck:\n  expr: \"true\"\n";
+const RESIDENT_RULE: &str = "id: houdt-alles-vast\ntitle: Leest alle meldingen\nseverity: info\nbasis: [{ citation: t }]\n\
+collection: meldingen\nwhen: size(collections.meldingen) >= 0\ncheck:\n  expr: \"true\"\n";
 
 /// A `unique` over meldingen with duplicates in any sample, whose message
 /// reads a field of the record: streamed, it keeps an index of values and
 /// records cut down to that field.
 const UNIQUE_RULE: &str = "id: dubbele-melding\ntitle: Eén melding per regio, dag, melder en aard\n\
-severity: info\ncollection: meldingen\nwhen: record.soort == 'melding'\n\
+severity: info\nbasis: [{ citation: t }]\ncollection: meldingen\nwhen: record.soort == 'melding'\n\
 check:\n  unique: { fields: [regio, ontvangen_op, melder, aard] }\n\
 message: \"{{ record }} ({{ regio }}) is dezelfde melding als {{ other }}\"\n";
 
@@ -244,7 +258,7 @@ fn looked_up_collections_are_streamed_and_only_their_keys_kept() {
     std::fs::create_dir(dir.path().join("rules")).unwrap();
     let rule = |id: &str, check: &str| {
         let text = format!(
-            "id: {id}\ntitle: Verwijzing\nseverity: error\ncollection: steekproef\ncheck:\n  {check}\n"
+            "id: {id}\ntitle: Verwijzing\nseverity: error\nbasis: [{{ citation: t }}]\ncollection: steekproef\ncheck:\n  {check}\n"
         );
         std::fs::write(dir.path().join(format!("rules/{id}.yaml")), text).unwrap();
     };
@@ -275,7 +289,7 @@ fn looked_up_collections_are_streamed_and_only_their_keys_kept() {
         .count();
     std::fs::write(
         dir.path().join("rules/regio-bekend.yaml"),
-        "id: regio-bekend\ntitle: Bekende regio\nseverity: error\ncollection: meldingen\n\
+        "id: regio-bekend\ntitle: Bekende regio\nseverity: error\nbasis: [{ citation: t }]\ncollection: meldingen\n\
          check:\n  reference: { field: regio, to: regios }\n",
     )
     .unwrap();
@@ -417,7 +431,7 @@ fn streamed_aggregates_fail_like_resident_ones() {
     std::fs::create_dir(dir.path().join("rules")).unwrap();
     std::fs::write(
         dir.path().join("rules/norm.yaml"),
-        "id: norm\ntitle: Norm\nseverity: warning\ncollection: meldingen\ncheck:\n  aggregate:\n\
+        "id: norm\ntitle: Norm\nseverity: warning\nbasis: [{ citation: t }]\ncollection: meldingen\ncheck:\n  aggregate:\n\
          \x20   group_by: [regio]\n    period: { field: ontvangen_op, per: half_year }\n    let:\n\
          \x20     totaal: records.size()\n\
          \x20     op_tijd: records.filter(r, r.beoordeeld_op <= add_term(r.ontvangen_op, r.termijn)).size()\n\

@@ -14,7 +14,7 @@ use crate::check::BuildCode;
 use crate::data::DataCode;
 use crate::engine::InternalCode;
 use crate::plugin::PluginCode;
-use crate::problem::{CodeDoc, Problems};
+use crate::problem::{CodeDoc, Problems, did_you_mean};
 use crate::project::ProjectCode;
 use crate::rule::{RuleCode, load_rules};
 use crate::waiver::WaiverCode;
@@ -72,10 +72,13 @@ fn explain_code(name: &str) -> ExitCode {
                 .map(|c| c.name)
                 .filter(|c| c.starts_with(&format!("{namespace}::")))
                 .collect();
-            let hint = if known.is_empty() {
-                "`naleving explain codes` lists every code".to_string()
-            } else {
-                format!("codes in `{namespace}`: {}", known.join(", "))
+            let hint = match (
+                did_you_mean(name, codes.iter().map(|c| c.name)),
+                known.is_empty(),
+            ) {
+                (Some(suggestion), _) => suggestion,
+                (None, true) => "`naleving explain codes` lists every code".to_string(),
+                (None, false) => format!("codes in `{namespace}`: {}", known.join(", ")),
             };
             eprintln!("naleving: no problem code `{name}`; {hint}");
             ExitCode::from(2)
@@ -115,7 +118,9 @@ pub(super) fn explain(id: &str, project_path: PathBuf) -> ExitCode {
         &mut problems,
     );
     let Some(rule) = loaded.rules.iter().find(|r| r.id == id) else {
-        eprintln!("naleving: no valid rule with id `{id}`");
+        let ids = loaded.rules.iter().map(|r| r.id.as_str());
+        let hint = did_you_mean(id, ids).map_or(String::new(), |s| format!("; {s}"));
+        eprintln!("naleving: no valid rule with id `{id}`{hint}");
         return ExitCode::from(2);
     };
     let mut text = format!("{} — {}\n\n", rule.id, rule.title);

@@ -41,7 +41,7 @@ use crate::finding::Finding;
 use crate::plugin::Plugins;
 use crate::problem::{Problem, Problems};
 use crate::project::{self, Project};
-use crate::rule::{LoadedRules, Rule, load_rules};
+use crate::rule::{LoadedRules, Rule, RuleCode, load_rules};
 
 crate::problem_codes! {
     /// The codes of naleving's own faults: a bug to report, never the user's.
@@ -233,6 +233,7 @@ fn run_project(
     let dataset = &mut run.dataset;
     let (mut findings, rules_run) =
         run_plan(&cx, project, &plan, &selected, dataset, progress, problems);
+    judged_nothing(&selected, &rules_run, problems);
     let ran: BTreeSet<&str> = selected.iter().map(|r| r.id.as_str()).collect();
     let known: BTreeSet<&str> = run.rules.rules.iter().map(|r| r.id.as_str()).collect();
     crate::waiver::apply(
@@ -249,6 +250,50 @@ fn run_project(
     run.findings = findings;
     run.rules_run = rules_run;
     progress.done();
+}
+
+/// A warning for each rule whose `when` or validity window left out every
+/// record of a collection that has records: it checked nothing, which must
+/// not read as "compliant".
+fn judged_nothing(rules: &[&Rule], runs: &[RuleRun], problems: &mut Problems) {
+    for run in runs {
+        let Some(rule) = rules.iter().find(|r| r.id == run.id) else {
+            continue;
+        };
+        if run.records == 0 || run.judged > 0 {
+            continue;
+        }
+        let records = if run.records == 1 {
+            "record"
+        } else {
+            "records"
+        };
+        let mut why = Vec::new();
+        if run.not_applicable > 0 {
+            why.push(format!("`when` was false for {}", run.not_applicable));
+        }
+        if run.outside_window > 0 {
+            why.push(format!(
+                "{} lie outside its validity window",
+                run.outside_window
+            ));
+        }
+        problems.push(
+            Problem::warning(
+                RuleCode::JudgedNothing,
+                format!(
+                    "rule `{}` judged none of the {} {records} of `{}`: {}",
+                    rule.id,
+                    run.records,
+                    rule.collection,
+                    why.join(", ")
+                ),
+            )
+            .in_file(&rule.path)
+            .at(rule.check_at.line, rule.check_at.column)
+            .help("check the `when` and `valid` of the rule against the data: a misspelt field or value excludes every record"),
+        );
+    }
 }
 
 /// Runs the rules as planned: the keys looked up in resident collections

@@ -185,7 +185,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         for (id, collection, check) in specs {
             let text = format!(
-                "id: {id}\ntitle: t\nseverity: error\ncollection: {collection}\ncheck:\n  {check}\n"
+                "id: {id}\ntitle: t\nseverity: error\ncollection: {collection}\nbasis: [{{ citation: c }}]\ncheck:\n  {check}\n"
             );
             std::fs::write(dir.path().join(format!("{id}.yaml")), text).unwrap();
         }

@@ -23,6 +23,7 @@ use crate::engine::{AsOfSource, Run};
 use crate::finding::Finding;
 use crate::finding::Severity;
 use crate::problem::{Impact, LineCol, Problem};
+use crate::rule::RuleCode;
 
 /// How to draw: colours and width.
 #[derive(Clone, Copy, Debug)]
@@ -123,6 +124,17 @@ fn summary_line(run: &Run, fail_on: Severity) -> String {
         line.push_str(&format!(
             " · baseline {}: {} new, {} fixed, {} still present",
             baseline.path, baseline.new, baseline.fixed, baseline.still_present
+        ));
+    }
+    let judged_nothing = run
+        .problems
+        .iter()
+        .filter(|p| p.code == RuleCode::JudgedNothing.as_str())
+        .count();
+    if judged_nothing > 0 {
+        line.push_str(&format!(
+            " · {} judged no record",
+            plural(judged_nothing, "rule", "rules")
         ));
     }
     if summary.problems > 0 {

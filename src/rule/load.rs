@@ -16,7 +16,7 @@ use crate::check::BuildCode;
 use crate::check::{BuildCx, BuildError, compile_in_file};
 use crate::digest::hex;
 use crate::problem::relative as display;
-use crate::problem::{LineCol, Problem, Problems, from_yaml_error};
+use crate::problem::{LineCol, Problem, Problems, did_you_mean, from_yaml_error};
 use crate::project::Collection;
 use crate::rule::RuleCode;
 use crate::strict::{self, Shape};
@@ -134,6 +134,16 @@ impl FileProblems<'_> {
         self.found += 1;
     }
 
+    /// Records a warning: reported, but the rule still loads.
+    fn warn(&mut self, code: RuleCode, message: String, at: LineCol, help: &str) {
+        self.problems.push(
+            Problem::warning(code, message)
+                .in_file(self.shown)
+                .at(at.line, at.column)
+                .help(help),
+        );
+    }
+
     /// Records a check's build error, at `at` when it has no place.
     fn build_error(&mut self, err: BuildError, at: LineCol) {
         self.push(err.code, err.message, err.at.unwrap_or(at), err.help);
@@ -166,6 +176,14 @@ fn validate(
     };
     check_id(&file, path, seen, &mut found);
     check_collection(&file, collections, &mut found);
+    if file.basis.is_empty() {
+        found.warn(
+            RuleCode::NoBasis,
+            format!("rule `{}` has no `basis`", file.id.value),
+            LineCol::from(file.id.referenced),
+            "cite the law or policy the rule rests on: `basis: [{ citation: \"…\", url: \"https://wetten.overheid.nl/…\" }]`",
+        );
+    }
     if file.title.trim().is_empty() {
         let at = LineCol::from(file.id.referenced);
         found.push(
@@ -197,7 +215,8 @@ fn validate(
                 let message = format!(
                     "the check reads collection `{other}`, which the project does not declare"
                 );
-                found.push(RuleCode::UnknownCollection, message, check_at, None);
+                let help = Some(declared_help(other, collections));
+                found.push(RuleCode::UnknownCollection, message, check_at, help);
             }
         }
     }
@@ -277,13 +296,23 @@ fn check_collection(
     if collections.contains_key(name) {
         return;
     }
-    let declared: Vec<&str> = collections.keys().map(String::as_str).collect();
     found.push(
         RuleCode::UnknownCollection,
         format!("rule judges collection `{name}`, which the project does not declare"),
         LineCol::from(file.collection.referenced),
-        Some(format!("the project declares: {}", declared.join(", "))),
+        Some(declared_help(name, collections)),
     );
+}
+
+/// The hint for a collection `name` the project does not declare: the
+/// closest it does, and all it does.
+fn declared_help(name: &str, collections: &BTreeMap<String, Collection>) -> String {
+    let declared: Vec<&str> = collections.keys().map(String::as_str).collect();
+    let all = format!("the project declares: {}", declared.join(", "));
+    match did_you_mean(name, declared.iter().copied()) {
+        Some(suggestion) => format!("{suggestion} {all}"),
+        None => all,
+    }
 }
 
 /// The validity window, its dates parsed.

@@ -45,6 +45,13 @@ crate::problem_codes! {
         Valid = "rule::valid",
         /// A rule uses a plugin the project file does not declare.
         UnknownPlugin = "rule::unknown-plugin",
+        /// A rule's `when` or validity window left out every record of its
+        /// collection: it checked nothing (a warning; a misspelt field or value
+        /// in `when` is the usual cause).
+        JudgedNothing = "rule::judged-nothing",
+        /// A rule file has no `basis`: its findings would cite no legal or policy
+        /// source (a warning).
+        NoBasis = "rule::no-basis",
         /// A rule could not judge some records (an expression failed on them, a deadline has no
         /// usable start date); the check is incomplete.
         Eval = "rule::eval",
@@ -81,7 +88,7 @@ pub struct RuleFile {
     #[schemars(with = "Option<String>")]
     pub message: Option<Spanned<String>>,
     /// The legal basis, carried into every output.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "basis_list")]
     pub basis: Vec<Basis>,
     /// Markdown documentation in fixed sections.
     #[serde(default)]
@@ -89,6 +96,39 @@ pub struct RuleFile {
     /// Tests: records in, expected findings out.
     #[serde(default)]
     pub tests: Vec<RuleTest>,
+}
+
+/// `basis:` as a list of sources; a single text or mapping gets a message
+/// that shows the list form instead of serde's "expected a sequence".
+fn basis_list<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<Basis>, D::Error> {
+    struct List;
+    impl<'de> serde::de::Visitor<'de> for List {
+        type Value = Vec<Basis>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a list of sources, each `{ citation, url }`")
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> Result<Vec<Basis>, A::Error> {
+            let mut list = Vec::new();
+            while let Some(basis) = seq.next_element()? {
+                list.push(basis);
+            }
+            Ok(list)
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Vec<Basis>, E> {
+            Err(E::custom(format!(
+                "`basis` is a list of sources, not a text: write `basis: [{{ citation: {v:?}, url: \"…\" }}]`"
+            )))
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, _: A) -> Result<Vec<Basis>, A::Error> {
+            Err(serde::de::Error::custom(
+                "`basis` is a list of sources: put a `-` before `citation` (`basis: [{ citation, url }]`)",
+            ))
+        }
+    }
+    deserializer.deserialize_any(List)
 }
 
 /// The window in which a rule applies (e.g. a law's entry into force).

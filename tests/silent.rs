@@ -1,0 +1,209 @@
+//! A checker that cannot silently pass: the mistakes a new rule author
+//! makes (a misspelt rule id, collection, check kind, key or field, a `when`
+//! that excludes everything, a rule without a basis) each end in a located
+//! problem with the closest correct name, never in "0 findings" and exit 0.
+//! Each message is pinned.
+
+use std::path::Path;
+
+use crate::support::{json_report, naleving_in, run};
+
+/// A project of a policy expert's own: rapporten (CSV) of gemeenten (CSV),
+/// and the rules written into `rules/`.
+fn project(rules: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(
+        root.join("naleving.yaml"),
+        "as_of: 2021-01-15\ncollections:\n  rapporten: { path: rapporten.csv, key: id }\n  \
+         gemeenten: { path: gemeenten.csv, key: naam }\nrules: [rules]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("rapporten.csv"),
+        "id,gemeente,status,verzoek_op,raadsrapport_op\n\
+         a,Utrecht,open,2020-06-01,\nb,Utrecht,afgerond,2020-06-01,2020-06-20\n\
+         c,Zeist,afgerond,2020-06-01,2020-06-05\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("gemeenten.csv"), "naam\nUtrecht\nZeist\n").unwrap();
+    std::fs::create_dir(root.join("rules")).unwrap();
+    for (id, body) in rules {
+        let text = format!("id: {id}\ntitle: t\nseverity: error\ncollection: rapporten\n{body}\n");
+        std::fs::write(root.join("rules").join(format!("{id}.yaml")), text).unwrap();
+    }
+    dir
+}
+
+const BASIS: &str = "basis: [{ citation: \"Gemeentewet, art. 1\" }]";
+
+/// The problems of a `check --format json` run as (code, message, help).
+fn problems(dir: &Path, args: &[&str]) -> (i32, Vec<(String, String, String)>) {
+    let (code, report) = json_report(dir, args);
+    let problems = report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let text = |key: &str| p[key].as_str().unwrap_or_default().to_string();
+            (text("code"), text("message"), text("help"))
+        })
+        .collect();
+    (code, problems)
+}
+
+fn one(code: &str, message: &str, help: &str) -> Vec<(String, String, String)> {
+    vec![(code.to_string(), message.to_string(), help.to_string())]
+}
+
+#[test]
+fn a_misspelt_rule_id_on_the_command_line_names_the_closest() {
+    let rule = format!("check:\n  required: {{ fields: [status] }}\n{BASIS}");
+    let dir = project(&[("raadsrapport-te-laat", &rule)]);
+    let (code, found) = problems(dir.path(), &["--rule", "raadsrapport-telaat"]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        found,
+        one(
+            "cli::unknown-rule",
+            "no rule with id `raadsrapport-telaat`",
+            "did you mean `raadsrapport-te-laat`?"
+        )
+    );
+    let (code, _, stderr) = run(naleving_in(dir.path()).args(["explain", "raadsrapport-telaat"]));
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr,
+        "naleving: no valid rule with id `raadsrapport-telaat`; did you mean `raadsrapport-te-laat`?\n"
+    );
+    let (_, found) = problems(dir.path(), &["--collection", "rapport"]);
+    assert_eq!(
+        found,
+        one(
+            "cli::unknown-collection",
+            "no collection named `rapport`",
+            "did you mean `rapporten`?"
+        )
+    );
+}
+
+#[test]
+fn a_misspelt_check_kind_or_key_names_the_closest() {
+    let kind = format!("check:\n  requird: {{ fields: [status] }}\n{BASIS}");
+    let key = format!("check:\n  reference: {{ field: gemeente, too: gemeenten }}\n{BASIS}");
+    let dir = project(&[("soort-fout", &kind), ("sleutel-fout", &key)]);
+    let (code, found) = problems(dir.path(), &[]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        found,
+        [
+            one(
+                "rule::unknown-key",
+                "unknown key `too` in `check.reference`",
+                "did you mean `to`? expected one of: field, to, key"
+            ),
+            one(
+                "rule::unknown-key",
+                "unknown key `requird` in `check`",
+                "did you mean `required`? expected one of: required, expr, deadline, reference, unique, steps, aggregate, plugin"
+            ),
+        ]
+        .concat()
+    );
+}
+
+#[test]
+fn a_misspelt_collection_names_the_closest() {
+    let rule = format!("check:\n  reference: {{ field: gemeente, to: gemeente }}\n{BASIS}");
+    let dir = project(&[("gemeente-onbekend", &rule)]);
+    let (code, found) = problems(dir.path(), &[]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        found,
+        one(
+            "rule::unknown-collection",
+            "the check reads collection `gemeente`, which the project does not declare",
+            "did you mean `gemeenten`? the project declares: gemeenten, rapporten"
+        )
+    );
+    // `rules validate PATH` checks against the project's collections too.
+    let (code, stdout, _) =
+        run(naleving_in(dir.path()).args(["rules", "validate", "rules/gemeente-onbekend.yaml"]));
+    assert_eq!(code, 2, "{stdout}");
+    assert!(stdout.contains("did you mean `gemeenten`?"), "{stdout}");
+    assert!(
+        stdout.ends_with("0 of 1 rule files valid · 1 problems, 0 warnings\n"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_rule_that_judged_nothing_is_visible_in_every_format() {
+    let rule =
+        format!("when: has(record.statsu)\ncheck:\n  required: {{ fields: [status] }}\n{BASIS}");
+    let dir = project(&[("status-ontbreekt", &rule)]);
+    let (code, found) = problems(dir.path(), &[]);
+    // A warning: it does not fail the run, but it is never silent.
+    assert_eq!(code, 0);
+    assert_eq!(
+        found,
+        one(
+            "rule::judged-nothing",
+            "rule `status-ontbreekt` judged none of the 3 records of `rapporten`: `when` was false for 3",
+            "check the `when` and `valid` of the rule against the data: a misspelt field or value excludes every record"
+        )
+    );
+    let (_, stdout, _) = run(naleving_in(dir.path()).arg("check"));
+    let summary = stdout.lines().last().unwrap();
+    assert_eq!(
+        summary,
+        "0 findings (0 errors, 0 warnings, 0 info) from 1 rule over 5 records · as of 2021-01-15 (project file) · 1 rule judged no record · 1 problem with the inputs"
+    );
+    for format in ["sarif", "junit", "github", "html"] {
+        let (_, out, _) = run(naleving_in(dir.path()).args(["check", "--format", format]));
+        assert!(
+            out.contains("judged none of the 3 records"),
+            "{format}: {out}"
+        );
+    }
+}
+
+#[test]
+fn a_rule_without_basis_is_a_located_warning() {
+    let dir = project(&[("zonder-basis", "check:\n  required: { fields: [status] }")]);
+    let (code, found) = problems(dir.path(), &[]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        found,
+        one(
+            "rule::no-basis",
+            "rule `zonder-basis` has no `basis`",
+            "cite the law or policy the rule rests on: `basis: [{ citation: \"…\", url: \"https://wetten.overheid.nl/…\" }]`"
+        )
+    );
+    let (code, stdout, _) = run(naleving_in(dir.path()).args(["rules", "validate"]));
+    assert_eq!(code, 0, "{stdout}");
+    assert!(
+        stdout.contains("rule `zonder-basis` has no `basis`"),
+        "{stdout}"
+    );
+    let (_, stdout, _) = run(naleving_in(dir.path()).arg("test"));
+    assert!(
+        stdout.contains("rule `zonder-basis` has no `basis`"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_basis_written_as_text_says_how_to_write_it() {
+    let rule = "check:\n  required: { fields: [status] }\nbasis: Gemeentewet, art. 1";
+    let dir = project(&[("basis-als-tekst", rule)]);
+    let (code, found) = problems(dir.path(), &[]);
+    assert_eq!(code, 2);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "rule::parse");
+    assert_eq!(
+        found[0].1,
+        "`basis` is a list of sources, not a text: write `basis: [{ citation: \"Gemeentewet, art. 1\", url: \"…\" }]`"
+    );
+}
