@@ -25,5 +25,6 @@ pub mod report;
 pub mod rule;
 pub mod schema;
 pub mod strict;
+pub mod table_schema;
 pub mod test_runner;
 pub mod waiver;

@@ -16,6 +16,7 @@ use crate::calendar::parse_date;
 use crate::plugin::{Limits, PluginSpec};
 use crate::problem::{LineCol, Problem, Problems, from_yaml_error, relative};
 use crate::strict::{self, Shape};
+use crate::table_schema::{Field, Kind, Schema, SchemaSpec};
 use crate::waiver::{self, Waiver, WaiversSpec};
 
 crate::problem_codes! {
@@ -40,6 +41,10 @@ crate::problem_codes! {
         Key = "project::key",
         /// A path under `rules` does not exist.
         Rules = "project::rules",
+        /// A collection's schema cannot be used: its file is missing or not a
+        /// schema, a field has a type that does not exist or a date format that
+        /// cannot parse, or its primaryKey is not the collection's key.
+        Schema = "project::schema",
         /// A plugin entry is wrong: its `sha256` is not 64 hex digits.
         Plugin = "project::plugin",
     }
@@ -116,23 +121,46 @@ pub struct CollectionSpec {
     pub path: Spanned<String>,
     /// The field that identifies a record; keys must be unique.
     pub key: Spanned<String>,
-    /// Types for CSV columns, which are otherwise strings.
+    /// Types of fields (CSV columns are otherwise text): a short way to
+    /// write a schema's `fields` with only a `type` each.
     #[serde(default)]
-    pub types: BTreeMap<String, FieldType>,
+    pub types: BTreeMap<String, Kind>,
+    /// The collection's schema: inline, or the path of a JSON or YAML file
+    /// (a Frictionless Table Schema, see [`crate::table_schema`]).
+    #[serde(default)]
+    pub schema: Option<Spanned<SchemaSource>>,
 }
 
-/// The type of a CSV column.
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
-pub enum FieldType {
-    /// Text, as read.
-    String,
-    /// A whole number.
-    Integer,
-    /// A decimal number.
-    Number,
-    /// `true`/`false` (also `ja`/`nee`).
-    Boolean,
+/// Where a collection's schema is written.
+#[derive(Debug)]
+pub enum SchemaSource {
+    /// In the project file.
+    Inline(SchemaSpec),
+    /// In a file, relative to the project file.
+    File(String),
+}
+
+impl<'de> Deserialize<'de> for SchemaSource {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<SchemaSource, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = SchemaSource;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a schema (`fields: [...]`) or the path of a schema file")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<SchemaSource, E> {
+                Ok(SchemaSource::File(v.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<SchemaSource, A::Error> {
+                SchemaSpec::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(SchemaSource::Inline)
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
 }
 
 /// A project after validation: paths resolved, dates parsed.
@@ -167,8 +195,8 @@ pub struct Collection {
     pub path: String,
     /// The key field.
     pub key: String,
-    /// Declared CSV column types.
-    pub types: BTreeMap<String, FieldType>,
+    /// The collection's schema, when it declares one.
+    pub schema: Option<Schema>,
     /// Where the collection's `path` is written in the project file.
     pub declared_at: Option<(PathBuf, LineCol)>,
 }
@@ -337,13 +365,31 @@ fn collections(
                 .at_loc(spec.key.referenced),
             );
         }
+        let declared = spec
+            .schema
+            .map(|source| schema(source, &spec.key.value, path, &project.root, problems));
+        // `types:` are fields of the schema (which wins where both type one).
+        let schema = match declared {
+            Some(declared) => declared,
+            None if spec.types.is_empty() => None,
+            None => Some(Schema::open()),
+        }
+        .map(|mut schema| {
+            for (field, kind) in spec.types {
+                schema
+                    .fields
+                    .entry(field)
+                    .or_insert_with(|| Field::of(kind));
+            }
+            schema
+        });
         project.collections.insert(
             name.clone(),
             Collection {
                 name,
                 path: spec.path.value,
                 key: spec.key.value,
-                types: spec.types,
+                schema,
                 declared_at: Some((
                     relative(&project.root, path),
                     LineCol::from(spec.path.referenced),
@@ -351,6 +397,63 @@ fn collections(
             },
         );
     }
+}
+
+/// A collection's schema, read from its file when it names one, and
+/// validated; its problems are located in the file that writes it.
+fn schema(
+    source: Spanned<SchemaSource>,
+    key: &str,
+    path: &Path,
+    root: &Path,
+    problems: &mut Problems,
+) -> Option<Schema> {
+    let at = LineCol::from(source.referenced);
+    let (spec, shown, at) = match source.value {
+        SchemaSource::Inline(spec) => (spec, path.to_path_buf(), Some(at)),
+        SchemaSource::File(file) => {
+            let full = root.join(&file);
+            let shown = relative(root, &full);
+            let text = match std::fs::read_to_string(&full) {
+                Ok(text) => text,
+                Err(err) => {
+                    problems.push(
+                        Problem::unusable(
+                            ProjectCode::Schema,
+                            format!("cannot read schema file {file:?}: {err}"),
+                        )
+                        .in_file(path)
+                        .at_loc(at),
+                    );
+                    return None;
+                }
+            };
+            match serde_saphyr::from_str::<SchemaSpec>(&text) {
+                Ok(spec) => (spec, shown, None),
+                Err(err) => {
+                    problems.push(from_yaml_error(ProjectCode::Schema, &shown, &err));
+                    return None;
+                }
+            }
+        }
+    };
+    let mut errors = Vec::new();
+    if let Some(primary) = &spec.primary_key
+        && primary != key
+    {
+        errors.push(format!(
+            "the schema's primaryKey `{primary}` is not the collection's key `{key}`"
+        ));
+    }
+    let schema = Schema::from_spec(spec).map_err(|e| errors.extend(e)).ok();
+    for message in &errors {
+        let problem = Problem::unusable(ProjectCode::Schema, message.clone()).in_file(&shown);
+        problems.push(match at {
+            Some(at) => problem.at_loc(at),
+            None => problem,
+        });
+    }
+    schema.filter(|_| errors.is_empty())
 }
 
 /// The plugins, pinned by sha256, with their limits.

@@ -16,7 +16,7 @@ const LAYERS: &[&[&str]] = &[
     &["calendar"],
     &["strict"],
     &["finding", "plugin"],
-    &["waiver"],
+    &["waiver", "table_schema"],
     &["project"],
     &["data"],
     &["expr"],

@@ -207,3 +207,137 @@ fn a_basis_written_as_text_says_how_to_write_it() {
         "`basis` is a list of sources, not a text: write `basis: [{ citation: \"Gemeentewet, art. 1\", url: \"…\" }]`"
     );
 }
+
+/// A project whose `rapporten` are described by `collection` (the YAML of
+/// the collection entry after `path` and `key`) and whose data is `csv`.
+fn typed_project(collection: &str, csv: &str, rules: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = project(rules);
+    std::fs::write(
+        dir.path().join("naleving.yaml"),
+        format!(
+            "as_of: 2021-01-15\ncollections:\n  rapporten:\n    path: rapporten.csv\n    key: id\n{collection}\n  \
+             gemeenten: {{ path: gemeenten.csv, key: naam }}\nrules: [rules]\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("rapporten.csv"), csv).unwrap();
+    dir
+}
+
+const CSV: &str = "id,gemeente,status,verzoek_op,raadsrapport_op\n\
+a,Utrecht,open,01-06-2020,\nb,Utrecht,afgerond,2020-06-01,2020-06-20\n\
+c,Zeist,gesloten,3 februari 2021,2021-02-05\n";
+
+#[test]
+fn a_date_in_another_format_is_a_located_fault_never_text() {
+    let dir = typed_project("    types: { verzoek_op: date }", CSV, &[]);
+    let (code, found) = problems(dir.path(), &[]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        found,
+        [
+            one(
+                "data::type",
+                "record `a`: `verzoek_op` is not a date written YYYY-MM-DD (cell D2)",
+                ""
+            ),
+            one(
+                "data::type",
+                "record `c`: `verzoek_op` is not a date written YYYY-MM-DD (cell D4)",
+                ""
+            ),
+        ]
+        .concat()
+    );
+    let (_, report) = json_report(dir.path(), &[]);
+    let lines: Vec<u64> = report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["at"]["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, [2, 4]);
+}
+
+#[test]
+fn a_declared_date_format_is_read_and_compared_as_a_date() {
+    let schema = "    schema:\n      primaryKey: id\n      fields:\n        \
+                  - { name: verzoek_op, type: date, format: \"%d-%m-%Y\" }\n        \
+                  - { name: raadsrapport_op, type: date }\n        \
+                  - { name: status, type: string, constraints: { enum: [open, afgerond] } }";
+    let csv = "id,gemeente,status,verzoek_op,raadsrapport_op\n\
+               a,Utrecht,open,01-06-2020,\nb,Utrecht,afgerond,02-06-2020,2020-06-20\n\
+               c,Zeist,gesloten,30-05-2020,2020-06-05\n";
+    // Late when the report came more than 10 days after the request: with
+    // the dates as text "02-06-2020" < "2020-06-20" would say otherwise.
+    let rule = format!(
+        "when: has(record.raadsrapport_op)\ncheck:\n  expr: record.raadsrapport_op <= add_term(record.verzoek_op, '10 dagen')\n{BASIS}"
+    );
+    let dir = typed_project(schema, csv, &[("raadsrapport-te-laat", &rule)]);
+    let (code, report) = json_report(dir.path(), &[]);
+    assert_eq!(code, 2);
+    let problems: Vec<&str> = report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        problems,
+        ["record `c`: `status` is not one of `open`, `afgerond` (cell C4)"]
+    );
+    let findings: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["record"].as_str().unwrap())
+        .collect();
+    assert_eq!(findings, ["b"]);
+}
+
+#[test]
+fn a_schema_that_cannot_be_used_is_a_located_error() {
+    let bad_format = "    schema: { fields: [{ name: verzoek_op, type: date, format: \"%Q\" }] }";
+    let dir = typed_project(bad_format, CSV, &[]);
+    let (code, found) = problems(dir.path(), &[]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        found,
+        one(
+            "project::schema",
+            "field `verzoek_op`: format \"%Q\" is not a strftime pattern of a date (e.g. \"%d-%m-%Y\")",
+            ""
+        )
+    );
+    let other_key = "    schema: { primaryKey: nummer, fields: [{ name: id }] }";
+    let dir = typed_project(other_key, CSV, &[]);
+    let (_, found) = problems(dir.path(), &[]);
+    assert_eq!(
+        found,
+        one(
+            "project::schema",
+            "the schema's primaryKey `nummer` is not the collection's key `id`",
+            ""
+        )
+    );
+    let unknown_type = "    schema: rapporten.schema.json";
+    let dir = typed_project(unknown_type, CSV, &[]);
+    std::fs::write(
+        dir.path().join("rapporten.schema.json"),
+        "{\"fields\": [{\"name\": \"verzoek_op\", \"type\": \"datum\"}]}",
+    )
+    .unwrap();
+    let (code, report) = json_report(dir.path(), &[]);
+    assert_eq!(code, 2);
+    let problem = &report["problems"][0];
+    assert_eq!(problem["code"], "project::schema");
+    assert_eq!(problem["path"], "rapporten.schema.json");
+    assert_eq!(
+        problem["message"],
+        "unknown variant `datum`, expected one of string, integer, number, boolean, date, datetime, object, array, any"
+    );
+    assert_eq!(
+        problem["at"],
+        serde_json::json!({ "line": 1, "column": 44 })
+    );
+}

@@ -2,24 +2,18 @@
 //! the collection declares a type for the column. An empty cell is an absent
 //! field, so `required` and `has()` treat it as missing.
 
-use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;
 
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-use super::{Sink, typed};
+use super::Sink;
 use crate::data::DataCode;
 use crate::problem::{LineCol, Problem};
-use crate::project::FieldType;
 
 /// Streams one CSV file into the sink; returns the file's digest if it was read.
-pub(super) fn load(
-    path: &Path,
-    types: &BTreeMap<String, FieldType>,
-    sink: &mut Sink<'_, '_>,
-) -> Option<[u8; 32]> {
+pub(super) fn load(path: &Path, sink: &mut Sink<'_, '_>) -> Option<[u8; 32]> {
     let file = super::open(path, sink)?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
@@ -27,7 +21,7 @@ pub(super) fn load(
             inner: file,
             hasher: Sha256::new(),
         });
-    let result = rows(&mut reader, types, sink);
+    let result = rows(&mut reader, sink);
     let mut hashing = reader.into_inner();
     // Hash whatever the reader did not consume, so the digest covers the file.
     let _ = std::io::copy(&mut hashing, &mut std::io::sink());
@@ -50,11 +44,7 @@ impl<R: Read> Read for Hashing<R> {
     }
 }
 
-fn rows<R: Read>(
-    reader: &mut csv::Reader<R>,
-    types: &BTreeMap<String, FieldType>,
-    sink: &mut Sink<'_, '_>,
-) -> Option<()> {
+fn rows<R: Read>(reader: &mut csv::Reader<R>, sink: &mut Sink<'_, '_>) -> Option<()> {
     let headers: Vec<String> = match reader.byte_headers() {
         Ok(headers) if !headers.is_empty() && headers.iter().any(|h| !h.is_empty()) => {
             match headers
@@ -87,6 +77,7 @@ fn rows<R: Read>(
             return None;
         }
     };
+    sink.columns = headers.clone();
     let mut row = csv::ByteRecord::new();
     loop {
         match reader.read_byte_record(&mut row) {
@@ -120,19 +111,11 @@ fn rows<R: Read>(
             if text.is_empty() {
                 continue;
             }
-            match typed(text, types.get(name).copied()) {
-                Ok(value) => {
-                    fields.insert(name.clone(), value);
-                }
-                Err(why) => {
-                    bad = Some(format!("column `{name}`: {why}"));
-                    break;
-                }
-            }
+            fields.insert(name.clone(), Value::String(text.to_string()));
         }
         match bad {
             Some(message) => sink.parse_error(message, Some(LineCol { line, column: 1 })),
-            None => sink.record(Value::Object(fields), line, 1, line),
+            None => sink.record(Value::Object(fields), line, 1, line, None),
         }
     }
     Some(())

@@ -44,7 +44,11 @@ pub(super) fn load(path: &Path, sink: &mut Sink<'_, '_>) -> Option<[u8; 32]> {
         let at = cursor.advance(start);
         let end = cursor.advance(start + body.len().saturating_sub(1));
         match serde_json::from_str(body) {
-            Ok(value) => sink.record(value, at.line, at.column, end.line),
+            Ok(value) => {
+                let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+                let from = Some(&text[line_start..]);
+                sink.record(value, at.line, at.column, end.line, from);
+            }
             Err(err) => sink.parse_error(strip_position(&err.to_string()), Some(at)),
         }
     }

@@ -75,7 +75,10 @@ fn parse_batch(batch: &mut Vec<(u32, Vec<u8>)>, sink: &mut Sink<'_, '_>) {
     for ((number, line), result) in batch.drain(..).zip(parsed) {
         let indent = line.len() - line.trim_ascii_start().len();
         match result {
-            Ok(value) => sink.record(value, number, indent as u32 + 1, number),
+            Ok(value) => {
+                let text = std::str::from_utf8(&line).ok();
+                sink.record(value, number, indent as u32 + 1, number, text);
+            }
             Err(err) => sink.parse_error(
                 strip_position(&err.to_string()),
                 Some(LineCol {

@@ -23,7 +23,8 @@ pub use field::{as_key, field, get, is_present, lookup_key};
 
 use crate::digest::hex;
 use crate::problem::{LineCol, Problem, Problems};
-use crate::project::{Collection, FieldType};
+use crate::project::Collection;
+use crate::table_schema::Fault;
 
 crate::problem_codes! {
     /// The codes of problems with data files.
@@ -42,6 +43,11 @@ crate::problem_codes! {
         /// A record lacks the key field of its collection, so findings could not name it; it is
         /// not judged.
         MissingKey = "data::missing-key",
+        /// A value does not fit the collection's schema (a date not in its
+        /// format, text where a number is declared, a value outside `enum`, a
+        /// missing required field): it is taken out of the record, so it never
+        /// takes part in a comparison; the rest of the record is still checked.
+        Type = "data::type",
         /// Two records of a collection have the same key; the key must identify one record.
         DuplicateKey = "data::duplicate-key",
     }
@@ -279,12 +285,13 @@ fn read(
             keys: &mut keys,
             problems,
             on_batch: on_batch.as_deref_mut(),
+            columns: Vec::new(),
         };
         let digest = match format {
             Format::Yaml => yaml::load(&file.path, &mut sink),
             Format::Json => json::load(&file.path, &mut sink),
             Format::Jsonl => jsonl::load(&file.path, &mut sink),
-            Format::Csv => csv::load(&file.path, &collection.types, &mut sink),
+            Format::Csv => csv::load(&file.path, &mut sink),
         };
         sink.flush();
         if let Some(digest) = digest {
@@ -378,6 +385,8 @@ pub(crate) struct Sink<'a, 'f> {
     problems: &'a mut Problems,
     /// When streaming: where full batches go.
     on_batch: Option<&'a mut OnBatch<'f>>,
+    /// A CSV file's columns, to name the cell of a value.
+    pub(crate) columns: Vec<String>,
 }
 
 impl Sink<'_, '_> {
@@ -409,8 +418,17 @@ impl Sink<'_, '_> {
     }
 
     /// Accepts one record: it must be an object with a unique, non-empty key.
-    pub(crate) fn record(&mut self, value: Value, line: u32, column: u32, end_line: u32) {
-        let Value::Object(fields) = value else {
+    /// `text` is the file's text from the record's first line on, where the
+    /// format has it, to place a value that does not fit its schema.
+    pub(crate) fn record(
+        &mut self,
+        value: Value,
+        line: u32,
+        column: u32,
+        end_line: u32,
+        text: Option<&str>,
+    ) {
+        let Value::Object(mut fields) = value else {
             self.parse_error(
                 format!("a record must be an object, found {}", kind(&value)),
                 Some(LineCol { line, column }),
@@ -468,20 +486,64 @@ impl Sink<'_, '_> {
                 slot.insert((self.id, line));
             }
         }
-        self.records.push(Record {
-            key,
-            fields,
-            pos: RecordPos {
-                file: self.id,
-                line,
-                column,
-                end_line: end_line.max(line),
-            },
-        });
+        let pos = RecordPos {
+            file: self.id,
+            line,
+            column,
+            end_line: end_line.max(line),
+        };
+        if let Some(schema) = &self.collection.schema {
+            for fault in schema.type_record(&mut fields) {
+                self.type_fault(&key, &fault, &pos, text);
+            }
+        }
+        self.records.push(Record { key, fields, pos });
         if self.records.len() >= STREAM_BATCH {
             self.flush();
         }
     }
+}
+
+impl Sink<'_, '_> {
+    /// Reports a value that does not fit its schema (`data::type`), at the
+    /// value where it can be found (the cell of a CSV file).
+    fn type_fault(&mut self, key: &str, fault: &Fault, pos: &RecordPos, text: Option<&str>) {
+        let at = text
+            .and_then(|text| locate_field(text, self.file.format, pos, &fault.field))
+            .unwrap_or(LineCol {
+                line: pos.line,
+                column: pos.column,
+            });
+        let cell = self
+            .columns
+            .iter()
+            .position(|c| *c == fault.field)
+            .map_or(String::new(), |index| {
+                format!(" (cell {}{})", column_letters(index), pos.line)
+            });
+        self.problems.push(
+            Problem::unusable(
+                DataCode::Type,
+                format!("record `{key}`: {}{cell}", fault.message),
+            )
+            .in_file(&self.file.display)
+            .at(at.line, at.column),
+        );
+    }
+}
+
+/// A spreadsheet's name of the column at `index` (0: `A`, 26: `AA`).
+fn column_letters(mut index: usize) -> String {
+    let mut letters = Vec::new();
+    loop {
+        letters.push(b'A' + (index % 26) as u8);
+        if index < 26 {
+            break;
+        }
+        index = index / 26 - 1;
+    }
+    letters.reverse();
+    String::from_utf8(letters).unwrap_or_default()
 }
 
 fn kind(value: &Value) -> &'static str {
@@ -547,30 +609,6 @@ pub(crate) fn line_col_of_bytes(prefix: &[u8]) -> LineCol {
     let last_line = prefix.rsplit(|&b| b == b'\n').next().unwrap_or(prefix);
     let column = String::from_utf8_lossy(last_line).chars().count() as u32 + 1;
     LineCol { line, column }
-}
-
-/// Converts CSV text to a typed value for a declared column type.
-pub(crate) fn typed(text: &str, ty: Option<FieldType>) -> Result<Value, String> {
-    match ty {
-        None | Some(FieldType::String) => Ok(Value::String(text.to_string())),
-        Some(FieldType::Integer) => text
-            .trim()
-            .parse::<i64>()
-            .map(Value::from)
-            .map_err(|_| "not a whole number".to_string()),
-        Some(FieldType::Number) => text
-            .trim()
-            .parse::<f64>()
-            .ok()
-            .and_then(serde_json::Number::from_f64)
-            .map(Value::Number)
-            .ok_or_else(|| "not a number".to_string()),
-        Some(FieldType::Boolean) => match text.trim().to_ascii_lowercase().as_str() {
-            "true" | "ja" | "1" => Ok(Value::Bool(true)),
-            "false" | "nee" | "0" => Ok(Value::Bool(false)),
-            _ => Err("not a boolean (true/false, ja/nee)".to_string()),
-        },
-    }
 }
 
 /// Finds where `field` (a name or dotted path) is written inside a record, so

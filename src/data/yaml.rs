@@ -35,11 +35,13 @@ pub(super) fn load(path: &Path, sink: &mut Sink<'_, '_>) -> Option<[u8; 32]> {
         .iter()
         .map(|r| LineCol::from(r.referenced))
         .collect();
+    let index_of_lines = super::LineIndex::new(&text);
     for (index, record) in records.into_iter().enumerate() {
         let at = starts[index];
+        let from = Some(index_of_lines.from_line(&text, at.line));
         let next = starts.get(index + 1).map_or(last_line + 1, |s| s.line);
         let end_line = last_content_line(&text, at.line, next.saturating_sub(1));
-        sink.record(record.value, at.line, at.column, end_line);
+        sink.record(record.value, at.line, at.column, end_line, from);
     }
     Some(digest)
 }

@@ -1,0 +1,348 @@
+//! Collection schemas (data contracts): which fields the records of a
+//! collection have, of which type, in which format, with which values.
+//!
+//! The vocabulary follows the Frictionless **Table Schema** where it fits —
+//! `fields` with `name`, `type`, `format` and `constraints` (`required`,
+//! `enum`), and `primaryKey` — so a schema can be shared with data-package
+//! tooling. Where naleving differs (README "Collection schemas"): a date's
+//! `format` is a strftime pattern (`%d-%m-%Y`), as in Table Schema, but
+//! without its `default`/`any` keywords; `additionalFields: false` (naleving's
+//! own) makes a field the schema does not declare an error; `primaryKey` must
+//! be the collection's `key`.
+//!
+//! A value that does not fit its field is taken out of the record and
+//! reported (`data::type`) at the value: it never takes part in a comparison
+//! as the wrong type. Dates are normalised to ISO (`2020-06-01`), so that
+//! they compare correctly as text in CEL.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::{Date, DateTime};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use crate::calendar::parse_date;
+
+/// A collection schema as written (inline in the project file, or a JSON or
+/// YAML file next to the data).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SchemaSpec {
+    /// The fields, in order.
+    pub fields: Vec<FieldSpec>,
+    /// The key field (Table Schema's `primaryKey`); must equal the
+    /// collection's `key`.
+    #[serde(default)]
+    pub primary_key: Option<String>,
+    /// Whether records may have fields the schema does not declare
+    /// (default `true`; naleving's own keyword).
+    #[serde(default)]
+    pub additional_fields: Option<bool>,
+}
+
+/// One field of a schema.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldSpec {
+    /// The field's name (a top-level field of the record).
+    pub name: String,
+    /// Its type; `any` when left out.
+    #[serde(default, rename = "type")]
+    pub kind: Kind,
+    /// For `date` and `datetime`: the strftime pattern the data writes it
+    /// in (`%d-%m-%Y`); default ISO 8601.
+    #[serde(default)]
+    pub format: Option<String>,
+    /// What its values must satisfy.
+    #[serde(default)]
+    pub constraints: Constraints,
+    /// What the field means (carried for the reader; not checked).
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// The constraints of a field.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Constraints {
+    /// Every record has the field, non-empty.
+    #[serde(default)]
+    pub required: bool,
+    /// The values it may take.
+    #[serde(default, rename = "enum")]
+    pub values: Option<Vec<Value>>,
+}
+
+/// The type of a field.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// Text.
+    String,
+    /// A whole number.
+    Integer,
+    /// A number.
+    Number,
+    /// `true`/`false` (in text also `ja`/`nee`).
+    Boolean,
+    /// A calendar date: ISO in the records once loaded.
+    Date,
+    /// A date and time: ISO in the records once loaded.
+    Datetime,
+    /// A mapping.
+    Object,
+    /// A list.
+    Array,
+    /// Anything.
+    #[default]
+    Any,
+}
+
+impl Kind {
+    /// The type's name as the schema writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::String => "string",
+            Kind::Integer => "integer",
+            Kind::Number => "number",
+            Kind::Boolean => "boolean",
+            Kind::Date => "date",
+            Kind::Datetime => "datetime",
+            Kind::Object => "object",
+            Kind::Array => "array",
+            Kind::Any => "any",
+        }
+    }
+}
+
+/// A validated schema, ready to type records.
+#[derive(Clone, Debug, Default)]
+pub struct Schema {
+    /// The declared fields by name.
+    pub fields: BTreeMap<String, Field>,
+    /// Whether undeclared fields are allowed.
+    pub additional_fields: bool,
+}
+
+/// A declared field.
+#[derive(Clone, Debug)]
+pub struct Field {
+    /// Its type.
+    pub kind: Kind,
+    /// The strftime pattern of a date or date-time, if not ISO.
+    pub format: Option<String>,
+    /// Required and non-empty.
+    pub required: bool,
+    /// The values allowed.
+    pub values: Option<Vec<Value>>,
+}
+
+/// A value that does not fit its field, found while typing a record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fault {
+    /// The field.
+    pub field: String,
+    /// What is wrong (never the value itself: data may be personal).
+    pub message: String,
+}
+
+impl Schema {
+    /// A schema that declares nothing yet and allows every field.
+    pub fn open() -> Schema {
+        Schema {
+            fields: BTreeMap::new(),
+            additional_fields: true,
+        }
+    }
+
+    /// Validates a written schema: a date format that cannot format a date
+    /// is an error, and so is a field declared twice.
+    pub fn from_spec(spec: SchemaSpec) -> Result<Schema, Vec<String>> {
+        let mut errors = Vec::new();
+        let mut fields = BTreeMap::new();
+        for field in spec.fields {
+            if let Some(format) = &field.format {
+                let sample = jiff::civil::date(2020, 6, 1).at(9, 30, 0, 0);
+                let written = jiff::fmt::strtime::format(format.as_str(), sample);
+                let parses = written.as_ref().is_ok_and(|text| match field.kind {
+                    Kind::Date => Date::strptime(format.as_str(), text).is_ok(),
+                    Kind::Datetime => DateTime::strptime(format.as_str(), text).is_ok(),
+                    _ => false,
+                });
+                if !parses {
+                    errors.push(format!(
+                        "field `{}`: format {format:?} is not a strftime pattern of a {} (e.g. \"%d-%m-%Y\")",
+                        field.name,
+                        field.kind.name()
+                    ));
+                }
+            }
+            let declared = Field {
+                kind: field.kind,
+                format: field.format,
+                required: field.constraints.required,
+                values: field.constraints.values,
+            };
+            if fields.insert(field.name.clone(), declared).is_some() {
+                errors.push(format!("field `{}` is declared twice", field.name));
+            }
+        }
+        if errors.is_empty() {
+            Ok(Schema {
+                fields,
+                additional_fields: spec.additional_fields.unwrap_or(true),
+            })
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Types a record's fields in place: values converted to their declared
+    /// type (text from CSV or JSON strings parsed, dates normalised to ISO);
+    /// a value that does not fit is removed and reported, and so are a
+    /// missing required field and, without `additionalFields`, an
+    /// undeclared one.
+    pub fn type_record(&self, fields: &mut Map<String, Value>) -> Vec<Fault> {
+        let mut faults = Vec::new();
+        for (name, field) in &self.fields {
+            let Some(value) = fields.get_mut(name) else {
+                if field.required {
+                    faults.push(Fault {
+                        field: name.clone(),
+                        message: format!("required field `{name}` is missing"),
+                    });
+                }
+                continue;
+            };
+            if is_empty(value) {
+                if field.required {
+                    faults.push(Fault {
+                        field: name.clone(),
+                        message: format!("required field `{name}` is empty"),
+                    });
+                }
+                continue;
+            }
+            match field.typed(value) {
+                Ok(typed) => *value = typed,
+                Err(expected) => {
+                    fields.remove(name);
+                    faults.push(Fault {
+                        field: name.clone(),
+                        message: format!("`{name}` is not {expected}"),
+                    });
+                    continue;
+                }
+            }
+            if let (Some(values), Some(value)) = (&field.values, fields.get(name))
+                && !values.contains(value)
+            {
+                let allowed: Vec<String> = values.iter().map(short).collect();
+                fields.remove(name);
+                faults.push(Fault {
+                    field: name.clone(),
+                    message: format!("`{name}` is not one of {}", allowed.join(", ")),
+                });
+            }
+        }
+        if !self.additional_fields {
+            let undeclared: Vec<String> = fields
+                .keys()
+                .filter(|k| !self.fields.contains_key(*k))
+                .cloned()
+                .collect();
+            for name in undeclared {
+                let hint =
+                    crate::problem::did_you_mean(&name, self.fields.keys().map(String::as_str))
+                        .map_or(String::new(), |s| format!("; {s}"));
+                faults.push(Fault {
+                    message: format!("`{name}` is not a field of the schema{hint}"),
+                    field: name,
+                });
+            }
+        }
+        faults
+    }
+}
+
+impl Field {
+    /// A field of a type, in its default format, without constraints.
+    pub fn of(kind: Kind) -> Field {
+        Field {
+            kind,
+            format: None,
+            required: false,
+            values: None,
+        }
+    }
+
+    /// The value as its declared type, or what was expected.
+    fn typed(&self, value: &Value) -> Result<Value, String> {
+        let text = value.as_str().map(str::trim);
+        let expected = || match (self.kind, &self.format) {
+            (Kind::Date, Some(format)) => format!("a date written {format}"),
+            (Kind::Date, None) => "a date written YYYY-MM-DD".to_string(),
+            (Kind::Datetime, Some(format)) => format!("a date and time written {format}"),
+            (Kind::Datetime, None) => "an ISO date and time".to_string(),
+            (Kind::Integer, _) => "a whole number".to_string(),
+            (kind, _) => format!("a {}", kind.name()),
+        };
+        let ok = match (self.kind, value, text) {
+            (Kind::Any, value, _) => Some(value.clone()),
+            (Kind::String, Value::String(_), _) => Some(value.clone()),
+            (Kind::Integer, Value::Number(n), _) if n.is_i64() || n.is_u64() => Some(value.clone()),
+            (Kind::Integer, _, Some(text)) => text.parse::<i64>().ok().map(Value::from),
+            (Kind::Number, Value::Number(_), _) => Some(value.clone()),
+            (Kind::Number, _, Some(text)) => text
+                .parse::<f64>()
+                .ok()
+                .and_then(serde_json::Number::from_f64)
+                .map(Value::Number),
+            (Kind::Boolean, Value::Bool(_), _) => Some(value.clone()),
+            (Kind::Boolean, _, Some(text)) => match text.to_ascii_lowercase().as_str() {
+                "true" | "ja" | "1" => Some(Value::Bool(true)),
+                "false" | "nee" | "0" => Some(Value::Bool(false)),
+                _ => None,
+            },
+            (Kind::Date, _, Some(text)) => match &self.format {
+                Some(format) => Date::strptime(format.as_str(), text).ok(),
+                None => parse_date(text).filter(|_| text.len() == 10),
+            }
+            .map(|date| Value::String(date.to_string())),
+            (Kind::Datetime, _, Some(text)) => match &self.format {
+                Some(format) => DateTime::strptime(format.as_str(), text).ok(),
+                None => text
+                    .parse::<jiff::Timestamp>()
+                    .map(|t| t.to_zoned_datetime(jiff::tz::TimeZone::UTC).datetime())
+                    .or_else(|_| text.parse::<DateTime>())
+                    .ok(),
+            }
+            .map(|at| Value::String(at.to_string())),
+            (Kind::Object, Value::Object(_), _) | (Kind::Array, Value::Array(_), _) => {
+                Some(value.clone())
+            }
+            _ => None,
+        };
+        ok.ok_or_else(expected)
+    }
+}
+
+/// True for null, an empty or blank string, an empty list or map.
+fn is_empty(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::String(s) => s.trim().is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::Object(o) => o.is_empty(),
+        _ => false,
+    }
+}
+
+/// An allowed value as the schema writes it (these are the schema's
+/// values, not the data's).
+fn short(value: &Value) -> String {
+    match value {
+        Value::String(s) => format!("`{s}`"),
+        other => format!("`{other}`"),
+    }
+}
