@@ -147,17 +147,25 @@ fn a_rule_that_judged_nothing_is_visible_in_every_format() {
     assert_eq!(code, 0);
     assert_eq!(
         found,
-        one(
-            "rule::judged-nothing",
-            "rule `status-ontbreekt` judged none of the 3 records of `rapporten`: `when` was false for 3",
-            "check the `when` and `valid` of the rule against the data: a misspelt field or value excludes every record"
-        )
+        [
+            one(
+                "rule::judged-nothing",
+                "rule `status-ontbreekt` judged none of the 3 records of `rapporten`: `when` was false for 3",
+                "check the `when` and `valid` of the rule against the data: a misspelt field or value excludes every record"
+            ),
+            one(
+                "rule::unknown-field",
+                "rule `status-ontbreekt` reads `statsu` (in `when`), which no record of `rapporten` has",
+                "did you mean `status`?"
+            ),
+        ]
+        .concat()
     );
     let (_, stdout, _) = run(naleving_in(dir.path()).arg("check"));
     let summary = stdout.lines().last().unwrap();
     assert_eq!(
         summary,
-        "0 findings (0 errors, 0 warnings, 0 info) from 1 rule over 5 records · as of 2021-01-15 (project file) · 1 rule judged no record · 1 problem with the inputs"
+        "0 findings (0 errors, 0 warnings, 0 info) from 1 rule over 5 records · as of 2021-01-15 (project file) · 1 rule judged no record · 2 problems with the inputs"
     );
     for format in ["sarif", "junit", "github", "html"] {
         let (_, out, _) = run(naleving_in(dir.path()).args(["check", "--format", format]));
@@ -339,5 +347,85 @@ fn a_schema_that_cannot_be_used_is_a_located_error() {
     assert_eq!(
         problem["at"],
         serde_json::json!({ "line": 1, "column": 44 })
+    );
+}
+
+/// The fields a rule names are checked against the fields the data has: a
+/// misspelt one is a warning naming the closest, wherever it is written.
+#[test]
+fn a_misspelt_field_is_a_warning_naming_the_closest() {
+    let reference = format!("check:\n  reference: {{ field: gemeeente, to: gemeenten }}\n{BASIS}");
+    let deadline = format!(
+        "check:\n  deadline: {{ start: verzoek_op, end: raadrapport_op, term: 6 weken }}\n{BASIS}"
+    );
+    let expr = format!("check:\n  expr: record.staus in ['open', 'afgerond']\n{BASIS}");
+    let message = format!(
+        "check:\n  required: {{ fields: [status] }}\nmessage: \"{{{{ stauts }}}} mist {{{{ field }}}}\"\n{BASIS}"
+    );
+    let dir = project(&[
+        ("gemeente-onbekend", &reference),
+        ("raadsrapport-te-laat", &deadline),
+        ("status-onbekend", &expr),
+        ("status-ontbreekt", &message),
+    ]);
+    let (_, found) = problems(dir.path(), &[]);
+    let unknown: Vec<(String, String)> = found
+        .into_iter()
+        .filter(|(code, ..)| code == "rule::unknown-field")
+        .map(|(_, message, help)| (message, help))
+        .collect();
+    let pair = |m: &str, h: &str| (m.to_string(), h.to_string());
+    assert_eq!(
+        unknown,
+        [
+            pair(
+                "rule `gemeente-onbekend` reads `gemeeente` (in `check`), which no record of `rapporten` has",
+                "did you mean `gemeente`?"
+            ),
+            pair(
+                "rule `raadsrapport-te-laat` reads `raadrapport_op` (in `check`), which no record of `rapporten` has",
+                "did you mean `raadsrapport_op`?"
+            ),
+            pair(
+                "rule `status-onbekend` reads `staus` (in `check`), which no record of `rapporten` has",
+                "did you mean `status`?"
+            ),
+            pair(
+                "rule `status-ontbreekt` reads `stauts` (in `message`), which no record of `rapporten` has",
+                "did you mean `status`?"
+            ),
+        ]
+    );
+}
+
+/// Against a schema that lists every field, a misspelt field is an error
+/// when the rules load, also in `rules validate`.
+#[test]
+fn against_a_closed_schema_a_misspelt_field_is_an_error_at_load() {
+    let schema = "    schema:\n      additionalFields: false\n      fields:\n        \
+                  - { name: id }\n        - { name: gemeente }\n        - { name: status }\n        \
+                  - { name: verzoek_op, type: date }\n        - { name: raadsrapport_op, type: date }";
+    let csv = "id,gemeente,status,verzoek_op,raadsrapport_op\na,Utrecht,open,2020-06-01,\n";
+    let rule =
+        format!("when: has(record.statsu)\ncheck:\n  required: {{ fields: [status] }}\n{BASIS}");
+    let dir = typed_project(schema, csv, &[("status-ontbreekt", &rule)]);
+    let (code, stdout, _) = run(naleving_in(dir.path()).args(["rules", "validate"]));
+    assert_eq!(code, 2, "{stdout}");
+    assert!(
+        stdout.contains(
+            "the rule reads `statsu` (in `when`), which collection `rapporten` does not have"
+        ),
+        "{stdout}"
+    );
+    assert!(stdout.contains("rules/status-ontbreekt.yaml:5:1"), "{stdout}");
+    assert!(stdout.contains("line 5, column 7"), "{stdout}");
+    let (_, found) = problems(dir.path(), &[]);
+    assert_eq!(
+        found,
+        one(
+            "rule::unknown-field",
+            "the rule reads `statsu` (in `when`), which collection `rapporten` does not have",
+            "did you mean `status`? the schema of `rapporten` declares: gemeente, id, raadsrapport_op, status, verzoek_op"
+        )
     );
 }

@@ -105,10 +105,16 @@ fn findings_on_the_sample() {
         .collect();
     assert_eq!(
         problems,
-        [(
-            "rule::judged-nothing",
-            "rule `codewoord-melding-voor-invoering` judged none of the 2700 records of `meldingen`: `when` was false for 2700"
-        )]
+        [
+            (
+                "rule::judged-nothing",
+                "rule `codewoord-melding-voor-invoering` judged none of the 2700 records of `meldingen`: `when` was false for 2700"
+            ),
+            (
+                "rule::unknown-field",
+                "rule `codewoord-melding-voor-invoering` reads `codewoord` (in `when`), which no record of `meldingen` has"
+            )
+        ]
     );
 
     // Every rule with its count (zeros included), then per norm rule the

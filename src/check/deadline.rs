@@ -119,6 +119,19 @@ pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<
 }
 
 impl Check for Deadline {
+    fn fields(&self) -> Vec<String> {
+        let mut fields = vec![self.start.clone(), self.end.clone()];
+        if let Termijn::Field(due) = &self.termijn {
+            fields.push(due.clone());
+        }
+        fields
+    }
+
+    fn vars(&self) -> Option<Vec<String>> {
+        let names = ["due", "late_by", "term", "start", "as_of"];
+        Some(names.iter().map(|n| n.to_string()).collect())
+    }
+
     fn per_record(&self) -> bool {
         true
     }

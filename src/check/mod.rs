@@ -274,6 +274,24 @@ pub trait Check: Send + Sync + Debug {
         Vec::new()
     }
 
+    /// The fields of its collection's records it is known to read (dotted
+    /// paths allowed), to check them against the fields the collection has.
+    /// By default the fields its CEL expressions select on `record`.
+    fn fields(&self) -> Vec<String> {
+        self.expressions()
+            .iter()
+            .filter_map(|e| e.record_fields())
+            .flatten()
+            .cloned()
+            .collect()
+    }
+
+    /// The names it computes for `{{ name }}` in a rule's message (`due`,
+    /// `late_by`, …); `None` when any name may come (a plugin's).
+    fn vars(&self) -> Option<Vec<String>> {
+        Some(Vec::new())
+    }
+
     /// The plugin the check runs, if it is a plugin check.
     fn plugin(&self) -> Option<&str> {
         None

@@ -66,6 +66,10 @@ pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<
 }
 
 impl Check for PluginCheck {
+    fn vars(&self) -> Option<Vec<String>> {
+        None
+    }
+
     fn plugin(&self) -> Option<&str> {
         Some(&self.name)
     }

@@ -56,6 +56,14 @@ pub(super) fn build(spec: Spec, _cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec
 }
 
 impl Check for Reference {
+    fn fields(&self) -> Vec<String> {
+        vec![self.field.clone()]
+    }
+
+    fn vars(&self) -> Option<Vec<String>> {
+        Some(vec!["to".to_string()])
+    }
+
     fn reads(&self) -> Vec<&str> {
         vec![self.to.as_str()]
     }

@@ -48,6 +48,14 @@ pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<
 }
 
 impl Check for Required {
+    fn fields(&self) -> Vec<String> {
+        self.fields.clone()
+    }
+
+    fn vars(&self) -> Option<Vec<String>> {
+        Some(vec!["field".to_string()])
+    }
+
     fn per_record(&self) -> bool {
         true
     }

@@ -125,6 +125,25 @@ pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<
 }
 
 impl Check for Steps {
+    fn fields(&self) -> Vec<String> {
+        let mut fields = match &self.within {
+            Some(within) => vec![within.clone()],
+            None => self.order.clone(),
+        };
+        fields.extend(
+            self.conditions
+                .iter()
+                .filter_map(|(_, e)| e.record_fields())
+                .flatten()
+                .cloned(),
+        );
+        fields
+    }
+
+    fn vars(&self) -> Option<Vec<String>> {
+        Some(vec!["step".to_string(), "problem".to_string()])
+    }
+
     fn expressions(&self) -> Vec<&Expr> {
         self.conditions.iter().map(|(_, e)| e).collect()
     }

@@ -55,6 +55,14 @@ pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<
 }
 
 impl Check for Unique {
+    fn fields(&self) -> Vec<String> {
+        self.fields.clone()
+    }
+
+    fn vars(&self) -> Option<Vec<String>> {
+        Some(vec!["other".to_string()])
+    }
+
     fn run(&self, _cx: &CheckCx<'_>, records: &[&Record]) -> Vec<Outcome> {
         let mut groups: FastMap<Vec<String>, Vec<usize>> = FastMap::default();
         for (index, record) in records.iter().enumerate() {

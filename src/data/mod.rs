@@ -160,6 +160,47 @@ pub struct Dataset {
     /// and field (`None`: the collection's key); see
     /// `Check::looks_up` (in `check`).
     pub keys: BTreeMap<(String, Option<String>), KeySet>,
+    /// The top-level fields seen in each collection's records, gathered as
+    /// they are read: what a rule's fields are checked against when the
+    /// collection's schema does not list them all.
+    pub fields_seen: BTreeMap<String, SeenFields>,
+}
+
+/// The top-level field names seen in a collection's records, up to
+/// [`SeenFields::MAX`] names (past that, too many to judge a name by).
+#[derive(Clone, Debug, Default)]
+pub struct SeenFields {
+    /// The names, sorted.
+    pub names: std::collections::BTreeSet<String>,
+    /// How many records were read.
+    pub records: usize,
+    /// More names than [`SeenFields::MAX`] were seen.
+    pub overflow: bool,
+}
+
+impl SeenFields {
+    /// The most names kept.
+    pub const MAX: usize = 1000;
+
+    /// Notes the fields of one record.
+    fn add(&mut self, fields: &Map<String, Value>) {
+        self.records += 1;
+        for name in fields.keys() {
+            if !self.names.contains(name.as_str()) {
+                if self.names.len() >= Self::MAX {
+                    self.overflow = true;
+                    return;
+                }
+                self.names.insert(name.clone());
+            }
+        }
+    }
+
+    /// True when the names can be trusted to be all there are: some records
+    /// were read and the names did not overflow.
+    pub fn complete(&self) -> bool {
+        self.records > 0 && !self.overflow
+    }
 }
 
 impl Dataset {
@@ -218,7 +259,11 @@ impl Dataset {
 pub fn load(root: &Path, collections: &[&Collection], problems: &mut Problems) -> Dataset {
     let mut dataset = Dataset::default();
     for collection in collections {
-        let records = read(root, collection, &mut dataset.files, problems, None);
+        let seen = dataset
+            .fields_seen
+            .entry(collection.name.clone())
+            .or_default();
+        let records = read(root, collection, &mut dataset.files, seen, problems, None);
         dataset.collections.insert(collection.name.clone(), records);
     }
     dataset
@@ -242,6 +287,7 @@ pub fn stream(
     root: &Path,
     collection: &Collection,
     files: &mut Vec<DataFile>,
+    seen: &mut SeenFields,
     problems: &mut Problems,
     on_batch: &mut OnBatch<'_>,
 ) -> usize {
@@ -250,7 +296,7 @@ pub fn stream(
         count += batch.len();
         on_batch(file, batch);
     };
-    read(root, collection, files, problems, Some(&mut counting));
+    read(root, collection, files, seen, problems, Some(&mut counting));
     count
 }
 
@@ -260,6 +306,7 @@ fn read(
     root: &Path,
     collection: &Collection,
     files: &mut Vec<DataFile>,
+    seen: &mut SeenFields,
     problems: &mut Problems,
     mut on_batch: Option<&mut OnBatch<'_>>,
 ) -> Vec<Record> {
@@ -286,6 +333,7 @@ fn read(
             problems,
             on_batch: on_batch.as_deref_mut(),
             columns: Vec::new(),
+            seen: &mut *seen,
         };
         let digest = match format {
             Format::Yaml => yaml::load(&file.path, &mut sink),
@@ -387,6 +435,8 @@ pub(crate) struct Sink<'a, 'f> {
     on_batch: Option<&'a mut OnBatch<'f>>,
     /// A CSV file's columns, to name the cell of a value.
     pub(crate) columns: Vec<String>,
+    /// The fields seen so far in the collection.
+    seen: &'a mut SeenFields,
 }
 
 impl Sink<'_, '_> {
@@ -492,6 +542,7 @@ impl Sink<'_, '_> {
             column,
             end_line: end_line.max(line),
         };
+        self.seen.add(&fields);
         if let Some(schema) = &self.collection.schema {
             for fault in schema.type_record(&mut fields) {
                 self.type_fault(&key, &fault, &pos, text);

@@ -9,7 +9,7 @@ use super::locate::Source;
 use crate::check::Verdict;
 use crate::data::{self, DataFile, Record, field};
 use crate::finding::{Finding, Location, SourceRef, fingerprint};
-use crate::rule::Rule;
+use crate::rule::{Rule, placeholders};
 
 /// Findings by path, line, column, rule and fingerprint: one order for
 /// every run of the same inputs.
@@ -84,18 +84,6 @@ pub(super) fn message_fields(rule: &Rule) -> Vec<&str> {
     placeholders(rule.message.as_deref().unwrap_or_default())
         .map(|(_, name)| name.split('.').next().unwrap_or(name))
         .collect()
-}
-
-/// The `{{ name }}` of a message template, in order: where each is written
-/// (braces included) and the name, trimmed.
-fn placeholders(template: &str) -> impl Iterator<Item = (std::ops::Range<usize>, &str)> {
-    let mut from = 0;
-    std::iter::from_fn(move || {
-        let open = from + template[from..].find("{{")?;
-        let close = open + template[open..].find("}}")?;
-        from = close + 2;
-        Some((open..from, template[open + 2..close].trim()))
-    })
 }
 
 /// Fills `{{ name }}` from the verdict's computed values, then `record`

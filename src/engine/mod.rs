@@ -39,7 +39,7 @@ use crate::calendar::Calendar;
 use crate::data::{self, Dataset};
 use crate::finding::Finding;
 use crate::plugin::Plugins;
-use crate::problem::{Problem, Problems};
+use crate::problem::{Problem, Problems, did_you_mean};
 use crate::project::{self, Project};
 use crate::rule::{LoadedRules, Rule, RuleCode, load_rules};
 
@@ -234,6 +234,7 @@ fn run_project(
     let (mut findings, rules_run) =
         run_plan(&cx, project, &plan, &selected, dataset, progress, problems);
     judged_nothing(&selected, &rules_run, problems);
+    unknown_fields(&selected, project, &run.dataset, problems);
     let ran: BTreeSet<&str> = selected.iter().map(|r| r.id.as_str()).collect();
     let known: BTreeSet<&str> = run.rules.rules.iter().map(|r| r.id.as_str()).collect();
     crate::waiver::apply(
@@ -293,6 +294,67 @@ fn judged_nothing(rules: &[&Rule], runs: &[RuleRun], problems: &mut Problems) {
             .at(rule.check_at.line, rule.check_at.column)
             .help("check the `when` and `valid` of the rule against the data: a misspelt field or value excludes every record"),
         );
+    }
+}
+
+/// A warning for each field a rule reads that no record of its collection
+/// has (nor the collection's schema declares), with the closest that does.
+/// Collections whose schema lists every field were checked when the rules
+/// loaded; collections with no records, or too many field names, are not
+/// judged here.
+fn unknown_fields(rules: &[&Rule], project: &Project, dataset: &Dataset, problems: &mut Problems) {
+    let known = |collection: &str| -> Option<BTreeSet<&str>> {
+        let schema = project.collections.get(collection)?.schema.as_ref();
+        if schema.is_some_and(|s| !s.additional_fields) {
+            return None;
+        }
+        let seen = dataset
+            .fields_seen
+            .get(collection)
+            .filter(|s| s.complete())?;
+        let declared = schema.into_iter().flat_map(|s| s.fields.keys());
+        Some(
+            seen.names
+                .iter()
+                .chain(declared)
+                .map(String::as_str)
+                .collect(),
+        )
+    };
+    for rule in rules {
+        let mut reads: Vec<(&str, String, &str)> = rule
+            .fields_read()
+            .into_iter()
+            .map(|f| (rule.collection.as_str(), f.top().to_string(), f.place))
+            .collect();
+        for (collection, field) in rule.check.looks_up() {
+            if let Some(field) = field {
+                let top = field.split('.').next().unwrap_or(field);
+                reads.push((collection, top.to_string(), "check"));
+            }
+        }
+        for (collection, field, place) in reads {
+            let Some(known) = known(collection) else {
+                continue;
+            };
+            if known.contains(field.as_str()) {
+                continue;
+            }
+            let hint = did_you_mean(&field, known.iter().copied())
+                .unwrap_or_else(|| "check the name against the data".to_string());
+            problems.push(
+                Problem::warning(
+                    RuleCode::UnknownField,
+                    format!(
+                        "rule `{}` reads `{field}` (in `{place}`), which no record of `{collection}` has",
+                        rule.id
+                    ),
+                )
+                .in_file(&rule.path)
+                .at(rule.check_at.line, rule.check_at.column)
+                .help(hint),
+            );
+        }
     }
 }
 

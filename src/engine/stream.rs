@@ -93,10 +93,13 @@ impl Streamed<'_> {
             problems: &mut rule_problems,
             sources: &mut sources,
         };
+        let name = &self.collection.name;
+        let seen = dataset.fields_seen.entry(name.clone()).or_default();
         let count = data::stream(
             self.root,
             self.collection,
             &mut dataset.files,
+            seen,
             problems,
             &mut |file, records| {
                 for (keys, field) in keys.iter_mut().zip(self.looked_up) {
@@ -110,7 +113,6 @@ impl Streamed<'_> {
             problems.push(problem);
         }
         locate_streamed(&mut findings, &dataset.files[first_new..]);
-        let name = &self.collection.name;
         dataset.streamed.insert(name.clone(), count);
         dataset.keys = lookups.keys;
         for (keys, field) in keys.into_iter().zip(self.looked_up) {

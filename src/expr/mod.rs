@@ -121,6 +121,12 @@ impl Expr {
         &self.source
     }
 
+    /// The fields it selects on `record` (`record.soort` selects `soort`),
+    /// when that is known.
+    pub fn record_fields(&self) -> Option<&[String]> {
+        self.projection.as_deref()
+    }
+
     /// True when the expression reads `collections`.
     pub fn uses_collections(&self) -> bool {
         self.uses_collections

@@ -220,6 +220,34 @@ fn validate(
             }
         }
     }
+    if let (Some(check), Some(collections)) = (&check, collections) {
+        let message = file.message.as_ref().map(|m| m.value.as_str());
+        let reads = super::fields_read(when.as_ref(), check, valid.as_ref(), message);
+        let mut reads: Vec<(&str, String, &str)> = reads
+            .iter()
+            .map(|f| (file.collection.value.as_str(), f.top().to_string(), f.place))
+            .collect();
+        for (collection, field) in check.looks_up() {
+            if let Some(field) = field {
+                let top = field.split('.').next().unwrap_or(field);
+                reads.push((collection, top.to_string(), "check"));
+            }
+        }
+        // Where the rule writes each place.
+        let place_at = |place: &str| {
+            let spanned = match place {
+                "when" => file.when.as_ref().map(|w| w.referenced),
+                "valid.date_field" => file.valid.as_ref().map(|v| v.referenced),
+                "message" => file.message.as_ref().map(|m| m.referenced),
+                _ => None,
+            };
+            spanned.map_or(check_at, LineCol::from)
+        };
+        for (collection, field, place) in reads {
+            let at = place_at(place);
+            closed_schema_has(collections, collection, &field, place, at, &mut found);
+        }
+    }
     if found.found > 0 {
         return None;
     }
@@ -313,6 +341,45 @@ fn declared_help(name: &str, collections: &BTreeMap<String, Collection>) -> Stri
         Some(suggestion) => format!("{suggestion} {all}"),
         None => all,
     }
+}
+
+/// Against a collection whose schema lists every field
+/// (`additionalFields: false`), a field the rule reads must be one of them.
+fn closed_schema_has(
+    collections: &BTreeMap<String, Collection>,
+    collection: &str,
+    field: &str,
+    place: &str,
+    at: LineCol,
+    found: &mut FileProblems<'_>,
+) {
+    let Some(schema) = collections
+        .get(collection)
+        .and_then(|c| c.schema.as_ref())
+        .filter(|s| !s.additional_fields)
+    else {
+        return;
+    };
+    if schema.fields.contains_key(field) {
+        return;
+    }
+    let names = || schema.fields.keys().map(String::as_str);
+    let all = format!(
+        "the schema of `{collection}` declares: {}",
+        names().collect::<Vec<_>>().join(", ")
+    );
+    let help = match did_you_mean(field, names()) {
+        Some(suggestion) => format!("{suggestion} {all}"),
+        None => all,
+    };
+    found.push(
+        RuleCode::UnknownField,
+        format!(
+            "the rule reads `{field}` (in `{place}`), which collection `{collection}` does not have"
+        ),
+        at,
+        Some(help),
+    );
 }
 
 /// The validity window, its dates parsed.

@@ -49,6 +49,11 @@ crate::problem_codes! {
         /// collection: it checked nothing (a warning; a misspelt field or value
         /// in `when` is the usual cause).
         JudgedNothing = "rule::judged-nothing",
+        /// A rule reads a field its collection does not have: an error when the
+        /// collection's schema lists every field (`additionalFields: false`), a
+        /// warning when the fields are those seen in the data; the closest known
+        /// field is named.
+        UnknownField = "rule::unknown-field",
         /// A rule file has no `basis`: its findings would cite no legal or policy
         /// source (a warning).
         NoBasis = "rule::no-basis",
@@ -214,4 +219,82 @@ pub struct Rule {
     pub path: PathBuf,
     /// Where the `check:` is written in it (the second label of a finding).
     pub check_at: LineCol,
+}
+
+/// The `{{ name }}` of a message template, in order: where each is written
+/// (braces included) and the name, trimmed.
+pub fn placeholders(template: &str) -> impl Iterator<Item = (std::ops::Range<usize>, &str)> {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let open = from + template[from..].find("{{")?;
+        let close = open + template[open..].find("}}")?;
+        from = close + 2;
+        Some((open..from, template[open + 2..close].trim()))
+    })
+}
+
+/// A field of its collection that a rule reads, and where the rule names it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldRef {
+    /// The field as written (a name or a dotted path).
+    pub path: String,
+    /// Where: `when`, `check`, `valid.date_field` or `message`.
+    pub place: &'static str,
+}
+
+impl FieldRef {
+    /// The top-level field of the path (`stappen` of `stappen.signalen`).
+    pub fn top(&self) -> &str {
+        self.path.split('.').next().unwrap_or(&self.path)
+    }
+}
+
+/// The fields of its collection a rule reads: those its `when` selects on
+/// `record`, its check reads, its validity window dates by, and its message
+/// names (a placeholder its check does not compute, other than `record`).
+pub fn fields_read(
+    when: Option<&Expr>,
+    check: &Compiled,
+    valid: Option<&Validity>,
+    message: Option<&str>,
+) -> Vec<FieldRef> {
+    let mut refs = Vec::new();
+    let mut add = |path: &str, place: &'static str| {
+        let field = FieldRef {
+            path: path.to_string(),
+            place,
+        };
+        if !refs.contains(&field) {
+            refs.push(field);
+        }
+    };
+    for path in when.and_then(Expr::record_fields).into_iter().flatten() {
+        add(path, "when");
+    }
+    for path in check.fields() {
+        add(&path, "check");
+    }
+    if let Some(valid) = valid {
+        add(&valid.date_field, "valid.date_field");
+    }
+    if let (Some(message), Some(vars)) = (message, check.vars()) {
+        for (_, name) in placeholders(message) {
+            if name != "record" && !vars.iter().any(|v| v == name) {
+                add(name, "message");
+            }
+        }
+    }
+    refs
+}
+
+impl Rule {
+    /// See [`fields_read`].
+    pub fn fields_read(&self) -> Vec<FieldRef> {
+        fields_read(
+            self.when.as_ref(),
+            &self.check,
+            self.valid.as_ref(),
+            self.message.as_deref(),
+        )
+    }
 }

@@ -208,6 +208,22 @@ pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<
 }
 
 impl Check for Aggregate {
+    fn fields(&self) -> Vec<String> {
+        let mut fields = self.group_by.clone();
+        if let Some((date_field, _)) = &self.period {
+            fields.push(date_field.clone());
+        }
+        fields.extend(self.fields.iter().flatten().cloned());
+        fields
+    }
+
+    fn vars(&self) -> Option<Vec<String>> {
+        let mut names = vec!["groep".to_string()];
+        names.extend(self.names().into_iter().map(str::to_string));
+        names.extend(self.lets.iter().map(|(name, _, _)| name.clone()));
+        Some(names)
+    }
+
     fn expressions(&self) -> Vec<&Expr> {
         std::iter::once(&self.expr)
             .chain(self.lets.iter().map(|(_, e, _)| e))
