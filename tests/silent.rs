@@ -417,7 +417,10 @@ fn against_a_closed_schema_a_misspelt_field_is_an_error_at_load() {
         ),
         "{stdout}"
     );
-    assert!(stdout.contains("rules/status-ontbreekt.yaml:5:1"), "{stdout}");
+    assert!(
+        stdout.contains("rules/status-ontbreekt.yaml:5:1"),
+        "{stdout}"
+    );
     assert!(stdout.contains("line 5, column 7"), "{stdout}");
     let (_, found) = problems(dir.path(), &[]);
     assert_eq!(

@@ -151,6 +151,53 @@ pub(super) fn register(
     );
 }
 
+/// The functions naleving adds to CEL.
+pub const OWN: &[&str] = &[
+    "date",
+    "add_term",
+    "workdays_between",
+    "workdays_in",
+    "sum",
+    "min",
+    "max",
+    "year",
+    "is_workday",
+];
+
+/// The names `did you mean` chooses from: naleving's functions and the
+/// standard ones rules use most.
+pub const NAMES: &[&str] = &[
+    "date",
+    "add_term",
+    "workdays_between",
+    "workdays_in",
+    "sum",
+    "min",
+    "max",
+    "year",
+    "is_workday",
+    "size",
+    "contains",
+    "startsWith",
+    "endsWith",
+    "matches",
+    "int",
+    "double",
+    "string",
+];
+
+/// True when a call to `name` can be evaluated: an operator, one of
+/// CEL's standard functions (the `cel` crate refuses to let a context
+/// redefine those), or one naleving adds.
+pub fn known(name: &str) -> bool {
+    let operator = name.starts_with('_') || name.starts_with('@') || name.starts_with('!');
+    operator
+        || OWN.contains(&name)
+        || cel::Context::default()
+            .add_function(name, |a: i64| a)
+            .is_err()
+}
+
 /// `min(list)` / `max(list)`: the smallest or largest of a non-empty list of
 /// numbers or strings (ISO dates compare correctly as strings).
 fn extreme(

@@ -63,13 +63,33 @@ pub fn compile(source: &str) -> Result<Expr, CompileError> {
 pub fn compile_with(source: &str, variables: &[&str]) -> Result<Expr, CompileError> {
     let program = Program::compile(source).map_err(|errors| {
         let first = errors.errors.first();
+        let message = first.map_or_else(|| "invalid expression".to_string(), |e| e.msg.clone());
         CompileError {
-            message: first.map_or_else(|| "invalid expression".to_string(), |e| e.msg.clone()),
+            message: match operator_hint(source) {
+                Some(hint) => format!("{message}; {hint}"),
+                None => message,
+            },
             line: first.map_or(1, |e| e.pos.0.max(1) as u32),
             column: first.map_or(1, |e| e.pos.1.max(1) as u32),
         }
     })?;
     let references = program.references();
+    if let Some(unknown) = references
+        .functions()
+        .into_iter()
+        .filter(|name| !functions::known(name))
+        .min()
+    {
+        let hint = crate::problem::did_you_mean(unknown, functions::NAMES.iter().copied())
+            .map_or(String::new(), |s| format!("; {s}"));
+        return Err(CompileError {
+            message: format!("unknown function `{unknown}`{hint}"),
+            line: 1,
+            column: source
+                .find(unknown)
+                .map_or(1, |at| source[..at].chars().count() as u32 + 1),
+        });
+    }
     if let Some(unknown) = references
         .variables()
         .into_iter()
@@ -104,6 +124,33 @@ pub fn compile_with(source: &str, variables: &[&str]) -> Result<Expr, CompileErr
         projection,
         native,
     })
+}
+
+/// What an author coming from SQL or Python may have meant, when the
+/// expression does not parse: `and`, `or`, `not` and a single `=`.
+fn operator_hint(source: &str) -> Option<&'static str> {
+    let words: Vec<&str> = source
+        .split(|c: char| !c.is_alphanumeric() && c != '_')
+        .collect();
+    if words.contains(&"and") {
+        return Some("did you mean `&&`? CEL writes `and` as `&&`");
+    }
+    if words.contains(&"or") {
+        return Some("did you mean `||`? CEL writes `or` as `||`");
+    }
+    if words.contains(&"not") {
+        return Some("did you mean `!`? CEL writes `not` as `!`");
+    }
+    let bytes = source.as_bytes();
+    let single_equals = bytes.iter().enumerate().any(|(i, b)| {
+        *b == b'='
+            && !matches!(bytes.get(i + 1), Some(b'='))
+            && !matches!(
+                i.checked_sub(1).map(|j| bytes[j]),
+                Some(b'=' | b'!' | b'<' | b'>')
+            )
+    });
+    single_equals.then_some("did you mean `==`? CEL compares with `==`")
 }
 
 /// True when `name` is bound as a comprehension variable in `source`.
@@ -386,6 +433,52 @@ pub fn value(v: &Value) -> CelValue {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unknown_functions_and_sql_operators_fail_at_compile_with_a_hint() {
+        let message = |source: &str| compile(source).err().map(|e| e.message);
+        assert_eq!(
+            message("record.a.startswith('x')"),
+            Some("unknown function `startswith`; did you mean `startsWith`?".to_string())
+        );
+        assert_eq!(
+            message("add_terms(record.d, '5 werkdagen') < as_of"),
+            Some("unknown function `add_terms`; did you mean `add_term`?".to_string())
+        );
+        assert_eq!(
+            message("lengte(record.a) > 2"),
+            Some("unknown function `lengte`".to_string())
+        );
+        assert!(
+            message("record.a = 1")
+                .unwrap()
+                .ends_with("did you mean `==`? CEL compares with `==`")
+        );
+        assert!(
+            message("record.a == 1 and record.b == 2")
+                .unwrap()
+                .ends_with("CEL writes `and` as `&&`")
+        );
+        // CEL's own functions and macros, and naleving's, compile; those
+        // this build leaves out (`duration`, `timestamp`: no chrono) do not.
+        assert_eq!(
+            message("duration('1h') > duration('1m')"),
+            Some("unknown function `duration`".to_string())
+        );
+        for source in [
+            "size(record.a) > 0 && record.a.contains('x') && record.a.matches('^x')",
+            "int(record.n) + double(record.m) > 0.0 && string(record.n) != ''",
+            "record.l.all(x, x > 0) && record.l.exists_one(x, x == 1) && has(record.a)",
+            "add_term(record.d, '5 werkdagen') <= as_of && is_workday(record.d)",
+            "record.a.endsWith('x') && uint(1) > uint(0) && bytes('a') == b'a'",
+        ] {
+            assert!(
+                compile(source).is_ok(),
+                "{source}: {:?}",
+                compile(source).err()
+            );
+        }
+    }
     use serde_json::json;
 
     fn fields(v: Value) -> Map<String, Value> {
