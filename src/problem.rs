@@ -60,6 +60,10 @@ pub struct Problem {
     pub help: Option<String>,
     /// What the problem means for the verdict.
     pub impact: Impact,
+    /// The keys of the records it concerns, when it concerns records (a
+    /// rule that could not judge them).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub records: Vec<String>,
 }
 
 impl Problem {
@@ -72,6 +76,7 @@ impl Problem {
             at: None,
             help: None,
             impact: Impact::Unusable,
+            records: Vec::new(),
         }
     }
 

@@ -432,3 +432,31 @@ fn against_a_closed_schema_a_misspelt_field_is_an_error_at_load() {
         )
     );
 }
+
+/// Records a rule cannot judge are reported per cause, with the advice that
+/// fits it, the first few keys in the message and all of them in JSON,
+/// SARIF and HTML.
+#[test]
+fn records_that_could_not_be_judged_are_named_per_cause() {
+    let csv = "id,gemeente,status,verzoek_op,raadsrapport_op\n\
+               a,Utrecht,open,2020-06-01,\nb,Utrecht,open,2020-06-01,\nc,Zeist,open,2020-06-01,\n\
+               d,Zeist,open,2020-06-01,\ne,Zeist,afgerond,2020-06-01,2020-06-05\n";
+    let rule = format!("check:\n  expr: record.raadsrapport_op >= record.verzoek_op\n{BASIS}");
+    let dir = typed_project("", csv, &[("rapport-voor-verzoek", &rule)]);
+    let (code, report) = json_report(dir.path(), &[]);
+    assert_eq!(code, 3);
+    let problem = &report["problems"][0];
+    assert_eq!(report["problems"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        problem["message"],
+        "rule `rapport-voor-verzoek` could not judge 4 records (`a`, `b`, `c` and 1 more): No such key: raadsrapport_op"
+    );
+    assert_eq!(problem["records"], serde_json::json!(["a", "b", "c", "d"]));
+    assert!(problem["help"].as_str().unwrap().starts_with("guard optional fields"));
+    let (_, sarif, _) = run(naleving_in(dir.path()).args(["check", "--format", "sarif"]));
+    let sarif: serde_json::Value = serde_json::from_str(&sarif).unwrap();
+    let notification = &sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"][0];
+    assert_eq!(notification["properties"]["records"], serde_json::json!(["a", "b", "c", "d"]));
+    let (_, html, _) = run(naleving_in(dir.path()).args(["check", "--format", "html"]));
+    assert!(html.contains("records: a, b, c, d"), "{html}");
+}

@@ -463,17 +463,34 @@ fn streamed_aggregates_fail_like_resident_ones() {
         "group A misses the norm: {resident:#}"
     );
     assert_eq!(norm(&resident), norm(&streamed));
-    let problems = streamed["problems"].as_array().unwrap();
-    assert_eq!(problems.len(), 1, "{problems:#?}");
-    let message = problems[0]["message"].as_str().unwrap();
-    // One problem for the rule, on the first record not judged: group B's
-    // first record (its count failed on m4); then m3 (no period) and group
-    // C's first record.
-    assert!(message.contains("`m1` (and 2 more records)"), "{message}");
+    // One problem per cause, each on its first record with the advice that
+    // fits: group B's count failed on a missing field (m1), group C's on a
+    // term that does not parse (m2), m3 has no date for its period.
+    let problems: Vec<(&str, &str)> = streamed["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["message"].as_str().unwrap(), p["help"].as_str().unwrap()))
+        .collect();
+    assert_eq!(problems.len(), 3, "{problems:#?}");
+    assert!(problems[0].0.contains("could not judge record `m1`: `let op_tijd` failed for group regio=B, periode=2020-H1: No such key"), "{problems:#?}");
     assert!(
-        message.contains("`let op_tijd` failed for group regio=B, periode=2020-H1: No such key"),
-        "{message}"
+        problems[0]
+            .1
+            .starts_with("guard optional fields with `has(record.field)`")
     );
+    assert!(
+        problems[1].0.contains("could not judge record `m2`"),
+        "{problems:#?}"
+    );
+    assert!(problems[1].1.starts_with("the rule's expression failed"));
+    assert!(
+        problems[2]
+            .0
+            .contains("could not judge record `m3`: `ontvangen_op` is missing or not a date"),
+        "{problems:#?}"
+    );
+    assert!(problems[2].1.starts_with("write dates as YYYY-MM-DD"));
     assert_eq!(resident["problems"], streamed["problems"]);
     assert_eq!(resident["rules"][1], streamed["rules"][0]);
 }

@@ -3,6 +3,7 @@
 //! one by one), and turn outcomes into findings, unjudged records and
 //! problems. A check that panics becomes an `internal::panic` problem.
 
+use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -239,13 +240,70 @@ pub(super) fn take_outcomes<'f>(
 /// Findings per parallel work item.
 const FINDINGS_CHUNK: usize = 256;
 
-/// The records a rule could not judge: how many, and the first (by file and
-/// line) with its cause, for one problem per rule.
+/// The records a rule could not judge, by cause: how many, their keys and
+/// the first (by file and line), for one problem per rule and cause.
 #[derive(Default)]
 pub(super) struct Unjudged {
+    causes: BTreeMap<Cause, Group>,
+}
+
+/// Why records could not be judged, as far as it tells the author what to
+/// do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Cause {
+    /// A field the rule reads is not there.
+    Missing,
+    /// A field that should hold a date does not.
+    NotADate,
+    /// A value has another type than the rule compares it as.
+    WrongType,
+    /// Anything else an expression or check failed on.
+    Other,
+}
+
+impl Cause {
+    /// The class of a failure's text.
+    fn of(cause: &str) -> Cause {
+        let lower = cause.to_lowercase();
+        if lower.contains("not a date") {
+            Cause::NotADate
+        } else if lower.contains("no such key") || lower.contains("is missing") {
+            Cause::Missing
+        } else if lower.contains("unsupported") || lower.contains("type") {
+            Cause::WrongType
+        } else {
+            Cause::Other
+        }
+    }
+
+    /// The advice that fits.
+    fn help(self) -> &'static str {
+        match self {
+            Cause::Missing => {
+                "guard optional fields with `has(record.field)`, or declare them `required` in the collection's schema so a missing one is reported where the data is"
+            }
+            Cause::NotADate => {
+                "write dates as YYYY-MM-DD, or declare the field `type: date` with its `format` in the collection's schema"
+            }
+            Cause::WrongType => {
+                "declare the field's `type` in the collection's schema: a value that does not fit is then reported at load and left out of comparisons"
+            }
+            Cause::Other => "the rule's expression failed on these records: see the cause",
+        }
+    }
+}
+
+/// The records of one cause.
+#[derive(Default)]
+struct Group {
     count: usize,
+    /// Their keys, in record order (at most [`KEYS_KEPT`]).
+    keys: Vec<String>,
     first: Option<(RecordPos, String, String, PathBuf)>,
 }
+
+/// The most keys a problem lists.
+const KEYS_KEPT: usize = 10_000;
 
 impl Unjudged {
     pub(super) fn add<'f>(
@@ -254,8 +312,12 @@ impl Unjudged {
         cause: String,
         file: &dyn Fn(FileId) -> Option<&'f DataFile>,
     ) {
-        self.count += 1;
-        let earlier = self
+        let group = self.causes.entry(Cause::of(&cause)).or_default();
+        group.count += 1;
+        if group.keys.len() < KEYS_KEPT {
+            group.keys.push(record.key.clone());
+        }
+        let earlier = group
             .first
             .as_ref()
             .is_some_and(|(pos, ..)| (pos.file, pos.line) <= (record.pos.file, record.pos.line));
@@ -263,32 +325,45 @@ impl Unjudged {
             let path = file(record.pos.file)
                 .map(|f| f.display.clone())
                 .unwrap_or_default();
-            self.first = Some((record.pos, record.key.clone(), cause, path));
+            group.first = Some((record.pos, record.key.clone(), cause, path));
         }
     }
 
-    /// One `rule::eval` problem, located on the first record not judged.
+    /// One `rule::eval` problem per cause, located on its first record,
+    /// naming the first few records (all of them in the problem's
+    /// `records`).
     pub(super) fn report(self, rule: &Rule, problems: &mut Problems) {
-        let Some((pos, key, cause, path)) = self.first else {
-            return;
-        };
-        let more = if self.count > 1 {
-            format!(" (and {} more records)", self.count - 1)
-        } else {
-            String::new()
-        };
-        problems.push(
-            Problem::incomplete(
+        for (cause, group) in self.causes {
+            let Some((pos, key, text, path)) = group.first else {
+                continue;
+            };
+            let records = if group.count == 1 {
+                format!("record `{key}`")
+            } else {
+                let shown: Vec<String> = group
+                    .keys
+                    .iter()
+                    .take(3)
+                    .map(|k| format!("`{k}`"))
+                    .collect();
+                let more = group.count.saturating_sub(shown.len());
+                let tail = if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                };
+                format!("{} records ({}{tail})", group.count, shown.join(", "))
+            };
+            let mut problem = Problem::incomplete(
                 RuleCode::Eval,
-                format!(
-                    "rule `{}` could not judge record `{key}`{more}: {cause}",
-                    rule.id
-                ),
+                format!("rule `{}` could not judge {records}: {text}", rule.id),
             )
             .in_file(path)
             .at(pos.line, pos.column)
-            .help("guard optional fields with `has(record.field)` in the rule's expressions"),
-        );
+            .help(cause.help());
+            problem.records = group.keys;
+            problems.push(problem);
+        }
     }
 }
 

@@ -326,10 +326,16 @@ fn problems(out: &mut String, problems: &[Problem]) {
             (Some(path), None) => format!("{} ", path.display()),
             _ => String::new(),
         };
-        let help = problem
+        let mut help = problem
             .help
             .as_ref()
             .map_or_else(String::new, |h| format!("<br />help: {}", escape(h)));
+        if !problem.records.is_empty() {
+            help.push_str(&format!(
+                "<br />records: {}",
+                escape(&problem.records.join(", "))
+            ));
+        }
         let _ = writeln!(
             out,
             "<p class=\"problem\"><span class=\"sev {class}\">{word}</span> <code>{}</code> <span class=\"mono\">{}</span>{}{help}</p>",

@@ -281,6 +281,14 @@ fn notification(problem: &Problem) -> Notification {
     if let Some(help) = &problem.help {
         text.push_str(&format!(" (help: {help})"));
     }
+    let records = (!problem.records.is_empty()).then(|| {
+        PropertyBag::builder()
+            .additional_properties(BTreeMap::from([(
+                "records".to_string(),
+                json!(problem.records),
+            )]))
+            .build()
+    });
     let notification = Notification::builder()
         .message(Message::builder().text(text).build())
         .level(json!(level))
@@ -289,7 +297,7 @@ fn notification(problem: &Problem) -> Notification {
                 .id(problem.code.to_string())
                 .build(),
         );
-    match &problem.path {
+    let mut notification = match &problem.path {
         Some(path) => {
             let at = problem.at.unwrap_or_default();
             let path = path.to_string_lossy().replace('\\', "/");
@@ -298,7 +306,9 @@ fn notification(problem: &Problem) -> Notification {
                 .build()
         }
         None => notification.build(),
-    }
+    };
+    notification.properties = records;
+    notification
 }
 
 #[cfg(test)]
