@@ -21,7 +21,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use jiff::civil::Date;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::calendar::Calendar;
 use crate::calendar::parse_date;
@@ -30,7 +30,7 @@ use crate::engine::{RunCx, evaluate};
 use crate::finding::Finding;
 use crate::problem::Problems;
 use crate::project::Collection;
-use crate::rule::{Rule, RuleTest};
+use crate::rule::{Expectation, Rule, RuleTest};
 
 /// The outcome of one test.
 #[derive(Debug, Clone)]
@@ -97,18 +97,16 @@ fn run_one(rule: &Rule, test: &RuleTest, env: &TestEnv<'_>) -> TestResult {
         collection: rule.collection.clone(),
         digest: [0; 32],
     });
-    let mut collections: Vec<(&str, &[Value])> = vec![(rule.collection.as_str(), &test.records)];
+    let mut collections: Vec<(&str, &[Map<String, Value>])> =
+        vec![(rule.collection.as_str(), &test.records)];
     collections.extend(
         test.collections
             .iter()
             .map(|(name, records)| (name.as_str(), records.as_slice())),
     );
     for (name, records) in collections {
-        let key_field = env
-            .collections
-            .and_then(|c| c.get(name))
-            .map(|c| c.key.clone());
-        match records_of(name, records, key_field.as_deref()) {
+        let declared = env.collections.and_then(|c| c.get(name));
+        match records_of(name, records, declared) {
             Ok(records) => {
                 dataset.collections.insert(name.to_string(), records);
             }
@@ -135,16 +133,17 @@ fn run_one(rule: &Rule, test: &RuleTest, env: &TestEnv<'_>) -> TestResult {
 }
 
 /// Test records as a collection. The key field is the project's, else the
-/// first of `id`, `nummer`, `key` the records have.
+/// first of `id`, `nummer`, `key` the records have; a record that does not
+/// fit the collection's schema fails the test, as it would fail the data.
 fn records_of(
     collection: &str,
-    values: &[Value],
-    key_field: Option<&str>,
+    values: &[Map<String, Value>],
+    declared: Option<&Collection>,
 ) -> Result<Vec<Record>, String> {
-    let key_field = key_field.map(str::to_string).or_else(|| {
+    let key_field = declared.map(|c| c.key.clone()).or_else(|| {
         ["id", "nummer", "key"]
             .into_iter()
-            .find(|k| values.iter().all(|v| v.get(k).is_some()))
+            .find(|k| values.iter().all(|v| v.get(*k).is_some()))
             .map(str::to_string)
     });
     let Some(key_field) = key_field else {
@@ -154,13 +153,7 @@ fn records_of(
     };
     let mut seen = std::collections::HashSet::new();
     let mut records = Vec::new();
-    for (index, value) in values.iter().enumerate() {
-        let Some(fields) = value.as_object() else {
-            return Err(format!(
-                "record {} of `{collection}` is not a mapping",
-                index + 1
-            ));
-        };
+    for (index, fields) in values.iter().enumerate() {
         let Some(key) = fields.get(&key_field).and_then(as_key) else {
             return Err(format!(
                 "record {} of `{collection}` has no `{key_field}`",
@@ -170,10 +163,20 @@ fn records_of(
         if !seen.insert(key.clone()) {
             return Err(format!("records of `{collection}` repeat the key `{key}`"));
         }
+        let mut fields = fields.clone();
+        if let Some(schema) = declared.and_then(|c| c.schema.as_ref()) {
+            let faults = schema.type_record(&mut fields);
+            if let Some(fault) = faults.first() {
+                return Err(format!(
+                    "record `{key}` of `{collection}` does not fit its schema: {}",
+                    fault.message
+                ));
+            }
+        }
         let line = index as u32 + 1;
         records.push(Record {
             key,
-            fields: fields.clone(),
+            fields,
             pos: RecordPos {
                 file: 0,
                 line,
@@ -186,21 +189,22 @@ fn records_of(
 }
 
 /// Matches expected findings to actual ones, one to one.
-fn compare(expect: &[Value], findings: &[Finding], failures: &mut Vec<String>) {
+fn compare(expect: &[Expectation], findings: &[Finding], failures: &mut Vec<String>) {
     let mut unmatched: Vec<&Finding> = findings.iter().collect();
     for wanted in expect {
-        let Some(wanted) = wanted.as_object() else {
-            failures.push(format!("an `expect` entry is not a mapping: {wanted}"));
-            continue;
-        };
-        let text = |k: &str| wanted.get(k).and_then(as_key);
         let position = unmatched.iter().position(|f| {
-            text("record").is_none_or(|r| f.record == r)
-                && text("field").is_none_or(|x| f.field.as_deref() == Some(x.as_str()))
-                && text("due").is_none_or(|d| {
-                    f.details.to_map().get("due").and_then(Value::as_str) == Some(d.as_str())
+            f.record == wanted.record.0
+                && wanted
+                    .field
+                    .as_ref()
+                    .is_none_or(|x| f.field.as_deref() == Some(x.0.as_str()))
+                && wanted.due.as_ref().is_none_or(|d| {
+                    f.details.to_map().get("due").and_then(Value::as_str) == Some(d.0.as_str())
                 })
-                && text("message").is_none_or(|m| f.message.contains(&m))
+                && wanted
+                    .message
+                    .as_ref()
+                    .is_none_or(|m| f.message.contains(m.as_str()))
         });
         match position {
             Some(i) => {
@@ -208,7 +212,7 @@ fn compare(expect: &[Value], findings: &[Finding], failures: &mut Vec<String>) {
             }
             None => failures.push(format!(
                 "expected a finding {}, got {}",
-                Value::Object(wanted.clone()),
+                describe_expectation(wanted),
                 describe(findings)
             )),
         }
@@ -219,6 +223,23 @@ fn compare(expect: &[Value], findings: &[Finding], failures: &mut Vec<String>) {
             describe(std::slice::from_ref(extra))
         ));
     }
+}
+
+/// An expectation as the test writes it, as JSON.
+fn describe_expectation(wanted: &Expectation) -> String {
+    let mut map = Map::new();
+    map.insert("record".to_string(), Value::from(wanted.record.0.as_str()));
+    let optional = [
+        ("field", wanted.field.as_ref().map(|t| t.0.as_str())),
+        ("due", wanted.due.as_ref().map(|t| t.0.as_str())),
+        ("message", wanted.message.as_deref()),
+    ];
+    for (key, value) in optional {
+        if let Some(value) = value {
+            map.insert(key.to_string(), Value::from(value));
+        }
+    }
+    Value::Object(map).to_string()
 }
 
 fn describe(findings: &[Finding]) -> String {

@@ -125,6 +125,16 @@ fn every_rule_validates_against_the_schema() {
     let bad = serde_json::json!({"id": "x", "title": "t", "severity": "error", "collection": "c",
         "check": {"required": {"fields": ["a"]}}, "ernst": "hoog"});
     assert!(!validator.is_valid(&bad));
+    // A misspelt kind: the first error names the key; mistyped test
+    // expectations are refused too.
+    let kind = serde_json::json!({"id": "x", "title": "t", "severity": "error", "collection": "c",
+        "check": {"requird": {"fields": ["a"]}}});
+    let first = validator.iter_errors(&kind).next().unwrap().to_string();
+    assert!(first.contains("requird"), "{first}");
+    let expect = serde_json::json!({"id": "x", "title": "t", "severity": "error", "collection": "c",
+        "check": {"required": {"fields": ["a"]}},
+        "tests": [{"name": "n", "records": [{"id": "a"}], "expect": [{"recrod": "a"}]}]});
+    assert!(!validator.is_valid(&expect));
 }
 
 #[test]

@@ -452,11 +452,61 @@ fn records_that_could_not_be_judged_are_named_per_cause() {
         "rule `rapport-voor-verzoek` could not judge 4 records (`a`, `b`, `c` and 1 more): No such key: raadsrapport_op"
     );
     assert_eq!(problem["records"], serde_json::json!(["a", "b", "c", "d"]));
-    assert!(problem["help"].as_str().unwrap().starts_with("guard optional fields"));
+    assert!(
+        problem["help"]
+            .as_str()
+            .unwrap()
+            .starts_with("guard optional fields")
+    );
     let (_, sarif, _) = run(naleving_in(dir.path()).args(["check", "--format", "sarif"]));
     let sarif: serde_json::Value = serde_json::from_str(&sarif).unwrap();
     let notification = &sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"][0];
-    assert_eq!(notification["properties"]["records"], serde_json::json!(["a", "b", "c", "d"]));
+    assert_eq!(
+        notification["properties"]["records"],
+        serde_json::json!(["a", "b", "c", "d"])
+    );
     let (_, html, _) = run(naleving_in(dir.path()).args(["check", "--format", "html"]));
     assert!(html.contains("records: a, b, c, d"), "{html}");
+}
+
+/// Rule tests are strict: a misspelt key in a test or an expectation is an
+/// error naming the closest, and test records must fit the collection's
+/// schema.
+#[test]
+fn rule_tests_are_strict() {
+    let rule = format!(
+        "check:\n  required: {{ fields: [status] }}\n{BASIS}\ntests:\n  \
+         - name: mist status\n    records: [{{ id: a }}]\n    expect: [{{ recrod: a }}]\n    foo: 1\n"
+    );
+    let dir = project(&[("status-ontbreekt", &rule)]);
+    let (code, found) = problems(dir.path(), &[]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        found,
+        [
+            one(
+                "rule::unknown-key",
+                "unknown key `recrod` in `tests[0].expect[0]`",
+                "did you mean `record`? expected one of: record, field, due, message"
+            ),
+            one(
+                "rule::unknown-key",
+                "unknown key `foo` in `tests[0]`",
+                "expected one of: name, records, collections, as_of, expect"
+            ),
+        ]
+        .concat()
+    );
+    let schema = "    types: { verzoek_op: date }";
+    let rule = format!(
+        "check:\n  required: {{ fields: [status] }}\n{BASIS}\ntests:\n  \
+         - name: datum\n    records: [{{ id: a, status: open, verzoek_op: 01-06-2020 }}]\n    expect: []\n"
+    );
+    let dir = typed_project(schema, CSV, &[("status-ontbreekt", &rule)]);
+    let (code, stdout, _) = run(naleving_in(dir.path()).arg("test"));
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.contains("record `a` of `rapporten` does not fit its schema: `verzoek_op` is not a date written YYYY-MM-DD"),
+        "{stdout}"
+    );
 }

@@ -174,8 +174,15 @@ impl JsonSchema for CheckSpec {
                 })
             })
             .collect();
+        // `propertyNames` first, so an editor's first error for a misspelt
+        // kind names the key, not "missing property required".
+        let names: Vec<&str> = KINDS.iter().map(|k| k.name).collect();
         let schema = json!({
             "description": "The `check:` of a rule file: exactly one kind.",
+            "type": "object",
+            "propertyNames": { "enum": names },
+            "minProperties": 1,
+            "maxProperties": 1,
             "oneOf": one_of,
         });
         Schema::try_from(schema).unwrap_or_default()

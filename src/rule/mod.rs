@@ -14,7 +14,7 @@ use std::path::PathBuf;
 use jiff::civil::Date;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{Map, Value};
 use serde_saphyr::Spanned;
 
 pub use load::{LoadedRules, load_rules};
@@ -23,6 +23,7 @@ use crate::check::{CheckSpec, Compiled};
 use crate::expr::Expr;
 use crate::finding::{Basis, Severity};
 use crate::problem::LineCol;
+use crate::strict::Text;
 
 crate::problem_codes! {
     /// The codes of problems with rule files.
@@ -158,16 +159,37 @@ pub struct RuleTest {
     pub name: String,
     /// Records of the rule's collection.
     #[serde(default)]
-    pub records: Vec<Value>,
+    pub records: Vec<Map<String, Value>>,
     /// Records of other collections, for cross-collection checks.
     #[serde(default)]
-    pub collections: BTreeMap<String, Vec<Value>>,
+    pub collections: BTreeMap<String, Vec<Map<String, Value>>>,
     /// Evaluation date for the test.
     #[serde(default)]
     pub as_of: Option<String>,
-    /// The findings expected, by record key (and optionally field, due date).
+    /// The findings expected, each matching one finding; no other findings
+    /// may come.
     #[serde(default)]
-    pub expect: Vec<Value>,
+    pub expect: Vec<Expectation>,
+}
+
+/// One finding a test expects.
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Expectation {
+    /// The key of the record (or the group of an aggregate) it is about.
+    #[schemars(with = "String")]
+    pub record: Text,
+    /// The field it points at.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub field: Option<Text>,
+    /// Its computed due date (deadlines).
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub due: Option<Text>,
+    /// Text its message contains.
+    #[serde(default)]
+    pub message: Option<String>,
 }
 
 /// A validated validity window.
