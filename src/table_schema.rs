@@ -144,6 +144,9 @@ pub struct Fault {
     pub field: String,
     /// What is wrong (never the value itself: data may be personal).
     pub message: String,
+    /// The fault is a required field that is missing or empty (test
+    /// records may leave out what their test does not need).
+    pub missing: bool,
 }
 
 impl Schema {
@@ -210,6 +213,7 @@ impl Schema {
                     faults.push(Fault {
                         field: name.clone(),
                         message: format!("required field `{name}` is missing"),
+                        missing: true,
                     });
                 }
                 continue;
@@ -219,6 +223,7 @@ impl Schema {
                     faults.push(Fault {
                         field: name.clone(),
                         message: format!("required field `{name}` is empty"),
+                        missing: true,
                     });
                 }
                 continue;
@@ -230,6 +235,7 @@ impl Schema {
                     faults.push(Fault {
                         field: name.clone(),
                         message: format!("`{name}` is not {expected}"),
+                        missing: false,
                     });
                     continue;
                 }
@@ -242,6 +248,7 @@ impl Schema {
                 faults.push(Fault {
                     field: name.clone(),
                     message: format!("`{name}` is not one of {}", allowed.join(", ")),
+                    missing: false,
                 });
             }
         }
@@ -258,6 +265,7 @@ impl Schema {
                 faults.push(Fault {
                     message: format!("`{name}` is not a field of the schema{hint}"),
                     field: name,
+                    missing: false,
                 });
             }
         }
@@ -306,7 +314,8 @@ impl Field {
             },
             (Kind::Date, _, Some(text)) => match &self.format {
                 Some(format) => Date::strptime(format.as_str(), text).ok(),
-                None => parse_date(text).filter(|_| text.len() == 10),
+                // SPEC §4: a date-time where a date is expected gives its date.
+                None => parse_date(text),
             }
             .map(|date| Value::String(date.to_string())),
             (Kind::Datetime, _, Some(text)) => match &self.format {
