@@ -510,3 +510,94 @@ fn rule_tests_are_strict() {
         "{stdout}"
     );
 }
+
+/// A late report written `01-06-2020` in a region's norm: read as text it
+/// would count as on time ("01-06-2020" < "2020-…"); typed, it is reported
+/// at its cell and never compared, and with its format declared the norm is
+/// computed on dates.
+#[test]
+fn a_norm_over_dates_is_computed_on_dates() {
+    let csv = "id,gemeente,status,verzoek_op,raadsrapport_op\n\
+               a,Utrecht,afgerond,2020-06-01,2020-06-05\nb,Utrecht,afgerond,2020-06-01,01-09-2020\n\
+               c,Utrecht,afgerond,2020-06-01,2020-06-04\n";
+    let norm = format!(
+        "check:\n  aggregate:\n    group_by: [gemeente]\n    let:\n      totaal: records.size()\n      \
+         op_tijd: records.filter(r, has(r.raadsrapport_op) && r.raadsrapport_op <= add_term(r.verzoek_op, '6 weken')).size()\n    \
+         expr: op_tijd == totaal\n{BASIS}"
+    );
+    let rules = [("norm-niet-gehaald", norm.as_str())];
+    // As text: the late report compares as on time; no finding, exit 0.
+    let dir = typed_project("", csv, &rules);
+    let (code, report) = json_report(dir.path(), &[]);
+    assert_eq!((code, report["findings"].as_array().unwrap().len()), (0, 0));
+    // Typed as ISO dates: the value is reported at its cell and left out,
+    // so the report does not count as on time.
+    let dir = typed_project("    types: { raadsrapport_op: date }", csv, &rules);
+    let (code, found) = problems(dir.path(), &[]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        found,
+        one(
+            "data::type",
+            "record `b`: `raadsrapport_op` is not a date written YYYY-MM-DD (cell E3)",
+            ""
+        )
+    );
+    let (_, report) = json_report(dir.path(), &[]);
+    assert_eq!(report["findings"][0]["rule"], "norm-niet-gehaald");
+    // With both formats in the data, no single format fits; with the
+    // format of the late one declared for the whole column, it is late.
+    let csv = csv
+        .replace("2020-06-05", "05-06-2020")
+        .replace("2020-06-04", "04-06-2020");
+    let schema =
+        "    schema: { fields: [{ name: raadsrapport_op, type: date, format: \"%d-%m-%Y\" }] }";
+    let dir = typed_project(schema, &csv, &rules);
+    let (code, report) = json_report(dir.path(), &[]);
+    assert_eq!(code, 1, "{report}");
+    let finding = &report["findings"][0];
+    assert_eq!(finding["record"], "gemeente=Utrecht");
+    assert_eq!(finding["details"]["values"]["op_tijd"], 2);
+}
+
+/// A streamed collection with 1% bad dates: every one reported, located.
+#[test]
+fn every_bad_date_of_a_streamed_collection_is_reported() {
+    let dir = project(&[]);
+    let mut jsonl = String::new();
+    for i in 0..20_000 {
+        let date = if i % 100 == 7 {
+            "7-6-2020"
+        } else {
+            "2020-06-07"
+        };
+        jsonl.push_str(&format!(
+            "{{\"id\":\"r{i}\",\"status\":\"open\",\"verzoek_op\":\"{date}\"}}\n"
+        ));
+    }
+    std::fs::write(dir.path().join("rapporten.jsonl"), jsonl).unwrap();
+    std::fs::write(
+        dir.path().join("naleving.yaml"),
+        "as_of: 2021-01-15\ncollections:\n  rapporten: { path: rapporten.jsonl, key: id, types: { verzoek_op: date } }\nrules: [rules]\n",
+    )
+    .unwrap();
+    let rule = format!("check:\n  required: {{ fields: [status] }}\n{BASIS}");
+    std::fs::write(
+        dir.path().join("rules/status-ontbreekt.yaml"),
+        format!("id: status-ontbreekt\ntitle: t\nseverity: error\ncollection: rapporten\n{rule}\n"),
+    )
+    .unwrap();
+    let (code, report) = json_report(dir.path(), &[]);
+    assert_eq!(code, 2);
+    let problems = report["problems"].as_array().unwrap();
+    assert_eq!(problems.len(), 200);
+    assert_eq!(
+        problems[0]["message"],
+        "record `r7`: `verzoek_op` is not a date written YYYY-MM-DD"
+    );
+    assert_eq!(
+        problems[0]["at"],
+        serde_json::json!({ "line": 8, "column": 28 })
+    );
+    assert_eq!(report["rules"][0]["records"], 20_000);
+}
