@@ -122,6 +122,8 @@ pub struct Schema {
     pub fields: BTreeMap<String, Field>,
     /// Whether undeclared fields are allowed.
     pub additional_fields: bool,
+    /// The fields that are required, in name order.
+    pub required: Vec<String>,
 }
 
 /// A declared field.
@@ -155,6 +157,7 @@ impl Schema {
         Schema {
             fields: BTreeMap::new(),
             additional_fields: true,
+            required: Vec::new(),
         }
     }
 
@@ -191,9 +194,15 @@ impl Schema {
             }
         }
         if errors.is_empty() {
+            let required = fields
+                .iter()
+                .filter(|(_, f)| f.required)
+                .map(|(name, _)| name.clone())
+                .collect();
             Ok(Schema {
                 fields,
                 additional_fields: spec.additional_fields.unwrap_or(true),
+                required,
             })
         } else {
             Err(errors)
@@ -207,31 +216,31 @@ impl Schema {
     /// undeclared one.
     pub fn type_record(&self, fields: &mut Map<String, Value>) -> Vec<Fault> {
         let mut faults = Vec::new();
-        for (name, field) in &self.fields {
-            let Some(value) = fields.get_mut(name) else {
-                if field.required {
+        // One pass over the record's own fields (fewer than the declared
+        // ones, and each looked up once), then the required ones.
+        let mut out = Vec::new();
+        for (name, value) in fields.iter_mut() {
+            let Some(field) = self.fields.get(name.as_str()) else {
+                if !self.additional_fields {
+                    let hint =
+                        crate::problem::did_you_mean(name, self.fields.keys().map(String::as_str))
+                            .map_or(String::new(), |s| format!("; {s}"));
                     faults.push(Fault {
                         field: name.clone(),
-                        message: format!("required field `{name}` is missing"),
-                        missing: true,
+                        message: format!("`{name}` is not a field of the schema{hint}"),
+                        missing: false,
                     });
                 }
                 continue;
             };
             if is_empty(value) {
-                if field.required {
-                    faults.push(Fault {
-                        field: name.clone(),
-                        message: format!("required field `{name}` is empty"),
-                        missing: true,
-                    });
-                }
                 continue;
             }
             match field.typed(value) {
-                Ok(typed) => *value = typed,
+                Ok(Some(typed)) => *value = typed,
+                Ok(None) => {}
                 Err(expected) => {
-                    fields.remove(name);
+                    out.push(name.clone());
                     faults.push(Fault {
                         field: name.clone(),
                         message: format!("`{name}` is not {expected}"),
@@ -240,11 +249,11 @@ impl Schema {
                     continue;
                 }
             }
-            if let (Some(values), Some(value)) = (&field.values, fields.get(name))
+            if let Some(values) = &field.values
                 && !values.contains(value)
             {
                 let allowed: Vec<String> = values.iter().map(short).collect();
-                fields.remove(name);
+                out.push(name.clone());
                 faults.push(Fault {
                     field: name.clone(),
                     message: format!("`{name}` is not one of {}", allowed.join(", ")),
@@ -252,22 +261,20 @@ impl Schema {
                 });
             }
         }
-        if !self.additional_fields {
-            let undeclared: Vec<String> = fields
-                .keys()
-                .filter(|k| !self.fields.contains_key(*k))
-                .cloned()
-                .collect();
-            for name in undeclared {
-                let hint =
-                    crate::problem::did_you_mean(&name, self.fields.keys().map(String::as_str))
-                        .map_or(String::new(), |s| format!("; {s}"));
-                faults.push(Fault {
-                    message: format!("`{name}` is not a field of the schema{hint}"),
-                    field: name,
-                    missing: false,
-                });
-            }
+        for name in out {
+            fields.remove(&name);
+        }
+        for name in &self.required {
+            let state = match fields.get(name) {
+                None => "missing",
+                Some(value) if is_empty(value) => "empty",
+                Some(_) => continue,
+            };
+            faults.push(Fault {
+                field: name.clone(),
+                message: format!("required field `{name}` is {state}"),
+                missing: true,
+            });
         }
         faults
     }
@@ -285,7 +292,9 @@ impl Field {
     }
 
     /// The value as its declared type, or what was expected.
-    fn typed(&self, value: &Value) -> Result<Value, String> {
+    /// `Ok(None)` when the value is already as declared (most are: no
+    /// copy is made), `Ok(Some(_))` with the converted value.
+    fn typed(&self, value: &Value) -> Result<Option<Value>, String> {
         let text = value.as_str().map(str::trim);
         let expected = || match (self.kind, &self.format) {
             (Kind::Date, Some(format)) => format!("a date written {format}"),
@@ -295,18 +304,29 @@ impl Field {
             (Kind::Integer, _) => "a whole number".to_string(),
             (kind, _) => format!("a {}", kind.name()),
         };
+        let same = matches!(
+            (self.kind, value),
+            (Kind::Any, _)
+                | (Kind::String, Value::String(_))
+                | (Kind::Number, Value::Number(_))
+                | (Kind::Boolean, Value::Bool(_))
+                | (Kind::Object, Value::Object(_))
+                | (Kind::Array, Value::Array(_))
+        ) || matches!((self.kind, value), (Kind::Integer, Value::Number(n)) if n.is_i64() || n.is_u64())
+            // An ISO date as data writes most dates.
+            || (self.kind == Kind::Date
+                && self.format.is_none()
+                && text.is_some_and(|t| t.len() == 10 && parse_date(t).is_some()));
+        if same {
+            return Ok(None);
+        }
         let ok = match (self.kind, value, text) {
-            (Kind::Any, value, _) => Some(value.clone()),
-            (Kind::String, Value::String(_), _) => Some(value.clone()),
-            (Kind::Integer, Value::Number(n), _) if n.is_i64() || n.is_u64() => Some(value.clone()),
             (Kind::Integer, _, Some(text)) => text.parse::<i64>().ok().map(Value::from),
-            (Kind::Number, Value::Number(_), _) => Some(value.clone()),
             (Kind::Number, _, Some(text)) => text
                 .parse::<f64>()
                 .ok()
                 .and_then(serde_json::Number::from_f64)
                 .map(Value::Number),
-            (Kind::Boolean, Value::Bool(_), _) => Some(value.clone()),
             (Kind::Boolean, _, Some(text)) => match text.to_ascii_lowercase().as_str() {
                 "true" | "ja" | "1" => Some(Value::Bool(true)),
                 "false" | "nee" | "0" => Some(Value::Bool(false)),
@@ -327,12 +347,9 @@ impl Field {
                     .ok(),
             }
             .map(|at| Value::String(at.to_string())),
-            (Kind::Object, Value::Object(_), _) | (Kind::Array, Value::Array(_), _) => {
-                Some(value.clone())
-            }
             _ => None,
         };
-        ok.ok_or_else(expected)
+        ok.map(Some).ok_or_else(expected)
     }
 }
 
@@ -353,5 +370,69 @@ fn short(value: &Value) -> String {
     match value {
         Value::String(s) => format!("`{s}`"),
         other => format!("`{other}`"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn schema(yaml: &str) -> Schema {
+        Schema::from_spec(serde_saphyr::from_str(yaml).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn records_are_typed_and_what_does_not_fit_is_taken_out() {
+        let schema = schema(
+            "additionalFields: false\nfields:\n\
+             - { name: id, constraints: { required: true } }\n\
+             - { name: n, type: integer }\n- { name: x, type: number }\n\
+             - { name: b, type: boolean }\n- { name: d, type: date, format: \"%d-%m-%Y\" }\n\
+             - { name: t, type: datetime }\n- { name: iso, type: date }\n\
+             - { name: s, type: string, constraints: { enum: [ja, nee], required: true } }\n",
+        );
+        let mut fields = json!({
+            "id": "a", "n": "12", "x": "1.5", "b": "ja", "d": "01-06-2020",
+            "t": "2020-06-01T10:00:00+02:00", "iso": "2020-06-01T23:00:00", "s": "misschien", "extra": 1
+        })
+        .as_object()
+        .unwrap()
+        .clone();
+        let faults = schema.type_record(&mut fields);
+        assert_eq!(
+            Value::Object(fields),
+            json!({
+                "id": "a", "n": 12, "x": 1.5, "b": true, "d": "2020-06-01",
+                "t": "2020-06-01T08:00:00", "iso": "2020-06-01", "extra": 1
+            })
+        );
+        let messages: Vec<&str> = faults.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "`s` is not one of `ja`, `nee`",
+                "`extra` is not a field of the schema",
+                "required field `s` is missing",
+            ]
+        );
+        let mut wrong = json!({ "id": "b", "n": 1.5, "b": "misschien", "d": "2020-06-01", "s": "ja" })
+            .as_object()
+            .unwrap()
+            .clone();
+        let messages: Vec<String> = schema
+            .type_record(&mut wrong)
+            .into_iter()
+            .map(|f| f.message)
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                "`n` is not a whole number",
+                "`b` is not a boolean",
+                "`d` is not a date written %d-%m-%Y",
+            ]
+        );
+        assert_eq!(Value::Object(wrong), json!({ "id": "b", "s": "ja" }));
     }
 }
