@@ -416,10 +416,11 @@ mod tests {
                 "required field `s` is missing",
             ]
         );
-        let mut wrong = json!({ "id": "b", "n": 1.5, "b": "misschien", "d": "2020-06-01", "s": "ja" })
-            .as_object()
-            .unwrap()
-            .clone();
+        let mut wrong =
+            json!({ "id": "b", "n": 1.5, "b": "misschien", "d": "2020-06-01", "s": "ja" })
+                .as_object()
+                .unwrap()
+                .clone();
         let messages: Vec<String> = schema
             .type_record(&mut wrong)
             .into_iter()

@@ -601,3 +601,20 @@ fn every_bad_date_of_a_streamed_collection_is_reported() {
     );
     assert_eq!(report["rules"][0]["records"], 20_000);
 }
+
+#[test]
+fn a_misspelt_collection_in_cel_names_the_closest() {
+    let rule =
+        format!("check:\n  expr: record.gemeente in collections.gemeentes.map(g, g.naam)\n{BASIS}");
+    let dir = project(&[("gemeente-onbekend", &rule)]);
+    let (code, found) = problems(dir.path(), &[]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        found,
+        one(
+            "rule::unknown-collection",
+            "the rule reads `collections.gemeentes`, which the project does not declare",
+            "did you mean `gemeenten`? the project declares: gemeenten, rapporten"
+        )
+    );
+}

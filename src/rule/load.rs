@@ -210,6 +210,21 @@ fn validate(
         }
     };
     if let (Some(check), Some(collections)) = (&check, collections) {
+        // `collections.<name>` in the rule's expressions.
+        let expressions = check.expressions().into_iter().chain(when.as_ref());
+        let named: std::collections::BTreeSet<String> = expressions
+            .filter_map(|e| e.collections_read())
+            .flatten()
+            .collect();
+        for other in &named {
+            if !collections.contains_key(other) {
+                let message = format!(
+                    "the rule reads `collections.{other}`, which the project does not declare"
+                );
+                let help = Some(declared_help(other, collections));
+                found.push(RuleCode::UnknownCollection, message, check_at, help);
+            }
+        }
         for other in check.reads() {
             if !collections.contains_key(other) {
                 let message = format!(
