@@ -164,18 +164,9 @@ pub const OWN: &[&str] = &[
     "is_workday",
 ];
 
-/// The names `did you mean` chooses from: naleving's functions and the
-/// standard ones rules use most.
-pub const NAMES: &[&str] = &[
-    "date",
-    "add_term",
-    "workdays_between",
-    "workdays_in",
-    "sum",
-    "min",
-    "max",
-    "year",
-    "is_workday",
+/// The standard functions rules use most, for `did you mean` beside
+/// naleving's own.
+pub const COMMON: &[&str] = &[
     "size",
     "contains",
     "startsWith",

@@ -80,7 +80,8 @@ pub fn compile_with(source: &str, variables: &[&str]) -> Result<Expr, CompileErr
         .filter(|name| !functions::known(name))
         .min()
     {
-        let hint = crate::problem::did_you_mean(unknown, functions::NAMES.iter().copied())
+        let names = functions::OWN.iter().chain(functions::COMMON).copied();
+        let hint = crate::problem::did_you_mean(unknown, names)
             .map_or(String::new(), |s| format!("; {s}"));
         return Err(CompileError {
             message: format!("unknown function `{unknown}`{hint}"),
