@@ -618,3 +618,38 @@ fn a_misspelt_collection_in_cel_names_the_closest() {
         )
     );
 }
+
+/// Paths inside mappings are checked too: a misspelt step of a process
+/// held in `stappen`.
+#[test]
+fn a_misspelt_step_inside_a_mapping_names_the_closest() {
+    let dir = project(&[]);
+    std::fs::write(
+        dir.path().join("naleving.yaml"),
+        "as_of: 2021-01-15\ncollections:\n  dossiers: { path: dossiers.jsonl, key: id }\nrules: [rules]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("dossiers.jsonl"),
+        "{\"id\":\"a\",\"stappen\":{\"signalen\":\"2020-02-03\",\"gesprek\":\"2020-02-10\"}}\n",
+    )
+    .unwrap();
+    let rule = format!(
+        "id: stappen-niet-gevolgd\ntitle: t\nseverity: error\ncollection: dossiers\n\
+         check:\n  steps: {{ in: stappen, order: [signalen, gesprekk] }}\n{BASIS}\n"
+    );
+    std::fs::write(dir.path().join("rules/stappen-niet-gevolgd.yaml"), rule).unwrap();
+    let (_, found) = problems(dir.path(), &[]);
+    let unknown: Vec<_> = found
+        .into_iter()
+        .filter(|(code, ..)| code == "rule::unknown-field")
+        .collect();
+    assert_eq!(
+        unknown,
+        one(
+            "rule::unknown-field",
+            "rule `stappen-niet-gevolgd` reads `stappen.gesprekk` (in `check`), which no record of `dossiers` has",
+            "did you mean `stappen.gesprek`?"
+        )
+    );
+}

@@ -126,8 +126,8 @@ pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<
 
 impl Check for Steps {
     fn fields(&self) -> Vec<String> {
-        let mut fields = match &self.within {
-            Some(within) => vec![within.clone()],
+        let mut fields: Vec<String> = match &self.within {
+            Some(within) => self.order.iter().map(|s| format!("{within}.{s}")).collect(),
             None => self.order.clone(),
         };
         fields.extend(

@@ -182,17 +182,58 @@ impl SeenFields {
     /// The most names kept.
     pub const MAX: usize = 1000;
 
+    /// The depth of the mappings whose names are kept (`a.b.c`).
+    pub const DEPTH: usize = 3;
+
     /// Notes the fields of one record.
     fn add(&mut self, fields: &Map<String, Value>) {
         self.records += 1;
-        for name in fields.keys() {
-            if !self.names.contains(name.as_str()) {
+        self.add_within("", fields, 0);
+    }
+
+    /// Notes the names of a mapping at `prefix`, and of the mappings in it
+    /// (`stappen.signalen`), down to [`SeenFields::DEPTH`] levels.
+    fn add_within(&mut self, prefix: &str, fields: &Map<String, Value>, depth: usize) {
+        for (name, value) in fields {
+            let known = if prefix.is_empty() {
+                self.names.contains(name.as_str())
+            } else {
+                self.names.contains(&format!("{prefix}{name}"))
+            };
+            if !known {
                 if self.names.len() >= Self::MAX {
                     self.overflow = true;
                     return;
                 }
-                self.names.insert(name.clone());
+                self.names.insert(format!("{prefix}{name}"));
             }
+            if let Value::Object(inner) = value
+                && depth + 1 < Self::DEPTH
+            {
+                self.add_within(&format!("{prefix}{name}."), inner, depth + 1);
+            }
+        }
+    }
+
+    /// True when `path` (a name or a dotted path) can be judged and was
+    /// seen: a path inside a mapping is judged only when something inside
+    /// that mapping was seen (a value that is not a mapping has no paths).
+    pub fn has(&self, path: &str) -> bool {
+        if self.names.contains(path) {
+            return true;
+        }
+        match path.rsplit_once('.') {
+            // Nothing seen inside the parent: not judged here.
+            Some((parent, _)) => {
+                let inside = format!("{parent}.");
+                !self
+                    .names
+                    .range(inside.clone()..)
+                    .next()
+                    .is_some_and(|n| n.starts_with(&inside))
+                    && self.has(parent)
+            }
+            None => false,
         }
     }
 

@@ -303,44 +303,40 @@ fn judged_nothing(rules: &[&Rule], runs: &[RuleRun], problems: &mut Problems) {
 /// loaded; collections with no records, or too many field names, are not
 /// judged here.
 fn unknown_fields(rules: &[&Rule], project: &Project, dataset: &Dataset, problems: &mut Problems) {
-    let known = |collection: &str| -> Option<BTreeSet<&str>> {
-        let schema = project.collections.get(collection)?.schema.as_ref();
-        if schema.is_some_and(|s| !s.additional_fields) {
-            return None;
-        }
-        let seen = dataset
-            .fields_seen
-            .get(collection)
-            .filter(|s| s.complete())?;
-        let declared = schema.into_iter().flat_map(|s| s.fields.keys());
-        Some(
-            seen.names
-                .iter()
-                .chain(declared)
-                .map(String::as_str)
-                .collect(),
-        )
-    };
     for rule in rules {
         let mut reads: Vec<(&str, String, &str)> = rule
             .fields_read()
             .into_iter()
-            .map(|f| (rule.collection.as_str(), f.top().to_string(), f.place))
+            .map(|f| (rule.collection.as_str(), f.path, f.place))
             .collect();
         for (collection, field) in rule.check.looks_up() {
             if let Some(field) = field {
-                let top = field.split('.').next().unwrap_or(field);
-                reads.push((collection, top.to_string(), "check"));
+                reads.push((collection, field.to_string(), "check"));
             }
         }
         for (collection, field, place) in reads {
-            let Some(known) = known(collection) else {
+            let schema = project
+                .collections
+                .get(collection)
+                .and_then(|c| c.schema.as_ref());
+            let Some(seen) = dataset
+                .fields_seen
+                .get(collection)
+                .filter(|s| s.complete() && schema.is_none_or(|s| s.additional_fields))
+            else {
                 continue;
             };
-            if known.contains(field.as_str()) {
+            let top = field.split('.').next().unwrap_or(&field);
+            let declared = schema.is_some_and(|s| s.fields.contains_key(top));
+            if seen.has(&field) || (declared && !field.contains('.')) {
                 continue;
             }
-            let hint = did_you_mean(&field, known.iter().copied())
+            let known = seen
+                .names
+                .iter()
+                .chain(schema.into_iter().flat_map(|s| s.fields.keys()))
+                .map(String::as_str);
+            let hint = did_you_mean(&field, known)
                 .unwrap_or_else(|| "check the name against the data".to_string());
             problems.push(
                 Problem::warning(
