@@ -357,6 +357,12 @@ fn validate(paths: Vec<PathBuf>, project_path: PathBuf) -> ExitCode {
     };
     let collections = project.as_ref().map(|p| &p.collections);
     let loaded = load_rules(&root, &rule_paths, collections, &mut problems);
+    if let Some(project) = &project {
+        // Fields the rules name are checked against the data's too.
+        let seen = engine::fields_seen(project);
+        let rules: Vec<&crate::rule::Rule> = loaded.rules.iter().collect();
+        engine::unknown_fields(&rules, project, &seen, &mut problems);
+    }
     let problems = problems.into_sorted();
     let warnings = problems
         .iter()

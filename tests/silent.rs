@@ -396,6 +396,19 @@ fn a_misspelt_field_is_a_warning_naming_the_closest() {
             ),
         ]
     );
+    // `rules validate` (with or without a path) reads the data's fields too.
+    for args in [
+        &["rules", "validate"][..],
+        &["rules", "validate", "rules/status-onbekend.yaml"],
+    ] {
+        let (code, stdout, _) = run(naleving_in(dir.path()).args(args));
+        assert_eq!(code, 0, "{stdout}");
+        assert!(
+            stdout.contains("rule `status-onbekend` reads `staus` (in `check`), which no record of `rapporten` has"),
+            "{stdout}"
+        );
+        assert!(stdout.contains("did you mean `status`?"), "{stdout}");
+    }
 }
 
 /// Against a schema that lists every field, a misspelt field is an error

@@ -302,7 +302,12 @@ fn judged_nothing(rules: &[&Rule], runs: &[RuleRun], problems: &mut Problems) {
 /// Collections whose schema lists every field were checked when the rules
 /// loaded; collections with no records, or too many field names, are not
 /// judged here.
-fn unknown_fields(rules: &[&Rule], project: &Project, dataset: &Dataset, problems: &mut Problems) {
+pub fn unknown_fields(
+    rules: &[&Rule],
+    project: &Project,
+    dataset: &Dataset,
+    problems: &mut Problems,
+) {
     for rule in rules {
         let mut reads: Vec<(&str, String, &str)> = rule
             .fields_read()
@@ -352,6 +357,29 @@ fn unknown_fields(rules: &[&Rule], project: &Project, dataset: &Dataset, problem
             );
         }
     }
+}
+
+/// The fields seen in each of the project's collections, read the way a
+/// check reads them (every record, streamed; their problems are left for
+/// the check to report): what `rules validate` checks fields against.
+pub fn fields_seen(project: &Project) -> Dataset {
+    let mut dataset = Dataset::default();
+    for collection in project.collections.values() {
+        let mut ignored = Problems::default();
+        let seen = dataset
+            .fields_seen
+            .entry(collection.name.clone())
+            .or_default();
+        data::stream(
+            &project.root,
+            collection,
+            &mut dataset.files,
+            seen,
+            &mut ignored,
+            &mut |_, _| {},
+        );
+    }
+    dataset
 }
 
 /// Runs the rules as planned: the keys looked up in resident collections
