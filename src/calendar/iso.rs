@@ -7,8 +7,9 @@ use jiff::civil::Date;
 /// Parses an ISO date, or the date part of an ISO date-time (SPEC §4).
 pub fn parse_date(text: &str) -> Option<Date> {
     let text = text.trim();
-    let date_part = text.get(..10).unwrap_or(text);
-    if text.len() > 10 && !text[10..].starts_with(['T', ' ', 't']) {
+    let date_part = text.get(..10)?;
+    // `get`, not slicing: byte 10 may fall inside a multi-byte character.
+    if text.len() > 10 && !text.get(10..)?.starts_with(['T', ' ', 't']) {
         return None;
     }
     date_part
@@ -35,5 +36,9 @@ mod tests {
         assert_eq!(parse_date("2020-06-05x"), None);
         assert_eq!(parse_date("2020-02-30"), None);
         assert_eq!(parse_date(""), None);
+        // A multi-byte character at the boundary is no date, not a panic.
+        assert_eq!(parse_date("2020-06-0é"), None);
+        assert_eq!(parse_date("2020-06-05é"), None);
+        assert_eq!(parse_date("é020-06-05T"), None);
     }
 }
