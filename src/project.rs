@@ -45,6 +45,10 @@ crate::problem_codes! {
         /// schema, a field has a type that does not exist or a date format that
         /// cannot parse, or its primaryKey is not the collection's key.
         Schema = "project::schema",
+        /// The project file names a `plugin_cache`, which is ignored: compiled
+        /// plugins are native code, and a repository being checked must not
+        /// choose where they come from (a warning; set `NALEVING_CACHE_DIR`).
+        PluginCache = "project::plugin-cache",
         /// A plugin entry is wrong: its `sha256` is not 64 hex digits.
         Plugin = "project::plugin",
     }
@@ -76,8 +80,9 @@ pub struct ProjectFile {
     /// WebAssembly plugins, by name, each pinned by sha256.
     #[serde(default)]
     pub plugins: BTreeMap<String, PluginEntry>,
-    /// Where compiled plugins are cached; default: `$NALEVING_CACHE_DIR`,
-    /// else the user's cache directory.
+    /// Ignored with a warning: a project file cannot choose where compiled
+    /// plugins are cached (`$NALEVING_CACHE_DIR`, else the user's cache
+    /// directory).
     #[serde(default)]
     pub plugin_cache: Option<Spanned<String>>,
 }
@@ -182,8 +187,6 @@ pub struct Project {
     pub waivers: Vec<Waiver>,
     /// The plugins, resolved against `root`.
     pub plugins: Vec<PluginSpec>,
-    /// Where compiled plugins are cached.
-    pub plugin_cache: Option<PathBuf>,
 }
 
 /// A collection after validation.
@@ -259,7 +262,6 @@ pub fn load(path: &Path, problems: &mut Problems) -> Option<Project> {
         calendar_extend: Vec::new(),
         waivers: Vec::new(),
         plugins: Vec::new(),
-        plugin_cache: None,
     };
     dates(&file, path, &mut project, problems);
     collections(file.collections, path, &mut project, problems);
@@ -302,7 +304,17 @@ pub fn load(path: &Path, problems: &mut Problems) -> Option<Project> {
         );
     }
     project.plugins = plugins(file.plugins, path, &project.root, problems);
-    project.plugin_cache = file.plugin_cache.map(|p| project.root.join(&p.value));
+    if let Some(cache) = &file.plugin_cache {
+        problems.push(
+            Problem::warning(
+                ProjectCode::PluginCache,
+                "`plugin_cache` is ignored: a project file cannot choose where compiled plugins are cached",
+            )
+            .in_file(path)
+            .at_loc(cache.referenced)
+            .help("a repository being checked is untrusted input; set NALEVING_CACHE_DIR instead"),
+        );
+    }
     Some(project)
 }
 

@@ -35,10 +35,8 @@ pub fn plugins(project: &Project, rules: &[&Rule], problems: &mut Problems) -> P
             );
         }
     }
-    let cache = project
-        .plugin_cache
-        .clone()
-        .or_else(crate::plugin::default_cache_dir);
+    // Never a place the project file names: see plugin::cache.
+    let cache = crate::plugin::default_cache_dir();
     let (plugins, load_problems) = Plugins::load(&project.plugins, &wanted, cache);
     for problem in load_problems {
         let path = problem.path.as_ref().map(|p| relative(&project.root, p));

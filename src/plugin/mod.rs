@@ -78,6 +78,10 @@ crate::problem_codes! {
         TooManyFindings = "plugin::too-many-findings",
         /// The plugin returned an error of its own for a batch.
         Error = "plugin::error",
+        /// The cache of compiled plugins is not used: it is not a private
+        /// directory of the user, or its key is readable by others (a warning;
+        /// plugins are compiled instead).
+        Cache = "plugin::cache",
         /// The host could not run the plugin (an internal error setting up its store).
         Host = "plugin::host",
         /// A rule's plugin was not loaded (see the plugin's own problem), so its records were not

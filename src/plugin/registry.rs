@@ -45,10 +45,20 @@ impl Plugins {
         }
         let host = match PluginHost::new(cache.clone()) {
             Ok(host) => host,
-            // A cache that cannot be opened should not stop the audit:
-            // compile without it.
-            Err(_) if cache.is_some() => match PluginHost::new(None) {
-                Ok(host) => host,
+            // A cache that cannot be opened, or is not safe to use, should
+            // not stop the audit: compile without it, and say why.
+            Err(refused) if cache.is_some() => match PluginHost::new(None) {
+                Ok(host) => {
+                    let message = match refused {
+                        super::PluginError::Host { cause, .. } => cause,
+                        other => other.to_string(),
+                    };
+                    problems.push(
+                        Problem::warning(super::PluginCode::Cache, message)
+                            .help("plugins are compiled on every run until the cache can be used"),
+                    );
+                    host
+                }
                 Err(err) => {
                     problems.push(Problem::unusable(err.code(), err.to_string()));
                     return (plugins, problems);

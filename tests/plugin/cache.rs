@@ -113,9 +113,9 @@ fn a_truncated_cache_file_is_recompiled() {
 }
 
 #[test]
-fn a_stale_cache_file_is_recompiled() {
-    // A well-formed, checksummed file whose artifact wasmtime rejects, as it
-    // would one from another wasmtime version or configuration.
+fn a_forged_cache_file_with_a_recomputed_checksum_is_recompiled() {
+    // A well-formed file whose header holds the sha256 of its artifact, as
+    // anyone can compute it (the format before the MAC): never run.
     recompiles_after(|bytes| {
         use sha2::{Digest, Sha256};
         let artifact = b"\x7fELF not an artifact of this engine".to_vec();
@@ -123,4 +123,46 @@ fn a_stale_cache_file_is_recompiled() {
         bytes.extend_from_slice(&Sha256::digest(&artifact));
         bytes.extend_from_slice(&artifact);
     });
+}
+
+/// The compiled entry of one plugin copied over the slot of another (the
+/// file name is all that ties a plain checksummed entry to its plugin): the
+/// MAC covers the plugin's sha256, so the other plugin is recompiled and
+/// runs as itself.
+#[test]
+fn a_swapped_cache_entry_is_recompiled_never_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = PluginHost::new(Some(dir.path().to_owned())).unwrap();
+    let other = super::fixture_spec("bad-index", naleving::plugin::Limits::default());
+    host.load(&other).unwrap();
+    let entry = cache_files(dir.path()).remove(0);
+    let slot = entry
+        .to_string_lossy()
+        .replace(&other.sha256, super::AFWEGINGSKADER_SHA256);
+    fs::copy(&entry, &slot).unwrap();
+
+    let host = PluginHost::new(Some(dir.path().to_owned())).unwrap();
+    let plugin = host.load(&afwegingskader_spec()).unwrap();
+    assert!(
+        !plugin.compiled_from_cache(),
+        "another plugin's entry was run"
+    );
+    assert_host_intact(&host);
+}
+
+/// A cache directory others can write to is not used: every load compiles.
+#[cfg(unix)]
+#[test]
+fn a_cache_directory_others_can_write_is_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    PluginHost::new(Some(cache.clone())).unwrap();
+    fs::set_permissions(&cache, fs::Permissions::from_mode(0o777)).unwrap();
+    let err = PluginHost::new(Some(cache.clone())).err().unwrap();
+    assert!(
+        err.to_string()
+            .contains("is not used: others can write to it"),
+        "{err}"
+    );
 }

@@ -22,7 +22,7 @@ fn project(plugin: &Path, sha256: &str) -> tempfile::TempDir {
         dir.path().join("naleving.yaml"),
         format!(
             "as_of: 2021-01-15\ncollections:\n  dossiers: {{ path: dossiers.yaml, key: id }}\nrules: [rules]\n\
-             plugin_cache: cache\nplugins:\n  proef:\n    path: plugin.wasm\n    sha256: {sha256}\n    \
+             plugins:\n  proef:\n    path: plugin.wasm\n    sha256: {sha256}\n    \
              limits: {{ timeout_ms: 300, memory_mib: 16, fuel: 100000000000, batch_size: 5 }}\n"
         ),
     )
@@ -140,4 +140,31 @@ fn the_main_job_runs_the_afwegingskader_plugin() {
     }
     assert!(!records.contains("MC-ONDERWIJS-2018-0001"));
     assert_eq!(report["rules"][0]["outside_window"], 1);
+}
+
+/// A project file cannot choose the cache of compiled plugins (native
+/// code): a repository being checked is untrusted. Its `plugin_cache` is a
+/// located warning, and nothing is read from or written to it.
+#[test]
+fn a_project_file_naming_a_cache_is_not_followed() {
+    let plugin = plugin_path("afwegingskader");
+    let dir = project(&plugin, &sha256_of(&plugin));
+    let file = dir.path().join("naleving.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, format!("{text}plugin_cache: .naleving-cache\n")).unwrap();
+    let (_, report) = json_report(dir.path(), &[]);
+    let warning = report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["code"] == "project::plugin-cache")
+        .cloned()
+        .unwrap_or_else(|| panic!("{report:#}"));
+    assert_eq!(
+        warning["message"],
+        "`plugin_cache` is ignored: a project file cannot choose where compiled plugins are cached"
+    );
+    assert_eq!(warning["impact"], "warning");
+    assert!(warning["at"]["line"].as_u64().unwrap() > 0);
+    assert!(!dir.path().join(".naleving-cache").exists());
 }
