@@ -28,3 +28,4 @@ pub mod strict;
 pub mod table_schema;
 pub mod test_runner;
 pub mod waiver;
+pub mod walk;

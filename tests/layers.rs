@@ -12,7 +12,7 @@ use crate::support::root;
 /// From the bottom up. Modules on one line are of one layer and must not
 /// use each other either.
 const LAYERS: &[&[&str]] = &[
-    &["atomic", "digest", "problem"],
+    &["atomic", "digest", "problem", "walk"],
     &["calendar"],
     &["strict"],
     &["finding", "plugin"],

@@ -219,7 +219,10 @@ fn a_basis_written_as_text_says_how_to_write_it() {
 /// A project whose `rapporten` are described by `collection` (the YAML of
 /// the collection entry after `path` and `key`) and whose data is `csv`.
 fn typed_project(collection: &str, csv: &str, rules: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = project(rules);
+    // A project needs a rule: one that every record passes.
+    let passing = format!("check:\n  required: {{ fields: [id] }}\n{BASIS}");
+    let fallback = [("id-ontbreekt", passing.as_str())];
+    let dir = project(if rules.is_empty() { &fallback } else { rules });
     std::fs::write(
         dir.path().join("naleving.yaml"),
         format!(
@@ -665,4 +668,63 @@ fn a_misspelt_step_inside_a_mapping_names_the_closest() {
             "did you mean `stappen.gesprek`?"
         )
     );
+}
+
+/// A rules directory without rules, an unreadable one, and a project that
+/// selects no rule at all: never "0 findings" and exit 0.
+#[test]
+fn no_rules_or_unreadable_rules_are_problems() {
+    let dir = project(&[]);
+    let (code, found) = problems(dir.path(), &[]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        found,
+        [
+            one(
+                "rule::no-rules",
+                "the project selects no rule: its `rules` name no rule file",
+                "`rules: [rules]` names a directory of `<id>.yaml` rule files"
+            ),
+            one(
+                "rule::read",
+                "no rule files in this directory",
+                "rule files are `<id>.yaml` files, in this directory or below it"
+            ),
+        ]
+        .concat()
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_loop_or_a_pipe_in_a_data_directory_does_not_hang_the_run() {
+    let rule = format!("check:\n  required: {{ fields: [status] }}\n{BASIS}");
+    let dir = project(&[("status-ontbreekt", &rule)]);
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).unwrap();
+    std::fs::rename(dir.path().join("rapporten.csv"), data.join("rapporten.csv")).unwrap();
+    std::os::unix::fs::symlink(&data, data.join("lus")).unwrap();
+    let fifo = data.join("pijp.csv");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let project = std::fs::read_to_string(dir.path().join("naleving.yaml"))
+        .unwrap()
+        .replace("path: rapporten.csv", "path: data");
+    std::fs::write(dir.path().join("naleving.yaml"), project).unwrap();
+    let (code, found) = problems(dir.path(), &[]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        found,
+        one(
+            "data::read",
+            "not a regular file (a pipe, device or socket): not read",
+            ""
+        )
+    );
+    let (_, report) = json_report(dir.path(), &[]);
+    assert_eq!(report["problems"][0]["path"], "data/pijp.csv");
+    assert_eq!(report["rules"][0]["records"], 3);
 }

@@ -405,7 +405,18 @@ fn resolve(root: &Path, collection: &Collection, problems: &mut Problems) -> Vec
     let mut found = Vec::new();
     if collection.path.contains(['*', '?', '[']) {
         match glob::glob(&pattern.to_string_lossy()) {
-            Ok(paths) => found.extend(paths.flatten().filter(|p| Format::of(p).is_some())),
+            Ok(paths) => {
+                for path in paths {
+                    match path {
+                        Ok(path) if Format::of(&path).is_some() => found.push(path),
+                        Ok(_) => {}
+                        Err(err) => problems.push(
+                            Problem::unusable(DataCode::Read, format!("cannot read: {err}"))
+                                .in_file(crate::problem::relative(root, err.path())),
+                        ),
+                    }
+                }
+            }
             Err(err) => missing(
                 problems,
                 format!("invalid glob {:?}: {err}", collection.path),
@@ -418,8 +429,24 @@ fn resolve(root: &Path, collection: &Collection, problems: &mut Problems) -> Vec
             );
         }
     } else if pattern.is_dir() {
-        walk(&pattern, &mut found);
-        if found.is_empty() {
+        let walked = crate::walk::files(&pattern, &|p| Format::of(p).is_some());
+        for (dir, why) in &walked.unreadable {
+            problems.push(
+                Problem::unusable(DataCode::Read, format!("cannot read: {why}"))
+                    .in_file(crate::problem::relative(root, dir)),
+            );
+        }
+        for path in &walked.special {
+            problems.push(
+                Problem::unusable(
+                    DataCode::Read,
+                    "not a regular file (a pipe, device or socket): not read",
+                )
+                .in_file(crate::problem::relative(root, path)),
+            );
+        }
+        found = walked.files;
+        if found.is_empty() && walked.unreadable.is_empty() {
             missing(
                 problems,
                 format!("no data files in directory {:?}", collection.path),
@@ -445,20 +472,6 @@ fn resolve(root: &Path, collection: &Collection, problems: &mut Problems) -> Vec
     }
     found.sort();
     found
-}
-
-fn walk(dir: &Path, found: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            walk(&path, found);
-        } else if Format::of(&path).is_some() {
-            found.push(path);
-        }
-    }
 }
 
 /// Receives raw records from a format loader and turns them into [`Record`]s.

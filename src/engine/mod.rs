@@ -185,6 +185,16 @@ pub fn check_with(options: &Options, progress: &mut dyn Progress) -> Run {
             Some(&project.collections),
             &mut problems,
         );
+        if run.rules.files == 0 {
+            problems.push(
+                Problem::unusable(
+                    RuleCode::NoRules,
+                    "the project selects no rule: its `rules` name no rule file",
+                )
+                .in_file(&options.project)
+                .help("`rules: [rules]` names a directory of `<id>.yaml` rule files"),
+            );
+        }
         run_project(options, &project, &mut run, progress, &mut problems);
         run.project = Some(project);
     }

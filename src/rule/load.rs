@@ -44,7 +44,16 @@ pub fn load_rules(
     let mut files = Vec::new();
     for path in paths {
         if path.is_dir() {
-            walk(path, &mut files);
+            let walked = crate::walk::files(path, &is_rule_file);
+            report_walk(root, &walked, problems);
+            if walked.files.is_empty() && walked.unreadable.is_empty() {
+                problems.push(
+                    Problem::warning(RuleCode::Read, "no rule files in this directory")
+                        .in_file(display(root, path))
+                        .help("rule files are `<id>.yaml` files, in this directory or below it"),
+                );
+            }
+            files.extend(walked.files);
         } else if path.is_file() {
             files.push(path.clone());
         } else {
@@ -472,21 +481,31 @@ fn is_kebab(id: &str) -> bool {
 
 /// Collects rule files under a directory: `*.yaml`/`*.yml`, not the tests
 /// beside them (`*.test.yaml`).
-fn walk(dir: &Path, files: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if path.is_dir() {
-            walk(&path, files);
-        } else if (name.ends_with(".yaml") || name.ends_with(".yml"))
-            && !name.ends_with(".test.yaml")
-            && !name.ends_with(".test.yml")
-        {
-            files.push(path);
-        }
+/// A rule file: `<id>.yaml` (or `.yml`), not a sibling `<id>.test.yaml`.
+fn is_rule_file(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    (name.ends_with(".yaml") || name.ends_with(".yml"))
+        && !name.ends_with(".test.yaml")
+        && !name.ends_with(".test.yml")
+}
+
+/// The directories a walk could not read, and the rule files that are not
+/// regular files, as located problems.
+fn report_walk(root: &Path, walked: &crate::walk::Walked, problems: &mut Problems) {
+    for (dir, why) in &walked.unreadable {
+        problems.push(
+            Problem::unusable(RuleCode::Read, format!("cannot read: {why}"))
+                .in_file(display(root, dir)),
+        );
+    }
+    for path in &walked.special {
+        problems.push(
+            Problem::unusable(
+                RuleCode::Read,
+                "not a regular file (a pipe, device or socket)",
+            )
+            .in_file(display(root, path)),
+        );
     }
 }
 

@@ -55,6 +55,8 @@ crate::problem_codes! {
         /// warning when the fields are those seen in the data; the closest known
         /// field is named.
         UnknownField = "rule::unknown-field",
+        /// The project names no rule file at all: a check would judge nothing.
+        NoRules = "rule::no-rules",
         /// A rule file has no `basis`: its findings would cite no legal or policy
         /// source (a warning).
         NoBasis = "rule::no-basis",
