@@ -253,16 +253,26 @@ fn user_key(path: &Path) -> std::io::Result<[u8; 32]> {
                 .map_err(|_| std::io::Error::other("it is not 32 bytes long"))
         }
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            // Written whole under a temporary name, then linked into place:
+            // another process creating the key at the same moment either
+            // wins (and its key is read) or loses; no one reads half a key.
             let mut key = [0u8; 32];
             fs::File::open("/dev/urandom")?.read_exact(&mut key)?;
+            let tmp = temp_path(path);
             let mut file = fs::OpenOptions::new()
                 .write(true)
                 .create_new(true)
                 .mode(0o600)
-                .open(path)?;
+                .open(&tmp)?;
             file.write_all(&key)?;
             file.sync_all()?;
-            Ok(key)
+            let linked = fs::hard_link(&tmp, path);
+            let _ = fs::remove_file(&tmp);
+            match linked {
+                Ok(()) => Ok(key),
+                Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => user_key(path),
+                Err(err) => Err(err),
+            }
         }
         Err(err) => Err(err),
     }
@@ -384,5 +394,24 @@ mod tests {
         assert_eq!(mode, 0o600);
         fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
         assert!(user_key(&path).is_err());
+    }
+
+    /// Processes creating the key at the same moment all end with the one
+    /// key on disk.
+    #[cfg(unix)]
+    #[test]
+    fn racing_first_uses_agree_on_one_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cache.key");
+        let keys: Vec<[u8; 32]> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..8)
+                .map(|_| scope.spawn(|| user_key(&path).unwrap()))
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        let on_disk = fs::read(&path).unwrap();
+        assert!(keys.iter().all(|k| k[..] == on_disk[..]));
+        let left: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(left.len(), 1, "no temporary files are left");
     }
 }
