@@ -100,12 +100,12 @@ impl Check for Reference {
                     record: index,
                     field: Some(self.field.clone()),
                     message: format!(
-                        "`{}` verwijst naar {} die niet bestaat in `{}`",
+                        "`{}` verwijst naar {} in `{}`",
                         self.field,
                         if dangling == 1 {
-                            "een sleutel".to_string()
+                            "een sleutel die niet bestaat".to_string()
                         } else {
-                            format!("{dangling} sleutels")
+                            format!("{dangling} sleutels die niet bestaan")
                         },
                         self.to
                     ),
