@@ -21,6 +21,40 @@ use functions::Terms;
 use native::{Bindings, Native};
 use serde_json::{Map, Value};
 
+/// How many operators (outside string literals) an expression may have:
+/// CEL's parser needs stack for each, and 1,600 already fill the 2 MiB of a
+/// worker thread.
+pub const MAX_OPERATORS: usize = 1000;
+
+/// The operator characters of `source` outside its string literals (an
+/// upper bound of the nesting the parser will see).
+fn operator_count(source: &str) -> usize {
+    let mut count = 0;
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for c in source.chars() {
+        match quote {
+            Some(q) => {
+                if escaped {
+                    escaped = false;
+                } else if c == '\\' {
+                    escaped = true;
+                } else if c == q {
+                    quote = None;
+                }
+            }
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None if "+-*/%.([!?<>=&|".contains(c) => count += 1,
+            None => {}
+        }
+    }
+    count
+}
+
+/// How deeply an expression may nest: deeper ones would overflow the stack
+/// of the threads that evaluate them (2 MiB), and no rule needs it.
+pub const MAX_DEPTH: usize = 100;
+
 /// The variables an expression may use.
 pub const VARIABLES: &[&str] = &["record", "as_of", "collections"];
 
@@ -61,6 +95,18 @@ pub fn compile(source: &str) -> Result<Expr, CompileError> {
 /// Compiles a CEL expression that may use exactly `variables` (plus
 /// comprehension variables it binds itself).
 pub fn compile_with(source: &str, variables: &[&str]) -> Result<Expr, CompileError> {
+    let operators = operator_count(source);
+    if operators > MAX_OPERATORS {
+        // CEL's parser recurses per operator: refuse before it could
+        // overflow the stack.
+        return Err(CompileError {
+            message: format!(
+                "the expression has {operators} operators; at most {MAX_OPERATORS} can be read safely (split it over `let`s or rules)"
+            ),
+            line: 1,
+            column: 1,
+        });
+    }
     let program = Program::compile(source).map_err(|errors| {
         let first = errors.errors.first();
         let message = first.map_or_else(|| "invalid expression".to_string(), |e| e.msg.clone());
@@ -73,6 +119,20 @@ pub fn compile_with(source: &str, variables: &[&str]) -> Result<Expr, CompileErr
             column: first.map_or(1, |e| e.pos.1.max(1) as u32),
         }
     })?;
+    let depth = reads::depth(program.expression());
+    if depth > MAX_DEPTH {
+        // Evaluating it, walking it or even dropping it (the tree is freed
+        // recursively) could overflow the stack: it is leaked instead, once,
+        // as the rule is refused.
+        std::mem::forget(program);
+        return Err(CompileError {
+            message: format!(
+                "the expression nests {depth} levels deep; at most {MAX_DEPTH} can be evaluated (split it over `let`s or rules)"
+            ),
+            line: 1,
+            column: 1,
+        });
+    }
     let references = program.references();
     if let Some(unknown) = references
         .functions()
@@ -434,6 +494,37 @@ pub fn value(v: &Value) -> CelValue {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_expression_too_deep_to_evaluate_is_refused_at_compile() {
+        let chain = vec!["1"; 10_000].join(" + ") + " > 0";
+        let err = compile(&chain).err().map(|e| e.message);
+        assert_eq!(
+            err.as_deref(),
+            Some(
+                "the expression has 10000 operators; at most 1000 can be read safely (split it over `let`s or rules)"
+            )
+        );
+        let nested = "has(record".to_string() + &".a".repeat(150) + ")";
+        let err = compile(&nested).err().map(|e| e.message);
+        assert!(
+            err.as_deref()
+                .is_some_and(|e| e.starts_with("the expression nests")),
+            "{err:?}"
+        );
+        // Strings do not count: a list of dates is no deep expression.
+        let dates = format!("record.d in [{}]", vec!["'2020-06-01'"; 600].join(", "));
+        assert!(compile(&dates).is_ok());
+        let fine = vec!["1"; 90].join(" + ") + " > 0";
+        let expr = compile(&fine).unwrap();
+        let fields = serde_json::Map::new();
+        let env = Env::new(
+            jiff::civil::date(2021, 1, 15),
+            Arc::new(crate::calendar::Calendar::empty()),
+            None,
+        );
+        assert_eq!(expr.eval_bool(&env, &fields), Ok(true));
+    }
 
     #[test]
     fn unknown_functions_and_sql_operators_fail_at_compile_with_a_hint() {

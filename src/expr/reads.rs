@@ -35,6 +35,19 @@ pub(crate) fn element_projection(expr: &IdedExpr, list: &str) -> Option<BTreeSet
     elements(expr, list, &mut fields).then_some(fields)
 }
 
+/// How deeply `expr` nests (a literal is 1), found without recursion, so
+/// that an expression too deep to evaluate can be refused before anything
+/// walks it recursively.
+pub(crate) fn depth(expr: &IdedExpr) -> usize {
+    let mut deepest = 0;
+    let mut stack = vec![(expr, 1)];
+    while let Some((expr, level)) = stack.pop() {
+        deepest = deepest.max(level);
+        stack.extend(children(expr).into_iter().map(|child| (child, level + 1)));
+    }
+    deepest
+}
+
 /// The direct subexpressions of `expr`.
 fn children(expr: &IdedExpr) -> Vec<&IdedExpr> {
     fn entry(entry: &cel::common::ast::IdedEntryExpr) -> Vec<&IdedExpr> {
