@@ -240,6 +240,11 @@ fn check(args: CheckArgs) -> ExitCode {
     let mut run = engine::check_with(&options, &mut bar);
     bar.finish();
     unknown_selection(&mut run, &options);
+    // naleving never writes to its inputs, nor two reports to one file.
+    if let Err(message) = output::guard(&targets, &run, options.baseline.as_deref()) {
+        eprintln!("naleving: {message}; nothing was written");
+        return ExitCode::from(2);
+    }
     let code = if output::write_all(&targets, &run, fail_on) {
         exit_code(&run, fail_on)
     } else {
@@ -303,6 +308,14 @@ fn baseline_write(file: &std::path::Path, args: RunArgs) -> ExitCode {
     let mut run = engine::check_with(&options, &mut bar);
     bar.finish();
     unknown_selection(&mut run, &options);
+    let target = Target {
+        format: output::Format::Json,
+        file: Some(file.to_path_buf()),
+    };
+    if let Err(message) = output::guard(&[target], &run, None) {
+        eprintln!("naleving: {message}; the baseline was not written");
+        return ExitCode::from(2);
+    }
     for problem in &run.problems {
         let place = match (&problem.path, problem.at) {
             (Some(path), Some(at)) => format!("{}:{}:{}: ", path.display(), at.line, at.column),

@@ -728,3 +728,38 @@ fn a_loop_or_a_pipe_in_a_data_directory_does_not_hang_the_run() {
     assert_eq!(report["problems"][0]["path"], "data/pijp.csv");
     assert_eq!(report["rules"][0]["records"], 3);
 }
+
+/// A report never overwrites an input or another report, however the path
+/// is written; nothing is written then, and the input is intact.
+#[test]
+fn a_report_never_overwrites_an_input() {
+    let rule = format!("check:\n  required: {{ fields: [status] }}\n{BASIS}");
+    let dir = project(&[("status-ontbreekt", &rule)]);
+    let before = std::fs::read(dir.path().join("rapporten.csv")).unwrap();
+    for (args, message) in [
+        (
+            vec!["--format", "json=rapporten.csv"],
+            "naleving: rapporten.csv is a data file of `rapporten`: a report would overwrite it; nothing was written\n",
+        ),
+        (
+            vec!["--format", "json=./rules/../rules/status-ontbreekt.yaml"],
+            "naleving: ./rules/../rules/status-ontbreekt.yaml is the rule file of `status-ontbreekt`: a report would overwrite it; nothing was written\n",
+        ),
+        (
+            vec!["--format", "json=naleving.yaml"],
+            "naleving: naleving.yaml is the project file: a report would overwrite it; nothing was written\n",
+        ),
+        (
+            vec!["--format", "json=o.json", "--format", "sarif=./o.json"],
+            "naleving: ./o.json is named for two reports: the last would overwrite the first; nothing was written\n",
+        ),
+    ] {
+        let (code, _, stderr) = run(naleving_in(dir.path()).arg("check").args(&args));
+        assert_eq!((code, stderr.as_str()), (2, message));
+    }
+    assert_eq!(
+        std::fs::read(dir.path().join("rapporten.csv")).unwrap(),
+        before
+    );
+    assert!(!dir.path().join("o.json").exists());
+}

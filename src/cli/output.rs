@@ -3,7 +3,7 @@
 //! `--output FILE` for the one that would go to standard output).
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
 
@@ -107,6 +107,84 @@ pub fn render(format: Format, run: &Run, fail_on: Severity, to_terminal: bool) -
         Format::Github => report::github::render(run, fail_on),
         Format::Html => report::html::render(run, fail_on),
     }
+}
+
+/// Refuses report files that are an input of the run (the project file, a
+/// rule file, a data file, the baseline, a waivers or calendar file, a
+/// plugin) or the file of another report: by the file they name, through
+/// `./`, `..` and symbolic links.
+pub fn guard(targets: &[Target], run: &Run, baseline: Option<&Path>) -> Result<(), String> {
+    let mut inputs: Vec<(PathBuf, String)> = Vec::new();
+    if let Some(path) = baseline {
+        inputs.push((path.to_path_buf(), "the baseline".to_string()));
+    }
+    if let Some(project) = &run.project {
+        let root = &project.root;
+        if let Some(file) = &project.file {
+            inputs.push((file.clone(), "the project file".to_string()));
+        }
+        for rule in &run.rules.rules {
+            inputs.push((
+                root.join(&rule.path),
+                format!("the rule file of `{}`", rule.id),
+            ));
+        }
+        for waiver in &project.waivers {
+            inputs.push((root.join(&waiver.file), "a waivers file".to_string()));
+        }
+        for path in &project.calendar_extend {
+            inputs.push((path.clone(), "a calendar file".to_string()));
+        }
+        for plugin in &project.plugins {
+            inputs.push((plugin.path.clone(), format!("plugin `{}`", plugin.name)));
+        }
+    }
+    for file in &run.dataset.files {
+        inputs.push((
+            file.path.clone(),
+            format!("a data file of `{}`", file.collection),
+        ));
+    }
+    let inputs: Vec<(PathBuf, String)> = inputs
+        .into_iter()
+        .filter_map(|(path, what)| identity(&path).map(|id| (id, what)))
+        .collect();
+    let mut written: Vec<PathBuf> = Vec::new();
+    for file in targets.iter().filter_map(|t| t.file.as_ref()) {
+        let Some(id) = identity(file) else {
+            continue;
+        };
+        // A device (`/dev/null`) is written in place and is nobody's input.
+        if std::fs::metadata(&id).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+            continue;
+        }
+        if let Some((_, what)) = inputs.iter().find(|(input, _)| *input == id) {
+            return Err(format!(
+                "{} is {what}: a report would overwrite it",
+                file.display()
+            ));
+        }
+        if written.contains(&id) {
+            return Err(format!(
+                "{} is named for two reports: the last would overwrite the first",
+                file.display()
+            ));
+        }
+        written.push(id);
+    }
+    Ok(())
+}
+
+/// The file a path names, as the system names it: canonical when it exists,
+/// else its canonical directory joined with its name.
+fn identity(path: &Path) -> Option<PathBuf> {
+    std::fs::canonicalize(path).ok().or_else(|| {
+        let parent = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        Some(std::fs::canonicalize(parent).ok()?.join(path.file_name()?))
+    })
 }
 
 /// Renders and writes every target; false when one could not be written.
