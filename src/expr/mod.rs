@@ -133,6 +133,15 @@ pub fn compile_with(source: &str, variables: &[&str]) -> Result<Expr, CompileErr
             column: 1,
         });
     }
+    if let Some(why) = reads::bad_pattern(program.expression()) {
+        return Err(CompileError {
+            message: format!("the pattern of `matches()` is not a regular expression: {why}"),
+            line: 1,
+            column: source
+                .find("matches")
+                .map_or(1, |at| source[..at].chars().count() as u32 + 1),
+        });
+    }
     let references = program.references();
     if let Some(unknown) = references
         .functions()

@@ -48,6 +48,30 @@ pub(crate) fn depth(expr: &IdedExpr) -> usize {
     deepest
 }
 
+/// The first constant pattern of a `matches()` call that is not a valid
+/// regular expression, with why (found without recursion).
+pub(crate) fn bad_pattern(expr: &IdedExpr) -> Option<String> {
+    let mut stack = vec![expr];
+    while let Some(expr) = stack.pop() {
+        if let Expr::Call(call) = &expr.expr
+            && call.func_name == "matches"
+        {
+            let pattern = match (&call.target, &call.args[..]) {
+                (Some(_), [pattern]) | (None, [_, pattern]) => Some(pattern),
+                _ => None,
+            };
+            if let Some(Expr::Literal(cel::common::ast::LiteralValue::String(text))) =
+                pattern.map(|p| &p.expr)
+                && let Err(err) = regex::Regex::new(text.inner())
+            {
+                return Some(err.to_string());
+            }
+        }
+        stack.extend(children(expr));
+    }
+    None
+}
+
 /// The direct subexpressions of `expr`.
 fn children(expr: &IdedExpr) -> Vec<&IdedExpr> {
     fn entry(entry: &cel::common::ast::IdedEntryExpr) -> Vec<&IdedExpr> {
