@@ -228,7 +228,10 @@ impl SeenFields {
                 let inside = format!("{parent}.");
                 !self
                     .names
-                    .range(inside.clone()..)
+                    .range::<str, _>((
+                        std::ops::Bound::Included(inside.as_str()),
+                        std::ops::Bound::Unbounded,
+                    ))
                     .next()
                     .is_some_and(|n| n.starts_with(&inside))
                     && self.has(parent)

@@ -319,17 +319,9 @@ pub fn unknown_fields(
     problems: &mut Problems,
 ) {
     for rule in rules {
-        let mut reads: Vec<(&str, String, &str)> = rule
-            .fields_read()
-            .into_iter()
-            .map(|f| (rule.collection.as_str(), f.path, f.place))
-            .collect();
-        for (collection, field) in rule.check.looks_up() {
-            if let Some(field) = field {
-                reads.push((collection, field.to_string(), "check"));
-            }
-        }
-        for (collection, field, place) in reads {
+        for read in rule.fields_read() {
+            let (collection, field, place) =
+                (read.collection.as_str(), read.path.as_str(), read.place);
             let schema = project
                 .collections
                 .get(collection)
@@ -341,9 +333,9 @@ pub fn unknown_fields(
             else {
                 continue;
             };
-            let top = field.split('.').next().unwrap_or(&field);
+            let top = field.split('.').next().unwrap_or(field);
             let declared = schema.is_some_and(|s| s.fields.contains_key(top));
-            if seen.has(&field) || (declared && !field.contains('.')) {
+            if seen.has(field) || (declared && !field.contains('.')) {
                 continue;
             }
             let known = seen
@@ -351,7 +343,7 @@ pub fn unknown_fields(
                 .iter()
                 .chain(schema.into_iter().flat_map(|s| s.fields.keys()))
                 .map(String::as_str);
-            let hint = did_you_mean(&field, known)
+            let hint = did_you_mean(field, known)
                 .unwrap_or_else(|| "check the name against the data".to_string());
             problems.push(
                 Problem::warning(

@@ -246,17 +246,8 @@ fn validate(
     }
     if let (Some(check), Some(collections)) = (&check, collections) {
         let message = file.message.as_ref().map(|m| m.value.as_str());
-        let reads = super::fields_read(when.as_ref(), check, valid.as_ref(), message);
-        let mut reads: Vec<(&str, String, &str)> = reads
-            .iter()
-            .map(|f| (file.collection.value.as_str(), f.top().to_string(), f.place))
-            .collect();
-        for (collection, field) in check.looks_up() {
-            if let Some(field) = field {
-                let top = field.split('.').next().unwrap_or(field);
-                reads.push((collection, top.to_string(), "check"));
-            }
-        }
+        let collection = &file.collection.value;
+        let reads = super::fields_read(collection, when.as_ref(), check, valid.as_ref(), message);
         // Where the rule writes each place.
         let place_at = |place: &str| {
             let spanned = match place {
@@ -267,9 +258,10 @@ fn validate(
             };
             spanned.map_or(check_at, LineCol::from)
         };
-        for (collection, field, place) in reads {
-            let at = place_at(place);
-            closed_schema_has(collections, collection, &field, place, at, &mut found);
+        for read in &reads {
+            let at = place_at(read.place);
+            let (name, place) = (read.top(), read.place);
+            closed_schema_has(collections, &read.collection, name, place, at, &mut found);
         }
     }
     if found.found > 0 {

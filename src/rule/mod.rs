@@ -257,9 +257,12 @@ pub fn placeholders(template: &str) -> impl Iterator<Item = (std::ops::Range<usi
     })
 }
 
-/// A field of its collection that a rule reads, and where the rule names it.
+/// A field that a rule reads, the collection it is in, and where the rule
+/// names it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldRef {
+    /// The collection: the rule's own, or one it looks keys up in.
+    pub collection: String,
     /// The field as written (a name or a dotted path).
     pub path: String,
     /// Where: `when`, `check`, `valid.date_field` or `message`.
@@ -273,10 +276,12 @@ impl FieldRef {
     }
 }
 
-/// The fields of its collection a rule reads: those its `when` selects on
-/// `record`, its check reads, its validity window dates by, and its message
-/// names (a placeholder its check does not compute, other than `record`).
+/// The fields a rule reads: those of its collection that its `when` selects
+/// on `record`, its check reads, its validity window dates by and its message
+/// names (a placeholder its check does not compute, other than `record`),
+/// and the key fields it looks up in other collections.
 pub fn fields_read(
+    collection: &str,
     when: Option<&Expr>,
     check: &Compiled,
     valid: Option<&Validity>,
@@ -285,6 +290,7 @@ pub fn fields_read(
     let mut refs = Vec::new();
     let mut add = |path: &str, place: &'static str| {
         let field = FieldRef {
+            collection: collection.to_string(),
             path: path.to_string(),
             place,
         };
@@ -308,6 +314,18 @@ pub fn fields_read(
             }
         }
     }
+    for (target, field) in check.looks_up() {
+        if let Some(field) = field {
+            let field = FieldRef {
+                collection: target.to_string(),
+                path: field.to_string(),
+                place: "check",
+            };
+            if !refs.contains(&field) {
+                refs.push(field);
+            }
+        }
+    }
     refs
 }
 
@@ -315,6 +333,7 @@ impl Rule {
     /// See [`fields_read`].
     pub fn fields_read(&self) -> Vec<FieldRef> {
         fields_read(
+            &self.collection,
             self.when.as_ref(),
             &self.check,
             self.valid.as_ref(),
