@@ -182,6 +182,7 @@ fn records_of(
                 file: 0,
                 line,
                 column: 1,
+                byte: 0,
                 end_line: line,
             },
         });

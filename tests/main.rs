@@ -7,6 +7,7 @@
 mod bad_input;
 mod baseline;
 mod check;
+mod hardening;
 mod kinds;
 mod layers;
 mod legal_time;

@@ -8,7 +8,7 @@ use std::path::Path;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-use super::Sink;
+use super::{RecordPos, Sink};
 use crate::data::DataCode;
 use crate::problem::{LineCol, Problem};
 
@@ -115,7 +115,16 @@ fn rows<R: Read>(reader: &mut csv::Reader<R>, sink: &mut Sink<'_, '_>) -> Option
         }
         match bad {
             Some(message) => sink.parse_error(message, Some(LineCol { line, column: 1 })),
-            None => sink.record(Value::Object(fields), line, 1, line, None),
+            None => {
+                let pos = RecordPos {
+                    file: 0,
+                    line,
+                    column: 1,
+                    byte: 0,
+                    end_line: line,
+                };
+                sink.record(Value::Object(fields), pos, None);
+            }
         }
     }
     Some(())

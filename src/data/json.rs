@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde_json::value::RawValue;
 
-use super::{Sink, read_text};
+use super::{RecordPos, Sink, read_text};
 use crate::problem::LineCol;
 
 /// Loads one JSON file into the sink; returns the file's digest if it was read.
@@ -36,18 +36,25 @@ pub(super) fn load(path: &Path, sink: &mut Sink<'_, '_>) -> Option<[u8; 32]> {
     let mut cursor = Cursor {
         text: &text,
         offset: 0,
+        line_start: 0,
         at: LineCol { line: 1, column: 1 },
     };
     for raw in elements {
         let body = raw.get();
         let start = body.as_ptr() as usize - base;
         let at = cursor.advance(start);
+        let line_start = cursor.line_start;
         let end = cursor.advance(start + body.len().saturating_sub(1));
         match serde_json::from_str(body) {
             Ok(value) => {
-                let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-                let from = Some(&text[line_start..]);
-                sink.record(value, at.line, at.column, end.line, from);
+                let pos = RecordPos {
+                    file: 0,
+                    line: at.line,
+                    column: at.column,
+                    byte: u32::try_from(start - line_start).unwrap_or(u32::MAX),
+                    end_line: end.line,
+                };
+                sink.record(value, pos, Some(&text[line_start..]));
             }
             Err(err) => sink.parse_error(strip_position(&err.to_string()), Some(at)),
         }
@@ -61,6 +68,8 @@ pub(super) fn load(path: &Path, sink: &mut Sink<'_, '_>) -> Option<[u8; 32]> {
 struct Cursor<'t> {
     text: &'t str,
     offset: usize,
+    /// The byte offset where the line of `offset` starts.
+    line_start: usize,
     at: LineCol,
 }
 
@@ -68,12 +77,13 @@ impl Cursor<'_> {
     /// The position of byte `to` (a char boundary at or after the last).
     fn advance(&mut self, to: usize) -> LineCol {
         let to = to.clamp(self.offset, self.text.len());
-        for ch in self.text.get(self.offset..to).unwrap_or("").chars() {
+        for (i, ch) in self.text.get(self.offset..to).unwrap_or("").char_indices() {
             if ch == '\n' {
                 self.at = LineCol {
                     line: self.at.line + 1,
                     column: 1,
                 };
+                self.line_start = self.offset + i + 1;
             } else {
                 self.at.column += 1;
             }
@@ -104,11 +114,14 @@ mod tests {
         let mut cursor = Cursor {
             text,
             offset: 0,
+            line_start: 0,
             at: LineCol { line: 1, column: 1 },
         };
         for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o)) {
             let counted = line_col_of_bytes(&text.as_bytes()[..offset]);
             assert_eq!(cursor.advance(offset), counted, "offset {offset}");
+            let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+            assert_eq!(cursor.line_start, line_start, "offset {offset}");
         }
     }
 }

@@ -11,8 +11,8 @@ use rayon::prelude::*;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use super::Sink;
 use super::json::strip_position;
+use super::{RecordPos, Sink};
 use crate::data::DataCode;
 use crate::problem::{LineCol, Problem};
 
@@ -77,7 +77,14 @@ fn parse_batch(batch: &mut Vec<(u32, Vec<u8>)>, sink: &mut Sink<'_, '_>) {
         match result {
             Ok(value) => {
                 let text = std::str::from_utf8(&line).ok();
-                sink.record(value, number, indent as u32 + 1, number, text);
+                let pos = RecordPos {
+                    file: 0,
+                    line: number,
+                    column: indent as u32 + 1,
+                    byte: indent as u32,
+                    end_line: number,
+                };
+                sink.record(value, pos, text);
             }
             Err(err) => sink.parse_error(
                 strip_position(&err.to_string()),

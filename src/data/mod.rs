@@ -10,6 +10,7 @@ mod csv;
 mod field;
 mod json;
 mod jsonl;
+mod locate;
 mod yaml;
 
 use std::collections::BTreeMap;
@@ -20,6 +21,7 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 pub use field::{as_key, field, get, is_present, lookup_key};
+pub use locate::{LineIndex, locate_field};
 
 use crate::digest::hex;
 use crate::problem::{LineCol, Problem, Problems};
@@ -88,8 +90,10 @@ pub struct RecordPos {
     pub file: FileId,
     /// First line of the record (1-based).
     pub line: u32,
-    /// Column where the record starts (1-based).
+    /// Column where the record starts (1-based, in characters).
     pub column: u32,
+    /// Byte offset of the record's start within its first line.
+    pub byte: u32,
     /// Last line of the record.
     pub end_line: u32,
 }
@@ -527,14 +531,8 @@ impl Sink<'_, '_> {
     /// Accepts one record: it must be an object with a unique, non-empty key.
     /// `text` is the file's text from the record's first line on, where the
     /// format has it, to place a value that does not fit its schema.
-    pub(crate) fn record(
-        &mut self,
-        value: Value,
-        line: u32,
-        column: u32,
-        end_line: u32,
-        text: Option<&str>,
-    ) {
+    pub(crate) fn record(&mut self, value: Value, at: RecordPos, text: Option<&str>) {
+        let RecordPos { line, column, .. } = at;
         let Value::Object(mut fields) = value else {
             self.parse_error(
                 format!("a record must be an object, found {}", kind(&value)),
@@ -595,9 +593,8 @@ impl Sink<'_, '_> {
         }
         let pos = RecordPos {
             file: self.id,
-            line,
-            column,
-            end_line: end_line.max(line),
+            end_line: at.end_line.max(line),
+            ..at
         };
         self.seen.add(&fields);
         if let Some(schema) = &self.collection.schema {
@@ -717,116 +714,4 @@ pub(crate) fn line_col_of_bytes(prefix: &[u8]) -> LineCol {
     let last_line = prefix.rsplit(|&b| b == b'\n').next().unwrap_or(prefix);
     let column = String::from_utf8_lossy(last_line).chars().count() as u32 + 1;
     LineCol { line, column }
-}
-
-/// Finds where `field` (a name or dotted path) is written inside a record, so
-/// a finding can point at the field instead of the record's first line.
-/// `text` starts at the record's first line (see [`LineIndex`]).
-pub fn locate_field(text: &str, format: Format, pos: &RecordPos, field: &str) -> Option<LineCol> {
-    let leaf = field.rsplit('.').next().unwrap_or(field);
-    let first = pos.line.saturating_sub(1) as usize;
-    let lines = text
-        .lines()
-        .enumerate()
-        .map(|(index, line)| (first + index, line))
-        .take((pos.end_line - pos.line + 1) as usize);
-    match format {
-        Format::Csv => None,
-        Format::Yaml => {
-            for (index, line) in lines {
-                let start = if index + 1 == pos.line as usize {
-                    pos.column as usize - 1
-                } else {
-                    0
-                };
-                let rest = line.get(start..).unwrap_or("");
-                let body = rest.trim_start_matches([' ', '-', '{', ',']);
-                for candidate in [
-                    format!("{leaf}:"),
-                    format!("\"{leaf}\":"),
-                    format!("'{leaf}':"),
-                ] {
-                    if let Some(found) = find_key(body, &candidate) {
-                        let byte = start + (rest.len() - body.len()) + found;
-                        return Some(LineCol {
-                            line: index as u32 + 1,
-                            column: line[..byte].chars().count() as u32 + 1,
-                        });
-                    }
-                }
-            }
-            None
-        }
-        Format::Json | Format::Jsonl => {
-            let needle = format!("\"{leaf}\"");
-            for (index, line) in lines {
-                if let Some(byte) = line.find(&needle) {
-                    return Some(LineCol {
-                        line: index as u32 + 1,
-                        column: line[..byte].chars().count() as u32 + 1,
-                    });
-                }
-            }
-            None
-        }
-    }
-}
-
-/// Where each line of a text starts, to find a record's lines without
-/// scanning the text from the top for every finding.
-#[derive(Debug, Default)]
-pub struct LineIndex {
-    starts: Vec<usize>,
-}
-
-impl LineIndex {
-    /// Indexes `text`.
-    pub fn new(text: &str) -> LineIndex {
-        let mut starts = vec![0];
-        starts.extend(newline_ends(text));
-        LineIndex { starts }
-    }
-
-    /// `text` from the start of line `line` (1-based) on; empty past the end.
-    pub fn from_line<'t>(&self, text: &'t str, line: u32) -> &'t str {
-        let start = self
-            .starts
-            .get(line.saturating_sub(1) as usize)
-            .copied()
-            .unwrap_or(text.len());
-        text.get(start..).unwrap_or("")
-    }
-}
-
-/// The byte offsets just after each `\n`.
-fn newline_ends(text: &str) -> impl Iterator<Item = usize> + '_ {
-    text.bytes()
-        .enumerate()
-        .filter(|(_, b)| *b == b'\n')
-        .map(|(i, _)| i + 1)
-}
-
-/// Finds `key` at the start of `body` or after a flow separator.
-fn find_key(body: &str, key: &str) -> Option<usize> {
-    if body.starts_with(key) {
-        return Some(0);
-    }
-    [", ", "{ ", ",", "{"]
-        .iter()
-        .filter_map(|sep| body.find(&format!("{sep}{key}")).map(|i| i + sep.len()))
-        .min()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn line_index_finds_line_starts() {
-        let text = "[\n  {\"a\": \"é\"},\n\n  {\"b\": 1}\n]";
-        let index = LineIndex::new(text);
-        assert_eq!(index.from_line(text, 1), text);
-        assert_eq!(index.from_line(text, 4), "  {\"b\": 1}\n]");
-        assert_eq!(index.from_line(text, 9), "");
-    }
 }

@@ -8,7 +8,7 @@ use std::path::Path;
 use serde_json::Value;
 use serde_saphyr::Spanned;
 
-use super::{Sink, read_text};
+use super::{RecordPos, Sink, read_text};
 use crate::problem::LineCol;
 
 /// Loads one YAML file into the sink; returns the file's digest if it was read.
@@ -30,7 +30,8 @@ pub(super) fn load(path: &Path, sink: &mut Sink<'_, '_>) -> Option<[u8; 32]> {
             }
         },
     };
-    let last_line = text.lines().count() as u32;
+    let lines: Vec<&str> = text.lines().collect();
+    let last_line = lines.len() as u32;
     let starts: Vec<LineCol> = records
         .iter()
         .map(|r| LineCol::from(r.referenced))
@@ -38,17 +39,27 @@ pub(super) fn load(path: &Path, sink: &mut Sink<'_, '_>) -> Option<[u8; 32]> {
     let index_of_lines = super::LineIndex::new(&text);
     for (index, record) in records.into_iter().enumerate() {
         let at = starts[index];
-        let from = Some(index_of_lines.from_line(&text, at.line));
+        let from = index_of_lines.from_line(&text, at.line);
+        let byte: usize = from
+            .chars()
+            .take(at.column.saturating_sub(1) as usize)
+            .map(char::len_utf8)
+            .sum();
         let next = starts.get(index + 1).map_or(last_line + 1, |s| s.line);
-        let end_line = last_content_line(&text, at.line, next.saturating_sub(1));
-        sink.record(record.value, at.line, at.column, end_line, from);
+        let pos = RecordPos {
+            file: 0,
+            line: at.line,
+            column: at.column,
+            byte: byte as u32,
+            end_line: last_content_line(&lines, at.line, next.saturating_sub(1)),
+        };
+        sink.record(record.value, pos, Some(from));
     }
     Some(digest)
 }
 
 /// The last line in `first..=last` that is not blank, a comment or a document marker.
-fn last_content_line(text: &str, first: u32, last: u32) -> u32 {
-    let lines: Vec<&str> = text.lines().collect();
+fn last_content_line(lines: &[&str], first: u32, last: u32) -> u32 {
     let mut end = last;
     while end > first {
         let line = lines.get(end as usize - 1).map_or("", |l| l.trim());

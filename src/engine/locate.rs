@@ -50,6 +50,8 @@ pub(super) fn locate_streamed(findings: &mut [Finding], files: &[DataFile]) {
                 file: 0,
                 line,
                 column: finding.location.column,
+                // JSONL records start after ASCII blanks only.
+                byte: finding.location.column.saturating_sub(1),
                 end_line: line,
             };
             let Some(name) = finding.field.as_deref() else {

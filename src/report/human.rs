@@ -14,14 +14,14 @@ use std::path::Path;
 use std::sync::Arc;
 
 use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
-    SourceSpan,
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode, SourceSpan,
 };
 
 use super::Summary;
+use crate::data::LineIndex;
 use crate::engine::{AsOfSource, Run};
-use crate::finding::Finding;
 use crate::finding::Severity;
+use crate::finding::{Finding, Location};
 use crate::problem::{Impact, LineCol, Problem};
 use crate::rule::RuleCode;
 
@@ -64,18 +64,24 @@ pub fn render(run: &Run, fail_on: Severity, style: Style) -> String {
     let mut out = String::new();
 
     for problem in &run.problems {
-        let diagnostic = ProblemDiagnostic {
-            problem,
-            source: problem
-                .path
-                .as_ref()
-                .and_then(|path| texts.named(&root, path)),
+        let source = match (&problem.path, problem.at) {
+            (Some(path), Some(at)) => texts
+                .named(&root, path)
+                .filter(|s| s.drawable(at.line, at.line)),
+            _ => None,
         };
-        render_one(&handler, &diagnostic, &mut out);
+        render_one(&handler, &ProblemDiagnostic { problem, source }, &mut out);
     }
     for finding in &run.findings {
-        let data = texts.named(&root, Path::new(&finding.location.path));
-        let rule = texts.named(&root, Path::new(&finding.source.rule_path));
+        let (first, last) = finding.source.record_lines;
+        let field_line = finding.source.field_at.map_or(first, |at| at.line);
+        let data = texts
+            .named(&root, Path::new(&finding.location.path))
+            .filter(|s| s.drawable(first.min(field_line), last.max(field_line)));
+        let check_line = finding.source.check_at.line;
+        let rule = texts
+            .named(&root, Path::new(&finding.source.rule_path))
+            .filter(|s| s.drawable(check_line, check_line));
         let diagnostic = FindingDiagnostic {
             finding,
             data,
@@ -151,10 +157,17 @@ fn summary_line(run: &Run, fail_on: Severity) -> String {
     line
 }
 
-/// Source texts by path, read once each.
+/// Source texts by path, read once each, with the start of every line.
 #[derive(Default)]
 struct Texts {
-    cache: HashMap<String, Option<Arc<str>>>,
+    cache: HashMap<String, Option<Arc<Text>>>,
+}
+
+/// A file's text and where its lines start.
+struct Text {
+    name: String,
+    text: String,
+    index: LineIndex,
 }
 
 impl Texts {
@@ -169,23 +182,32 @@ impl Texts {
                 } else {
                     root.join(path)
                 };
-                std::fs::read(&full)
-                    .ok()
-                    .map(|b| Arc::from(String::from_utf8_lossy(&b).into_owned()))
+                let bytes = std::fs::read(&full).ok()?;
+                let text = String::from_utf8_lossy(&bytes).into_owned();
+                let index = LineIndex::new(&text);
+                Some(Arc::new(Text {
+                    name: key,
+                    text,
+                    index,
+                }))
             })
             .clone()?;
-        Some(Source {
-            named: WholeLines(NamedSource::new(key, text.clone()), text.clone()),
-            text,
-        })
+        Some(Source(text))
     }
 }
 
-/// A file's text, named for display.
-struct Source {
-    text: Arc<str>,
-    named: WholeLines,
-}
+/// A file's text, shown a whole line at a time around every label (a
+/// problem at a column is easier to read with its line around it).
+///
+/// Lines are found with the line index, never by counting from the top of
+/// the file (as miette's own sources do), so drawing every finding of a large
+/// file stays linear.
+#[derive(Clone)]
+struct Source(Arc<Text>);
+
+/// Lines longer than this are not drawn: a location is given instead. A
+/// 70 kB line helps no reader, and miette cannot draw past column 65,535.
+const MAX_DRAWN_LINE: usize = 1_000;
 
 /// The largest char boundary at or below `offset`.
 fn floor_boundary(text: &str, offset: usize) -> usize {
@@ -196,43 +218,66 @@ fn floor_boundary(text: &str, offset: usize) -> usize {
     offset
 }
 
-/// Shows whole lines around every label, however short the label's span:
-/// a problem at a column is easier to read with its line around it.
-struct WholeLines(NamedSource<Arc<str>>, Arc<str>);
-
-impl SourceCode for WholeLines {
+impl SourceCode for Source {
     fn read_span<'a>(
         &'a self,
         span: &SourceSpan,
-        before: usize,
-        after: usize,
+        _before: usize,
+        _after: usize,
     ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
-        let text = &self.1;
+        let Text { name, text, index } = &*self.0;
         let start = floor_boundary(text, span.offset());
         let end = floor_boundary(text, span.offset() + span.len()).max(start);
-        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-        let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+        let first = index.line_of(start);
+        let last = index.line_of(end.saturating_sub(1).max(start));
+        let line_start = index.start(first).unwrap_or(0);
+        let line_end = self.line_end(last);
         let whole = SourceSpan::new(line_start.into(), line_end - line_start);
-        self.0.read_span(&whole, before, after)
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            name.clone(),
+            &text.as_bytes()[line_start..line_end],
+            whole,
+            first as usize - 1,
+            0,
+            last as usize - 1,
+        )))
     }
 }
 
 impl Source {
+    /// The byte offset just before line `line`'s `\n` (or the end of the text).
+    fn line_end(&self, line: u32) -> usize {
+        let Text { text, index, .. } = &*self.0;
+        index
+            .start(line + 1)
+            .map_or(text.len(), |next| next.saturating_sub(1))
+    }
+
+    /// Whether lines `first` to `last` exist and are short enough to draw.
+    fn drawable(&self, first: u32, last: u32) -> bool {
+        let index = &self.0.index;
+        first >= 1
+            && first <= last
+            && last <= index.lines()
+            && (first..=last).all(|line| {
+                let start = index.start(line).unwrap_or(0);
+                self.line_end(line) - start <= MAX_DRAWN_LINE
+            })
+    }
+
     /// Byte offset of a line and column.
     fn offset(&self, at: LineCol) -> usize {
-        let mut offset = 0;
-        for (index, line) in self.text.split_inclusive('\n').enumerate() {
-            if index + 1 == at.line as usize {
-                let column: usize = line
-                    .chars()
-                    .take(at.column.saturating_sub(1) as usize)
-                    .map(char::len_utf8)
-                    .sum();
-                return offset + column.min(line.trim_end_matches(['\n', '\r']).len());
-            }
-            offset += line.len();
-        }
-        self.text.len()
+        let Text { text, index, .. } = &*self.0;
+        let Some(start) = index.start(at.line) else {
+            return text.len();
+        };
+        let line = &text[start..self.line_end(at.line)];
+        let column: usize = line
+            .chars()
+            .take(at.column.saturating_sub(1) as usize)
+            .map(char::len_utf8)
+            .sum();
+        start + column.min(line.trim_end_matches('\r').len())
     }
 
     /// The span from the start of line `first` to the end of line `last`.
@@ -241,20 +286,15 @@ impl Source {
             line: first,
             column: 1,
         });
-        let end_line_start = self.offset(LineCol {
-            line: last,
-            column: 1,
-        });
-        let end = self.text[end_line_start..]
-            .find('\n')
-            .map_or(self.text.len(), |i| end_line_start + i);
+        let end = self.line_end(last).max(start);
         SourceSpan::new(start.into(), end.saturating_sub(start).max(1))
     }
 
     /// A one-token span at a position.
     fn point(&self, at: LineCol) -> SourceSpan {
+        let text = &self.0.text;
         let start = self.offset(at);
-        let rest = &self.text[start..];
+        let rest = &text[start..];
         let first = rest.chars().next().map_or(1, char::len_utf8);
         let len = rest[first.min(rest.len())..]
             .find([':', '\n', ',', '"'])
@@ -300,6 +340,10 @@ impl Display for FindingDiagnostic<'_> {
             "{} · {} `{}`",
             finding.message, finding.collection, finding.record
         )?;
+        if self.data.is_none() && !finding.location.path.is_empty() {
+            let Location { path, line, column } = &finding.location;
+            write!(f, " at {path}:{line}:{column}")?;
+        }
         if finding.waived.is_some() {
             f.write_str(" (waived)")?;
         }
@@ -350,7 +394,7 @@ impl Diagnostic for FindingDiagnostic<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.data.as_ref().map(|s| &s.named as &dyn SourceCode)
+        self.data.as_ref().map(|s| s as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
@@ -410,7 +454,7 @@ impl Diagnostic for RuleLabel<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.source.as_ref().map(|s| &s.named as &dyn SourceCode)
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
@@ -478,7 +522,7 @@ impl Diagnostic for ProblemDiagnostic<'_> {
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
         self.problem.at?;
-        self.source.as_ref().map(|s| &s.named as &dyn SourceCode)
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {

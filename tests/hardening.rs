@@ -1,0 +1,109 @@
+//! Hostile and extreme inputs (issue #15): each case here once panicked,
+//! hung, grew without bound or put a location in the wrong place. Each test
+//! pins the answer that replaced it.
+
+use std::path::Path;
+
+use crate::support::{json_report, naleving_in, run};
+
+/// A project with one collection `meldingen` read from `file` (written with
+/// `data`) and the rules given as (id, body).
+fn project(file: &str, data: &[u8], rules: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(
+        root.join("naleving.yaml"),
+        format!(
+            "as_of: 2021-01-15\ncollections:\n  meldingen: {{ path: {file}, key: id }}\n\
+             rules: [rules]\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(root.join(file), data).unwrap();
+    std::fs::create_dir(root.join("rules")).unwrap();
+    for (id, body) in rules {
+        let text = format!(
+            "id: {id}\ntitle: t\nseverity: error\ncollection: meldingen\n\
+             basis: [{{ citation: \"Wmo 2015, art. 1\" }}]\n{body}\n"
+        );
+        std::fs::write(root.join("rules").join(format!("{id}.yaml")), text).unwrap();
+    }
+    dir
+}
+
+const CODE_FILLED: (&str, &str) = ("code-gevuld", "check: { required: { fields: [code] } }");
+
+/// The findings of a JSON run as (record, line, column).
+fn located(dir: &Path) -> Vec<(String, u64, u64)> {
+    let (code, report) = json_report(dir, &[]);
+    assert_eq!(code, 1, "{report:#}");
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["record"].as_str().unwrap().to_string(),
+                f["location"]["line"].as_u64().unwrap(),
+                f["location"]["column"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// A 70 kB value made miette panic ("Formatting argument out of range") when
+/// the human format drew the line. A line that long is not drawn: the
+/// finding says where it is instead.
+#[test]
+fn a_very_long_line_is_located_not_drawn() {
+    let long = "x".repeat(70_000);
+    let data = format!("{{\"id\": \"a\", \"notitie\": \"{long}\", \"code\": \"\"}}\n");
+    let dir = project("m.jsonl", data.as_bytes(), &[CODE_FILLED]);
+    let (code, stdout, stderr) = run(naleving_in(dir.path()).arg("check"));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stdout.contains("meldingen `a` at m.jsonl:1:70028"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("xxxxxxxxxx"), "the line is not drawn");
+}
+
+/// Drawing read every line from the top of the file for every finding
+/// (miette counts lines that way): quadratic. Now the line index is used;
+/// the line numbers drawn for a record far down the file are still right.
+#[test]
+fn findings_far_down_a_file_are_drawn_at_their_line() {
+    let mut data = String::new();
+    for i in 0..3000 {
+        data.push_str(&format!("{{\"id\": \"r{i}\", \"code\": \"\"}}\n"));
+    }
+    let dir = project("m.jsonl", data.as_bytes(), &[CODE_FILLED]);
+    let (code, stdout, _) = run(naleving_in(dir.path()).arg("check"));
+    assert_eq!(code, 1);
+    assert!(
+        stdout.contains("\n 2999 │ {\"id\": \"r2998\", \"code\": \"\"}"),
+        "{}",
+        &stdout[stdout.len().saturating_sub(2000)..]
+    );
+    assert!(stdout.contains("3000 findings"));
+}
+
+/// A JSON array on one line: each field is found inside its own record (it
+/// was the first match on the line, in another record, for most of them).
+#[test]
+fn fields_on_a_one_line_json_array_are_found_in_their_own_record() {
+    let data = r#"[{"id":"a","code":""},{"id":"b","x":"code","code":""},{"id":"c","code":""}]"#;
+    let dir = project("m.json", data.as_bytes(), &[CODE_FILLED]);
+    let column = |needle: &str, nth: usize| {
+        let byte = data.match_indices(needle).nth(nth).unwrap().0;
+        byte as u64 + 1
+    };
+    assert_eq!(
+        located(dir.path()),
+        [
+            ("a".to_string(), 1, column(r#""code":"""#, 0)),
+            ("b".to_string(), 1, column(r#""code":"""#, 1)),
+            ("c".to_string(), 1, column(r#""code":"""#, 2)),
+        ]
+    );
+}
