@@ -113,14 +113,14 @@ impl Baseline {
 
     /// Reads a baseline file, reporting why it cannot be used.
     pub fn read(path: &Path, problems: &mut Problems) -> Option<Baseline> {
-        let text = match std::fs::read_to_string(path) {
+        let text = match crate::read::text(path) {
             Ok(text) => text,
             Err(err) => {
                 problems.push(
-                    Problem::unusable(
+                    err.place(Problem::unusable(
                         BaselineCode::Read,
                         format!("cannot read the baseline: {err}"),
-                    )
+                    ))
                     .in_file(path)
                     .help("write one with `naleving baseline write FILE`"),
                 );

@@ -21,6 +21,7 @@ pub mod finding;
 pub mod plugin;
 pub mod problem;
 pub mod project;
+pub mod read;
 pub mod report;
 pub mod rule;
 pub mod schema;

@@ -224,14 +224,14 @@ fn shape() -> Shape {
 /// Reads and validates the project file at `path`, collecting every problem.
 /// Returns `None` when the file cannot be used at all.
 pub fn load(path: &Path, problems: &mut Problems) -> Option<Project> {
-    let text = match std::fs::read_to_string(path) {
+    let text = match crate::read::text(path) {
         Ok(text) => text,
         Err(err) => {
             problems.push(
-                Problem::unusable(
+                err.place(Problem::unusable(
                     ProjectCode::Read,
                     format!("cannot read the project file: {err}"),
-                )
+                ))
                 .in_file(path)
                 .help("run naleving in a directory with a naleving.yaml, or pass --project FILE"),
             );
@@ -426,17 +426,17 @@ fn schema(
         SchemaSource::File(file) => {
             let full = root.join(&file);
             let shown = relative(root, &full);
-            let text = match std::fs::read_to_string(&full) {
+            let text = match crate::read::text(&full) {
                 Ok(text) => text,
                 Err(err) => {
-                    problems.push(
-                        Problem::unusable(
-                            ProjectCode::Schema,
-                            format!("cannot read schema file {file:?}: {err}"),
-                        )
-                        .in_file(path)
-                        .at_loc(at),
+                    let problem = Problem::unusable(
+                        ProjectCode::Schema,
+                        format!("cannot read schema file {file:?}: {err}"),
                     );
+                    problems.push(match err {
+                        crate::read::ReadError::Utf8(_) => err.place(problem).in_file(&shown),
+                        _ => problem.in_file(path).at_loc(at),
+                    });
                     return None;
                 }
             };

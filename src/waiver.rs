@@ -154,8 +154,15 @@ pub fn load(
         WaiversSpec::File(path) => {
             let full = root.join(&path);
             let shown = crate::problem::relative(root, &full);
-            let text = match std::fs::read_to_string(&full) {
+            let text = match crate::read::text(&full) {
                 Ok(text) => text,
+                Err(err @ crate::read::ReadError::Utf8(_)) => {
+                    problems.push(
+                        err.place(Problem::unusable(WaiverCode::Read, err.to_string()))
+                            .in_file(&shown),
+                    );
+                    return Vec::new();
+                }
                 Err(err) => {
                     problems.push(
                         Problem::unusable(

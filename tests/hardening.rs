@@ -107,3 +107,164 @@ fn fields_on_a_one_line_json_array_are_found_in_their_own_record() {
         ]
     );
 }
+
+/// Every problem in a calendar file is its own located problem (they were
+/// one "2 problems in calendar file" without a line).
+#[test]
+fn calendar_file_problems_are_each_located() {
+    let dir = project(
+        "m.jsonl",
+        b"{\"id\": \"a\", \"code\": \"x\"}\n",
+        &[CODE_FILLED],
+    );
+    let root = dir.path();
+    let project = std::fs::read_to_string(root.join("naleving.yaml")).unwrap();
+    std::fs::write(
+        root.join("naleving.yaml"),
+        format!("{project}calendar_extend: [kalender.yaml]\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("kalender.yaml"),
+        "gelijkgesteld:\n  - { date: 2020-13-01, source: \"Stcrt. 2020, 1\" }\n  \
+         - { date: 2020-05-22, source: \"\" }\n",
+    )
+    .unwrap();
+    let (code, report) = json_report(root, &[]);
+    assert_eq!(code, 2);
+    let problems: Vec<(String, String, u64, u64)> = report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["code"].as_str().unwrap().to_string(),
+                p["path"].as_str().unwrap().to_string(),
+                p["at"]["line"].as_u64().unwrap_or(0),
+                p["at"]["column"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    let expect = |line, column| {
+        (
+            "calendar::invalid".to_string(),
+            "kalender.yaml".to_string(),
+            line,
+            column,
+        )
+    };
+    assert_eq!(problems, [expect(2, 13), expect(3, 33)], "{report:#}");
+}
+
+/// Invalid UTF-8 in the project, baseline, calendar or waivers file is
+/// placed at its first bad byte.
+#[test]
+fn invalid_utf8_in_any_input_is_located() {
+    let dir = project(
+        "m.jsonl",
+        b"{\"id\": \"a\", \"code\": \"x\"}\n",
+        &[CODE_FILLED],
+    );
+    let root = dir.path();
+    let project = std::fs::read_to_string(root.join("naleving.yaml")).unwrap();
+    let bad = b"# ok\n# caf\xe9\n".to_vec();
+    for name in ["kalender.yaml", "baseline.json", "waivers.yaml"] {
+        std::fs::write(root.join(name), &bad).unwrap();
+    }
+    std::fs::write(
+        root.join("naleving.yaml"),
+        format!("{project}calendar_extend: [kalender.yaml]\nwaivers: waivers.yaml\n"),
+    )
+    .unwrap();
+    let (code, report) = json_report(root, &["--baseline", "baseline.json"]);
+    assert_eq!(code, 2);
+    let mut placed: Vec<(String, u64, u64)> = report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["path"].as_str().unwrap().to_string(),
+                p["at"]["line"].as_u64().unwrap_or(0),
+                p["at"]["column"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    placed.sort();
+    let at = |path: &str| (path.to_string(), 2, 6);
+    assert_eq!(
+        placed,
+        [at("baseline.json"), at("kalender.yaml"), at("waivers.yaml")],
+        "{report:#}"
+    );
+
+    std::fs::write(root.join("naleving.yaml"), b"as_of: 2021-01-15\n# \xff\n").unwrap();
+    let (code, report) = json_report(root, &[]);
+    assert_eq!(code, 2);
+    assert_eq!(report["problems"][0]["at"]["line"], 2, "{report:#}");
+    assert_eq!(report["problems"][0]["at"]["column"], 3);
+}
+
+/// A FIFO given as the baseline, or as a collection's path, blocked the run
+/// for ever; a link to `/dev/zero` grew one line until the process aborted.
+/// Each is refused before it is opened, with the reason.
+#[cfg(unix)]
+#[test]
+fn pipes_and_devices_are_refused_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(
+        root.join("naleving.yaml"),
+        "as_of: 2021-01-15\ncollections:\n  meldingen: { path: m.jsonl, key: id }\n  \
+         nul: { path: nul.jsonl, key: id }\n  pijp: { path: pijp.jsonl, key: id }\n\
+         rules: [rules]\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("m.jsonl"), "{\"id\": \"a\", \"code\": \"\"}\n").unwrap();
+    std::os::unix::fs::symlink("/dev/zero", root.join("nul.jsonl")).unwrap();
+    for fifo in ["pijp.jsonl", "baseline.json"] {
+        let made = std::process::Command::new("mkfifo")
+            .arg(root.join(fifo))
+            .status()
+            .unwrap();
+        assert!(made.success());
+    }
+    std::fs::create_dir(root.join("rules")).unwrap();
+    std::fs::write(
+        root.join("rules/code-gevuld.yaml"),
+        "id: code-gevuld\ntitle: t\nseverity: error\ncollection: meldingen\n\
+         basis: [{ citation: \"Wmo 2015, art. 1\" }]\ncheck: { required: { fields: [code] } }\n",
+    )
+    .unwrap();
+    let (code, report) = json_report(root, &["--baseline", "baseline.json"]);
+    assert_eq!(code, 2);
+    let mut problems: Vec<(String, String, String)> = report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["code"].as_str().unwrap().to_string(),
+                p["path"].as_str().unwrap().to_string(),
+                p["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    problems.sort();
+    let refused = |code: &str, path: &str, what: &str| {
+        (
+            code.to_string(),
+            path.to_string(),
+            format!("cannot read {what}: not a regular file (a pipe, device or socket)"),
+        )
+    };
+    assert_eq!(
+        problems,
+        [
+            refused("baseline::read", "baseline.json", "the baseline"),
+            refused("data::read", "nul.jsonl", "data file"),
+            refused("data::read", "pijp.jsonl", "data file"),
+        ]
+    );
+    assert_eq!(report["findings"].as_array().unwrap().len(), 1);
+}

@@ -13,6 +13,7 @@ use crate::support::root;
 /// use each other either.
 const LAYERS: &[&[&str]] = &[
     &["atomic", "digest", "problem", "walk"],
+    &["read"],
     &["calendar"],
     &["strict"],
     &["finding", "plugin"],

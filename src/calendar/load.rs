@@ -128,6 +128,44 @@ impl CalendarError {
         }
     }
 
+    /// Each problem on its own: the error itself, or every problem of
+    /// [`CalendarError::Many`].
+    pub fn leaves(&self) -> Vec<&CalendarError> {
+        match self {
+            CalendarError::Many { problems, .. } => {
+                problems.iter().flat_map(CalendarError::leaves).collect()
+            }
+            one => vec![one],
+        }
+    }
+
+    /// What is wrong, without the file and position.
+    pub fn message(&self) -> String {
+        match self {
+            CalendarError::Parse { message, .. }
+            | CalendarError::Invalid { message, .. }
+            | CalendarError::Conflict { message, .. } => message.clone(),
+            many => many.to_string(),
+        }
+    }
+
+    /// Where in the file, when known.
+    pub fn at(&self) -> Option<crate::problem::LineCol> {
+        match self {
+            CalendarError::Parse { line, column, .. }
+            | CalendarError::Invalid { line, column, .. }
+            | CalendarError::Conflict { line, column, .. }
+                if *line > 0 =>
+            {
+                Some(crate::problem::LineCol {
+                    line: u32::try_from(*line).unwrap_or(u32::MAX),
+                    column: u32::try_from(*column).unwrap_or(u32::MAX).max(1),
+                })
+            }
+            _ => None,
+        }
+    }
+
     /// Folds a list of problems into one error: the problem itself when
     /// there is one, [`CalendarError::Many`] otherwise. `None` when the list
     /// is empty.

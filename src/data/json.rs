@@ -104,7 +104,7 @@ pub(super) fn strip_position(message: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::line_col_of_bytes;
+    use crate::read::line_col_of_bytes;
 
     /// Counting on from the previous offset gives what counting from the top
     /// gives, at every char boundary, multi-byte characters included.

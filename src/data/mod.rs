@@ -471,6 +471,9 @@ fn resolve(root: &Path, collection: &Collection, problems: &mut Problems) -> Vec
         } else {
             found.push(pattern);
         }
+    } else if pattern.exists() {
+        // A FIFO or device: refused when it is opened, with the reason.
+        found.push(pattern);
     } else {
         missing(
             problems,
@@ -664,13 +667,13 @@ fn kind(value: &Value) -> &'static str {
 
 /// Opens a data file to stream it, reporting one that cannot be read.
 pub(crate) fn open(path: &Path, sink: &mut Sink<'_, '_>) -> Option<std::fs::File> {
-    std::fs::File::open(path)
+    crate::read::open(path)
         .map_err(|err| cannot_read(sink, &err))
         .ok()
 }
 
 /// Reports a data file that cannot be read (`data::read`).
-fn cannot_read(sink: &mut Sink<'_, '_>, err: &std::io::Error) {
+fn cannot_read(sink: &mut Sink<'_, '_>, err: &crate::read::ReadError) {
     sink.problem(Problem::unusable(
         DataCode::Read,
         format!("cannot read data file: {err}"),
@@ -680,7 +683,7 @@ fn cannot_read(sink: &mut Sink<'_, '_>, err: &std::io::Error) {
 /// Reads a whole file as UTF-8, reporting unreadable files and invalid UTF-8
 /// (with the line and column of the first bad byte) to the sink.
 pub(crate) fn read_text(path: &Path, sink: &mut Sink<'_, '_>) -> Option<(String, [u8; 32])> {
-    let bytes = match std::fs::read(path) {
+    let bytes = match crate::read::bytes(path) {
         Ok(bytes) => bytes,
         Err(err) => {
             cannot_read(sink, &err);
@@ -688,7 +691,7 @@ pub(crate) fn read_text(path: &Path, sink: &mut Sink<'_, '_>) -> Option<(String,
         }
     };
     let digest: [u8; 32] = Sha256::digest(&bytes).into();
-    match String::from_utf8(bytes) {
+    match crate::read::utf8(bytes) {
         Ok(text) => {
             if text.trim().is_empty() {
                 sink.problem(
@@ -700,18 +703,8 @@ pub(crate) fn read_text(path: &Path, sink: &mut Sink<'_, '_>) -> Option<(String,
             Some((text, digest))
         }
         Err(err) => {
-            let valid = &err.as_bytes()[..err.utf8_error().valid_up_to()];
-            let at = line_col_of_bytes(valid);
-            sink.parse_error("invalid UTF-8", Some(at));
+            sink.problem(err.place(Problem::unusable(DataCode::Parse, err.to_string())));
             None
         }
     }
-}
-
-/// The line and column just after `prefix` (the position of the next byte).
-pub(crate) fn line_col_of_bytes(prefix: &[u8]) -> LineCol {
-    let line = prefix.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
-    let last_line = prefix.rsplit(|&b| b == b'\n').next().unwrap_or(prefix);
-    let column = String::from_utf8_lossy(last_line).chars().count() as u32 + 1;
-    LineCol { line, column }
 }

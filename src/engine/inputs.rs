@@ -59,19 +59,27 @@ pub fn calendar(project: &Project, problems: &mut Problems) -> Calendar {
     };
     for path in &project.calendar_extend {
         let shown = relative(&project.root, path);
-        match std::fs::read_to_string(path) {
+        match crate::read::text(path) {
             Ok(text) => {
                 if let Err(err) = calendar.extend_from_yaml(&text, &shown.to_string_lossy()) {
-                    problems.push(
-                        Problem::unusable(err.problem_code(), err.to_string()).in_file(&shown),
-                    );
+                    for leaf in err.leaves() {
+                        let mut problem =
+                            Problem::unusable(leaf.problem_code(), leaf.message()).in_file(&shown);
+                        if let Some(at) = leaf.at() {
+                            problem = problem.at(at.line, at.column);
+                        }
+                        if let Some(help) = miette::Diagnostic::help(leaf) {
+                            problem = problem.help(help.to_string());
+                        }
+                        problems.push(problem);
+                    }
                 }
             }
             Err(err) => problems.push(
-                Problem::unusable(
+                err.place(Problem::unusable(
                     CalendarCode::Read,
                     format!("cannot read calendar file: {err}"),
-                )
+                ))
                 .in_file(&shown),
             ),
         }

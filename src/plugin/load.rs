@@ -5,8 +5,6 @@
 //! The order matters: nothing is parsed before the hash matches the pin, and
 //! nothing runs before the imports are known to be only the world's `log`.
 
-use std::fs;
-
 use sha2::{Digest, Sha256};
 use wasmtime::component::{Component, Linker};
 
@@ -21,7 +19,7 @@ const ALLOWED_IMPORTS: &[&str] = &["log"];
 
 pub(crate) fn load(host: &PluginHost, spec: &PluginSpec) -> Result<LoadedPlugin, PluginError> {
     let plugin = spec.name.clone();
-    let bytes = fs::read(&spec.path).map_err(|e| PluginError::Read {
+    let bytes = crate::read::bytes(&spec.path).map_err(|e| PluginError::Read {
         plugin: plugin.clone(),
         path: spec.path.display().to_string(),
         cause: e.to_string(),

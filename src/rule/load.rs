@@ -74,7 +74,7 @@ pub fn load_rules(
     let mut seen: HashMap<String, PathBuf> = HashMap::new();
     for path in &files {
         let shown = display(root, path);
-        let bytes = match std::fs::read(path) {
+        let bytes = match crate::read::bytes(path) {
             Ok(bytes) => bytes,
             Err(err) => {
                 problems.push(
@@ -87,16 +87,12 @@ pub fn load_rules(
         hasher.update(shown.to_string_lossy().as_bytes());
         hasher.update([0]);
         hasher.update(Sha256::digest(&bytes));
-        let text = match String::from_utf8(bytes) {
+        let text = match crate::read::utf8(bytes) {
             Ok(text) => text,
             Err(err) => {
-                let at = crate::data::line_col_of_bytes(
-                    &err.as_bytes()[..err.utf8_error().valid_up_to()],
-                );
                 problems.push(
-                    Problem::unusable(RuleCode::Parse, "invalid UTF-8")
-                        .in_file(&shown)
-                        .at(at.line, at.column),
+                    err.place(Problem::unusable(RuleCode::Parse, err.to_string()))
+                        .in_file(&shown),
                 );
                 continue;
             }
@@ -437,12 +433,15 @@ fn sibling_tests(shown: &Path, path: &Path, problems: &mut Problems) -> Option<V
         return Some(Vec::new());
     }
     let shown = shown.with_file_name(format!("{stem}.test.yaml"));
-    let text = match std::fs::read_to_string(&sibling) {
+    let text = match crate::read::text(&sibling) {
         Ok(text) => text,
         Err(err) => {
             problems.push(
-                Problem::unusable(RuleCode::Read, format!("cannot read test file: {err}"))
-                    .in_file(&shown),
+                err.place(Problem::unusable(
+                    RuleCode::Read,
+                    format!("cannot read test file: {err}"),
+                ))
+                .in_file(&shown),
             );
             return None;
         }
