@@ -268,3 +268,79 @@ fn pipes_and_devices_are_refused_not_read() {
     );
     assert_eq!(report["findings"].as_array().unwrap().len(), 1);
 }
+
+/// A line without end grew one buffer until the process aborted. A JSONL
+/// line or CSV row over 64 MiB is a located problem; JSONL reading goes on
+/// with the next line, CSV (whose rows may span lines) stops there.
+#[test]
+fn a_record_over_the_limit_is_refused_not_read() {
+    let limit = 64 << 20;
+    let mut jsonl = b"{\"id\": \"a\", \"code\": \"\"}\n{\"id\": \"b\", \"x\": \"".to_vec();
+    jsonl.resize(jsonl.len() + limit, b'y');
+    jsonl.extend_from_slice(b"\"}\n{\"id\": \"c\", \"code\": \"\"}\n");
+    let dir = project("m.jsonl", &jsonl, &[CODE_FILLED]);
+    let (code, report) = json_report(dir.path(), &[]);
+    assert_eq!(code, 2);
+    assert_eq!(report["problems"][0]["code"], "data::parse");
+    assert_eq!(
+        report["problems"][0]["message"],
+        "line longer than 64 MiB: not read"
+    );
+    assert_eq!(report["problems"][0]["at"]["line"], 2);
+    let records: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["record"].as_str().unwrap())
+        .collect();
+    assert_eq!(records, ["a", "c"], "the line after the long one is read");
+
+    let mut csv = b"id,code\na,\nb,".to_vec();
+    csv.resize(csv.len() + limit + (1 << 17), b'y');
+    csv.extend_from_slice(b"\nc,\n");
+    let dir = project("m.csv", &csv, &[CODE_FILLED]);
+    let (code, report) = json_report(dir.path(), &[]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        report["problems"][0]["message"],
+        "row longer than 64 MiB: it and the rest of the file are not read"
+    );
+    assert_eq!(report["problems"][0]["at"]["line"], 3);
+    assert_eq!(report["findings"][0]["record"], "a");
+    assert_eq!(report["findings"].as_array().unwrap().len(), 1);
+}
+
+/// Three nested `exists` over lists of a few hundred elements ran for
+/// minutes per record. The work is bounded before the expression runs: a
+/// record over the budget is not judged (`rule::budget`, exit 3), the
+/// others are.
+#[test]
+fn an_expression_over_its_budget_is_not_run() {
+    let list = |n: usize| {
+        let items: Vec<String> = (0..n).map(|i| i.to_string()).collect();
+        format!("[{}]", items.join(","))
+    };
+    let data = format!(
+        "{{\"id\": \"klein\", \"a\": {0}, \"b\": {0}, \"c\": {0}}}\n\
+         {{\"id\": \"groot\", \"a\": {1}, \"b\": {1}, \"c\": {1}}}\n",
+        list(3),
+        list(300)
+    );
+    let rule = (
+        "drie-lussen",
+        "check:\n  expr: \"!record.a.exists(x, record.b.exists(y, record.c.exists(z, x + y + z == 999)))\"",
+    );
+    let dir = project("m.jsonl", data.as_bytes(), &[rule]);
+    let (code, report) = json_report(dir.path(), &[]);
+    assert_eq!(code, 3, "{report:#}");
+    let problem = &report["problems"][0];
+    assert_eq!(problem["code"], "rule::budget");
+    assert_eq!(
+        problem["message"],
+        "rule `drie-lussen` could not judge record `groot`: evaluation budget exceeded: \
+         it could take 27090300 steps here, at most 10000000 are allowed"
+    );
+    assert_eq!(problem["at"]["line"], 2);
+    assert_eq!(report["summary"]["records"], 2);
+    assert!(report["findings"].as_array().unwrap().is_empty());
+}

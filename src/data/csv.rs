@@ -8,7 +8,7 @@ use std::path::Path;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
-use super::{RecordPos, Sink};
+use super::{MAX_RECORD_BYTES, RecordPos, Sink};
 use crate::data::DataCode;
 use crate::problem::{LineCol, Problem};
 
@@ -20,9 +20,11 @@ pub(super) fn load(path: &Path, sink: &mut Sink<'_, '_>) -> Option<[u8; 32]> {
         .from_reader(Hashing {
             inner: file,
             hasher: Sha256::new(),
+            budget: u64::MAX,
         });
     let result = rows(&mut reader, sink);
     let mut hashing = reader.into_inner();
+    hashing.budget = u64::MAX;
     // Hash whatever the reader did not consume, so the digest covers the file.
     let _ = std::io::copy(&mut hashing, &mut std::io::sink());
     let _ = result;
@@ -30,21 +32,36 @@ pub(super) fn load(path: &Path, sink: &mut Sink<'_, '_>) -> Option<[u8; 32]> {
 }
 
 /// A reader that hashes what passes through it, so streaming and the file's
-/// digest take one read.
+/// digest take one read; and refuses to give more than `budget` bytes, so
+/// one row cannot grow without bound.
 struct Hashing<R> {
     inner: R,
     hasher: Sha256,
+    budget: u64,
 }
 
 impl<R: Read> Read for Hashing<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
+        if self.budget == 0 {
+            return Err(std::io::Error::other(TOO_LONG));
+        }
+        let room = buf
+            .len()
+            .min(usize::try_from(self.budget).unwrap_or(usize::MAX));
+        let n = self.inner.read(&mut buf[..room])?;
         self.hasher.update(&buf[..n]);
+        self.budget -= n as u64;
         Ok(n)
     }
 }
 
-fn rows<R: Read>(reader: &mut csv::Reader<R>, sink: &mut Sink<'_, '_>) -> Option<()> {
+/// Why reading stopped at a row that is too long.
+const TOO_LONG: &str = "row longer than the record limit";
+
+/// Bytes the reader may take ahead of the row it is on (its buffer).
+const READ_AHEAD: u64 = 1 << 16;
+
+fn rows<R: Read>(reader: &mut csv::Reader<Hashing<R>>, sink: &mut Sink<'_, '_>) -> Option<()> {
     let headers: Vec<String> = match reader.byte_headers() {
         Ok(headers) if !headers.is_empty() && headers.iter().any(|h| !h.is_empty()) => {
             match headers
@@ -80,9 +97,27 @@ fn rows<R: Read>(reader: &mut csv::Reader<R>, sink: &mut Sink<'_, '_>) -> Option
     sink.columns = headers.clone();
     let mut row = csv::ByteRecord::new();
     loop {
+        // The line the next row starts on (the reader is between rows).
+        let next_line = reader.position().line() as u32;
+        reader.get_mut().budget = MAX_RECORD_BYTES as u64 + READ_AHEAD;
         match reader.read_byte_record(&mut row) {
             Ok(false) => break,
             Ok(true) => {}
+            Err(err) if err.is_io_error() => {
+                let message = match err.kind() {
+                    csv::ErrorKind::Io(io) if io.to_string() == TOO_LONG => format!(
+                        "row longer than {} MiB: it and the rest of the file are not read",
+                        MAX_RECORD_BYTES >> 20
+                    ),
+                    _ => format!("cannot read: {err}"),
+                };
+                let at = LineCol {
+                    line: next_line,
+                    column: 1,
+                };
+                sink.parse_error(message, Some(at));
+                break;
+            }
             Err(err) => {
                 let line = err.position().map_or(0, |p| p.line() as u32);
                 let message = match err.kind() {

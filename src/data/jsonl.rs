@@ -4,7 +4,7 @@
 //! column, and reading goes on with the next one. Lines are read in batches
 //! and each batch is parsed on all cores, then handed to the sink in order.
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -12,7 +12,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use super::json::strip_position;
-use super::{RecordPos, Sink};
+use super::{MAX_RECORD_BYTES, RecordPos, Sink};
 use crate::data::DataCode;
 use crate::problem::{LineCol, Problem};
 
@@ -26,8 +26,31 @@ pub(super) fn load(path: &Path, sink: &mut Sink<'_, '_>) -> Option<[u8; 32]> {
     let mut records = 0usize;
     loop {
         let mut line = Vec::new();
-        match reader.read_until(b'\n', &mut line) {
+        let limit = MAX_RECORD_BYTES as u64 + 1;
+        match (&mut reader).take(limit).read_until(b'\n', &mut line) {
             Ok(0) => break,
+            Ok(_) if line.len() > MAX_RECORD_BYTES && line.last() != Some(&b'\n') => {
+                number += 1;
+                hasher.update(&line);
+                sink.parse_error(
+                    format!("line longer than {} MiB: not read", MAX_RECORD_BYTES >> 20),
+                    Some(LineCol {
+                        line: number,
+                        column: 1,
+                    }),
+                );
+                if let Err(err) = skip_line(&mut reader, &mut hasher) {
+                    sink.parse_error(
+                        format!("cannot read line: {err}"),
+                        Some(LineCol {
+                            line: number,
+                            column: 1,
+                        }),
+                    );
+                    break;
+                }
+                continue;
+            }
             Ok(_) => {}
             Err(err) => {
                 sink.parse_error(
@@ -59,6 +82,25 @@ pub(super) fn load(path: &Path, sink: &mut Sink<'_, '_>) -> Option<[u8; 32]> {
         );
     }
     Some(hasher.finalize().into())
+}
+
+/// Reads past the rest of a line (its `\n` included), hashing it.
+fn skip_line(reader: &mut impl BufRead, hasher: &mut Sha256) -> std::io::Result<()> {
+    loop {
+        let buffer = reader.fill_buf()?;
+        if buffer.is_empty() {
+            return Ok(());
+        }
+        let (used, done) = match buffer.iter().position(|&b| b == b'\n') {
+            Some(at) => (at + 1, true),
+            None => (buffer.len(), false),
+        };
+        hasher.update(&buffer[..used]);
+        reader.consume(used);
+        if done {
+            return Ok(());
+        }
+    }
 }
 
 /// Lines parsed together: enough to keep the cores busy, few enough that

@@ -317,6 +317,11 @@ pub fn load(root: &Path, collections: &[&Collection], problems: &mut Problems) -
     dataset
 }
 
+/// The longest record a streamed file (JSONL line, CSV row) may have: a
+/// longer one is a located `data::parse` problem and is not read, so a file
+/// without line breaks cannot exhaust memory.
+pub const MAX_RECORD_BYTES: usize = 64 << 20;
+
 /// Records handed to a [`stream`] callback at a time (at most).
 pub const STREAM_BATCH: usize = 1024;
 

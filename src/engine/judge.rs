@@ -257,6 +257,8 @@ enum Cause {
     NotADate,
     /// A value has another type than the rule compares it as.
     WrongType,
+    /// An expression would take more steps than the budget allows.
+    Budget,
     /// Anything else an expression or check failed on.
     Other,
 }
@@ -265,7 +267,9 @@ impl Cause {
     /// The class of a failure's text.
     fn of(cause: &str) -> Cause {
         let lower = cause.to_lowercase();
-        if lower.contains("not a date") {
+        if cause.contains(crate::expr::BUDGET_EXCEEDED) {
+            Cause::Budget
+        } else if lower.contains("not a date") {
             Cause::NotADate
         } else if lower.contains("no such key") || lower.contains("is missing") {
             Cause::Missing
@@ -287,6 +291,9 @@ impl Cause {
             }
             Cause::WrongType => {
                 "declare the field's `type` in the collection's schema: a value that does not fit is then reported at load and left out of comparisons"
+            }
+            Cause::Budget => {
+                "walk fewer elements: narrow a list with `filter` on a key before nesting `exists` or `all`, or split the rule; a `reference` check looks keys up without walking"
             }
             Cause::Other => "the rule's expression failed on these records: see the cause",
         }
@@ -329,7 +336,7 @@ impl Unjudged {
         }
     }
 
-    /// One `rule::eval` problem per cause, located on its first record,
+    /// One `rule::eval` problem (`rule::budget` for the budget) per cause, located on its first record,
     /// naming the first few records (all of them in the problem's
     /// `records`).
     pub(super) fn report(self, rule: &Rule, problems: &mut Problems) {
@@ -354,8 +361,12 @@ impl Unjudged {
                 };
                 format!("{} records ({}{tail})", group.count, shown.join(", "))
             };
+            let code = match cause {
+                Cause::Budget => RuleCode::Budget,
+                _ => RuleCode::Eval,
+            };
             let mut problem = Problem::incomplete(
-                RuleCode::Eval,
+                code,
                 format!("rule `{}` could not judge {records}: {text}", rule.id),
             )
             .in_file(path)

@@ -6,6 +6,7 @@
 //! other collections, as lists of maps). Dates are ISO `YYYY-MM-DD` strings in
 //! CEL: they compare correctly as strings, and no time zone can creep in.
 
+mod cost;
 mod count;
 mod functions;
 mod native;
@@ -16,6 +17,8 @@ use std::sync::Arc;
 
 use cel::objects::{Key, Map as CelMap};
 use cel::{Context, IdedExpr, Program, Value as CelValue};
+use cost::Loops;
+pub use cost::{MAX_STEPS, UNKNOWN_SIZE};
 use count::Counted;
 use functions::Terms;
 use native::{Bindings, Native};
@@ -55,6 +58,9 @@ fn operator_count(source: &str) -> usize {
 /// of the threads that evaluate them (2 MiB), and no rule needs it.
 pub const MAX_DEPTH: usize = 100;
 
+/// How the error of an expression over its budget begins.
+pub const BUDGET_EXCEEDED: &str = "evaluation budget exceeded";
+
 /// The variables an expression may use.
 pub const VARIABLES: &[&str] = &["record", "as_of", "collections"];
 
@@ -67,6 +73,8 @@ pub struct Expr {
     projection: Option<Vec<String>>,
     /// The native form of a simple predicate (see [`native`]).
     native: Option<Native>,
+    /// Its comprehensions, to bound the work before it runs (see [`cost`]).
+    loops: Loops,
 }
 
 impl std::fmt::Debug for Expr {
@@ -160,39 +168,41 @@ pub fn compile_with(source: &str, variables: &[&str]) -> Result<Expr, CompileErr
                 .map_or(1, |at| source[..at].chars().count() as u32 + 1),
         });
     }
-    if let Some(unknown) = references
-        .variables()
-        .into_iter()
-        .filter(|v| !variables.contains(v))
-        .min()
-    {
-        // Comprehension variables (`x` in `list.all(x, …)`) are listed too, so
-        // only flag names that are not bound by a macro in the source.
-        if !binds(source, unknown) {
-            return Err(CompileError {
-                message: format!(
-                    "unknown variable `{unknown}`; this expression can use {}",
-                    variables
-                        .iter()
-                        .map(|v| format!("`{v}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-                line: 1,
-                column: 1,
-            });
-        }
+    if let Some(unknown) = reads::unbound(program.expression(), variables).first() {
+        let bound_elsewhere = references.variables().contains(unknown)
+            && reads::binds_anywhere(program.expression(), unknown);
+        let message = if bound_elsewhere {
+            format!(
+                "`{unknown}` is used outside the macro that binds it (a variable of `all`, `exists`, `map` or `filter` exists inside its parentheses only)"
+            )
+        } else {
+            format!(
+                "unknown variable `{unknown}`; this expression can use {}",
+                variables
+                    .iter()
+                    .map(|v| format!("`{v}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        return Err(CompileError {
+            message,
+            line: 1,
+            column: word_column(source, unknown),
+        });
     }
     let uses_collections = references.has_variable("collections");
     let projection =
         reads::variable_fields(program.expression(), "record").map(|f| f.into_iter().collect());
     let native = Native::compile(program.expression(), "record");
+    let loops = Loops::of(program.expression());
     Ok(Expr {
         program,
         source: source.to_string(),
         uses_collections,
         projection,
         native,
+        loops,
     })
 }
 
@@ -223,13 +233,37 @@ fn operator_hint(source: &str) -> Option<&'static str> {
     single_equals.then_some("did you mean `==`? CEL compares with `==`")
 }
 
-/// True when `name` is bound as a comprehension variable in `source`.
-fn binds(source: &str, name: &str) -> bool {
-    ["all(", "exists(", "exists_one(", "map(", "filter("]
-        .iter()
-        .any(|m| {
-            source.contains(&format!("{m}{name},")) || source.contains(&format!("{m}{name} ,"))
-        })
+/// The column (1-based, in characters) of the first whole-word `name` in
+/// `source` outside string literals; 1 when it is not found.
+fn word_column(source: &str, name: &str) -> u32 {
+    let is_word = |c: char| c.is_alphanumeric() || c == '_';
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for (at, c) in source.char_indices() {
+        if let Some(q) = quote {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        if c == '"' || c == '\'' {
+            quote = Some(c);
+            continue;
+        }
+        if !source[at..].starts_with(name) {
+            continue;
+        }
+        let before = source[..at].chars().next_back();
+        let after = source[at + name.len()..].chars().next();
+        if !before.is_some_and(|b| is_word(b) || b == '.') && !after.is_some_and(is_word) {
+            return source[..at].chars().count() as u32 + 1;
+        }
+    }
+    1
 }
 
 impl Expr {
@@ -258,6 +292,7 @@ impl Expr {
     /// Evaluates the expression with `record` bound to `fields` (only the
     /// fields it reads are converted, when those are known).
     pub fn eval(&self, env: &Env, fields: &Map<String, Value>) -> Result<CelValue, String> {
+        self.within_budget(env, &[], Some(fields))?;
         let record = match &self.projection {
             Some(names) => projected(fields, names),
             None => object(fields),
@@ -267,9 +302,48 @@ impl Expr {
         self.program.execute(&scope).map_err(|e| e.to_string())
     }
 
-    /// Evaluates the expression in a scope made with [`Env::scope`].
-    pub fn eval_in(&self, scope: &Context<'_, 'static>) -> Result<CelValue, String> {
+    /// Evaluates the expression in a scope made with [`Env::scope`];
+    /// `lists` gives the length of list variables bound in it (for the
+    /// budget, see [`cost`]).
+    pub fn eval_in(
+        &self,
+        scope: &Context<'_, 'static>,
+        env: &Env,
+        lists: &[(&str, usize)],
+    ) -> Result<CelValue, String> {
+        self.within_budget(env, lists, None)?;
         self.program.execute(scope).map_err(|e| e.to_string())
+    }
+
+    /// Refuses to run an expression whose loops could take more than
+    /// [`MAX_STEPS`] steps on these values.
+    fn within_budget(
+        &self,
+        env: &Env,
+        lists: &[(&str, usize)],
+        record: Option<&Map<String, Value>>,
+    ) -> Result<(), String> {
+        if self.loops.is_empty() {
+            return Ok(());
+        }
+        let size = |root: &str, fields: &[String]| -> Option<u64> {
+            match (root, fields) {
+                ("record", path) => cost::record_size(record?, path),
+                ("collections", [name]) => env.sizes.get(name).copied(),
+                (name, []) => lists
+                    .iter()
+                    .find(|(list, _)| *list == name)
+                    .map(|(_, n)| *n as u64),
+                _ => None,
+            }
+        };
+        let steps = self.loops.steps(&size);
+        if steps > MAX_STEPS {
+            return Err(format!(
+                "{BUDGET_EXCEEDED}: it could take {steps} steps here, at most {MAX_STEPS} are allowed"
+            ));
+        }
+        Ok(())
     }
 
     /// True when the expression reads the variable `name`.
@@ -399,6 +473,8 @@ pub struct Env {
     context: Context<'static, 'static>,
     as_of: String,
     terms: Arc<Terms>,
+    /// The number of records of each collection in `collections`.
+    sizes: HashMap<String, u64>,
 }
 
 impl Env {
@@ -411,6 +487,11 @@ impl Env {
     ) -> Env {
         let mut context = Context::default();
         context.add_variable_from_value("as_of", as_of.to_string());
+        let sizes = collections
+            .into_iter()
+            .flatten()
+            .map(|(name, records)| ((*name).to_string(), records.len() as u64))
+            .collect();
         if let Some(collections) = collections {
             let map: HashMap<Key, CelValue> = collections
                 .iter()
@@ -433,6 +514,7 @@ impl Env {
             context,
             as_of: as_of.to_string(),
             terms,
+            sizes,
         }
     }
 
@@ -624,7 +706,39 @@ mod tests {
 
     #[test]
     fn unknown_variables_are_refused() {
-        assert!(compile("recrod.a == 1").is_err());
+        let err = compile("record.a == 1 && recrod.a == 1").unwrap_err();
+        assert_eq!(
+            (err.message.as_str(), err.column),
+            (
+                "unknown variable `recrod`; this expression can use `record`, `as_of`, `collections`",
+                18
+            )
+        );
         assert!(compile("record.items.all(x, x > 1)").is_ok());
+        assert!(compile("record.items.all(x, record.other.exists(y, y == x))").is_ok());
+        assert!(compile("record.a.map(x, x + 1).filter(y, y > 2).size() > 0").is_ok());
+    }
+
+    /// A comprehension variable exists inside its macro only: used after
+    /// it, the expression failed on every record ("undeclared reference").
+    #[test]
+    fn a_comprehension_variable_outside_its_macro_is_refused() {
+        for (source, name) in [
+            ("record.items.exists(x, x > 1) && x > 2", "x"),
+            ("record.items.exists(x, x > 1) && record.n == 1 || x", "x"),
+            (
+                "record.items.all(y, y > 0) && record.b.exists(x, y == x)",
+                "y",
+            ),
+        ] {
+            let err = compile(source).unwrap_err();
+            assert_eq!(
+                err.message,
+                format!(
+                    "`{name}` is used outside the macro that binds it (a variable of `all`, `exists`, `map` or `filter` exists inside its parentheses only)"
+                ),
+                "{source}"
+            );
+        }
     }
 }

@@ -414,7 +414,7 @@ mod tests {
                 let cel_list: Vec<cel::Value> = list.iter().map(object).collect();
                 let mut whole = scope.new_inner_scope();
                 whole.add_variable_from_value("records", cel::Value::List(Arc::new(cel_list)));
-                let by_cel = expr.eval_in(&whole);
+                let by_cel = expr.eval_in(&whole, &env, &[("records", list.len())]);
                 let counted: Option<i64> = list
                     .iter()
                     .map(|fields| counter.counts(&env, &scope, fields))

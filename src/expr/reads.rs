@@ -73,7 +73,7 @@ pub(crate) fn bad_pattern(expr: &IdedExpr) -> Option<String> {
 }
 
 /// The direct subexpressions of `expr`.
-fn children(expr: &IdedExpr) -> Vec<&IdedExpr> {
+pub(crate) fn children(expr: &IdedExpr) -> Vec<&IdedExpr> {
     fn entry(entry: &cel::common::ast::IdedEntryExpr) -> Vec<&IdedExpr> {
         match &entry.expr {
             EntryExpr::MapEntry(e) => vec![&e.key, &e.value],
@@ -100,6 +100,53 @@ fn children(expr: &IdedExpr) -> Vec<&IdedExpr> {
         Expr::Struct(s) => s.entries.iter().flat_map(entry).collect(),
         Expr::Ident(_) | Expr::Literal(_) | Expr::Unspecified => Vec::new(),
     }
+}
+
+/// The names read as variables where none of that name is in scope: not
+/// one of `known`, nor bound by an enclosing comprehension (`x` of
+/// `list.all(x, …)` is in scope inside the macro only), in sorted order.
+pub(crate) fn unbound<'e>(expr: &'e IdedExpr, known: &[&'e str]) -> BTreeSet<&'e str> {
+    let mut found = BTreeSet::new();
+    let mut scope: Vec<&str> = known.to_vec();
+    unbound_in(expr, &mut scope, &mut found);
+    found
+}
+
+fn unbound_in<'e>(expr: &'e IdedExpr, scope: &mut Vec<&'e str>, found: &mut BTreeSet<&'e str>) {
+    match &expr.expr {
+        Expr::Ident(name) if !scope.contains(&name.as_str()) => {
+            found.insert(name);
+        }
+        Expr::Comprehension(c) => {
+            unbound_in(&c.iter_range, scope, found);
+            unbound_in(&c.accu_init, scope, found);
+            let outer = scope.len();
+            scope.push(&c.iter_var);
+            scope.extend(c.iter_var2.as_deref());
+            scope.push(&c.accu_var);
+            for inner in [&c.loop_cond, &c.loop_step, &c.result] {
+                unbound_in(inner, scope, found);
+            }
+            scope.truncate(outer);
+        }
+        _ => {
+            for child in children(expr) {
+                unbound_in(child, scope, found);
+            }
+        }
+    }
+}
+
+/// True when some comprehension in `expr` binds `name`.
+pub(crate) fn binds_anywhere(expr: &IdedExpr, name: &str) -> bool {
+    let mut stack = vec![expr];
+    while let Some(expr) = stack.pop() {
+        if binds(expr, name) {
+            return true;
+        }
+        stack.extend(children(expr));
+    }
+    false
 }
 
 pub(crate) fn is_ident(expr: &IdedExpr, name: &str) -> bool {

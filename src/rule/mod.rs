@@ -63,6 +63,10 @@ crate::problem_codes! {
         /// A rule could not judge some records (an expression failed on them, a deadline has no
         /// usable start date); the check is incomplete.
         Eval = "rule::eval",
+        /// An expression could take more steps on some records than the
+        /// evaluation budget allows (nested `exists`/`all` over long lists); those
+        /// records were not judged and the check is incomplete.
+        Budget = "rule::budget",
     }
 }
 

@@ -356,11 +356,11 @@ impl Aggregate {
                         scope.add_variable_from_value("records", list());
                         listed = true;
                     }
-                    expr.eval_in(scope)
+                    expr.eval_in(scope, cx.env, &[("records", members.len())])
                 }
             }
         };
-        self.conclude(scope, key, first, members.len(), &mut value_of)
+        self.conclude(cx.env, scope, key, first, members.len(), &mut value_of)
     }
 
     /// A scope with `group` bound, for the expressions of group `key`.
@@ -375,6 +375,7 @@ impl Aggregate {
     /// A finding or unjudged outcome points at record `first`, of `members`.
     fn conclude(
         &self,
+        env: &crate::expr::Env,
         mut scope: Context<'_, 'static>,
         key: &[String],
         first: usize,
@@ -407,7 +408,7 @@ impl Aggregate {
                 }
             }
         }
-        match self.expr.eval_in(&scope) {
+        match self.expr.eval_in(&scope, env, &[("records", members)]) {
             Ok(CelValue::Bool(true)) => None,
             Ok(CelValue::Bool(false)) => {
                 let mut vars: Vec<(String, String)> = vec![("groep".to_string(), label.clone())];

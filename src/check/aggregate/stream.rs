@@ -75,7 +75,10 @@ impl Aggregate {
         let mut scope = self.scope(cx, key);
         let list = CelValue::List(std::sync::Arc::new(vec![object(&record.fields)]));
         scope.add_variable_from_value("records", list);
-        match self.lets[index].1.eval_in(&scope) {
+        match self.lets[index]
+            .1
+            .eval_in(&scope, cx.env, &[("records", 1)])
+        {
             Err(cause) => cause,
             Ok(value) => format!("the condition gave {} for a record", value.type_of()),
         }
@@ -145,7 +148,7 @@ impl Stream for Tallies<'_> {
                 };
                 let scope = self.check.scope(cx, key);
                 self.check
-                    .conclude(scope, key, index, tally.members, &mut value_of)
+                    .conclude(cx.env, scope, key, index, tally.members, &mut value_of)
             })
             .collect();
         let records = groups.into_iter().map(|(_, tally)| tally.first).collect();
