@@ -42,6 +42,38 @@ pub fn write_with(
     }
 }
 
+/// Removes the temporary files a killed run left for target `name` in
+/// `dir` (`.{name}.{pid}.{n}.tmp` of a process that no longer runs). A
+/// writer that is still running keeps its file. Only Linux can tell which
+/// processes run (`/proc`); elsewhere nothing is removed.
+fn remove_stale(dir: &Path, name: &str) {
+    if !cfg!(target_os = "linux") {
+        return;
+    }
+    let prefix = format!(".{name}.");
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(rest) = file_name
+            .to_str()
+            .and_then(|n| n.strip_prefix(&prefix))
+            .and_then(|n| n.strip_suffix(".tmp"))
+        else {
+            continue;
+        };
+        let Some((pid, attempt)) = rest.split_once('.') else {
+            continue;
+        };
+        let numeric = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+        if numeric(pid) && numeric(attempt) && is_file && !Path::new("/proc").join(pid).exists() {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// Writes a temporary file next to `path` and renames it over `path`.
 fn replace(
     path: &Path,
@@ -55,6 +87,7 @@ fn replace(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "naleving".to_string());
+    remove_stale(dir, &name);
     // The same directory, so the rename never crosses a file system.
     let (temp, mut file) = (0..100)
         .find_map(|attempt| {
@@ -83,6 +116,29 @@ fn replace(
 
 #[cfg(test)]
 mod tests {
+    /// A run killed while writing left `.out.json.<pid>.<n>.tmp` (up to the
+    /// size of a report) for ever; the next write to the same target
+    /// removes it, unless its process still runs.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_temporary_file_of_a_killed_run_is_removed_by_the_next() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.json");
+        // No process has a pid above the kernel's maximum (2^22).
+        let dead = dir.path().join(".out.json.99999999.0.tmp");
+        let alive = dir
+            .path()
+            .join(format!(".out.json.{}.7.tmp", std::process::id()));
+        let other = dir.path().join(".other.json.99999999.0.tmp");
+        for file in [&dead, &alive, &other] {
+            std::fs::write(file, "half a report").unwrap();
+        }
+        super::write(&path, b"new").unwrap();
+        assert!(!dead.exists(), "the killed run's file is removed");
+        assert!(alive.exists(), "a running writer's file is kept");
+        assert!(other.exists(), "another target's file is not touched");
+    }
+
     #[test]
     fn replaces_the_file_and_leaves_no_temporary_behind() {
         let dir = tempfile::tempdir().unwrap();

@@ -102,16 +102,20 @@ impl Problem {
         self
     }
 
-    /// Names the line and column in that file.
+    /// Names the line and column in that file (both 1-based: a parser's
+    /// column 0, "before the first character", is column 1).
     pub fn at(mut self, line: u32, column: u32) -> Self {
-        self.at = Some(LineCol { line, column });
+        self.at = Some(LineCol {
+            line: line.max(1),
+            column: column.max(1),
+        });
         self
     }
 
     /// Names the place in that file.
-    pub fn at_loc(mut self, at: impl Into<LineCol>) -> Self {
-        self.at = Some(at.into());
-        self
+    pub fn at_loc(self, at: impl Into<LineCol>) -> Self {
+        let at = at.into();
+        self.at(at.line, at.column)
     }
 
     /// Adds a hint on how to fix it.
@@ -170,7 +174,7 @@ pub fn from_yaml_error(
     path: &Path,
     err: &serde_saphyr::Error,
 ) -> Problem {
-    let mut message = err.without_snippet().to_string();
+    let mut message = err.without_snippet().render_with_formatter(&YamlMessages);
     // serde-saphyr appends " at line L, column C"; the location is shown separately.
     if let Some(cut) = message.rfind(" at line ") {
         message.truncate(cut);
@@ -179,6 +183,42 @@ pub fn from_yaml_error(
     match err.location() {
         Some(loc) => problem.at_loc(loc),
         None => problem,
+    }
+}
+
+/// serde-saphyr's messages in the words of a YAML author: its own default
+/// speaks to the Rust programmer ("set DuplicateKeyPolicy in Options", "use
+/// Option<String>", "budget breached: Nodes { nodes: N }").
+struct YamlMessages;
+
+impl serde_saphyr::MessageFormatter for YamlMessages {
+    fn format_message<'a>(&self, err: &'a serde_saphyr::Error) -> Cow<'a, str> {
+        use serde_saphyr::Error;
+        use serde_saphyr::budget::BudgetBreach;
+        match err {
+            Error::DuplicateMappingKey { key: Some(key), .. } => {
+                Cow::Owned(format!("duplicate key `{key}`: a key may appear once"))
+            }
+            Error::DuplicateMappingKey { key: None, .. } => {
+                Cow::Borrowed("duplicate key: a key may appear once")
+            }
+            Error::NullIntoString { .. } | Error::InvalidCharNull { .. } => {
+                Cow::Borrowed("a text is needed here, not an empty value (null)")
+            }
+            Error::Budget { breach, .. } => Cow::Owned(match breach {
+                BudgetBreach::Depth { depth } => {
+                    format!("the YAML nests too deeply ({depth} levels); refused")
+                }
+                BudgetBreach::Aliases { .. } | BudgetBreach::Anchors { .. } => {
+                    "the YAML uses too many aliases or anchors (an alias bomb?); refused".into()
+                }
+                BudgetBreach::Documents { documents } => {
+                    format!("the file has too many YAML documents ({documents}); refused")
+                }
+                _ => "the YAML is too large to read safely (too many values); refused".into(),
+            }),
+            other => serde_saphyr::DefaultMessageFormatter.format_message(other),
+        }
     }
 }
 

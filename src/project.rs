@@ -489,6 +489,23 @@ fn plugins(
                 .help("pin the plugin with the output of `sha256sum <file>.wasm`"),
             );
         }
+        let zero = [
+            ("fuel", entry.limits.fuel == Some(0)),
+            ("memory_mib", entry.limits.memory_mib == Some(0)),
+            ("timeout_ms", entry.limits.timeout_ms == Some(0)),
+            ("batch_size", entry.limits.batch_size == Some(0)),
+        ];
+        for (limit, _) in zero.iter().filter(|(_, is_zero)| *is_zero) {
+            problems.push(
+                Problem::unusable(
+                    ProjectCode::Plugin,
+                    format!("plugin `{name}`: `limits.{limit}` is 0; no batch could run"),
+                )
+                .in_file(path)
+                .at_loc(entry.path.referenced)
+                .help("leave the limit out for its default, or give a positive number"),
+            );
+        }
         let defaults = Limits::default();
         let limits = Limits {
             fuel: entry.limits.fuel.unwrap_or(defaults.fuel),

@@ -22,6 +22,8 @@ pub enum ReadError {
     NotRegular,
     /// Not UTF-8: the position of the first bad byte.
     Utf8(LineCol),
+    /// Longer than the limit for its kind of file (in bytes).
+    TooLarge(u64),
 }
 
 impl fmt::Display for ReadError {
@@ -30,6 +32,13 @@ impl fmt::Display for ReadError {
             ReadError::Io(err) => err.fmt(f),
             ReadError::NotRegular => f.write_str("not a regular file (a pipe, device or socket)"),
             ReadError::Utf8(_) => f.write_str("invalid UTF-8"),
+            ReadError::TooLarge(limit) => {
+                write!(
+                    f,
+                    "larger than {} KiB, the limit for this file",
+                    limit >> 10
+                )
+            }
         }
     }
 }
@@ -63,6 +72,18 @@ pub fn bytes(path: &Path) -> Result<Vec<u8>, ReadError> {
     let mut file = open(path)?;
     let mut bytes = Vec::new();
     io::Read::read_to_end(&mut file, &mut bytes).map_err(ReadError::Io)?;
+    Ok(bytes)
+}
+
+/// A regular file's bytes, when there are at most `limit`.
+pub fn bytes_at_most(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let file = open(path)?;
+    let mut bytes = Vec::new();
+    io::Read::read_to_end(&mut io::Read::take(file, limit + 1), &mut bytes)
+        .map_err(ReadError::Io)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge(limit));
+    }
     Ok(bytes)
 }
 

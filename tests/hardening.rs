@@ -344,3 +344,166 @@ fn an_expression_over_its_budget_is_not_run() {
     assert_eq!(report["summary"]["records"], 2);
     assert!(report["findings"].as_array().unwrap().is_empty());
 }
+
+/// The problems of a JSON run as (code, message, line, column).
+fn problems_of(dir: &Path, args: &[&str]) -> (i32, Vec<(String, String, u64, u64)>) {
+    let (code, report) = json_report(dir, args);
+    let problems = report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["code"].as_str().unwrap().to_string(),
+                p["message"].as_str().unwrap().to_string(),
+                p["at"]["line"].as_u64().unwrap_or(0),
+                p["at"]["column"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    (code, problems)
+}
+
+fn problem(code: &str, message: &str, line: u64, column: u64) -> (String, String, u64, u64) {
+    (code.to_string(), message.to_string(), line, column)
+}
+
+/// `1.0` and `1` were two keys, integers beyond 2⁶⁴ became floats that
+/// collided, and `{"id": true}` "had no id".
+#[test]
+fn keys_are_one_however_written_and_refused_when_inexact() {
+    let data = "{\"id\": 1.0, \"code\": \"x\"}\n{\"id\": 1, \"code\": \"x\"}\n\
+                {\"id\": true, \"code\": \"x\"}\n{\"id\": 18446744073709551616, \"code\": \"x\"}\n";
+    let dir = project("m.jsonl", data.as_bytes(), &[CODE_FILLED]);
+    let (code, problems) = problems_of(dir.path(), &[]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        problems,
+        [
+            problem(
+                "data::duplicate-key",
+                "duplicate key `1` in collection `meldingen`; first at m.jsonl:1",
+                2,
+                1
+            ),
+            problem(
+                "data::missing-key",
+                "record of `meldingen`: the key `id` is a boolean; a key is a non-empty string or a number",
+                3,
+                1
+            ),
+            problem(
+                "data::missing-key",
+                "record of `meldingen`: the key `id` is a number too large to keep exactly; write the key as a string",
+                4,
+                1
+            ),
+        ]
+    );
+}
+
+/// Messages spoke to the Rust programmer ("set DuplicateKeyPolicy in
+/// Options", "InvalidUnicode { source: … }"); a JSON error at the start of
+/// a line had column 0; a date-time with hour 25 was a valid `expires`.
+#[test]
+fn messages_are_for_the_author_and_dates_are_whole() {
+    let rule = (
+        "code-gevuld",
+        "check: { required: { fields: [code] } }\ncheck: { required: { fields: [code] } }",
+    );
+    let literal = ("escape", "check: { expr: \"record.code == '\\\\uD800'\" }");
+    let dir = project(
+        "m.jsonl",
+        b"{\"id\": \"a\", \"code\": \"x\"}\n",
+        &[rule, literal],
+    );
+    let root = dir.path();
+    let project_file = std::fs::read_to_string(root.join("naleving.yaml")).unwrap();
+    std::fs::write(
+        root.join("naleving.yaml"),
+        format!(
+            "{project_file}waivers:\n  - {{ rule: escape, record: a, reason: r, approved_by: x, \
+             expires: 2021-06-30T25:99 }}\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(root.join("baseline.json"), "{\"version\": 1,\n").unwrap();
+    let (code, problems) = problems_of(root, &["--baseline", "baseline.json"]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        problems,
+        [
+            problem("baseline::parse", "EOF while parsing a value", 2, 1),
+            problem(
+                "waiver::expires",
+                "`expires` is not an ISO date: \"2021-06-30T25:99\"",
+                6,
+                68
+            ),
+            problem(
+                "rule::parse",
+                "duplicate key `check`: a key may appear once",
+                7,
+                1
+            ),
+            problem(
+                "rule::bad-expression",
+                "invalid CEL expression: invalid string literal: an escape in it is not valid (`\\u` and `\\U` need a Unicode scalar value, not a surrogate)",
+                6,
+                32
+            ),
+        ]
+    );
+}
+
+/// A rule file of megabytes, a CSV of a million columns and a plugin limit
+/// of 0 each took minutes or gigabytes, or failed later under another code.
+#[test]
+fn oversized_rules_and_tables_and_zero_limits_are_refused() {
+    let fields: Vec<String> = (0..120_000).map(|i| format!("veld{i}")).collect();
+    let wide = (
+        "breed",
+        format!(
+            "check: {{ required: {{ fields: [{}] }} }}",
+            fields.join(",")
+        ),
+    );
+    let header = fields[..20_000].join(",");
+    let data = format!("id,{header}\na\n");
+    let dir = project("m.csv", data.as_bytes(), &[(wide.0, &wide.1)]);
+    let root = dir.path();
+    let project_file = std::fs::read_to_string(root.join("naleving.yaml")).unwrap();
+    std::fs::write(
+        root.join("naleving.yaml"),
+        format!(
+            "{project_file}plugins:\n  p:\n    path: p.wasm\n    sha256: {}\n    \
+             limits: {{ fuel: 0 }}\n",
+            "0".repeat(64)
+        ),
+    )
+    .unwrap();
+    let (code, problems) = problems_of(root, &[]);
+    assert_eq!(code, 2);
+    let codes: Vec<(&str, &str)> = problems
+        .iter()
+        .map(|(code, message, ..)| (code.as_str(), message.as_str()))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            (
+                "data::parse",
+                "the header row has 20001 columns; at most 16384 (a spreadsheet's width) are read"
+            ),
+            (
+                "project::plugin",
+                "plugin `p`: `limits.fuel` is 0; no batch could run"
+            ),
+            (
+                "rule::read",
+                "cannot read rule file: larger than 1024 KiB, the limit for this file"
+            ),
+        ],
+        "{problems:#?}"
+    );
+}

@@ -63,15 +63,49 @@ pub fn lookup_key(record: &Record, field_name: Option<&str>) -> Option<String> {
 pub fn as_key(value: &Value) -> Option<String> {
     match value {
         Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
+        Value::Number(n) => number_key(n).ok(),
         Value::Bool(b) => Some(b.to_string()),
         _ => None,
     }
 }
 
+/// A number as a key: an integer as its digits, whether written `1` or
+/// `1.0`, so the two name one record. A number JSON cannot hold exactly (an
+/// integer beyond 2⁵³ written with a fraction or exponent, or beyond 2⁶⁴)
+/// is refused: two different keys could become one.
+pub fn number_key(n: &serde_json::Number) -> Result<String, &'static str> {
+    if n.is_i64() || n.is_u64() {
+        return Ok(n.to_string());
+    }
+    let float = n.as_f64().ok_or("not a finite number")?;
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+    if float.abs() >= EXACT {
+        return Err("too large to keep exactly; write the key as a string");
+    }
+    if float.fract() == 0.0 {
+        return Ok(format!("{}", float as i64));
+    }
+    Ok(n.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_name_one_key_however_written() {
+        let key = |text: &str| number_key(&serde_json::from_str(text).unwrap());
+        assert_eq!(key("1"), Ok("1".to_string()));
+        assert_eq!(key("1.0"), Ok("1".to_string()));
+        assert_eq!(key("-2e0"), Ok("-2".to_string()));
+        assert_eq!(key("1.5"), Ok("1.5".to_string()));
+        assert_eq!(
+            key("18446744073709551615"),
+            Ok("18446744073709551615".to_string())
+        );
+        assert!(key("18446744073709551616").is_err());
+        assert!(key("9007199254740993.0").is_err());
+    }
 
     /// `get` finds what the map's own lookup finds, for records searched by
     /// name and for larger ones looked up by hash, with names that share a

@@ -551,7 +551,25 @@ impl Sink<'_, '_> {
         let key_field = &self.collection.key;
         let key = match get(&fields, key_field) {
             Some(Value::String(s)) if !s.trim().is_empty() => s.clone(),
-            Some(Value::Number(n)) => n.to_string(),
+            Some(Value::Number(n)) => match field::number_key(n) {
+                Ok(key) => key,
+                Err(why) => {
+                    self.bad_key(
+                        format!("the key `{key_field}` is a number {why}"),
+                        line,
+                        column,
+                    );
+                    return;
+                }
+            },
+            Some(other @ (Value::Bool(_) | Value::Array(_) | Value::Object(_))) => {
+                let message = format!(
+                    "the key `{key_field}` is {}; a key is a non-empty string or a number",
+                    kind(other)
+                );
+                self.bad_key(message, line, column);
+                return;
+            }
             _ => {
                 self.problems.push(
                     Problem::unusable(
@@ -618,6 +636,19 @@ impl Sink<'_, '_> {
 }
 
 impl Sink<'_, '_> {
+    /// Reports a record whose key cannot be used (`data::missing-key`).
+    fn bad_key(&mut self, message: String, line: u32, column: u32) {
+        self.problems.push(
+            Problem::unusable(
+                DataCode::MissingKey,
+                format!("record of `{}`: {message}", self.collection.name),
+            )
+            .in_file(&self.file.display)
+            .at(line, column)
+            .help("every record needs a non-empty string or number key; the record is not checked"),
+        );
+    }
+
     /// Reports a value that does not fit its schema (`data::type`), at the
     /// value where it can be found (the cell of a CSV file).
     fn type_fault(&mut self, key: &str, fault: &Fault, pos: &RecordPos, text: Option<&str>) {

@@ -117,7 +117,7 @@ pub fn compile_with(source: &str, variables: &[&str]) -> Result<Expr, CompileErr
     }
     let program = Program::compile(source).map_err(|errors| {
         let first = errors.errors.first();
-        let message = first.map_or_else(|| "invalid expression".to_string(), |e| e.msg.clone());
+        let message = first.map_or_else(|| "invalid expression".to_string(), |e| plain(&e.msg));
         CompileError {
             message: match operator_hint(source) {
                 Some(hint) => format!("{message}; {hint}"),
@@ -204,6 +204,19 @@ pub fn compile_with(source: &str, variables: &[&str]) -> Result<Expr, CompileErr
         native,
         loops,
     })
+}
+
+/// A parser message without the Rust debug dump some of them end in
+/// (`invalid string literal: InvalidUnicode { source: … }`).
+fn plain(message: &str) -> String {
+    for literal in ["invalid string literal", "invalid bytes literal"] {
+        if message.starts_with(literal) {
+            return format!(
+                "{literal}: an escape in it is not valid (`\\u` and `\\U` need a Unicode scalar value, not a surrogate)"
+            );
+        }
+    }
+    message.to_string()
 }
 
 /// What an author coming from SQL or Python may have meant, when the
@@ -702,6 +715,15 @@ mod tests {
         assert_eq!((err.line, err.column), (1, 5), "{err:?}");
         let err = compile("record.a &&\n  (b").unwrap_err();
         assert_eq!(err.line, 2, "{err:?}");
+    }
+
+    #[test]
+    fn parser_messages_carry_no_debug_dump() {
+        let err = compile(r"'\uD800' == 'x'").unwrap_err();
+        assert_eq!(
+            err.message,
+            "invalid string literal: an escape in it is not valid (`\\u` and `\\U` need a Unicode scalar value, not a surrogate)"
+        );
     }
 
     #[test]

@@ -71,8 +71,21 @@ pub(crate) enum Native {
     Cmp(Operand, Op, Operand),
     /// `<var>.field in [literals]`, all of one type.
     In(String, Vec<Lit>),
+    /// `<var>.field.matches('<pattern>')` (or `matches(<var>.field, …)`),
+    /// the pattern compiled once instead of on every record as CEL does.
+    Matches(String, Pattern),
     /// `true` or `false`.
     Const(bool),
+}
+
+/// A regular expression compiled when the rule loads.
+#[derive(Debug, Clone)]
+pub(crate) struct Pattern(Arc<regex::Regex>);
+
+impl PartialEq for Pattern {
+    fn eq(&self, other: &Pattern) -> bool {
+        self.0.as_str() == other.0.as_str()
+    }
 }
 
 impl Native {
@@ -87,6 +100,20 @@ impl Native {
                 Expr::Ident(name) if name == var => Some(Native::Has(select.field.clone())),
                 _ => None,
             },
+            Expr::Call(call) if call.func_name == "matches" => {
+                let (subject, pattern) = match (&call.target, &call.args[..]) {
+                    (Some(subject), [pattern]) => (&**subject, pattern),
+                    (None, [subject, pattern]) => (subject, pattern),
+                    _ => return None,
+                };
+                let (Operand::Field(field), Expr::Literal(LiteralValue::String(text))) =
+                    (operand(subject)?, &pattern.expr)
+                else {
+                    return None;
+                };
+                let regex = regex::Regex::new(text.inner()).ok()?;
+                Some(Native::Matches(field, Pattern(Arc::new(regex))))
+            }
             Expr::Call(call) if call.target.is_none() => {
                 let args = &call.args;
                 match call.func_name.as_str() {
@@ -148,6 +175,11 @@ impl Native {
         match self {
             Native::Const(b) => Some(*b),
             Native::Has(field) => Some(get(fields, field).is_some()),
+            Native::Matches(field, pattern) => match get(fields, field)? {
+                Value::String(text) => Some(pattern.0.is_match(text)),
+                // CEL's error for another type is CEL's to give.
+                _ => None,
+            },
             Native::Not(inner) => inner.eval(fields, bound).map(|b| !b),
             // Left to right, giving up at the first unknown: the answer is
             // then the same whatever CEL does with errors beside a `false`.
@@ -308,6 +340,8 @@ mod tests {
         r#"has(record.b) && record.b <= add_term(record.a, '2 weken')"#,
         r#"as_of >= record.b"#,
         r#"record.a > add_term(record.b, 'vijf dagen')"#,
+        r#"record.a.matches('^[x-z]$') || matches(record.b, '2020-06')"#,
+        r#"!record.a.matches('') && record.b.matches('^[0-9]+$')"#,
     ];
 
     /// Field values: absent, each JSON type, and values around the literals.

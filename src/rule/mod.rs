@@ -263,7 +263,7 @@ pub fn placeholders(template: &str) -> impl Iterator<Item = (std::ops::Range<usi
 
 /// A field that a rule reads, the collection it is in, and where the rule
 /// names it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct FieldRef {
     /// The collection: the rule's own, or one it looks keys up in.
     pub collection: String,
@@ -291,30 +291,36 @@ pub fn fields_read(
     valid: Option<&Validity>,
     message: Option<&str>,
 ) -> Vec<FieldRef> {
+    // In order, each once (a set beside the list: a rule may name
+    // thousands of fields).
     let mut refs = Vec::new();
-    let mut add = |path: &str, place: &'static str| {
+    let mut seen = std::collections::HashSet::new();
+    let mut keep = move |field: FieldRef, refs: &mut Vec<FieldRef>| {
+        if seen.insert(field.clone()) {
+            refs.push(field);
+        }
+    };
+    let mut add = |path: &str, place: &'static str, refs: &mut Vec<FieldRef>| {
         let field = FieldRef {
             collection: collection.to_string(),
             path: path.to_string(),
             place,
         };
-        if !refs.contains(&field) {
-            refs.push(field);
-        }
+        keep(field, refs);
     };
     for path in when.and_then(Expr::record_fields).into_iter().flatten() {
-        add(path, "when");
+        add(path, "when", &mut refs);
     }
     for path in check.fields() {
-        add(&path, "check");
+        add(&path, "check", &mut refs);
     }
     if let Some(valid) = valid {
-        add(&valid.date_field, "valid.date_field");
+        add(&valid.date_field, "valid.date_field", &mut refs);
     }
     if let (Some(message), Some(vars)) = (message, check.vars()) {
         for (_, name) in placeholders(message) {
             if name != "record" && !vars.iter().any(|v| v == name) {
-                add(name, "message");
+                add(name, "message", &mut refs);
             }
         }
     }
@@ -325,9 +331,7 @@ pub fn fields_read(
                 path: field.to_string(),
                 place: "check",
             };
-            if !refs.contains(&field) {
-                refs.push(field);
-            }
+            keep(field, &mut refs);
         }
     }
     refs
