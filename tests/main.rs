@@ -6,6 +6,7 @@
 
 mod bad_input;
 mod baseline;
+mod cel_conformance;
 mod check;
 mod hardening;
 mod kinds;

@@ -153,7 +153,7 @@ mod tests {
     use super::*;
 
     fn steps(source: &str, size: &dyn Fn(&str, &[String]) -> Option<u64>) -> u64 {
-        let program = cel::Program::compile(source).unwrap();
+        let program = super::super::CEL.compile(source).unwrap();
         Loops::of(program.expression()).steps(size)
     }
 

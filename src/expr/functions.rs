@@ -181,10 +181,11 @@ pub const COMMON: &[&str] = &[
 /// CEL's standard functions (the `cel` crate refuses to let a context
 /// redefine those), or one naleving adds.
 pub fn known(name: &str) -> bool {
-    let operator = name.starts_with('_') || name.starts_with('@') || name.starts_with('!');
+    // Operators are named for their shape: `_+_`, `-_`, `!_`, `_[_]`, `@in`.
+    let operator = name.starts_with(['_', '@', '!']) || name.ends_with('_');
     operator
         || OWN.contains(&name)
-        || cel::Context::default()
+        || cel::Context::with_env(Arc::clone(&super::CEL))
             .add_function(name, |a: i64| a)
             .is_err()
 }

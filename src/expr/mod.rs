@@ -9,11 +9,12 @@
 mod cost;
 mod count;
 mod functions;
+mod macros;
 mod native;
 mod reads;
 
 use std::collections::{BTreeSet, HashMap};
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use cel::objects::{Key, Map as CelMap};
 use cel::{Context, IdedExpr, Program, Value as CelValue};
@@ -58,11 +59,40 @@ fn operator_count(source: &str) -> usize {
 /// of the threads that evaluate them (2 MiB), and no rule needs it.
 pub const MAX_DEPTH: usize = 100;
 
+/// The CEL environment every expression compiles and runs in: the standard
+/// library with the `strings`, `math` and `lists` extensions of cel-go
+/// (`'Voldaan'.lowerAscii()`, `math.greatest(a, b)`, `lists.range(3)`), as
+/// the `cel` crate provides them.
+pub(crate) static CEL: LazyLock<Arc<cel::Env>> = LazyLock::new(|| {
+    let mut env = cel::Env::stdlib();
+    // Each fails only on a name declared twice, which the tests rule out.
+    let _ = env.add_extension(cel::extensions::strings);
+    let _ = env.add_extension(cel::extensions::math);
+    let _ = env.add_extension(cel::extensions::lists);
+    let _ = env.add_macro(macros::bind());
+    Arc::new(env)
+});
+
 /// How the error of an expression over its budget begins.
 pub const BUDGET_EXCEEDED: &str = "evaluation budget exceeded";
 
 /// The variables an expression may use.
 pub const VARIABLES: &[&str] = &["record", "as_of", "collections"];
+
+/// CEL's own names that may stand as values: the type names.
+const TYPE_NAMES: &[&str] = &[
+    "bool",
+    "int",
+    "uint",
+    "double",
+    "string",
+    "bytes",
+    "list",
+    "map",
+    "null_type",
+    "type",
+    "dyn",
+];
 
 /// A compiled CEL expression.
 pub struct Expr {
@@ -115,7 +145,7 @@ pub fn compile_with(source: &str, variables: &[&str]) -> Result<Expr, CompileErr
             column: 1,
         });
     }
-    let program = Program::compile(source).map_err(|errors| {
+    let program = CEL.compile(source).map_err(|errors| {
         let first = errors.errors.first();
         let message = first.map_or_else(|| "invalid expression".to_string(), |e| plain(&e.msg));
         CompileError {
@@ -151,24 +181,36 @@ pub fn compile_with(source: &str, variables: &[&str]) -> Result<Expr, CompileErr
         });
     }
     let references = program.references();
-    if let Some(unknown) = references
-        .functions()
+    if let Some(unknown) = reads::calls(program.expression())
         .into_iter()
-        .filter(|name| !functions::known(name))
+        .filter(|(name, qualified)| {
+            !functions::known(name) && !qualified.as_deref().is_some_and(functions::known)
+        })
+        .map(|(name, _)| name)
         .min()
     {
-        let names = functions::OWN.iter().chain(functions::COMMON).copied();
-        let hint = crate::problem::did_you_mean(unknown, names)
-            .map_or(String::new(), |s| format!("; {s}"));
+        let unknown = unknown.as_str();
+        let message = match unknown {
+            "timestamp" | "duration" | "getFullYear" | "getMonth" | "getDate" => format!(
+                "`{unknown}` is not available: dates are ISO strings in naleving (`date(s)` reads one, `add_term(d, '5 werkdagen')` adds a term, `workdays_between(a, b)` counts working days)"
+            ),
+            _ => {
+                let names = functions::OWN.iter().chain(functions::COMMON).copied();
+                let hint = crate::problem::did_you_mean(unknown, names)
+                    .map_or(String::new(), |s| format!("; {s}"));
+                format!("unknown function `{unknown}`{hint}")
+            }
+        };
         return Err(CompileError {
-            message: format!("unknown function `{unknown}`{hint}"),
+            message,
             line: 1,
             column: source
                 .find(unknown)
                 .map_or(1, |at| source[..at].chars().count() as u32 + 1),
         });
     }
-    if let Some(unknown) = reads::unbound(program.expression(), variables).first() {
+    let known: Vec<&str> = variables.iter().chain(TYPE_NAMES).copied().collect();
+    if let Some(unknown) = reads::unbound(program.expression(), &known).first() {
         let bound_elsewhere = references.variables().contains(unknown)
             && reads::binds_anywhere(program.expression(), unknown);
         let message = if bound_elsewhere {
@@ -209,6 +251,9 @@ pub fn compile_with(source: &str, variables: &[&str]) -> Result<Expr, CompileErr
 /// A parser message without the Rust debug dump some of them end in
 /// (`invalid string literal: InvalidUnicode { source: … }`).
 fn plain(message: &str) -> String {
+    if message.contains("unsupported syntax: '`'") {
+        return "backtick-quoted names are not supported; write a field with spaces as `record[\"datum van melding\"]`".to_string();
+    }
     for literal in ["invalid string literal", "invalid bytes literal"] {
         if message.starts_with(literal) {
             return format!(
@@ -498,7 +543,7 @@ impl Env {
         calendar: Arc<crate::calendar::Calendar>,
         collections: Option<&CollectionsVar<'_>>,
     ) -> Env {
-        let mut context = Context::default();
+        let mut context = Context::with_env(Arc::clone(&CEL));
         context.add_variable_from_value("as_of", as_of.to_string());
         let sizes = collections
             .into_iter()
@@ -656,10 +701,11 @@ mod tests {
                 .ends_with("CEL writes `and` as `&&`")
         );
         // CEL's own functions and macros, and naleving's, compile; those
-        // this build leaves out (`duration`, `timestamp`: no chrono) do not.
+        // this build leaves out (`duration`, `timestamp`: no chrono) do not,
+        // and say what to use instead.
         assert_eq!(
             message("duration('1h') > duration('1m')"),
-            Some("unknown function `duration`".to_string())
+            Some("`duration` is not available: dates are ISO strings in naleving (`date(s)` reads one, `add_term(d, '5 werkdagen')` adds a term, `workdays_between(a, b)` counts working days)".to_string())
         );
         for source in [
             "size(record.a) > 0 && record.a.contains('x') && record.a.matches('^x')",
@@ -715,6 +761,40 @@ mod tests {
         assert_eq!((err.line, err.column), (1, 5), "{err:?}");
         let err = compile("record.a &&\n  (b").unwrap_err();
         assert_eq!(err.line, 2, "{err:?}");
+    }
+
+    /// The rules README's examples of the extensions and `cel.bind`; and the
+    /// names CEL knows (namespaces, type names) are not unknown variables.
+    #[test]
+    fn extensions_and_bind_work_in_rules() {
+        let env = Env::new(
+            jiff::civil::date(2020, 7, 1),
+            Arc::new(crate::calendar::Calendar::empty()),
+            None,
+        );
+        let status = compile(
+            r#"record.status.trim().lowerAscii() in ["voldaan", "lopend"] && record.kamerstuk.replace(" ", "").matches('^[0-9]+-[0-9]+$')"#,
+        )
+        .unwrap();
+        let record = fields(json!({"status": " Voldaan", "kamerstuk": "28345 -234"}));
+        assert_eq!(status.eval_bool(&env, &record), Ok(true));
+        let record = fields(json!({"status": "open", "kamerstuk": "28345-234"}));
+        assert_eq!(status.eval_bool(&env, &record), Ok(false));
+        let bound = compile("cel.bind(n, size(record.a), n > 1 && n < 4) && math.greatest(1, 3) == 3 && type(record.a) == list").unwrap();
+        assert_eq!(
+            bound.eval_bool(&env, &fields(json!({"a": [1, 2]}))),
+            Ok(true)
+        );
+        let err = compile("timestamp(record.d) < as_of").unwrap_err();
+        assert!(
+            err.message.starts_with("`timestamp` is not available"),
+            "{err:?}"
+        );
+        let err = compile("record.`datum van melding` == 1").unwrap_err();
+        assert!(
+            err.message.contains(r#"record["datum van melding"]"#),
+            "{err:?}"
+        );
     }
 
     #[test]

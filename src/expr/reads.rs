@@ -112,8 +112,21 @@ pub(crate) fn unbound<'e>(expr: &'e IdedExpr, known: &[&'e str]) -> BTreeSet<&'e
     found
 }
 
+/// The namespaces of CEL's extensions: `math` in `math.greatest(…)` is the
+/// function's name, not a variable.
+const NAMESPACES: &[&str] = &["math", "strings", "lists", "optional", "cel"];
+
 fn unbound_in<'e>(expr: &'e IdedExpr, scope: &mut Vec<&'e str>, found: &mut BTreeSet<&'e str>) {
     match &expr.expr {
+        Expr::Call(call)
+            if call.target.as_deref().is_some_and(
+                |t| matches!(&t.expr, Expr::Ident(n) if NAMESPACES.contains(&n.as_str())),
+            ) =>
+        {
+            for arg in &call.args {
+                unbound_in(arg, scope, found);
+            }
+        }
         Expr::Ident(name) if !scope.contains(&name.as_str()) => {
             found.insert(name);
         }
@@ -134,6 +147,39 @@ fn unbound_in<'e>(expr: &'e IdedExpr, scope: &mut Vec<&'e str>, found: &mut BTre
                 unbound_in(child, scope, found);
             }
         }
+    }
+}
+
+/// Every function `expr` calls, with the qualified name it has when it is
+/// called on a name (`strings.quote(s)`: `quote` and `strings.quote`), so
+/// that extension namespaces are known.
+pub(crate) fn calls(expr: &IdedExpr) -> Vec<(String, Option<String>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![expr];
+    while let Some(expr) = stack.pop() {
+        if let Expr::Call(call) = &expr.expr {
+            let qualified = call
+                .target
+                .as_deref()
+                .and_then(qualified_name)
+                .map(|prefix| format!("{prefix}.{}", call.func_name));
+            out.push((call.func_name.clone(), qualified));
+        }
+        stack.extend(children(expr));
+    }
+    out
+}
+
+/// `a.b.c` as the text `a.b.c`, for a name made of identifiers and fields.
+fn qualified_name(expr: &IdedExpr) -> Option<String> {
+    match &expr.expr {
+        Expr::Ident(name) => Some(name.clone()),
+        Expr::Select(select) if !select.test => Some(format!(
+            "{}.{}",
+            qualified_name(&select.operand)?,
+            select.field
+        )),
+        _ => None,
     }
 }
 
