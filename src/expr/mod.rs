@@ -172,12 +172,11 @@ pub fn compile_with(source: &str, variables: &[&str]) -> Result<Expr, CompileErr
         });
     }
     if let Some(why) = reads::bad_pattern(program.expression()) {
+        let (line, column) = place_of(source, "matches", Name::Function);
         return Err(CompileError {
             message: format!("the pattern of `matches()` is not a regular expression: {why}"),
-            line: 1,
-            column: source
-                .find("matches")
-                .map_or(1, |at| source[..at].chars().count() as u32 + 1),
+            line,
+            column,
         });
     }
     let references = program.references();
@@ -201,12 +200,11 @@ pub fn compile_with(source: &str, variables: &[&str]) -> Result<Expr, CompileErr
                 format!("unknown function `{unknown}`{hint}")
             }
         };
+        let (line, column) = place_of(source, unknown, Name::Function);
         return Err(CompileError {
             message,
-            line: 1,
-            column: source
-                .find(unknown)
-                .map_or(1, |at| source[..at].chars().count() as u32 + 1),
+            line,
+            column,
         });
     }
     let known: Vec<&str> = variables.iter().chain(TYPE_NAMES).copied().collect();
@@ -227,10 +225,11 @@ pub fn compile_with(source: &str, variables: &[&str]) -> Result<Expr, CompileErr
                     .join(", ")
             )
         };
+        let (line, column) = place_of(source, unknown, Name::Variable);
         return Err(CompileError {
             message,
-            line: 1,
-            column: word_column(source, unknown),
+            line,
+            column,
         });
     }
     let uses_collections = references.has_variable("collections");
@@ -291,9 +290,28 @@ fn operator_hint(source: &str) -> Option<&'static str> {
     single_equals.then_some("did you mean `==`? CEL compares with `==`")
 }
 
-/// The column (1-based, in characters) of the first whole-word `name` in
-/// `source` outside string literals; 1 when it is not found.
-fn word_column(source: &str, name: &str) -> u32 {
+/// The line and column (1-based, the column in characters) of the first
+/// whole-word `name` in `source` outside string literals; the start when it
+/// is not found.
+fn place_of(source: &str, name: &str, what: Name) -> (u32, u32) {
+    let at = word_at(source, name, what).unwrap_or(0);
+    let before = &source[..at];
+    let line = before.matches('\n').count() as u32 + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() as u32 + 1)
+}
+
+/// What a name found in the source is: a variable is never right after a
+/// `.` (that is a field), a function may be (a member call).
+#[derive(Clone, Copy, PartialEq)]
+enum Name {
+    Variable,
+    Function,
+}
+
+/// The byte offset of the first whole-word `name` in `source` outside
+/// string literals.
+fn word_at(source: &str, name: &str, what: Name) -> Option<usize> {
     let is_word = |c: char| c.is_alphanumeric() || c == '_';
     let mut quote: Option<char> = None;
     let mut escaped = false;
@@ -317,11 +335,12 @@ fn word_column(source: &str, name: &str) -> u32 {
         }
         let before = source[..at].chars().next_back();
         let after = source[at + name.len()..].chars().next();
-        if !before.is_some_and(|b| is_word(b) || b == '.') && !after.is_some_and(is_word) {
-            return source[..at].chars().count() as u32 + 1;
+        let field = what == Name::Variable && before == Some('.');
+        if !before.is_some_and(is_word) && !field && !after.is_some_and(is_word) {
+            return Some(at);
         }
     }
-    1
+    None
 }
 
 impl Expr {
@@ -795,6 +814,20 @@ mod tests {
             err.message.contains(r#"record["datum van melding"]"#),
             "{err:?}"
         );
+    }
+
+    /// Found by fuzzing: a name on the second line of an expression was
+    /// placed on line 1 at a column past its end.
+    #[test]
+    fn load_errors_are_placed_on_their_line() {
+        for (source, line, column) in [
+            ("1 +\nf()", 2, 1),
+            ("true &&\n\"a\".matches(\"(\")", 2, 5),
+            ("record.x == 1 &&\n  x > 2", 2, 3),
+        ] {
+            let err = compile(source).unwrap_err();
+            assert_eq!((err.line, err.column), (line, column), "{source}: {err:?}");
+        }
     }
 
     #[test]
