@@ -133,6 +133,7 @@ pub(super) fn register(
         },
     );
     let _ = context.add_function("sum", sum);
+    let _ = context.add_function(super::macros::MAP_INSERT, map_insert);
     let _ = context.add_function("min", |items: Arc<Vec<Value>>| {
         extreme("min", &items, std::cmp::Ordering::Less)
     });
@@ -188,6 +189,27 @@ pub fn known(name: &str) -> bool {
         || cel::Context::with_env(Arc::clone(&super::CEL))
             .add_function(name, |a: i64| a)
             .is_err()
+}
+
+/// `@naleving_map_insert(map, key, value)`: the map with one more entry,
+/// for `transformMap` (see [`super::macros`]); a key already there is an
+/// error, as in a map literal.
+fn map_insert(map: Value, key: Value, value: Value) -> Result<Value, ExecutionError> {
+    let fail = |why: &str| ExecutionError::function_error("transformMap", why.to_string());
+    let Value::Map(map) = map else {
+        return Err(fail("not a map"));
+    };
+    let key: cel::objects::Key = key
+        .try_into()
+        .map_err(|_| fail("a key must be an int, uint, bool or string"))?;
+    if map.map.contains_key(&key) {
+        return Err(fail("a key appears twice"));
+    }
+    let mut entries = (*map.map).clone();
+    entries.insert(key, value);
+    Ok(Value::Map(cel::objects::Map {
+        map: Arc::new(entries),
+    }))
 }
 
 /// `min(list)` / `max(list)`: the smallest or largest of a non-empty list of

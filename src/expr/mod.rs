@@ -70,6 +70,9 @@ pub(crate) static CEL: LazyLock<Arc<cel::Env>> = LazyLock::new(|| {
     let _ = env.add_extension(cel::extensions::math);
     let _ = env.add_extension(cel::extensions::lists);
     let _ = env.add_macro(macros::bind());
+    for two in macros::two_variable() {
+        let _ = env.add_macro(two);
+    }
     Arc::new(env)
 });
 
@@ -804,6 +807,12 @@ mod tests {
             bound.eval_bool(&env, &fields(json!({"a": [1, 2]}))),
             Ok(true)
         );
+        let two = compile(
+            "record.a.all(i, v, v > i) && record.m.exists(k, v, k == 'x' && v == 1) && record.a.transformList(i, v, v * 2) == [2, 4]",
+        )
+        .unwrap();
+        let record = fields(json!({"a": [1, 2], "m": {"x": 1}}));
+        assert_eq!(two.eval_bool(&env, &record), Ok(true));
         let err = compile("timestamp(record.d) < as_of").unwrap_err();
         assert!(
             err.message.starts_with("`timestamp` is not available"),
