@@ -298,7 +298,7 @@ fn value(message: &Message) -> Result<Value, &'static str> {
         }
         "object_value" => return Err("protobuf messages"),
         "enum_value" => return Err("protobuf enums"),
-        "type_value" => return Err("type values"),
+        "type_value" => return Err("type values (the crate gives a type as its name, a string)"),
         _ => return Err("a value kind the runner does not know"),
     })
 }
