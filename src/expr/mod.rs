@@ -219,8 +219,10 @@ pub fn compile_with(source: &str, variables: &[&str]) -> Result<Expr, CompileErr
                 "`{unknown}` is used outside the macro that binds it (a variable of `all`, `exists`, `map` or `filter` exists inside its parentheses only)"
             )
         } else {
+            let hint = crate::problem::did_you_mean(unknown, variables.iter().copied())
+                .map_or(String::new(), |s| format!(" ({s})"));
             format!(
-                "unknown variable `{unknown}`; this expression can use {}",
+                "unknown variable `{unknown}`{hint}; this expression can use {}",
                 variables
                     .iter()
                     .map(|v| format!("`{v}`"))
@@ -813,6 +815,11 @@ mod tests {
         .unwrap();
         let record = fields(json!({"a": [1, 2], "m": {"x": 1}}));
         assert_eq!(two.eval_bool(&env, &record), Ok(true));
+        let err = compile("record.s.lowerASCII() == 'x'").unwrap_err();
+        assert_eq!(
+            err.message,
+            "unknown function `lowerASCII`; did you mean `lowerAscii`?"
+        );
         let err = compile("timestamp(record.d) < as_of").unwrap_err();
         assert!(
             err.message.starts_with("`timestamp` is not available"),
@@ -854,7 +861,7 @@ mod tests {
         assert_eq!(
             (err.message.as_str(), err.column),
             (
-                "unknown variable `recrod`; this expression can use `record`, `as_of`, `collections`",
+                "unknown variable `recrod` (did you mean `record`?); this expression can use `record`, `as_of`, `collections`",
                 18
             )
         );
