@@ -212,6 +212,8 @@ mod tests {
                 path: "d.jsonl".into(),
                 line: 1,
                 column: 1,
+                sheet: None,
+                cell: None,
             },
             field: None,
             basis: Vec::new(),

@@ -71,6 +71,12 @@ pub struct Location {
     pub line: u32,
     /// 1-based column.
     pub column: u32,
+    /// A spreadsheet's sheet (the line is then its row).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    /// A spreadsheet's cell, `Blad1!D12`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<String>,
 }
 
 /// One record breaking one rule.

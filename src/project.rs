@@ -134,6 +134,12 @@ pub struct CollectionSpec {
     /// (a Frictionless Table Schema, see [`crate::table_schema`]).
     #[serde(default)]
     pub schema: Option<Spanned<SchemaSource>>,
+    /// A spreadsheet's sheet, by name (default: the first).
+    #[serde(default)]
+    pub sheet: Option<Spanned<String>>,
+    /// A spreadsheet's header row, 1-based (default 1); records follow it.
+    #[serde(default)]
+    pub header_row: Option<Spanned<u32>>,
 }
 
 /// Where a collection's schema is written.
@@ -202,6 +208,10 @@ pub struct Collection {
     pub schema: Option<Schema>,
     /// Where the collection's `path` is written in the project file.
     pub declared_at: Option<(PathBuf, LineCol)>,
+    /// A spreadsheet's sheet, when the project names one.
+    pub sheet: Option<String>,
+    /// A spreadsheet's header row (1-based).
+    pub header_row: u32,
 }
 
 /// The keys a project file may have, for [`strict::check_keys`].
@@ -377,6 +387,7 @@ fn collections(
                 .at_loc(spec.key.referenced),
             );
         }
+        sheet_options(&name, &spec, path, problems);
         let declared = spec
             .schema
             .map(|source| schema(source, &spec.key.value, path, &project.root, problems));
@@ -406,7 +417,44 @@ fn collections(
                     relative(&project.root, path),
                     LineCol::from(spec.path.referenced),
                 )),
+                sheet: spec.sheet.map(|s| s.value),
+                header_row: spec.header_row.map_or(1, |h| h.value.max(1)),
             },
+        );
+    }
+}
+
+/// `sheet` and `header_row` belong to spreadsheets, and rows count from 1.
+fn sheet_options(name: &str, spec: &CollectionSpec, path: &Path, problems: &mut Problems) {
+    let spreadsheet = [".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"]
+        .iter()
+        .any(|ext| spec.path.value.to_ascii_lowercase().ends_with(ext));
+    let options = [
+        spec.sheet.as_ref().map(|s| ("sheet", s.referenced)),
+        spec.header_row
+            .as_ref()
+            .map(|h| ("header_row", h.referenced)),
+    ];
+    for (option, at) in options.into_iter().flatten() {
+        if !spreadsheet {
+            problems.push(
+                Problem::unusable(
+                    ProjectCode::Collections,
+                    format!("collection `{name}`: `{option}` applies to a spreadsheet path (.xlsx, .xlsm, .xlsb, .xls, .ods) only"),
+                )
+                .in_file(path)
+                .at_loc(at),
+            );
+        }
+    }
+    if let Some(row) = spec.header_row.as_ref().filter(|h| h.value == 0) {
+        problems.push(
+            Problem::unusable(
+                ProjectCode::Collections,
+                format!("collection `{name}`: `header_row` counts from 1"),
+            )
+            .in_file(path)
+            .at_loc(row.referenced),
         );
     }
 }

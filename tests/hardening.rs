@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::support::{json_report, naleving_in, run};
+use crate::support::{json_report, naleving_in, problems_of, run};
 
 /// A project with one collection `meldingen` read from `file` (written with
 /// `data`) and the rules given as (id, body).
@@ -343,25 +343,6 @@ fn an_expression_over_its_budget_is_not_run() {
     assert_eq!(problem["at"]["line"], 2);
     assert_eq!(report["summary"]["records"], 2);
     assert!(report["findings"].as_array().unwrap().is_empty());
-}
-
-/// The problems of a JSON run as (code, message, line, column).
-fn problems_of(dir: &Path, args: &[&str]) -> (i32, Vec<(String, String, u64, u64)>) {
-    let (code, report) = json_report(dir, args);
-    let problems = report["problems"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| {
-            (
-                p["code"].as_str().unwrap().to_string(),
-                p["message"].as_str().unwrap().to_string(),
-                p["at"]["line"].as_u64().unwrap_or(0),
-                p["at"]["column"].as_u64().unwrap_or(0),
-            )
-        })
-        .collect();
-    (code, problems)
 }
 
 fn problem(code: &str, message: &str, line: u64, column: u64) -> (String, String, u64, u64) {

@@ -15,6 +15,7 @@ mod legal_time;
 mod pack;
 mod plugin;
 mod reports;
+mod sheets;
 mod silent;
 mod steekproef;
 mod support;

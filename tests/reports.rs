@@ -536,7 +536,7 @@ fn rules_and_data_digests_in_json_sarif_and_html() {
     }
     // A changed data file changes the data digest, and only that.
     let dir = reference_copy();
-    let csv = dir.path().join("fixtures/ghnt/financien/middelen.csv");
+    let csv = dir.path().join("fixtures/ghnt/financien/verdeling.csv");
     let mut text = std::fs::read_to_string(&csv).unwrap();
     text.push('\n');
     std::fs::write(&csv, text).unwrap();

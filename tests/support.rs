@@ -88,6 +88,25 @@ pub fn append_to_project(dir: &Path, text: &str) {
     std::fs::write(&path, project).unwrap();
 }
 
+/// The problems of a JSON run as (code, message, line, column).
+pub fn problems_of(dir: &Path, args: &[&str]) -> (i32, Vec<(String, String, u64, u64)>) {
+    let (code, report) = json_report(dir, args);
+    let problems = report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["code"].as_str().unwrap().to_string(),
+                p["message"].as_str().unwrap().to_string(),
+                p["at"]["line"].as_u64().unwrap_or(0),
+                p["at"]["column"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    (code, problems)
+}
+
 /// The findings of a JSON report as (rule, record) pairs.
 pub fn rule_records(report: &serde_json::Value) -> Vec<(String, String)> {
     report["findings"]

@@ -11,6 +11,7 @@ mod field;
 mod json;
 mod jsonl;
 mod locate;
+mod sheet;
 mod yaml;
 
 use std::collections::BTreeMap;
@@ -50,6 +51,9 @@ crate::problem_codes! {
         /// missing required field): it is taken out of the record, so it never
         /// takes part in a comparison; the rest of the record is still checked.
         Type = "data::type",
+        /// A spreadsheet cell holds an error value (`#REF!`, `#DIV/0!`) or a date serial
+        /// that is no date: the field is left out of its record, located at the cell.
+        Cell = "data::cell",
         /// Two records of a collection have the same key; the key must identify one record.
         DuplicateKey = "data::duplicate-key",
     }
@@ -120,6 +124,9 @@ pub enum Format {
     Jsonl,
     /// `.csv`: a header row, then one record per row.
     Csv,
+    /// `.xlsx`, `.xlsm`, `.xlsb`, `.xls`, `.ods`: one sheet, a header row, then
+    /// one record per row.
+    Sheet,
 }
 
 impl Format {
@@ -130,6 +137,7 @@ impl Format {
             "json" => Some(Format::Json),
             "jsonl" | "ndjson" => Some(Format::Jsonl),
             "csv" => Some(Format::Csv),
+            "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => Some(Format::Sheet),
             _ => None,
         }
     }
@@ -148,6 +156,28 @@ pub struct DataFile {
     pub collection: String,
     /// sha256 of its bytes.
     pub digest: [u8; 32],
+    /// A spreadsheet's sheet that was read.
+    pub sheet: Option<String>,
+    /// A spreadsheet's columns (header names, from the sheet's first column
+    /// `first_column`), to place a field at its cell.
+    pub columns: Vec<String>,
+    /// The 1-based number of a spreadsheet's first column.
+    pub first_column: u32,
+}
+
+impl DataFile {
+    /// The cell of `field` in a spreadsheet record on row `row`
+    /// (`Blad1!D12`), with its line and column.
+    pub fn cell(&self, row: u32, field: &str) -> Option<(LineCol, String)> {
+        let sheet = self.sheet.as_ref()?;
+        let index = self.columns.iter().position(|c| c.trim() == field)?;
+        let column = self.first_column + index as u32;
+        let name = format!(
+            "{sheet}!{}{row}",
+            column_letters(column.saturating_sub(1) as usize)
+        );
+        Some((LineCol { line: row, column }, name))
+    }
 }
 
 /// Every collection's records, and the files they came from.
@@ -375,6 +405,35 @@ fn read(
             format,
             collection: collection.name.clone(),
             digest: [0; 32],
+            sheet: None,
+            columns: Vec::new(),
+            first_column: 1,
+        };
+        // A sheet is opened first: its name and columns place findings
+        // while its records stream.
+        let opened = if format == Format::Sheet {
+            match sheet::open(
+                &file.path,
+                collection.sheet.as_deref(),
+                collection.header_row,
+            ) {
+                Ok(opened) => {
+                    file.sheet = Some(opened.sheet.clone());
+                    file.columns = opened.columns.clone();
+                    file.first_column = opened.first_column();
+                    Some(opened)
+                }
+                Err(refused) => {
+                    problems.push(refused.problem.in_file(&file.display));
+                    if let Some(digest) = refused.digest {
+                        file.digest = digest;
+                        files.push(file);
+                    }
+                    continue;
+                }
+            }
+        } else {
+            None
         };
         let mut sink = Sink {
             collection,
@@ -393,6 +452,9 @@ fn read(
             Format::Json => json::load(&file.path, &mut sink),
             Format::Jsonl => jsonl::load(&file.path, &mut sink),
             Format::Csv => csv::load(&file.path, &mut sink),
+            Format::Sheet => opened
+                .as_ref()
+                .and_then(|opened| sheet::load(opened, &mut sink)),
         };
         sink.flush();
         if let Some(digest) = digest {

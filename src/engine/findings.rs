@@ -31,8 +31,17 @@ pub(super) fn finding(
     let path = file
         .map(|f| f.display.to_string_lossy().replace('\\', "/"))
         .unwrap_or_default();
-    let field_at = match (&verdict.field, file, source) {
-        (Some(name), Some(file), Some((text, index))) => {
+    let sheet_cell = file.filter(|f| f.sheet.is_some()).map(|file| {
+        let name = verdict
+            .field
+            .as_deref()
+            .or_else(|| file.columns.first().map(String::as_str))
+            .unwrap_or_default();
+        (file.sheet.clone(), file.cell(record.pos.line, name))
+    });
+    let field_at = match (&verdict.field, file, source, &sheet_cell) {
+        (Some(_), _, _, Some((_, Some((at, _))))) => Some(*at),
+        (Some(name), Some(file), Some((text, index)), None) => {
             let from = index.from_line(text, record.pos.line);
             data::locate_field(from, file.format, &record.pos, name)
         }
@@ -41,6 +50,10 @@ pub(super) fn finding(
     let (line, column) = field_at.map_or((record.pos.line, record.pos.column), |at| {
         (at.line, at.column)
     });
+    let (sheet, cell) = match sheet_cell {
+        Some((sheet, cell)) => (sheet, cell.map(|(_, name)| name)),
+        None => (None, None),
+    };
     let message = match &rule.message {
         Some(template) if !verdict.keep_message => interpolate(template, &verdict, record),
         _ => verdict.message.clone(),
@@ -62,7 +75,13 @@ pub(super) fn finding(
         message,
         collection: rule.collection.clone(),
         record: subject,
-        location: Location { path, line, column },
+        location: Location {
+            path,
+            line,
+            column,
+            sheet,
+            cell,
+        },
         field: verdict.field,
         basis: rule.basis.clone(),
         details: verdict.details,

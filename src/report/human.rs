@@ -75,9 +75,13 @@ pub fn render(run: &Run, fail_on: Severity, style: Style) -> String {
     for finding in &run.findings {
         let (first, last) = finding.source.record_lines;
         let field_line = finding.source.field_at.map_or(first, |at| at.line);
-        let data = texts
-            .named(&root, Path::new(&finding.location.path))
-            .filter(|s| s.drawable(first.min(field_line), last.max(field_line)));
+        // A spreadsheet is not text: its cell is named instead.
+        let data = match finding.location.sheet {
+            None => texts
+                .named(&root, Path::new(&finding.location.path))
+                .filter(|s| s.drawable(first.min(field_line), last.max(field_line))),
+            Some(_) => None,
+        };
         let check_line = finding.source.check_at.line;
         let rule = texts
             .named(&root, Path::new(&finding.source.rule_path))
@@ -341,8 +345,17 @@ impl Display for FindingDiagnostic<'_> {
             finding.message, finding.collection, finding.record
         )?;
         if self.data.is_none() && !finding.location.path.is_empty() {
-            let Location { path, line, column } = &finding.location;
-            write!(f, " at {path}:{line}:{column}")?;
+            let Location {
+                path,
+                line,
+                column,
+                cell,
+                ..
+            } = &finding.location;
+            match cell {
+                Some(cell) => write!(f, " at {path}, {cell}")?,
+                None => write!(f, " at {path}:{line}:{column}")?,
+            }
         }
         if finding.waived.is_some() {
             f.write_str(" (waived)")?;

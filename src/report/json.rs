@@ -183,6 +183,8 @@ mod tests {
                     path: "data/meldingen.jsonl".to_string(),
                     line: n as u32 + 1,
                     column: 3,
+                    sheet: None,
+                    cell: None,
                 },
                 field: (n % 2 == 0).then(|| "ontvangen_op".to_string()),
                 basis: vec![Basis {

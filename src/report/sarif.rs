@@ -230,6 +230,8 @@ fn result(finding: &Finding, rule_index: Option<i64>, run: &Run) -> SarifResult 
         ("field", json!(finding.field)),
         ("due", json!(deadline.due)),
         ("late_by", json!(deadline.late_by)),
+        ("sheet", json!(finding.location.sheet)),
+        ("cell", json!(finding.location.cell)),
     ]);
     let message = format!(
         "{} · {} `{}`",

@@ -1,0 +1,368 @@
+//! Spreadsheets as collections (issue #17): the reference workbooks are
+//! generated from their YAML/CSV sources and checked in; findings in a
+//! sheet are placed at cells in every format; each bad workbook gives its
+//! own located problem.
+
+use std::path::Path;
+
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Formula, Workbook};
+use serde_json::{Map, Value};
+
+use crate::support::{json_report, naleving_in, problems_of, root, run};
+
+/// A workbook's bytes with one sheet `name` holding `rows` under `header`:
+/// ISO dates as date cells, numbers as numbers, booleans as booleans,
+/// formulas (text starting with `=`, with the cached value after `|`) as
+/// formulas. The creation time is fixed, so the bytes are the same on
+/// every run.
+fn workbook(name: &str, header: &[String], rows: &[Vec<Value>]) -> Vec<u8> {
+    let mut book = Workbook::new();
+    let fixed = ExcelDateTime::from_ymd(2020, 6, 26).unwrap();
+    book.set_properties(&DocProperties::new().set_creation_datetime(&fixed));
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    let sheet = book.add_worksheet();
+    sheet.set_name(name).unwrap();
+    for (col, field) in header.iter().enumerate() {
+        sheet.write_string(0, col as u16, field).unwrap();
+    }
+    for (index, row) in rows.iter().enumerate() {
+        let r = index as u32 + 1;
+        for (col, value) in row.iter().enumerate() {
+            let c = col as u16;
+            match value {
+                Value::Null => {}
+                Value::Bool(b) => {
+                    sheet.write_boolean(r, c, *b).unwrap();
+                }
+                Value::Number(n) => {
+                    sheet.write_number(r, c, n.as_f64().unwrap()).unwrap();
+                }
+                Value::String(s) if s.starts_with('=') => {
+                    let (formula, cached) = s.split_once('|').unwrap_or((s, ""));
+                    let formula = Formula::new(formula).set_result(cached);
+                    sheet.write_formula(r, c, formula).unwrap();
+                }
+                Value::String(s) => match naleving::calendar::parse_date(s) {
+                    Some(d) if s.len() == 10 => {
+                        let when = ExcelDateTime::from_ymd(
+                            d.year() as u16,
+                            d.month() as u8,
+                            d.day() as u8,
+                        )
+                        .unwrap();
+                        sheet
+                            .write_datetime_with_format(r, c, &when, &date)
+                            .unwrap();
+                    }
+                    _ => {
+                        sheet.write_string(r, c, s).unwrap();
+                    }
+                },
+                other => {
+                    sheet.write_string(r, c, other.to_string()).unwrap();
+                }
+            }
+        }
+    }
+    book.save_to_buffer().unwrap()
+}
+
+/// Records as a header (fields in first-seen order) and rows.
+fn table(records: &[Map<String, Value>]) -> (Vec<String>, Vec<Vec<Value>>) {
+    let mut header: Vec<String> = Vec::new();
+    for record in records {
+        for field in record.keys() {
+            if !header.contains(field) {
+                header.push(field.clone());
+            }
+        }
+    }
+    let rows = records
+        .iter()
+        .map(|r| {
+            header
+                .iter()
+                .map(|f| r.get(f).cloned().unwrap_or(Value::Null))
+                .collect()
+        })
+        .collect();
+    (header, rows)
+}
+
+/// The reference workbooks, from their sources: the ministry's register of
+/// commitments (from `toezeggingen.yaml`) and its budget table (from
+/// `middelen.csv`, typed as the project file types it).
+fn reference_workbooks() -> Vec<(&'static str, Vec<u8>)> {
+    let dir = root().join("fixtures/ghnt");
+    let yaml = std::fs::read_to_string(dir.join("kamer/toezeggingen.yaml")).unwrap();
+    let toezeggingen: Vec<Map<String, Value>> = serde_saphyr::from_str(&yaml).unwrap();
+    let (header, rows) = table(&toezeggingen);
+    let register = workbook("Toezeggingen", &header, &rows);
+
+    let mut csv = csv::Reader::from_path(dir.join("financien/middelen.csv")).unwrap();
+    let header: Vec<String> = csv.headers().unwrap().iter().map(str::to_string).collect();
+    let rows: Vec<Vec<Value>> = csv
+        .records()
+        .map(|row| {
+            header
+                .iter()
+                .zip(row.unwrap().iter())
+                .map(|(field, cell)| match (field.as_str(), cell) {
+                    (_, "") => Value::Null,
+                    ("jaar" | "looptijd_tot", n) => Value::from(n.parse::<i64>().unwrap()),
+                    ("bedrag_mln", n) => Value::from(n.parse::<f64>().unwrap()),
+                    ("structureel", b) => Value::Bool(matches!(b, "ja" | "true")),
+                    (_, text) => Value::from(text),
+                })
+                .collect()
+        })
+        .collect();
+    let budget = workbook("Middelen", &header, &rows);
+    vec![
+        ("kamer/toezeggingen.xlsx", register),
+        ("financien/middelen.xlsx", budget),
+    ]
+}
+
+/// The checked-in workbooks are what their sources give (regenerate with
+/// `NALEVING_BLESS=1 cargo test reference_workbooks`).
+#[test]
+fn reference_workbooks_are_current() {
+    for (path, bytes) in reference_workbooks() {
+        let file = root().join("fixtures/ghnt").join(path);
+        if std::env::var_os("NALEVING_BLESS").is_some() {
+            std::fs::write(&file, &bytes).unwrap();
+            continue;
+        }
+        let on_disk = std::fs::read(&file).unwrap_or_default();
+        assert!(
+            on_disk == bytes,
+            "{path} is not what its source gives; run `NALEVING_BLESS=1 cargo test reference_workbooks`"
+        );
+    }
+}
+
+/// The main job reads the commitments from the workbook and places their
+/// findings at cells: in JSON (`sheet`, `cell`), SARIF (a region at the row,
+/// `sheet` and `cell` in the result's properties) and the human format.
+#[test]
+fn commitment_findings_are_located_at_cells() {
+    let (_, report) = json_report(&root(), &["--collection", "toezeggingen"]);
+    let located: Vec<(String, String, Value)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["collection"] == "toezeggingen")
+        .map(|f| {
+            (
+                f["record"].as_str().unwrap().to_string(),
+                f["location"]["path"].as_str().unwrap().to_string(),
+                f["location"]["cell"].clone(),
+            )
+        })
+        .collect();
+    assert!(!located.is_empty(), "{report:#}");
+    for (record, path, cell) in &located {
+        assert_eq!(path, "fixtures/ghnt/kamer/toezeggingen.xlsx", "{record}");
+        let cell = cell.as_str().unwrap_or_default();
+        assert!(cell.starts_with("Toezeggingen!"), "{record}: {cell}");
+    }
+    let (_, sarif, _) = run(crate::support::naleving().args([
+        "check",
+        "--collection",
+        "toezeggingen",
+        "--format",
+        "sarif",
+    ]));
+    let sarif: Value = serde_json::from_str(&sarif).unwrap();
+    let first = &sarif["runs"][0]["results"][0];
+    assert!(
+        first["properties"]["cell"]
+            .as_str()
+            .is_some_and(|c| c.starts_with("Toezeggingen!")),
+        "{first:#}"
+    );
+    let row = first["locations"][0]["physicalLocation"]["region"]["startLine"].as_u64();
+    assert!(row.is_some_and(|r| r >= 2));
+    let (_, human, _) =
+        run(crate::support::naleving().args(["check", "--collection", "toezeggingen"]));
+    assert!(
+        human.contains("at fixtures/ghnt/kamer/toezeggingen.xlsx, Toezeggingen!"),
+        "{human}"
+    );
+}
+
+/// A project with one collection `m` read from the workbook `bytes`, with
+/// extra collection options, and one rule requiring `code`.
+fn sheet_project(bytes: &[u8], options: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(
+        root.join("naleving.yaml"),
+        format!(
+            "as_of: 2021-01-15\ncollections:\n  m: {{ path: m.xlsx, key: id{options} }}\nrules: [rules]\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(root.join("m.xlsx"), bytes).unwrap();
+    std::fs::create_dir(root.join("rules")).unwrap();
+    std::fs::write(
+        root.join("rules/code.yaml"),
+        "id: code\ntitle: t\nseverity: error\ncollection: m\n\
+         basis: [{ citation: \"x\" }]\ncheck: { required: { fields: [code] } }\n",
+    )
+    .unwrap();
+    dir
+}
+
+fn problems(dir: &Path) -> Vec<(String, String, u64, u64)> {
+    problems_of(dir, &[]).1
+}
+
+fn header(names: &[&str]) -> Vec<String> {
+    names.iter().map(|s| s.to_string()).collect()
+}
+
+/// Cell types are kept: a whole number is an integer, a date cell an ISO
+/// date, a boolean a boolean; an empty cell is an absent field, so
+/// `required` finds it missing, at its cell.
+#[test]
+fn cells_keep_their_types_and_findings_name_the_cell() {
+    let rows = vec![
+        vec![
+            Value::from("a"),
+            Value::from("x"),
+            Value::from(3.0),
+            Value::from("2020-06-15"),
+            Value::Bool(true),
+        ],
+        vec![
+            Value::from("b"),
+            Value::Null,
+            Value::from(2.5),
+            Value::from("2020-02-29"),
+            Value::Bool(false),
+        ],
+    ];
+    let bytes = workbook("Blad1", &header(&["id", "code", "n", "op", "ok"]), &rows);
+    let dir = sheet_project(&bytes, "");
+    std::fs::write(
+        dir.path().join("rules/typen.yaml"),
+        "id: typen\ntitle: t\nseverity: error\ncollection: m\nbasis: [{ citation: \"x\" }]\n\
+         check: { expr: \"record.id != 'a' || (record.n == 3 && record.op == '2020-06-15' && record.ok)\" }\n",
+    )
+    .unwrap();
+    let (code, report) = json_report(dir.path(), &[]);
+    assert_eq!(code, 1, "{report:#}");
+    let findings = report["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{report:#}");
+    assert_eq!(findings[0]["rule"], "code");
+    assert_eq!(findings[0]["record"], "b");
+    assert_eq!(findings[0]["location"]["sheet"], "Blad1");
+    assert_eq!(findings[0]["location"]["cell"], "Blad1!B3");
+    assert_eq!(findings[0]["location"]["line"], 3);
+    assert_eq!(findings[0]["location"]["column"], 2);
+}
+
+/// Each bad workbook is its own located problem, with the message pinned:
+/// a sheet that does not exist (with the closest name), a file that is no
+/// workbook, a formula whose value is an error, a repeated or empty header
+/// name over values, `header_row` pointing at an empty row.
+#[test]
+fn bad_workbooks_are_located_problems() {
+    let good = workbook(
+        "Blad1",
+        &header(&["id", "code"]),
+        &[vec![Value::from("a"), Value::from("x")]],
+    );
+    let dir = sheet_project(&good, ", sheet: blad1");
+    assert_eq!(
+        problems(dir.path()),
+        [(
+            "data::read".to_string(),
+            "the workbook has no sheet `blad1`; did you mean `Blad1`?".to_string(),
+            0,
+            0
+        )]
+    );
+
+    let dir = sheet_project(b"PK\x03\x04 not a workbook", "");
+    let found = problems(dir.path());
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].0, "data::read");
+    assert!(
+        found[0].1.starts_with("cannot read the workbook: "),
+        "{found:?}"
+    );
+
+    let rows = vec![
+        vec![
+            Value::from("a"),
+            Value::from("=1/0|#DIV/0!"),
+            Value::from(1),
+            Value::from(2),
+        ],
+        vec![
+            Value::from("b"),
+            Value::from("y"),
+            Value::from(1),
+            Value::from(2),
+        ],
+    ];
+    let bytes = workbook("Blad1", &header(&["id", "code", "id", ""]), &rows);
+    let dir = sheet_project(&bytes, "");
+    let problem = |code: &str, message: &str, line, column| {
+        (code.to_string(), message.to_string(), line, column)
+    };
+    assert_eq!(
+        problems(dir.path()),
+        [
+            problem(
+                "data::parse",
+                "header cell Blad1!C1 repeats the name `id`: its column is not read",
+                1,
+                3
+            ),
+            problem(
+                "data::parse",
+                "header cell Blad1!D1 is empty (a merged cell?): its column is not read",
+                1,
+                4
+            ),
+            problem(
+                "data::cell",
+                "cell Blad1!B2 holds the error value #DIV/0!",
+                2,
+                2
+            ),
+        ]
+    );
+
+    let dir = sheet_project(&good, ", header_row: 5");
+    assert_eq!(
+        problems(dir.path()),
+        [problem(
+            "data::empty",
+            "sheet `Blad1` has no header in row 5",
+            0,
+            0
+        )]
+    );
+
+    // `sheet:` on a file that is not a spreadsheet is an error at the option.
+    let dir = sheet_project(&good, ", sheet: Blad1");
+    let project = std::fs::read_to_string(dir.path().join("naleving.yaml")).unwrap();
+    std::fs::write(
+        dir.path().join("naleving.yaml"),
+        project.replace("m.xlsx", "m.csv"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("m.csv"), "id,code\na,x\n").unwrap();
+    let (code, _, _) = run(naleving_in(dir.path()).arg("check"));
+    assert_eq!(code, 2);
+    let found = problems(dir.path());
+    assert_eq!(
+        found[0].1,
+        "collection `m`: `sheet` applies to a spreadsheet path (.xlsx, .xlsm, .xlsb, .xls, .ods) only"
+    );
+}
