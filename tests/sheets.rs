@@ -366,3 +366,32 @@ fn bad_workbooks_are_located_problems() {
         "collection `m`: `sheet` applies to a spreadsheet path (.xlsx, .xlsm, .xlsb, .xls, .ods) only"
     );
 }
+
+/// A declared type wins over the cell's: a text cell `01-06-2020` in a
+/// `date` column is a `data::type` problem at its cell, never a silent text.
+#[test]
+fn a_declared_type_wins_over_the_cell() {
+    let rows = vec![
+        vec![
+            Value::from("a"),
+            Value::from("x"),
+            Value::from("2020-06-15"),
+        ],
+        vec![
+            Value::from("b"),
+            Value::from("y"),
+            Value::from("01-06-2020"),
+        ],
+    ];
+    let bytes = workbook("Blad1", &header(&["id", "code", "op"]), &rows);
+    let dir = sheet_project(&bytes, ", types: { op: date }");
+    assert_eq!(
+        problems(dir.path()),
+        [(
+            "data::type".to_string(),
+            "record `b`: `op` is not a date written YYYY-MM-DD (cell Blad1!C3)".to_string(),
+            3,
+            3
+        )]
+    );
+}

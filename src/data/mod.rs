@@ -714,19 +714,24 @@ impl Sink<'_, '_> {
     /// Reports a value that does not fit its schema (`data::type`), at the
     /// value where it can be found (the cell of a CSV file).
     fn type_fault(&mut self, key: &str, fault: &Fault, pos: &RecordPos, text: Option<&str>) {
+        let sheet_cell = self.file.cell(pos.line, &fault.field);
         let at = text
             .and_then(|text| locate_field(text, self.file.format, pos, &fault.field))
+            .or(sheet_cell.as_ref().map(|(at, _)| *at))
             .unwrap_or(LineCol {
                 line: pos.line,
                 column: pos.column,
             });
-        let cell = self
-            .columns
-            .iter()
-            .position(|c| *c == fault.field)
-            .map_or(String::new(), |index| {
-                format!(" (cell {}{})", column_letters(index), pos.line)
-            });
+        let cell = match sheet_cell {
+            Some((_, name)) => format!(" (cell {name})"),
+            None => self
+                .columns
+                .iter()
+                .position(|c| *c == fault.field)
+                .map_or(String::new(), |index| {
+                    format!(" (cell {}{})", column_letters(index), pos.line)
+                }),
+        };
         self.problems.push(
             Problem::unusable(
                 DataCode::Type,
