@@ -13,6 +13,7 @@ mod kinds;
 mod layers;
 mod legal_time;
 mod pack;
+mod parquet;
 mod plugin;
 mod reports;
 mod sheets;

@@ -11,6 +11,7 @@ mod field;
 mod json;
 mod jsonl;
 mod locate;
+mod parquet;
 mod sheet;
 mod yaml;
 
@@ -127,6 +128,15 @@ pub enum Format {
     /// `.xlsx`, `.xlsm`, `.xlsb`, `.xls`, `.ods`: one sheet, a header row, then
     /// one record per row.
     Sheet,
+    /// `.parquet`: one record per row, read row group by row group.
+    Parquet,
+}
+
+impl Format {
+    /// Whether the format is text, whose lines a report can show.
+    pub fn is_text(self) -> bool {
+        !matches!(self, Format::Sheet | Format::Parquet)
+    }
 }
 
 impl Format {
@@ -138,6 +148,7 @@ impl Format {
             "jsonl" | "ndjson" => Some(Format::Jsonl),
             "csv" => Some(Format::Csv),
             "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" => Some(Format::Sheet),
+            "parquet" => Some(Format::Parquet),
             _ => None,
         }
     }
@@ -455,6 +466,7 @@ fn read(
             Format::Sheet => opened
                 .as_ref()
                 .and_then(|opened| sheet::load(opened, &mut sink)),
+            Format::Parquet => parquet::load(&file.path, &mut sink),
         };
         sink.flush();
         if let Some(digest) = digest {
@@ -591,6 +603,11 @@ impl Sink<'_, '_> {
             problem = problem.at(at.line, at.column.max(1));
         }
         self.problems.push(problem);
+    }
+
+    /// The collection's key field.
+    pub(crate) fn key_field(&self) -> &str {
+        &self.collection.key
     }
 
     /// Reports another problem with this file.

@@ -76,11 +76,14 @@ pub fn render(run: &Run, fail_on: Severity, style: Style) -> String {
         let (first, last) = finding.source.record_lines;
         let field_line = finding.source.field_at.map_or(first, |at| at.line);
         // A spreadsheet is not text: its cell is named instead.
-        let data = match finding.location.sheet {
-            None => texts
+        // A spreadsheet or Parquet file is not text: its cell or row is
+        // named instead.
+        let data = if is_text(&finding.location.path) {
+            texts
                 .named(&root, Path::new(&finding.location.path))
-                .filter(|s| s.drawable(first.min(field_line), last.max(field_line))),
-            Some(_) => None,
+                .filter(|s| s.drawable(first.min(field_line), last.max(field_line)))
+        } else {
+            None
         };
         let check_line = finding.source.check_at.line;
         let rule = texts
@@ -105,6 +108,11 @@ fn render_one(handler: &GraphicalReportHandler, diagnostic: &dyn Diagnostic, out
         out.push_str(&diagnostic.to_string());
     }
     out.push('\n');
+}
+
+/// Whether a data file is text whose lines can be drawn.
+fn is_text(path: &str) -> bool {
+    crate::data::Format::of(Path::new(path)).is_none_or(crate::data::Format::is_text)
 }
 
 /// The closing summary line.
@@ -354,6 +362,7 @@ impl Display for FindingDiagnostic<'_> {
             } = &finding.location;
             match cell {
                 Some(cell) => write!(f, " at {path}, {cell}")?,
+                None if !is_text(path) => write!(f, " at {path}, row {line}")?,
                 None => write!(f, " at {path}:{line}:{column}")?,
             }
         }

@@ -1,0 +1,138 @@
+//! Parquet collections (issue #17): the 1% sample read from its Parquet copy
+//! gives the findings of its JSONL files, and a bad Parquet file is a
+//! located problem while the other collections are still checked.
+
+use serde_json::Value;
+
+use crate::support::{json_report, problems_of, root};
+
+/// Findings without their places (which differ between a JSONL line and a
+/// Parquet row), sorted, as text.
+fn placeless(report: &Value) -> Vec<String> {
+    let mut findings: Vec<String> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let mut f = f.clone();
+            let object = f.as_object_mut().unwrap();
+            object.remove("location");
+            object.remove("source");
+            f.to_string()
+        })
+        .collect();
+    findings.sort();
+    findings
+}
+
+/// `fixtures/ghnt/steekproef/parquet.yaml` reads meldingen and dossiers from
+/// Parquet (dates as DATE, nested structs, zstd and snappy, three row groups
+/// each): every finding is the JSONL run's, and so are the problems.
+#[test]
+fn the_sample_from_parquet_gives_the_findings_of_its_jsonl() {
+    let sample = root().join("fixtures/ghnt/steekproef");
+    let (code, jsonl) = json_report(
+        &root(),
+        &["--project", &sample.join("naleving.yaml").to_string_lossy()],
+    );
+    let (same_code, parquet) = json_report(
+        &root(),
+        &["--project", &sample.join("parquet.yaml").to_string_lossy()],
+    );
+    assert_eq!(code, same_code);
+    assert_eq!(jsonl["summary"], parquet["summary"]);
+    assert_eq!(jsonl["problems"], parquet["problems"]);
+    let (a, b) = (placeless(&jsonl), placeless(&parquet));
+    assert_eq!(a.len(), 766);
+    assert!(a == b, "the findings differ");
+    // Located at rows of the Parquet file.
+    let first = parquet["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["collection"] == "meldingen")
+        .unwrap();
+    assert_eq!(first["location"]["path"], "parquet/meldingen.parquet");
+}
+
+/// A project with the reference sample's meldingen as `m.parquet` (written
+/// by `bytes`) besides a good JSONL collection, and one rule on each.
+fn project(bytes: &[u8], key: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(
+        root.join("naleving.yaml"),
+        format!(
+            "as_of: 2021-01-15\ncollections:\n  m: {{ path: m.parquet, key: {key} }}\n  \
+             goed: {{ path: goed.jsonl, key: id }}\nrules: [rules]\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(root.join("m.parquet"), bytes).unwrap();
+    std::fs::write(root.join("goed.jsonl"), "{\"id\": \"a\"}\n").unwrap();
+    std::fs::create_dir(root.join("rules")).unwrap();
+    for collection in ["m", "goed"] {
+        std::fs::write(
+            root.join(format!("rules/code-{collection}.yaml")),
+            format!(
+                "id: code-{collection}\ntitle: t\nseverity: error\ncollection: {collection}\n\
+                 basis: [{{ citation: \"x\" }}]\ncheck: {{ required: {{ fields: [code] }} }}\n"
+            ),
+        )
+        .unwrap();
+    }
+    dir
+}
+
+fn sample_bytes() -> Vec<u8> {
+    std::fs::read(root().join("fixtures/ghnt/steekproef/parquet/meldingen.parquet")).unwrap()
+}
+
+/// A truncated file, a file that is no Parquet, and a schema without the
+/// key column are each one located problem; the good collection is still
+/// checked (its finding is there).
+#[test]
+fn bad_parquet_files_are_problems_and_the_rest_is_checked() {
+    let whole = sample_bytes();
+    let cases: Vec<(Vec<u8>, &str, &str, &str)> = vec![
+        (
+            whole[..whole.len() / 2].to_vec(),
+            "id",
+            "data::parse",
+            "not a readable Parquet file: ",
+        ),
+        (
+            b"id,code\na,b\n".to_vec(),
+            "id",
+            "data::parse",
+            "not a readable Parquet file: ",
+        ),
+        (
+            whole.clone(),
+            "nummer",
+            "data::missing-key",
+            "the file's schema has no column `nummer`, the collection's key",
+        ),
+    ];
+    for (bytes, key, code, start) in cases {
+        let dir = project(&bytes, key);
+        let (exit, problems) = problems_of(dir.path(), &[]);
+        assert_eq!(exit, 2);
+        let found: Vec<&(String, String, u64, u64)> = problems
+            .iter()
+            .filter(|p| p.0.starts_with("data::"))
+            .collect();
+        assert_eq!(found.len(), 1, "{problems:?}");
+        assert_eq!(found[0].0, code);
+        assert!(found[0].1.starts_with(start), "{:?}", found[0]);
+        let (_, report) = json_report(dir.path(), &[]);
+        assert!(
+            report["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["rule"] == "code-goed"),
+            "the good collection is still checked"
+        );
+    }
+}
