@@ -245,7 +245,18 @@ fn check(args: CheckArgs) -> ExitCode {
         eprintln!("naleving: {message}; nothing was written");
         return ExitCode::from(2);
     }
-    let code = if output::write_all(&targets, &run, fail_on) {
+    let written = output::write_all(&targets, &run, fail_on);
+    if written && targets.iter().all(|t| t.file.is_some()) {
+        // Every report went to a file: the terminal is still told how the
+        // run went, and where to look.
+        let paths: Vec<String> = targets
+            .iter()
+            .filter_map(|t| t.file.as_ref().map(|f| f.display().to_string()))
+            .collect();
+        eprint!("{}", report::human::summary_line(&run, fail_on));
+        eprintln!("wrote {}", paths.join(", "));
+    }
+    let code = if written {
         exit_code(&run, fail_on)
     } else {
         ExitCode::from(2)

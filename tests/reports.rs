@@ -496,7 +496,16 @@ fn several_formats_and_output_in_one_run() {
         "--output",
         &report.display().to_string(),
     ]));
-    assert_eq!((code, stdout.as_str(), stderr.as_str()), (1, "", ""));
+    assert_eq!((code, stdout.as_str()), (1, ""));
+    // Every report went to a file: the terminal gets the summary and paths.
+    assert!(
+        stderr.ends_with(&format!(
+            "wrote {}, {}\n",
+            report.display(),
+            sarif.display()
+        )),
+        "{stderr}"
+    );
     let (_, json) = json_report(&root(), &[]);
     let written: Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
     assert_eq!(written, json);
@@ -614,4 +623,33 @@ fn ci_recipes_are_valid_yaml() {
     let ids: Vec<&str> = hooks.iter().map(|h| h["id"].as_str().unwrap()).collect();
     assert_eq!(ids, ["naleving", "naleving-rules"]);
     assert!(hooks.iter().all(|h| h["pass_filenames"] == false));
+}
+
+/// With every report written to a file the terminal is still told how the
+/// run went and where the reports are (issue #16, point 7); with a report
+/// on standard output, standard error stays quiet.
+#[test]
+fn the_terminal_is_told_what_was_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("r.json");
+    let html = dir.path().join("r.html");
+    let (code, stdout, stderr) = run(naleving().args([
+        "check",
+        "--format",
+        &format!("json={}", json.display()),
+        "--format",
+        &format!("html={}", html.display()),
+    ]));
+    assert_eq!(code, 1);
+    assert_eq!(stdout, "");
+    assert!(
+        stderr.starts_with("41 findings (27 errors, 14 warnings, 0 info) from 26 rules"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.ends_with(&format!("wrote {}, {}\n", json.display(), html.display())),
+        "{stderr}"
+    );
+    let (_, _, quiet) = run(naleving().args(["check", "--format", "json"]));
+    assert_eq!(quiet, "");
 }

@@ -244,7 +244,10 @@ mod tests {
             Some(Value::from("2020-06-15T10:00:00Z"))
         );
         assert_eq!(value(&Field::Null), None);
-        assert_eq!(decimal(&Decimal::from_i64(-12_345, 9, 2)), Value::from(-123.45));
+        assert_eq!(
+            decimal(&Decimal::from_i64(-12_345, 9, 2)),
+            Value::from(-123.45)
+        );
         assert_eq!(decimal(&Decimal::from_i32(7, 5, 0)), Value::from(7));
         assert_eq!(decimal(&Decimal::from_i32(5, 5, 3)), Value::from(0.005));
     }

@@ -115,8 +115,9 @@ fn is_text(path: &str) -> bool {
     crate::data::Format::of(Path::new(path)).is_none_or(crate::data::Format::is_text)
 }
 
-/// The closing summary line.
-fn summary_line(run: &Run, fail_on: Severity) -> String {
+/// The closing summary line (also what the terminal is told when every
+/// report went to a file).
+pub fn summary_line(run: &Run, fail_on: Severity) -> String {
     let summary = Summary::of(run, fail_on);
     let plural =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
