@@ -395,3 +395,26 @@ fn a_declared_type_wins_over_the_cell() {
         )]
     );
 }
+
+/// A sheet over the cell limit is refused from the size it declares, before
+/// its cells take memory: here a cell in A1 and one in Q1048576.
+#[test]
+fn a_sheet_over_the_cell_limit_is_refused() {
+    let mut book = Workbook::new();
+    let fixed = ExcelDateTime::from_ymd(2020, 6, 26).unwrap();
+    book.set_properties(&DocProperties::new().set_creation_datetime(&fixed));
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "id").unwrap();
+    sheet.write_string(1_048_575, 16, "x").unwrap();
+    let dir = sheet_project(&book.save_to_buffer().unwrap(), "");
+    assert_eq!(
+        problems(dir.path()),
+        [(
+            "data::read".to_string(),
+            "sheet `Sheet1` has 1048576 rows of 17 columns; at most 16777216 cells are read"
+                .to_string(),
+            0,
+            0
+        )]
+    );
+}

@@ -22,9 +22,10 @@ use sha2::{Digest, Sha256};
 use super::{DataCode, RecordPos, Sink, column_letters};
 use crate::problem::{LineCol, Problem};
 
-/// The most cells a sheet may have (a full-height sheet of 40 columns): the
-/// sheet is held in memory while it is read.
-pub const MAX_CELLS: u64 = 40 * 1_048_576;
+/// The most cells a sheet may have (a full-height sheet of 16 columns): the
+/// sheet is held in memory while it is read, about 65 bytes a cell (10⁶
+/// rows of 14 columns took 951 MB, BENCHMARKS.md).
+pub const MAX_CELLS: u64 = 16 * 1_048_576;
 
 /// A workbook's sheet, opened: what the collection needs to know before
 /// its records are read (the sheet's name and its columns).
@@ -98,6 +99,18 @@ pub(crate) fn open(
             }
         },
     };
+    // An .xlsx sheet says its size before its cells: a sheet over the limit
+    // is refused before it takes memory.
+    if let calamine::Sheets::Xlsx(xlsx) = &mut workbook
+        && let Ok(cells) = xlsx.worksheet_cells_reader(&name)
+    {
+        let size = cells.dimensions();
+        let rows = u64::from(size.end.0.saturating_sub(size.start.0)) + 1;
+        let width = u64::from(size.end.1.saturating_sub(size.start.1)) + 1;
+        if rows * width > MAX_CELLS {
+            return Err(refuse(too_many(&name, rows, width), Some(digest)));
+        }
+    }
     let range = workbook.worksheet_range(&name).map_err(|err| {
         refuse(
             Problem::unusable(
@@ -110,13 +123,7 @@ pub(crate) fn open(
     let (rows, width) = range.get_size();
     if rows as u64 * width as u64 > MAX_CELLS {
         return Err(refuse(
-            Problem::unusable(
-                DataCode::Read,
-                format!(
-                    "sheet `{name}` has {rows} rows of {width} columns; at most {MAX_CELLS} cells are read"
-                ),
-            )
-            .help("split the sheet, or export it as CSV, which is read as a stream"),
+            too_many(&name, rows as u64, width as u64),
             Some(digest),
         ));
     }
@@ -153,6 +160,17 @@ impl Opened {
     pub fn first_column(&self) -> u32 {
         self.start.1 + 1
     }
+}
+
+/// The problem of a sheet over [`MAX_CELLS`].
+fn too_many(name: &str, rows: u64, width: u64) -> Problem {
+    Problem::unusable(
+        DataCode::Read,
+        format!(
+            "sheet `{name}` has {rows} rows of {width} columns; at most {MAX_CELLS} cells are read"
+        ),
+    )
+    .help("split the sheet, or export it as CSV, which is read as a stream")
 }
 
 /// Reads the records of an opened sheet into the sink; returns the file's
