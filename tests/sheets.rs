@@ -190,6 +190,11 @@ fn commitment_findings_are_located_at_cells() {
         human.contains("at fixtures/ghnt/kamer/toezeggingen.xlsx, Toezeggingen!"),
         "{human}"
     );
+    // The record's row, cell by cell, instead of source lines.
+    assert!(
+        human.contains("row: A3 nummer: GHNT-2020-02 · B3 gedaan_op: 2020-06-26"),
+        "{human}"
+    );
 }
 
 /// A project with one collection `m` read from the workbook `bytes`, with

@@ -13,6 +13,8 @@ mod jsonl;
 mod locate;
 mod parquet;
 mod sheet;
+
+pub use sheet::SheetText;
 mod yaml;
 
 use std::collections::BTreeMap;

@@ -162,6 +162,48 @@ impl Opened {
     }
 }
 
+/// A sheet as text, to show a record's row to people: each row's cells
+/// (`A3`, the header's name, the value as the record has it; empty cells
+/// left out), by row number.
+#[derive(Debug, Default)]
+pub struct SheetText {
+    rows: std::collections::HashMap<u32, Vec<(String, String, String)>>,
+}
+
+impl SheetText {
+    /// Reads `sheet` of the workbook at `path` (with its header in row
+    /// `header_row`); `None` when it cannot be read.
+    pub fn read(path: &Path, sheet: &str, header_row: u32) -> Option<SheetText> {
+        let opened = open(path, Some(sheet), header_row).ok()?;
+        let mut rows = std::collections::HashMap::new();
+        for (index, row) in opened.range.rows().enumerate().skip(opened.header + 1) {
+            let number = opened.start.0 + index as u32 + 1;
+            let cells = row
+                .iter()
+                .enumerate()
+                .filter_map(|(col, cell)| {
+                    let shown = match value(cell) {
+                        Ok(Some(Value::String(s))) => s,
+                        Ok(Some(other)) => other.to_string(),
+                        Ok(None) => return None,
+                        Err(_) => cell.to_string(),
+                    };
+                    let name = opened.columns.get(col).cloned().unwrap_or_default();
+                    let at = format!("{}{number}", column_letters(opened.start.1 as usize + col));
+                    Some((at, name, shown))
+                })
+                .collect();
+            rows.insert(number, cells);
+        }
+        Some(SheetText { rows })
+    }
+
+    /// The cells of row `row`: (cell, column name, value).
+    pub fn row(&self, row: u32) -> &[(String, String, String)] {
+        self.rows.get(&row).map_or(&[], Vec::as_slice)
+    }
+}
+
 /// The problem of a sheet over [`MAX_CELLS`].
 fn too_many(name: &str, rows: u64, width: u64) -> Problem {
     Problem::unusable(

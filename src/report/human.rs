@@ -18,7 +18,7 @@ use miette::{
 };
 
 use super::Summary;
-use crate::data::LineIndex;
+use crate::data::{LineIndex, SheetText};
 use crate::engine::{AsOfSource, Run};
 use crate::finding::Severity;
 use crate::finding::{Finding, Location};
@@ -89,6 +89,20 @@ pub fn render(run: &Run, fail_on: Severity, style: Style) -> String {
         let rule = texts
             .named(&root, Path::new(&finding.source.rule_path))
             .filter(|s| s.drawable(check_line, check_line));
+        let cells = match &finding.location.sheet {
+            Some(sheet) => {
+                let header_row = run
+                    .project
+                    .as_ref()
+                    .and_then(|p| p.collections.get(&finding.collection))
+                    .map_or(1, |c| c.header_row);
+                texts
+                    .sheet(&root, &finding.location.path, sheet, header_row)
+                    .map(|text| text.row(finding.location.line).to_vec())
+                    .unwrap_or_default()
+            }
+            None => Vec::new(),
+        };
         let diagnostic = FindingDiagnostic {
             finding,
             data,
@@ -96,6 +110,7 @@ pub fn render(run: &Run, fail_on: Severity, style: Style) -> String {
                 finding,
                 source: rule,
             },
+            cells,
         };
         render_one(&handler, &diagnostic, &mut out);
     }
@@ -174,6 +189,8 @@ pub fn summary_line(run: &Run, fail_on: Severity) -> String {
 #[derive(Default)]
 struct Texts {
     cache: HashMap<String, Option<Arc<Text>>>,
+    /// Spreadsheets' sheets, by path and sheet, read once each.
+    sheets: HashMap<(String, String), Option<Arc<SheetText>>>,
 }
 
 /// A file's text and where its lines start.
@@ -184,6 +201,19 @@ struct Text {
 }
 
 impl Texts {
+    fn sheet(
+        &mut self,
+        root: &Path,
+        path: &str,
+        sheet: &str,
+        header_row: u32,
+    ) -> Option<Arc<SheetText>> {
+        self.sheets
+            .entry((path.to_string(), sheet.to_string()))
+            .or_insert_with(|| SheetText::read(&root.join(path), sheet, header_row).map(Arc::new))
+            .clone()
+    }
+
     fn named(&mut self, root: &Path, path: &Path) -> Option<Source> {
         let key = path.to_string_lossy().replace('\\', "/");
         let text = self
@@ -335,6 +365,8 @@ struct FindingDiagnostic<'a> {
     finding: &'a Finding,
     data: Option<Source>,
     rule: RuleLabel<'a>,
+    /// A spreadsheet record's cells, shown instead of source lines.
+    cells: Vec<(String, String, String)>,
 }
 
 impl fmt::Debug for FindingDiagnostic<'_> {
@@ -395,6 +427,22 @@ impl Diagnostic for FindingDiagnostic<'_> {
     fn help<'a>(&'a self) -> Option<Box<dyn Display + 'a>> {
         let finding = self.finding;
         let mut lines = Vec::new();
+        if !self.cells.is_empty() {
+            let field = finding.field.as_deref();
+            let cells: Vec<String> = self
+                .cells
+                .iter()
+                .map(|(at, name, value)| {
+                    let mark = if Some(name.as_str()) == field {
+                        "▶ "
+                    } else {
+                        ""
+                    };
+                    format!("{mark}{at} {name}: {value}")
+                })
+                .collect();
+            lines.push(format!("row: {}", cells.join(" · ")));
+        }
         for (key, value) in finding.details.to_map().iter() {
             lines.push(format!("{key}: {}", show(value)));
         }
