@@ -190,6 +190,17 @@ fn commitment_findings_are_located_at_cells() {
         human.contains("at fixtures/ghnt/kamer/toezeggingen.xlsx, Toezeggingen!"),
         "{human}"
     );
+    let (_, html, _) = run(crate::support::naleving().args([
+        "check",
+        "--collection",
+        "toezeggingen",
+        "--format",
+        "html",
+    ]));
+    assert!(
+        html.contains("<code>fixtures/ghnt/kamer/toezeggingen.xlsx, Toezeggingen!J3</code>"),
+        "the HTML names the cell"
+    );
     // The record's row, cell by cell, instead of source lines.
     assert!(
         human.contains("row: A3 nummer: GHNT-2020-02 · B3 gedaan_op: 2020-06-26"),

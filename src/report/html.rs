@@ -387,13 +387,18 @@ fn finding_html(out: &mut String, finding: &Finding) {
         "<article class=\"finding finding-{sev}{waived_class}\">\n\
          <div><span class=\"sev sev-{sev}\">{sev}</span>{badge} {collection} <code>{record}</code></div>\n\
          <p class=\"msg\">{message}</p>\n<dl>\n\
-         <dt>Location</dt><dd><code>{path}:{line}:{column}</code></dd>\n",
+         <dt>Location</dt><dd><code>{place}</code></dd>\n",
         collection = escape(&finding.collection),
         record = escape(&finding.record),
         message = escape(&finding.message),
-        path = escape(&finding.location.path),
-        line = finding.location.line,
-        column = finding.location.column,
+        place = escape(&match &finding.location.cell {
+            // A spreadsheet: the cell, as Excel names it.
+            Some(cell) => format!("{}, {cell}", finding.location.path),
+            None => format!(
+                "{}:{}:{}",
+                finding.location.path, finding.location.line, finding.location.column
+            ),
+        }),
     );
     if let Some(field) = &finding.field {
         let _ = writeln!(out, "<dt>Field</dt><dd><code>{}</code></dd>", escape(field));
