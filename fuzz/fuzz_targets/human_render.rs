@@ -81,6 +81,8 @@ fn finding(i: usize, record: Place, field: Place, flags: u8) -> Finding {
             path: DATA.to_string(),
             line: record.line,
             column: record.column,
+            sheet: None,
+            cell: None,
         },
         field: named.then(|| "melder.rol".to_string()),
         basis: vec![Basis {
