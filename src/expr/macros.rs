@@ -247,35 +247,31 @@ impl Nodes<'_, '_> {
                 let result = self.call(EQUALS, vec![count, one]);
                 (init, cond, step, result)
             }
-            Fold::TransformMap | Fold::FilterTransformMap => {
-                let init = self.node(Expr::Map(cel::common::ast::MapExpr {
-                    entries: Vec::new(),
-                }));
-                let cond = self.bool(true);
-                let (so_far, key) = (self.ident(accu), self.ident(var));
-                let add = self.call(MAP_INSERT, vec![so_far, key, body]);
-                let step = match filter {
-                    Some(filter) => {
-                        let same = self.ident(accu);
-                        self.call(CONDITIONAL, vec![filter, add, same])
-                    }
-                    None => add,
-                };
-                let result = self.ident(accu);
-                (init, cond, step, result)
-            }
-            Fold::Transform | Fold::FilterTransform => {
-                let init = self.node(Expr::List(ListExpr {
-                    elements: Vec::new(),
-                    optional_indices: Vec::new(),
-                }));
-                let cond = self.bool(true);
-                let one = self.node(Expr::List(ListExpr {
-                    elements: vec![body],
-                    optional_indices: Vec::new(),
-                }));
+            Fold::Transform
+            | Fold::FilterTransform
+            | Fold::TransformMap
+            | Fold::FilterTransformMap => {
                 let so_far = self.ident(accu);
-                let add = self.call(ADD, vec![so_far, one]);
+                let (init, add) = if matches!(fold, Fold::TransformMap | Fold::FilterTransformMap) {
+                    // A map, one entry added per key: `@naleving_map_insert`.
+                    let empty = self.node(Expr::Map(cel::common::ast::MapExpr {
+                        entries: Vec::new(),
+                    }));
+                    let key = self.ident(var);
+                    (empty, self.call(MAP_INSERT, vec![so_far, key, body]))
+                } else {
+                    // A list, one element appended per element: `+ [body]`.
+                    let empty = self.node(Expr::List(ListExpr {
+                        elements: Vec::new(),
+                        optional_indices: Vec::new(),
+                    }));
+                    let one = self.node(Expr::List(ListExpr {
+                        elements: vec![body],
+                        optional_indices: Vec::new(),
+                    }));
+                    (empty, self.call(ADD, vec![so_far, one]))
+                };
+                let cond = self.bool(true);
                 let step = match filter {
                     Some(filter) => {
                         let same = self.ident(accu);

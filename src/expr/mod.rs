@@ -33,26 +33,33 @@ pub const MAX_OPERATORS: usize = 1000;
 /// The operator characters of `source` outside its string literals (an
 /// upper bound of the nesting the parser will see).
 fn operator_count(source: &str) -> usize {
-    let mut count = 0;
+    outside_strings(source)
+        .filter(|(_, c)| "+-*/%.([!?<>=&|".contains(*c))
+        .count()
+}
+
+/// The characters of `source` outside its string literals (quotes
+/// included), with their byte offsets.
+fn outside_strings(source: &str) -> impl Iterator<Item = (usize, char)> + '_ {
     let mut quote: Option<char> = None;
     let mut escaped = false;
-    for c in source.chars() {
-        match quote {
-            Some(q) => {
-                if escaped {
-                    escaped = false;
-                } else if c == '\\' {
-                    escaped = true;
-                } else if c == q {
-                    quote = None;
-                }
+    source.char_indices().filter(move |&(_, c)| match quote {
+        Some(q) => {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == q {
+                quote = None;
             }
-            None if c == '"' || c == '\'' => quote = Some(c),
-            None if "+-*/%.([!?<>=&|".contains(c) => count += 1,
-            None => {}
+            false
         }
-    }
-    count
+        None if c == '"' || c == '\'' => {
+            quote = Some(c);
+            false
+        }
+        None => true,
+    })
 }
 
 /// How deeply an expression may nest: deeper ones would overflow the stack
@@ -318,34 +325,15 @@ enum Name {
 /// string literals.
 fn word_at(source: &str, name: &str, what: Name) -> Option<usize> {
     let is_word = |c: char| c.is_alphanumeric() || c == '_';
-    let mut quote: Option<char> = None;
-    let mut escaped = false;
-    for (at, c) in source.char_indices() {
-        if let Some(q) = quote {
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == q {
-                quote = None;
-            }
-            continue;
-        }
-        if c == '"' || c == '\'' {
-            quote = Some(c);
-            continue;
-        }
+    outside_strings(source).map(|(at, _)| at).find(|&at| {
         if !source[at..].starts_with(name) {
-            continue;
+            return false;
         }
         let before = source[..at].chars().next_back();
         let after = source[at + name.len()..].chars().next();
         let field = what == Name::Variable && before == Some('.');
-        if !before.is_some_and(is_word) && !field && !after.is_some_and(is_word) {
-            return Some(at);
-        }
-    }
-    None
+        !before.is_some_and(is_word) && !field && !after.is_some_and(is_word)
+    })
 }
 
 impl Expr {
