@@ -204,7 +204,9 @@ pub(super) fn take_outcomes<'f>(
                 if let Some(record) = applies.get(verdict.record) {
                     let data_file = file(record.pos.file);
                     let source = match (&verdict.field, data_file, sources.as_deref_mut()) {
-                        (Some(_), Some(data_file), Some(sources)) => {
+                        // A spreadsheet or Parquet file has no text to
+                        // search; its cell comes from its columns.
+                        (Some(_), Some(data_file), Some(sources)) if data_file.format.is_text() => {
                             sources.text(record.pos.file, &data_file.path)
                         }
                         _ => None,
