@@ -124,7 +124,12 @@ fn fixture() -> Fixture {
         &mut problems,
     );
     let collections: Vec<_> = project.collections.values().collect();
-    let dataset = data::load(&project.root, &collections, &mut problems);
+    let dataset = data::load(
+        &project.root,
+        &collections,
+        &Default::default(),
+        &mut problems,
+    );
     let problems = problems.into_sorted();
     assert!(problems.is_empty(), "{problems:#?}");
     assert_eq!(rules.rules.len(), RULES.len());
@@ -145,7 +150,12 @@ fn loading(c: &mut Criterion) {
     group.bench_function("jsonl", |b| {
         b.iter(|| {
             let mut problems = Problems::default();
-            black_box(data::load(&fx.project.root, &[meldingen], &mut problems))
+            black_box(data::load(
+                &fx.project.root,
+                &[meldingen],
+                &Default::default(),
+                &mut problems,
+            ))
         })
     });
     // The floor: serde_json alone, one line at a time, into the same values.

@@ -136,3 +136,94 @@ fn bad_parquet_files_are_problems_and_the_rest_is_checked() {
         );
     }
 }
+
+/// A run reads of a Parquet file only the columns its rules read (with the
+/// key); the others are not decoded, but their names are still offered for
+/// a misspelt field.
+#[test]
+fn only_the_columns_read_are_decoded() {
+    use naleving::{data, problem::Problems, project};
+    use std::collections::{BTreeMap, BTreeSet};
+
+    let dir = project(&sample_bytes(), "id");
+    let mut problems = Problems::default();
+    let project = project::load(&dir.path().join("naleving.yaml"), &mut problems).unwrap();
+    let m = &project.collections["m"];
+    let fields = |columns: &BTreeMap<&str, BTreeSet<String>>| {
+        let dataset = data::load(&project.root, &[m], columns, &mut Problems::default());
+        let mut names = BTreeSet::new();
+        for record in &dataset.collections["m"] {
+            names.extend(record.fields.keys().cloned());
+        }
+        (names, dataset)
+    };
+    let (all, _) = fields(&BTreeMap::new());
+    assert!(all.len() > 5, "{all:?}");
+    let wanted = BTreeMap::from([("m", BTreeSet::from(["regio".to_string()]))]);
+    let (read, dataset) = fields(&wanted);
+    assert_eq!(
+        read,
+        BTreeSet::from(["id".to_string(), "regio".to_string()])
+    );
+    let seen = &dataset.fields_seen["m"];
+    assert!(all.iter().all(|name| seen.names.contains(name)), "{seen:?}");
+
+    // End to end: a misspelt field read by a rule finds the closest
+    // column, which the run did not read.
+    std::fs::write(
+        dir.path().join("rules/code-m.yaml"),
+        "id: code-m\ntitle: t\nseverity: error\ncollection: m\n\
+         basis: [{ citation: \"x\" }]\ncheck: { required: { fields: [regoi] } }\n",
+    )
+    .unwrap();
+    let (_, report) = json_report(dir.path(), &["--rule", "code-m"]);
+    let problems = report["problems"].as_array().unwrap();
+    let unknown = problems
+        .iter()
+        .find(|p| p["code"] == "rule::unknown-field")
+        .unwrap_or_else(|| panic!("{problems:?}"));
+    assert!(
+        unknown["message"]
+            .as_str()
+            .unwrap()
+            .contains("reads `regoi`")
+    );
+    assert_eq!(unknown["help"], "did you mean `regio`?", "{unknown}");
+}
+
+/// With one rule selected, the projection leaves out even the schema's
+/// fields: each rule over the sample's Parquet collections, run on its own
+/// (so no other rule's columns hide a column it needs), gives the findings
+/// of the JSONL run.
+#[test]
+fn each_rule_over_parquet_alone_gives_the_findings_of_jsonl() {
+    let sample = root().join("fixtures/ghnt/steekproef");
+    let mut ids = Vec::new();
+    for file in std::fs::read_dir(root().join("rules/veilig-thuis"))
+        .unwrap()
+        .chain(std::fs::read_dir(root().join("rules/meldcode")).unwrap())
+    {
+        let text = std::fs::read_to_string(file.unwrap().path()).unwrap();
+        let id = text.lines().find_map(|l| l.strip_prefix("id: ")).unwrap();
+        ids.push(id.to_string());
+    }
+    ids.sort();
+    assert!(ids.len() >= 13, "{ids:?}");
+    let mut judged = 0;
+    for id in &ids {
+        let run = |project: &str| {
+            let project = sample.join(project).display().to_string();
+            json_report(&root(), &["--project", &project, "--rule", id])
+        };
+        let (code, jsonl) = run("naleving.yaml");
+        let (same_code, parquet) = run("parquet.yaml");
+        assert_eq!(code, same_code, "{id}");
+        assert_eq!(jsonl["summary"], parquet["summary"], "{id}");
+        assert!(
+            placeless(&jsonl) == placeless(&parquet),
+            "{id}: the findings differ"
+        );
+        judged += jsonl["findings"].as_array().unwrap().len();
+    }
+    assert!(judged > 500, "{judged}");
+}

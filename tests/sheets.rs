@@ -412,25 +412,39 @@ fn a_declared_type_wins_over_the_cell() {
     );
 }
 
-/// A sheet over the cell limit is refused from the size it declares, before
-/// its cells take memory: here a cell in A1 and one in Q1048576.
+/// A full-height sheet (1,048,576 rows, 17 columns: more cells than an
+/// .xls or .ods may have) is read a row at a time, its size whatever it
+/// declares: the record in its last row is judged, at its cell, and the
+/// value in a column without a header is a problem, not a field.
 #[test]
-fn a_sheet_over_the_cell_limit_is_refused() {
+fn a_full_height_sheet_is_read_a_row_at_a_time() {
     let mut book = Workbook::new();
     let fixed = ExcelDateTime::from_ymd(2020, 6, 26).unwrap();
     book.set_properties(&DocProperties::new().set_creation_datetime(&fixed));
     let sheet = book.add_worksheet();
     sheet.write_string(0, 0, "id").unwrap();
+    sheet.write_string(0, 1, "code").unwrap();
+    sheet.write_string(1, 0, "a").unwrap();
+    sheet.write_string(1, 1, "x").unwrap();
+    sheet.write_string(1_048_575, 0, "z").unwrap();
     sheet.write_string(1_048_575, 16, "x").unwrap();
     let dir = sheet_project(&book.save_to_buffer().unwrap(), "");
+    let (_, report) = json_report(dir.path(), &[]);
+    let problems: Vec<(&str, &str)> = report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["code"].as_str().unwrap(), p["message"].as_str().unwrap()))
+        .collect();
     assert_eq!(
-        problems(dir.path()),
+        problems,
         [(
-            "data::read".to_string(),
-            "sheet `Sheet1` has 1048576 rows of 17 columns; at most 16777216 cells are read"
-                .to_string(),
-            0,
-            0
+            "data::parse",
+            "header cell Sheet1!Q1 is empty (a merged cell?): its column is not read"
         )]
     );
+    let findings = report["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0]["record"], "z");
+    assert_eq!(findings[0]["location"]["cell"], "Sheet1!B1048576");
 }

@@ -293,6 +293,22 @@ pub trait Check: Send + Sync + Debug {
             .collect()
     }
 
+    /// Every field of its collection's records the check may read (dotted
+    /// paths allowed), when that is known: an upper bound where
+    /// [`Check::fields`] is a lower one, so a source may read only these
+    /// columns. `None` when it may read any field: a plugin gets the whole
+    /// record, an expression may use `record` as a whole.
+    fn fields_bound(&self) -> Option<Vec<String>> {
+        if self.plugin().is_some() {
+            return None;
+        }
+        let mut fields = self.fields();
+        for expr in self.expressions() {
+            fields.extend(expr.record_fields()?.iter().cloned());
+        }
+        Some(fields)
+    }
+
     /// The names it computes for `{{ name }}` in a rule's message (`due`,
     /// `late_by`, …); `None` when any name may come (a plugin's).
     fn vars(&self) -> Option<Vec<String>> {

@@ -17,8 +17,8 @@ mod sheet;
 pub use sheet::SheetText;
 mod yaml;
 
-use std::collections::BTreeMap;
 use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
@@ -232,6 +232,18 @@ impl SeenFields {
     /// The depth of the mappings whose names are kept (`a.b.c`).
     pub const DEPTH: usize = 3;
 
+    /// Notes a top-level name without a record (a column not read).
+    fn note(&mut self, name: &str) {
+        if self.names.contains(name) {
+            return;
+        }
+        if self.names.len() >= Self::MAX {
+            self.overflow = true;
+        } else {
+            self.names.insert(name.to_string());
+        }
+    }
+
     /// Notes the fields of one record.
     fn add(&mut self, fields: &Map<String, Value>) {
         self.records += 1;
@@ -347,14 +359,30 @@ impl Dataset {
 }
 
 /// Loads the named collections of a project into a dataset.
-pub fn load(root: &Path, collections: &[&Collection], problems: &mut Problems) -> Dataset {
+/// `columns` names, for some collections, the only top-level fields the
+/// run reads of them (see [`Sink::wanted`]).
+pub fn load(
+    root: &Path,
+    collections: &[&Collection],
+    columns: &BTreeMap<&str, BTreeSet<String>>,
+    problems: &mut Problems,
+) -> Dataset {
     let mut dataset = Dataset::default();
     for collection in collections {
         let seen = dataset
             .fields_seen
             .entry(collection.name.clone())
             .or_default();
-        let records = read(root, collection, &mut dataset.files, seen, problems, None);
+        let wanted = columns.get(collection.name.as_str());
+        let records = read(
+            root,
+            collection,
+            wanted,
+            &mut dataset.files,
+            seen,
+            problems,
+            None,
+        );
         dataset.collections.insert(collection.name.clone(), records);
     }
     dataset
@@ -378,10 +406,12 @@ pub type OnBatch<'f> = dyn FnMut(&DataFile, &[Record]) + 'f;
 /// then handed on in batches). Only a digest of each key is kept, to report
 /// duplicates (see [`KeyDigest`]).
 /// The files read are appended to `files` (their ids continue from its
-/// length); returns how many records there were.
+/// length); returns how many records there were. With `wanted`, only those
+/// top-level fields need be read (see [`Sink::wanted`]).
 pub fn stream(
     root: &Path,
     collection: &Collection,
+    wanted: Option<&BTreeSet<String>>,
     files: &mut Vec<DataFile>,
     seen: &mut SeenFields,
     problems: &mut Problems,
@@ -392,7 +422,15 @@ pub fn stream(
         count += batch.len();
         on_batch(file, batch);
     };
-    read(root, collection, files, seen, problems, Some(&mut counting));
+    read(
+        root,
+        collection,
+        wanted,
+        files,
+        seen,
+        problems,
+        Some(&mut counting),
+    );
     count
 }
 
@@ -401,6 +439,7 @@ pub fn stream(
 fn read(
     root: &Path,
     collection: &Collection,
+    wanted: Option<&BTreeSet<String>>,
     files: &mut Vec<DataFile>,
     seen: &mut SeenFields,
     problems: &mut Problems,
@@ -424,7 +463,7 @@ fn read(
         };
         // A sheet is opened first: its name and columns place findings
         // while its records stream.
-        let opened = if format == Format::Sheet {
+        let mut opened = if format == Format::Sheet {
             match sheet::open(
                 &file.path,
                 collection.sheet.as_deref(),
@@ -459,6 +498,7 @@ fn read(
             on_batch: on_batch.as_deref_mut(),
             columns: Vec::new(),
             seen: &mut *seen,
+            wanted,
         };
         let digest = match format {
             Format::Yaml => yaml::load(&file.path, &mut sink),
@@ -466,7 +506,7 @@ fn read(
             Format::Jsonl => jsonl::load(&file.path, &mut sink),
             Format::Csv => csv::load(&file.path, &mut sink),
             Format::Sheet => opened
-                .as_ref()
+                .as_mut()
                 .and_then(|opened| sheet::load(opened, &mut sink)),
             Format::Parquet => parquet::load(&file.path, &mut sink),
         };
@@ -582,6 +622,10 @@ pub(crate) struct Sink<'a, 'f> {
     pub(crate) columns: Vec<String>,
     /// The fields seen so far in the collection.
     seen: &'a mut SeenFields,
+    /// The only top-level fields the run reads of the collection, when
+    /// bounded: a format that stores columns apart reads these (with the
+    /// key and the schema's fields, see [`Sink::columns_wanted`]).
+    wanted: Option<&'a BTreeSet<String>>,
 }
 
 impl Sink<'_, '_> {
@@ -605,6 +649,27 @@ impl Sink<'_, '_> {
             problem = problem.at(at.line, at.column.max(1));
         }
         self.problems.push(problem);
+    }
+
+    /// Whether the column `name` must be read: always when the reads are
+    /// not bounded or the schema refuses undeclared fields (each record's
+    /// must be seen); otherwise for the fields wanted, the key and the
+    /// fields the schema requires (a record without one is at fault).
+    pub(crate) fn column_wanted(&self, name: &str) -> bool {
+        let Some(wanted) = self.wanted else {
+            return true;
+        };
+        let schema = self.collection.schema.as_ref();
+        schema.is_some_and(|s| !s.additional_fields || s.required.iter().any(|r| r == name))
+            || name == self.collection.key
+            || wanted.contains(name)
+    }
+
+    /// Notes a field the file has but that was not read (see
+    /// [`Sink::column_wanted`]), so that a misspelt field still finds it
+    /// as the closest name.
+    pub(crate) fn unread_column(&mut self, name: &str) {
+        self.seen.note(name);
     }
 
     /// The collection's key field.

@@ -13,6 +13,7 @@ use std::path::Path;
 
 use parquet::file::reader::{FileReader, SerializedFileReader};
 use parquet::record::{Field, Row};
+use parquet::schema::types::Type;
 use serde_json::{Map, Number, Value};
 use sha2::{Digest, Sha256};
 
@@ -37,11 +38,12 @@ pub(super) fn load(path: &Path, sink: &mut Sink<'_, '_>) -> Option<[u8; 32]> {
             return Some(digest);
         }
     };
-    let columns: Vec<String> = reader
+    let root = reader
         .metadata()
         .file_metadata()
         .schema_descr()
-        .root_schema()
+        .root_schema();
+    let columns: Vec<String> = root
         .get_fields()
         .iter()
         .map(|f| f.name().to_string())
@@ -59,7 +61,35 @@ pub(super) fn load(path: &Path, sink: &mut Sink<'_, '_>) -> Option<[u8; 32]> {
         );
         return Some(digest);
     }
-    let rows = match reader.get_row_iter(None) {
+    // Only the columns the run reads are decoded (the others are named,
+    // for a misspelt field's closest name).
+    let (read, unread): (Vec<_>, Vec<_>) = root
+        .get_fields()
+        .iter()
+        .cloned()
+        .partition(|f| sink.column_wanted(f.name()));
+    for field in &unread {
+        sink.unread_column(field.name());
+    }
+    let projection = (!unread.is_empty()).then(|| {
+        Type::group_type_builder(root.name())
+            .with_fields(read)
+            .build()
+    });
+    let projection = match projection.transpose() {
+        Ok(projection) => projection,
+        Err(err) => {
+            sink.parse_error(
+                format!(
+                    "cannot select the columns read: {}",
+                    plain(&err.to_string())
+                ),
+                None,
+            );
+            return Some(digest);
+        }
+    };
+    let rows = match reader.get_row_iter(projection) {
         Ok(rows) => rows,
         Err(err) => {
             sink.parse_error(

@@ -12,19 +12,28 @@
 //!
 //! A record's line is its row number in the sheet, a field's column the
 //! sheet's column, so findings are placed at a cell (`Blad1!D12`).
+//!
+//! An `.xlsx`, `.xlsm` or `.xlsb` sheet is read cell by cell, a row at a
+//! time, so memory does not grow with the sheet (nor with the size it
+//! declares); calamine holds an `.xls` or `.ods` sheet whole, so those are
+//! refused over [`MAX_CELLS`].
 
+use std::collections::{BTreeSet, HashMap};
+use std::io::Cursor;
+use std::ops::ControlFlow;
 use std::path::Path;
 
-use calamine::{Data, Range, Reader};
+use calamine::{Data, Range, Reader, Sheets};
 use serde_json::{Map, Number, Value};
 use sha2::{Digest, Sha256};
 
 use super::{DataCode, RecordPos, Sink, column_letters};
-use crate::problem::{LineCol, Problem};
+use crate::problem::Problem;
 
-/// The most cells a sheet may have (a full-height sheet of 16 columns): the
-/// sheet is held in memory while it is read, about 65 bytes a cell (10⁶
-/// rows of 14 columns took 951 MB, BENCHMARKS.md).
+/// The most cells an `.xls` or `.ods` sheet may have (a full-height sheet of
+/// 16 columns): calamine holds such a sheet whole while it is read, about
+/// 65 bytes a cell. An `.xlsx`, `.xlsm` or `.xlsb` sheet is read cell by
+/// cell, a row at a time, and has no limit.
 pub const MAX_CELLS: u64 = 16 * 1_048_576;
 
 /// A workbook's sheet, opened: what the collection needs to know before
@@ -32,14 +41,134 @@ pub const MAX_CELLS: u64 = 16 * 1_048_576;
 pub(crate) struct Opened {
     /// The sheet read.
     pub sheet: String,
-    /// The header's names, by column from the sheet's first column.
+    /// The header's names, by column from column A.
     pub columns: Vec<String>,
-    /// The 0-based row and column where the sheet's cells start.
-    start: (u32, u32),
-    /// The 0-based index of the header row within the cells.
-    header: usize,
-    range: Range<Data>,
+    /// The 0-based number of the header row.
+    header: u32,
+    cells: Cells,
     digest: [u8; 32],
+}
+
+/// Where a sheet's cells come from.
+enum Cells {
+    /// Read cell by cell from the workbook (`.xlsx`, `.xlsm`, `.xlsb`).
+    Streamed(Box<Sheets<Cursor<Vec<u8>>>>),
+    /// Held whole by calamine (`.xls`, `.ods`), at most [`MAX_CELLS`].
+    Whole(Range<Data>),
+}
+
+/// A row's cells with a value: (0-based column, value).
+type Row = Vec<(u32, Data)>;
+
+/// Gathers streamed cells into rows and hands each on, from row `from` on.
+struct Rows<F> {
+    from: u32,
+    row: Option<u32>,
+    cells: Row,
+    each: F,
+}
+
+impl<F: FnMut(u32, Row) -> ControlFlow<()>> Rows<F> {
+    /// Takes one cell; `Ok(false)` when the caller wants no more.
+    fn cell(&mut self, (row, column): (u32, u32), value: Data) -> Result<bool, String> {
+        if row < self.from || matches!(value, Data::Empty) {
+            return Ok(true);
+        }
+        if let Some(current) = self.row
+            && current != row
+        {
+            if row < current {
+                return Err(format!(
+                    "the sheet's cells are out of order (row {} after row {})",
+                    row + 1,
+                    current + 1
+                ));
+            }
+            if (self.each)(current, std::mem::take(&mut self.cells)).is_break() {
+                self.row = None;
+                return Ok(false);
+            }
+        }
+        self.row = Some(row);
+        self.cells.push((column, value));
+        Ok(true)
+    }
+
+    /// Hands on the last row.
+    fn finish(mut self) {
+        if let Some(row) = self.row {
+            let _ = (self.each)(row, self.cells);
+        }
+    }
+}
+
+impl Opened {
+    /// Hands each row with a value from 0-based row `from` on to `each`, in
+    /// row order, until it breaks.
+    fn rows(
+        &mut self,
+        from: u32,
+        each: impl FnMut(u32, Row) -> ControlFlow<()>,
+    ) -> Result<(), String> {
+        rows(&mut self.cells, &self.sheet, from, each)
+    }
+}
+
+fn rows(
+    cells: &mut Cells,
+    sheet: &str,
+    from: u32,
+    mut each: impl FnMut(u32, Row) -> ControlFlow<()>,
+) -> Result<(), String> {
+    let failed = |err: &dyn std::fmt::Display| plain(&err.to_string());
+    match cells {
+        Cells::Whole(range) => {
+            let (top, left) = range.start().unwrap_or((0, 0));
+            for (index, row) in range.rows().enumerate() {
+                let number = top + index as u32;
+                if number < from {
+                    continue;
+                }
+                let cells: Row = row
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, cell)| !matches!(cell, Data::Empty))
+                    .map(|(col, cell)| (left + col as u32, cell.clone()))
+                    .collect();
+                if !cells.is_empty() && each(number, cells).is_break() {
+                    break;
+                }
+            }
+            Ok(())
+        }
+        Cells::Streamed(book) => {
+            // The .xlsx and .xlsb cell readers are different types with
+            // the same methods.
+            macro_rules! gather {
+                ($reader:expr) => {{
+                    let mut reader = $reader.map_err(|e| failed(&e))?;
+                    let mut gather = Rows {
+                        from,
+                        row: None,
+                        cells: Vec::new(),
+                        each,
+                    };
+                    while let Some(cell) = reader.next_cell().map_err(|e| failed(&e))? {
+                        if !gather.cell(cell.get_position(), cell.get_value().clone().into())? {
+                            return Ok(());
+                        }
+                    }
+                    gather.finish();
+                    Ok(())
+                }};
+            }
+            match &mut **book {
+                Sheets::Xlsx(book) => gather!(book.worksheet_cells_reader(sheet)),
+                Sheets::Xlsb(book) => gather!(book.worksheet_cells_reader(sheet)),
+                _ => Err("this kind of workbook is not read cell by cell".to_string()),
+            }
+        }
+    }
 }
 
 /// Why a workbook or sheet cannot be read.
@@ -63,17 +192,16 @@ pub(crate) fn open(
         )
     })?;
     let digest: [u8; 32] = Sha256::digest(&bytes).into();
-    let mut workbook = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
-        .map_err(|err| {
-            refuse(
-                Problem::unusable(
-                    DataCode::Read,
-                    format!("cannot read the workbook: {}", plain(&err.to_string())),
-                )
-                .help("a workbook protected by a password, or damaged, cannot be read: save an unprotected copy"),
-                Some(digest),
+    let workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|err| {
+        refuse(
+            Problem::unusable(
+                DataCode::Read,
+                format!("cannot read the workbook: {}", plain(&err.to_string())),
             )
-        })?;
+            .help("a workbook protected by a password, or damaged, cannot be read: save an unprotected copy"),
+            Some(digest),
+        )
+    })?;
     let names = workbook.sheet_names();
     let name = match sheet {
         Some(wanted) if names.iter().any(|n| n == wanted) => wanted.to_string(),
@@ -99,42 +227,43 @@ pub(crate) fn open(
             }
         },
     };
-    // An .xlsx sheet says its size before its cells: a sheet over the limit
-    // is refused before it takes memory.
-    if let calamine::Sheets::Xlsx(xlsx) = &mut workbook
-        && let Ok(cells) = xlsx.worksheet_cells_reader(&name)
-    {
-        let size = cells.dimensions();
-        let rows = u64::from(size.end.0.saturating_sub(size.start.0)) + 1;
-        let width = u64::from(size.end.1.saturating_sub(size.start.1)) + 1;
-        if rows * width > MAX_CELLS {
-            return Err(refuse(too_many(&name, rows, width), Some(digest)));
-        }
-    }
-    let range = workbook.worksheet_range(&name).map_err(|err| {
+    let cannot_read = |why: String| {
         refuse(
-            Problem::unusable(
-                DataCode::Read,
-                format!("cannot read sheet `{name}`: {}", plain(&err.to_string())),
-            ),
+            Problem::unusable(DataCode::Read, format!("cannot read sheet `{name}`: {why}")),
             Some(digest),
         )
-    })?;
-    let (rows, width) = range.get_size();
-    if rows as u64 * width as u64 > MAX_CELLS {
-        return Err(refuse(
-            too_many(&name, rows as u64, width as u64),
-            Some(digest),
-        ));
-    }
-    let start = range.start().unwrap_or((0, 0));
-    let header = (header_row - 1).saturating_sub(start.0) as usize;
-    let header_cells: Vec<&Data> = range
-        .rows()
-        .nth(header)
-        .map(|row| row.iter().collect())
-        .unwrap_or_default();
-    if header_cells.iter().all(|cell| matches!(cell, Data::Empty)) {
+    };
+    let cells = match workbook {
+        book @ (Sheets::Xlsx(_) | Sheets::Xlsb(_)) => Cells::Streamed(Box::new(book)),
+        mut book => {
+            let range = book
+                .worksheet_range(&name)
+                .map_err(|err| cannot_read(plain(&err.to_string())))?;
+            let (rows, width) = range.get_size();
+            if rows as u64 * width as u64 > MAX_CELLS {
+                return Err(refuse(
+                    too_many(&name, rows as u64, width as u64),
+                    Some(digest),
+                ));
+            }
+            Cells::Whole(range)
+        }
+    };
+    let mut opened = Opened {
+        sheet: name.clone(),
+        columns: Vec::new(),
+        header: header_row - 1,
+        cells,
+        digest,
+    };
+    let mut header: Option<(u32, Row)> = None;
+    opened
+        .rows(header_row - 1, |row, cells| {
+            header = Some((row, cells));
+            ControlFlow::Break(())
+        })
+        .map_err(cannot_read)?;
+    let Some((_, cells)) = header.filter(|(row, _)| *row == header_row - 1) else {
         return Err(refuse(
             Problem::unusable(
                 DataCode::Empty,
@@ -143,22 +272,24 @@ pub(crate) fn open(
             .help("set `header_row:` in the collection to the row that names the columns"),
             Some(digest),
         ));
+    };
+    let width = cells
+        .iter()
+        .map(|(col, _)| *col as usize + 1)
+        .max()
+        .unwrap_or(0);
+    opened.columns = vec![String::new(); width];
+    for (col, cell) in &cells {
+        opened.columns[*col as usize] = text(cell);
     }
-    let columns = header_cells.iter().map(|cell| text(cell)).collect();
-    Ok(Opened {
-        sheet: name,
-        columns,
-        start,
-        header,
-        range,
-        digest,
-    })
+    Ok(opened)
 }
 
 impl Opened {
-    /// The 1-based number of the sheet's first column.
+    /// The 1-based number of the column of `columns[0]`: the sheet's
+    /// columns are counted from A.
     pub fn first_column(&self) -> u32 {
-        self.start.1 + 1
+        1
     }
 }
 
@@ -167,34 +298,37 @@ impl Opened {
 /// left out), by row number.
 #[derive(Debug, Default)]
 pub struct SheetText {
-    rows: std::collections::HashMap<u32, Vec<(String, String, String)>>,
+    rows: HashMap<u32, Vec<(String, String, String)>>,
 }
 
 impl SheetText {
     /// Reads `sheet` of the workbook at `path` (with its header in row
     /// `header_row`); `None` when it cannot be read.
     pub fn read(path: &Path, sheet: &str, header_row: u32) -> Option<SheetText> {
-        let opened = open(path, Some(sheet), header_row).ok()?;
-        let mut rows = std::collections::HashMap::new();
-        for (index, row) in opened.range.rows().enumerate().skip(opened.header + 1) {
-            let number = opened.start.0 + index as u32 + 1;
-            let cells = row
-                .iter()
-                .enumerate()
-                .filter_map(|(col, cell)| {
-                    let shown = match value(cell) {
-                        Ok(Some(Value::String(s))) => s,
-                        Ok(Some(other)) => other.to_string(),
-                        Ok(None) => return None,
-                        Err(_) => cell.to_string(),
-                    };
-                    let name = opened.columns.get(col).cloned().unwrap_or_default();
-                    let at = format!("{}{number}", column_letters(opened.start.1 as usize + col));
-                    Some((at, name, shown))
-                })
-                .collect();
-            rows.insert(number, cells);
-        }
+        let mut opened = open(path, Some(sheet), header_row).ok()?;
+        let columns = std::mem::take(&mut opened.columns);
+        let mut rows = HashMap::new();
+        opened
+            .rows(header_row, |row, cells| {
+                let number = row + 1;
+                let cells = cells
+                    .iter()
+                    .filter_map(|(col, cell)| {
+                        let shown = match value(cell) {
+                            Ok(Some(Value::String(s))) => s,
+                            Ok(Some(other)) => other.to_string(),
+                            Ok(None) => return None,
+                            Err(_) => cell.to_string(),
+                        };
+                        let name = columns.get(*col as usize).cloned().unwrap_or_default();
+                        let at = format!("{}{number}", column_letters(*col as usize));
+                        Some((at, name, shown))
+                    })
+                    .collect();
+                rows.insert(number, cells);
+                ControlFlow::Continue(())
+            })
+            .ok()?;
         Some(SheetText { rows })
     }
 
@@ -212,104 +346,108 @@ fn too_many(name: &str, rows: u64, width: u64) -> Problem {
             "sheet `{name}` has {rows} rows of {width} columns; at most {MAX_CELLS} cells are read"
         ),
     )
-    .help("split the sheet, or export it as CSV, which is read as a stream")
+    .help("save it as .xlsx, which is read a row at a time, or export it as CSV")
 }
 
-/// Reads the records of an opened sheet into the sink; returns the file's
-/// digest.
-pub(crate) fn load(opened: &Opened, sink: &mut Sink<'_, '_>) -> Option<[u8; 32]> {
-    let row_number = |index: usize| opened.start.0 + index as u32 + 1;
-    let column_number = |index: usize| opened.start.1 + index as u32 + 1;
-    let cell_name = |row: usize, col: usize| {
-        format!(
-            "{}!{}{}",
-            opened.sheet,
-            column_letters(opened.start.1 as usize + col),
-            row_number(row)
-        )
-    };
+/// Reads the records of an opened sheet into the sink, a row at a time;
+/// returns the file's digest.
+pub(crate) fn load(opened: &mut Opened, sink: &mut Sink<'_, '_>) -> Option<[u8; 32]> {
+    let sheet = opened.sheet.clone();
+    let cell_name =
+        |row: u32, col: u32| format!("{sheet}!{}{}", column_letters(col as usize), row + 1);
+    let header = opened.header;
     // The header: every column with values needs one distinct name.
-    let header_line = row_number(opened.header);
-    let mut named: Vec<Option<&str>> = Vec::new();
+    let mut named: Vec<Option<String>> = Vec::new();
     for (col, name) in opened.columns.iter().enumerate() {
-        let used = opened
-            .range
-            .rows()
-            .skip(opened.header + 1)
-            .any(|row| !matches!(row.get(col), None | Some(Data::Empty)));
         let name = name.trim();
-        let at = LineCol {
-            line: header_line,
-            column: column_number(col),
-        };
         if name.is_empty() {
-            if used {
-                sink.problem(
-                    Problem::unusable(
-                        DataCode::Parse,
-                        format!(
-                            "header cell {} is empty (a merged cell?): its column is not read",
-                            cell_name(opened.header, col)
-                        ),
-                    )
-                    .at(at.line, at.column)
-                    .help("give every column with values a name in the header row"),
-                );
-            }
             named.push(None);
-        } else if named.iter().flatten().any(|earlier| *earlier == name) {
+        } else if named.iter().flatten().any(|earlier| earlier == name) {
             sink.problem(
                 Problem::unusable(
                     DataCode::Parse,
                     format!(
                         "header cell {} repeats the name `{name}`: its column is not read",
-                        cell_name(opened.header, col)
+                        cell_name(header, col as u32)
                     ),
                 )
-                .at(at.line, at.column),
+                .at(header + 1, col as u32 + 1),
             );
             named.push(None);
         } else {
-            named.push(Some(name));
+            named.push(Some(name.to_string()));
         }
     }
+    let repeated: BTreeSet<u32> = opened
+        .columns
+        .iter()
+        .enumerate()
+        .filter(|(col, name)| !name.trim().is_empty() && named[*col].is_none())
+        .map(|(col, _)| col as u32)
+        .collect();
+    // Columns with values but no name in the header, reported once each.
+    let mut unnamed: BTreeSet<u32> = BTreeSet::new();
     let mut records = 0usize;
-    for (index, row) in opened.range.rows().enumerate().skip(opened.header + 1) {
+    let read = opened.rows(header + 1, |row, cells| {
         let mut fields = Map::new();
-        for (col, cell) in row.iter().enumerate() {
-            let Some(Some(name)) = named.get(col) else {
+        for (col, cell) in &cells {
+            let Some(Some(name)) = named.get(*col as usize) else {
+                if !repeated.contains(col) {
+                    unnamed.insert(*col);
+                }
                 continue;
             };
             match value(cell) {
                 Ok(Some(value)) => {
-                    fields.insert((*name).to_string(), value);
+                    fields.insert(name.clone(), value);
                 }
                 Ok(None) => {}
                 Err(why) => sink.problem(
                     Problem::unusable(
                         DataCode::Cell,
-                        format!("cell {} {why}", cell_name(index, col)),
+                        format!("cell {} {why}", cell_name(row, *col)),
                     )
-                    .at(row_number(index), column_number(col))
+                    .at(row + 1, col + 1)
                     .help("fix the formula or the value in the workbook; the field is left out"),
                 ),
             }
         }
-        if fields.is_empty() {
-            continue;
+        if !fields.is_empty() {
+            records += 1;
+            let line = row + 1;
+            let pos = RecordPos {
+                file: 0,
+                line,
+                column: 1,
+                byte: 0,
+                end_line: line,
+            };
+            sink.record(Value::Object(fields), pos, None);
         }
-        records += 1;
-        let line = row_number(index);
-        let pos = RecordPos {
-            file: 0,
-            line,
-            column: column_number(0),
-            byte: 0,
-            end_line: line,
-        };
-        sink.record(Value::Object(fields), pos, None);
+        ControlFlow::Continue(())
+    });
+    for col in unnamed {
+        sink.problem(
+            Problem::unusable(
+                DataCode::Parse,
+                format!(
+                    "header cell {} is empty (a merged cell?): its column is not read",
+                    cell_name(header, col)
+                ),
+            )
+            .at(header + 1, col + 1)
+            .help("give every column with values a name in the header row"),
+        );
     }
-    if records == 0 {
+    if let Err(why) = read {
+        sink.problem(
+            Problem::unusable(
+                DataCode::Read,
+                format!("cannot read sheet `{}` to the end: {why}", opened.sheet),
+            )
+            .help("the records before the fault are checked; save the workbook again"),
+        );
+    } else if records == 0 {
         sink.problem(
             Problem::unusable(
                 DataCode::Empty,

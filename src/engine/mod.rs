@@ -224,14 +224,26 @@ fn run_project(
     let selected = selected(&run.rules, options);
     let declared: Vec<&str> = project.collections.keys().map(String::as_str).collect();
     let everything = options.rules.is_empty() && options.collections.is_empty();
-    let plan = Plan::new(&selected, &declared, everything);
+    let mut plan = Plan::new(&selected, &declared, everything);
+    if everything {
+        // A whole run reports every field's fault against its schema, so
+        // the fields a schema declares are read whether a rule reads them
+        // or not (a run with `--rule` reads what its rules read).
+        for (name, columns) in &mut plan.columns {
+            let schema = project
+                .collections
+                .get(*name)
+                .and_then(|c| c.schema.as_ref());
+            columns.extend(schema.into_iter().flat_map(|s| s.fields.keys().cloned()));
+        }
+    }
     let to_load: Vec<&project::Collection> = plan
         .resident
         .iter()
         .filter_map(|name| project.collections.get(*name))
         .collect();
     progress.loading();
-    run.dataset = data::load(&project.root, &to_load, problems);
+    run.dataset = data::load(&project.root, &to_load, &plan.columns, problems);
     let calendar = Arc::new(calendar(project, problems));
     progress.rules(selected.len());
     let plugins = plugins(project, &selected, problems);
@@ -375,6 +387,7 @@ pub fn fields_seen(project: &Project) -> Dataset {
         data::stream(
             &project.root,
             collection,
+            None,
             &mut dataset.files,
             seen,
             &mut ignored,
@@ -427,6 +440,7 @@ fn run_plan(
             collection,
             rules: &over,
             looked_up: &looked_up,
+            columns: plan.columns.get(collection.name.as_str()),
         };
         let (streamed_findings, runs) = stream.evaluate(cx, dataset, problems);
         findings.extend(streamed_findings);

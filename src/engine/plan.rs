@@ -17,6 +17,12 @@ pub struct Plan<'a> {
     /// The keys the rules look up, per collection: the fields whose values
     /// are indexed (`None`: the collection's key).
     pub looked_up: BTreeMap<&'a str, BTreeSet<Option<&'a str>>>,
+    /// The top-level fields the rules may read of each collection whose
+    /// reads are bounded (see [`crate::check::Check::fields_bound`]); a collection not
+    /// named here may be read for any field. A source that stores columns
+    /// apart (Parquet) reads only these, the key and the fields its schema
+    /// requires (a whole run adds the fields the schema declares).
+    pub columns: BTreeMap<&'a str, BTreeSet<String>>,
 }
 
 impl<'a> Plan<'a> {
@@ -46,10 +52,12 @@ impl<'a> Plan<'a> {
         for (collection, field) in rules.iter().flat_map(|r| r.check.looks_up()) {
             looked_up.entry(collection).or_default().insert(field);
         }
+        let columns = columns(rules, &needed, uses_collections);
         Plan {
             streamed,
             resident,
             looked_up,
+            columns,
         }
     }
 
@@ -153,6 +161,73 @@ fn streamable<'n>(
         }
     }
     order
+}
+
+/// The top-level fields the rules may read of each needed collection, for
+/// those where every rule's reads are bounded: what its `when`, check,
+/// validity window and message name, and the fields other rules look up in
+/// it. A collection an expression reads through `collections`, or whose
+/// records another rule reads, may be read for anything and is left out.
+fn columns<'n>(
+    rules: &[&Rule],
+    needed: &BTreeSet<&'n str>,
+    uses_collections: bool,
+) -> BTreeMap<&'n str, BTreeSet<String>> {
+    let read_whole = if uses_collections {
+        match collections_read(rules) {
+            Some(read) => read,
+            None => return BTreeMap::new(),
+        }
+    } else {
+        BTreeSet::new()
+    };
+    let mut columns = BTreeMap::new();
+    'collections: for &name in needed {
+        if read_whole.contains(name) {
+            continue;
+        }
+        let mut fields = BTreeSet::new();
+        for rule in rules {
+            if reads_records(rule, name) {
+                continue 'collections;
+            }
+            for (collection, field) in rule.check.looks_up() {
+                if let (true, Some(field)) = (collection == name, field) {
+                    fields.insert(top(field).to_string());
+                }
+            }
+            if rule.collection != name {
+                continue;
+            }
+            let when = match &rule.when {
+                Some(when) => when.record_fields(),
+                None => Some(&[][..]),
+            };
+            let (Some(when), Some(check)) = (when, rule.check.fields_bound()) else {
+                continue 'collections;
+            };
+            fields.extend(when.iter().map(|f| top(f).to_string()));
+            fields.extend(check.iter().map(|f| top(f).to_string()));
+            fields.extend(
+                rule.fields_read()
+                    .iter()
+                    .filter(|f| f.collection == name)
+                    .map(|f| f.top().to_string()),
+            );
+            fields.extend(
+                super::findings::message_fields(rule)
+                    .into_iter()
+                    .map(str::to_string),
+            );
+        }
+        columns.insert(name, fields);
+    }
+    columns
+}
+
+/// The top-level field of a dotted path.
+fn top(path: &str) -> &str {
+    path.split('.').next().unwrap_or(path)
 }
 
 /// True when the rule reads other collections only to look keys up in
@@ -296,6 +371,40 @@ mod tests {
         assert_eq!(
             plan.resident,
             ["dossiers", "meldingen", "regios", "verdeling"]
+        );
+    }
+
+    #[test]
+    fn columns_are_bounded_where_every_rule_names_what_it_reads() {
+        let loaded = rules(&[
+            ("a", "meldingen", REQUIRED),
+            (
+                "b",
+                "meldingen",
+                "expr: record.soort == 'x' && record.extra.diep > 1",
+            ),
+            ("c", "dossiers", "expr: size(record) > 3"),
+            (
+                "d",
+                "dossiers",
+                "reference: { field: melding, to: meldingen, key: nummer }",
+            ),
+            ("e", "regios", "expr: collections.kamer.size() > 0"),
+        ]);
+        let plan = plan(&loaded, &["dossiers", "kamer", "meldingen", "regios"], true);
+        let columns: Vec<(&str, Vec<&str>)> = plan
+            .columns
+            .iter()
+            .map(|(name, fields)| (*name, fields.iter().map(String::as_str).collect()))
+            .collect();
+        // `dossiers` is read whole (`record` as a whole), and so is `kamer`
+        // (read through `collections`); `nummer` is looked up in meldingen.
+        assert_eq!(
+            columns,
+            [
+                ("meldingen", vec!["extra", "nummer", "regio", "soort"]),
+                ("regios", vec![]),
+            ]
         );
     }
 

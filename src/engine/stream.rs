@@ -31,6 +31,8 @@ pub(super) struct Streamed<'a> {
     /// The fields of the collection other rules look keys up by (`None`:
     /// its key), indexed as the batches pass.
     pub looked_up: &'a BTreeSet<Option<&'a str>>,
+    /// The only top-level fields the rules read of it, when bounded.
+    pub columns: Option<&'a BTreeSet<String>>,
 }
 
 /// What each rule has gathered so far over the batches.
@@ -98,6 +100,7 @@ impl Streamed<'_> {
         let count = data::stream(
             self.root,
             self.collection,
+            self.columns,
             &mut dataset.files,
             seen,
             problems,

@@ -217,6 +217,17 @@ impl Check for Aggregate {
         fields
     }
 
+    fn fields_bound(&self) -> Option<Vec<String>> {
+        // Its expressions read `records`, not `record`: bounded when what
+        // they read of the records is.
+        self.fields.as_ref()?;
+        let mut fields = self.fields();
+        for expr in self.expressions() {
+            fields.extend(expr.record_fields()?.iter().cloned());
+        }
+        Some(fields)
+    }
+
     fn vars(&self) -> Option<Vec<String>> {
         let mut names = vec!["groep".to_string()];
         names.extend(self.names().into_iter().map(str::to_string));
