@@ -140,6 +140,10 @@ pub struct CollectionSpec {
     /// A spreadsheet's header row, 1-based (default 1); records follow it.
     #[serde(default)]
     pub header_row: Option<Spanned<u32>>,
+    /// A spreadsheet's cells to read (`B3:H40`, default the whole sheet);
+    /// the header is its first row unless `header_row` names another in it.
+    #[serde(default)]
+    pub range: Option<Spanned<String>>,
 }
 
 /// Where a collection's schema is written.
@@ -212,6 +216,72 @@ pub struct Collection {
     pub sheet: Option<String>,
     /// A spreadsheet's header row (1-based).
     pub header_row: u32,
+    /// A spreadsheet's cells to read, when not the whole sheet.
+    pub range: Option<CellRange>,
+    /// Its options in the project file are wrong (reported when the
+    /// project loaded), so its data is not read: reading the wrong cells
+    /// would only bury that one problem under others.
+    pub unreadable: bool,
+}
+
+/// A rectangle of a sheet's cells (`B3:H40`), 0-based and inclusive: the
+/// cells a collection reads when its project names a `range`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CellRange {
+    /// The first row.
+    pub top: u32,
+    /// The first column.
+    pub left: u32,
+    /// The last row.
+    pub bottom: u32,
+    /// The last column.
+    pub right: u32,
+}
+
+impl CellRange {
+    /// Reads a range as a spreadsheet writes it (`B3:H40`, `$B$3:$H$40`).
+    pub fn parse(text: &str) -> Result<CellRange, String> {
+        let usage = "a range is two cells, the top left and the bottom right, e.g. `A1:F200`";
+        if text.contains('!') {
+            return Err(format!(
+                "`{text}` names a sheet: name it with `sheet:`, and write the range as e.g. `A1:F200`"
+            ));
+        }
+        let Some((from, to)) = text.split_once(':') else {
+            return Err(format!("`{text}` is no cell range: {usage}"));
+        };
+        let (Some((top, left)), Some((bottom, right))) = (cell(from), cell(to)) else {
+            return Err(format!("`{text}` is no cell range: {usage}"));
+        };
+        if bottom < top || right < left {
+            return Err(format!(
+                "`{text}` ends above or left of where it starts: {usage}"
+            ));
+        }
+        Ok(CellRange {
+            top,
+            left,
+            bottom,
+            right,
+        })
+    }
+}
+
+/// A cell's 0-based (row, column) from `B3` (`$B$3` too), within the
+/// largest sheet (XFD1048576).
+fn cell(text: &str) -> Option<(u32, u32)> {
+    let text = text.trim().replace('$', "");
+    let split = text.find(|c: char| c.is_ascii_digit())?;
+    let (letters, digits) = text.split_at(split);
+    if letters.is_empty() || letters.len() > 3 || !letters.bytes().all(|b| b.is_ascii_alphabetic())
+    {
+        return None;
+    }
+    let column = letters.bytes().fold(0u32, |n, b| {
+        n * 26 + u32::from(b.to_ascii_uppercase() - b'A') + 1
+    }) - 1;
+    let row: u32 = digits.parse().ok()?;
+    (column < 16_384 && (1..=1_048_576).contains(&row)).then(|| (row - 1, column))
 }
 
 /// The keys a project file may have, for [`strict::check_keys`].
@@ -387,7 +457,9 @@ fn collections(
                 .at_loc(spec.key.referenced),
             );
         }
-        sheet_options(&name, &spec, path, problems);
+        let before = problems.len();
+        let range = sheet_options(&name, &spec, path, problems);
+        let unreadable = problems.len() > before;
         let declared = spec
             .schema
             .map(|source| schema(source, &spec.key.value, path, &project.root, problems));
@@ -418,14 +490,24 @@ fn collections(
                     LineCol::from(spec.path.referenced),
                 )),
                 sheet: spec.sheet.map(|s| s.value),
-                header_row: spec.header_row.map_or(1, |h| h.value.max(1)),
+                header_row: spec
+                    .header_row
+                    .map_or(range.map_or(1, |r| r.top + 1), |h| h.value.max(1)),
+                range,
+                unreadable,
             },
         );
     }
 }
 
-/// `sheet` and `header_row` belong to spreadsheets, and rows count from 1.
-fn sheet_options(name: &str, spec: &CollectionSpec, path: &Path, problems: &mut Problems) {
+/// `sheet`, `header_row` and `range` belong to spreadsheets, rows count
+/// from 1, and a header row named with a range is in it. Returns the range.
+fn sheet_options(
+    name: &str,
+    spec: &CollectionSpec,
+    path: &Path,
+    problems: &mut Problems,
+) -> Option<CellRange> {
     let spreadsheet = [".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"]
         .iter()
         .any(|ext| spec.path.value.to_ascii_lowercase().ends_with(ext));
@@ -434,6 +516,7 @@ fn sheet_options(name: &str, spec: &CollectionSpec, path: &Path, problems: &mut 
         spec.header_row
             .as_ref()
             .map(|h| ("header_row", h.referenced)),
+        spec.range.as_ref().map(|r| ("range", r.referenced)),
     ];
     for (option, at) in options.into_iter().flatten() {
         if !spreadsheet {
@@ -457,6 +540,43 @@ fn sheet_options(name: &str, spec: &CollectionSpec, path: &Path, problems: &mut 
             .at_loc(row.referenced),
         );
     }
+    let written = spec.range.as_ref()?;
+    let range = match CellRange::parse(&written.value) {
+        Ok(range) => range,
+        Err(why) => {
+            problems.push(
+                Problem::unusable(
+                    ProjectCode::Collections,
+                    format!("collection `{name}`: {why}"),
+                )
+                .in_file(path)
+                .at_loc(written.referenced),
+            );
+            return None;
+        }
+    };
+    if let Some(row) = spec
+        .header_row
+        .as_ref()
+        .filter(|h| h.value > 0 && !(range.top + 1..=range.bottom + 1).contains(&h.value))
+    {
+        problems.push(
+            Problem::unusable(
+                ProjectCode::Collections,
+                format!(
+                    "collection `{name}`: `header_row` {} is outside the range `{}` (rows {} to {})",
+                    row.value,
+                    written.value,
+                    range.top + 1,
+                    range.bottom + 1
+                ),
+            )
+            .in_file(path)
+            .at_loc(row.referenced)
+            .help("leave `header_row` out: the header is the range's first row"),
+        );
+    }
+    Some(range)
 }
 
 /// A collection's schema, read from its file when it names one, and
@@ -574,4 +694,36 @@ fn plugins(
         });
     }
     plugins
+}
+
+#[cfg(test)]
+mod cell_range_tests {
+    use super::CellRange;
+
+    #[test]
+    fn ranges_are_read_as_spreadsheets_write_them() {
+        let range = |top, left, bottom, right| CellRange {
+            top,
+            left,
+            bottom,
+            right,
+        };
+        assert_eq!(CellRange::parse("B3:H40"), Ok(range(2, 1, 39, 7)));
+        assert_eq!(CellRange::parse("$b$3:$h$40"), Ok(range(2, 1, 39, 7)));
+        assert_eq!(
+            CellRange::parse("A1:XFD1048576"),
+            Ok(range(0, 0, 1_048_575, 16_383))
+        );
+        for wrong in [
+            "A1:XFE1",
+            "A0:B2",
+            "A1:B1048577",
+            "1:2",
+            "A:B",
+            "AAAA1:B2",
+            "A1",
+        ] {
+            assert!(CellRange::parse(wrong).is_err(), "{wrong}");
+        }
+    }
 }

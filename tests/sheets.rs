@@ -448,3 +448,63 @@ fn a_full_height_sheet_is_read_a_row_at_a_time() {
     assert_eq!(findings[0]["record"], "z");
     assert_eq!(findings[0]["location"]["cell"], "Sheet1!B1048576");
 }
+
+/// `range:` reads a table that does not start at A1 and has notes around
+/// it: the header is the range's first row, cells outside it are not read
+/// (no problem for the note right of the header, no record for the totals
+/// row below), and findings still name the sheet's own cells.
+#[test]
+fn a_range_reads_the_table_within_it() {
+    let mut book = Workbook::new();
+    let fixed = ExcelDateTime::from_ymd(2020, 6, 26).unwrap();
+    book.set_properties(&DocProperties::new().set_creation_datetime(&fixed));
+    let sheet = book.add_worksheet();
+    sheet
+        .write_string(0, 0, "Register van toezeggingen")
+        .unwrap();
+    sheet.write_string(2, 1, "id").unwrap();
+    sheet.write_string(2, 2, "code").unwrap();
+    sheet.write_string(3, 1, "a").unwrap();
+    sheet.write_string(3, 2, "x").unwrap();
+    sheet.write_string(3, 5, "noot zonder kop").unwrap();
+    sheet.write_string(4, 1, "b").unwrap();
+    sheet.write_string(6, 1, "totaal").unwrap();
+    let bytes = book.save_to_buffer().unwrap();
+    let dir = sheet_project(&bytes, ", range: B3:C5");
+    let (_, report) = json_report(dir.path(), &[]);
+    assert_eq!(report["problems"], serde_json::json!([]));
+    let findings = report["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    assert_eq!(findings[0]["record"], "b");
+    assert_eq!(findings[0]["location"]["cell"], "Sheet1!C5");
+    assert_eq!(report["summary"]["records"], 2);
+
+    // A range that is none, one naming a sheet, and a header row outside
+    // the range: each located at the option in the project file.
+    for (options, message) in [
+        (
+            ", range: B3-C5",
+            "collection `m`: `B3-C5` is no cell range: a range is two cells, the top left and the bottom right, e.g. `A1:F200`",
+        ),
+        (
+            ", range: \"Blad1!B3:C5\"",
+            "collection `m`: `Blad1!B3:C5` names a sheet: name it with `sheet:`, and write the range as e.g. `A1:F200`",
+        ),
+        (
+            ", range: C5:B3",
+            "collection `m`: `C5:B3` ends above or left of where it starts: a range is two cells, the top left and the bottom right, e.g. `A1:F200`",
+        ),
+        (
+            ", range: B3:C5, header_row: 1",
+            "collection `m`: `header_row` 1 is outside the range `B3:C5` (rows 3 to 5)",
+        ),
+    ] {
+        let dir = sheet_project(&bytes, options);
+        let found = problems(dir.path());
+        let found: Vec<(&str, &str, u64)> = found
+            .iter()
+            .map(|(code, message, line, _)| (code.as_str(), message.as_str(), *line))
+            .collect();
+        assert_eq!(found, [("project::collections", message, 3)], "{options}");
+    }
+}

@@ -446,6 +446,9 @@ fn read(
     mut on_batch: Option<&mut OnBatch<'_>>,
 ) -> Vec<Record> {
     let mut records = Vec::new();
+    if collection.unreadable {
+        return records;
+    }
     let mut keys: FastMap<KeyDigest, (FileId, u32)> = FastMap::default();
     for path in resolve(root, collection, problems) {
         let Some(format) = Format::of(&path) else {
@@ -468,6 +471,7 @@ fn read(
                 &file.path,
                 collection.sheet.as_deref(),
                 collection.header_row,
+                collection.range,
             ) {
                 Ok(opened) => {
                     file.sheet = Some(opened.sheet.clone());

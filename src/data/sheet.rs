@@ -29,6 +29,7 @@ use sha2::{Digest, Sha256};
 
 use super::{DataCode, RecordPos, Sink, column_letters};
 use crate::problem::Problem;
+use crate::project::CellRange;
 
 /// The most cells an `.xls` or `.ods` sheet may have (a full-height sheet of
 /// 16 columns): calamine holds such a sheet whole while it is read, about
@@ -45,6 +46,8 @@ pub(crate) struct Opened {
     pub columns: Vec<String>,
     /// The 0-based number of the header row.
     header: u32,
+    /// The cells read, when not the whole sheet.
+    range: Option<CellRange>,
     cells: Cells,
     digest: [u8; 32],
 }
@@ -108,9 +111,22 @@ impl Opened {
     fn rows(
         &mut self,
         from: u32,
-        each: impl FnMut(u32, Row) -> ControlFlow<()>,
+        mut each: impl FnMut(u32, Row) -> ControlFlow<()>,
     ) -> Result<(), String> {
-        rows(&mut self.cells, &self.sheet, from, each)
+        let Some(range) = self.range else {
+            return rows(&mut self.cells, &self.sheet, from, each);
+        };
+        rows(&mut self.cells, &self.sheet, from, |row, mut cells| {
+            if row > range.bottom {
+                return ControlFlow::Break(());
+            }
+            cells.retain(|(col, _)| (range.left..=range.right).contains(col));
+            if cells.is_empty() {
+                ControlFlow::Continue(())
+            } else {
+                each(row, cells)
+            }
+        })
     }
 }
 
@@ -183,6 +199,7 @@ pub(crate) fn open(
     path: &Path,
     sheet: Option<&str>,
     header_row: u32,
+    range: Option<CellRange>,
 ) -> Result<Opened, Box<Refused>> {
     let refuse = |problem: Problem, digest: Option<[u8; 32]>| Box::new(Refused { problem, digest });
     let bytes = crate::read::bytes(path).map_err(|err| {
@@ -253,6 +270,7 @@ pub(crate) fn open(
         sheet: name.clone(),
         columns: Vec::new(),
         header: header_row - 1,
+        range,
         cells,
         digest,
     };
@@ -304,8 +322,13 @@ pub struct SheetText {
 impl SheetText {
     /// Reads `sheet` of the workbook at `path` (with its header in row
     /// `header_row`); `None` when it cannot be read.
-    pub fn read(path: &Path, sheet: &str, header_row: u32) -> Option<SheetText> {
-        let mut opened = open(path, Some(sheet), header_row).ok()?;
+    pub fn read(
+        path: &Path,
+        sheet: &str,
+        header_row: u32,
+        range: Option<CellRange>,
+    ) -> Option<SheetText> {
+        let mut opened = open(path, Some(sheet), header_row, range).ok()?;
         let columns = std::mem::take(&mut opened.columns);
         let mut rows = HashMap::new();
         opened

@@ -23,6 +23,7 @@ use crate::engine::{AsOfSource, Run};
 use crate::finding::Severity;
 use crate::finding::{Finding, Location};
 use crate::problem::{Impact, LineCol, Problem};
+use crate::project::CellRange;
 use crate::rule::RuleCode;
 
 /// How to draw: colours and width.
@@ -91,13 +92,14 @@ pub fn render(run: &Run, fail_on: Severity, style: Style) -> String {
             .filter(|s| s.drawable(check_line, check_line));
         let cells = match &finding.location.sheet {
             Some(sheet) => {
-                let header_row = run
+                let collection = run
                     .project
                     .as_ref()
-                    .and_then(|p| p.collections.get(&finding.collection))
-                    .map_or(1, |c| c.header_row);
+                    .and_then(|p| p.collections.get(&finding.collection));
+                let header_row = collection.map_or(1, |c| c.header_row);
+                let range = collection.and_then(|c| c.range);
                 texts
-                    .sheet(&root, &finding.location.path, sheet, header_row)
+                    .sheet(&root, &finding.location.path, sheet, header_row, range)
                     .map(|text| text.row(finding.location.line).to_vec())
                     .unwrap_or_default()
             }
@@ -207,10 +209,13 @@ impl Texts {
         path: &str,
         sheet: &str,
         header_row: u32,
+        range: Option<CellRange>,
     ) -> Option<Arc<SheetText>> {
         self.sheets
             .entry((path.to_string(), sheet.to_string()))
-            .or_insert_with(|| SheetText::read(&root.join(path), sheet, header_row).map(Arc::new))
+            .or_insert_with(|| {
+                SheetText::read(&root.join(path), sheet, header_row, range).map(Arc::new)
+            })
             .clone()
     }
 
