@@ -79,6 +79,17 @@ pub struct Location {
     pub cell: Option<String>,
 }
 
+impl Location {
+    /// The place as people write it: `path, Blad1!D12` in a spreadsheet,
+    /// `path:line:column` elsewhere.
+    pub fn place(&self) -> String {
+        match &self.cell {
+            Some(cell) => format!("{}, {cell}", self.path),
+            None => format!("{}:{}:{}", self.path, self.line, self.column),
+        }
+    }
+}
+
 /// One record breaking one rule.
 #[derive(Clone, Debug, Serialize)]
 pub struct Finding {

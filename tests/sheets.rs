@@ -201,6 +201,17 @@ fn commitment_findings_are_located_at_cells() {
         html.contains("<code>fixtures/ghnt/kamer/toezeggingen.xlsx, Toezeggingen!J3</code>"),
         "the HTML names the cell"
     );
+    let (_, junit, _) = run(crate::support::naleving().args([
+        "check",
+        "--collection",
+        "toezeggingen",
+        "--format",
+        "junit",
+    ]));
+    assert!(
+        junit.contains("message=\"fixtures/ghnt/kamer/toezeggingen.xlsx, Toezeggingen!I9: "),
+        "the JUnit failure names the cell: {junit}"
+    );
     // The record's row, cell by cell, instead of source lines.
     assert!(
         human.contains("row: A3 nummer: GHNT-2020-02 · B3 gedaan_op: 2020-06-26"),

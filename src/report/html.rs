@@ -391,14 +391,7 @@ fn finding_html(out: &mut String, finding: &Finding) {
         collection = escape(&finding.collection),
         record = escape(&finding.record),
         message = escape(&finding.message),
-        place = escape(&match &finding.location.cell {
-            // A spreadsheet: the cell, as Excel names it.
-            Some(cell) => format!("{}, {cell}", finding.location.path),
-            None => format!(
-                "{}:{}:{}",
-                finding.location.path, finding.location.line, finding.location.column
-            ),
-        }),
+        place = escape(&finding.location.place()),
     );
     if let Some(field) = &finding.field {
         let _ = writeln!(out, "<dt>Field</dt><dd><code>{}</code></dd>", escape(field));

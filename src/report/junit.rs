@@ -61,10 +61,7 @@ fn case(finding: &Finding) -> TestCase {
     if let Some(field) = &finding.field {
         name.push_str(&format!(" › {field}"));
     }
-    let location = format!(
-        "{}:{}:{}",
-        finding.location.path, finding.location.line, finding.location.column
-    );
+    let location = finding.location.place();
     let mut description = vec![location.clone(), finding.message.clone()];
     let deadline = Deadline::of(finding);
     if let Some(due) = deadline.due {
