@@ -519,3 +519,135 @@ fn a_range_reads_the_table_within_it() {
         assert_eq!(found, [("project::collections", message, 3)], "{options}");
     }
 }
+
+/// A minimal OpenDocument spreadsheet with sheet `Blad1`: its rows of
+/// cells, each `(value type, attribute value, text)` (`None`: empty).
+fn ods(rows: &[Vec<Option<(&str, &str)>>]) -> Vec<u8> {
+    use std::io::Write;
+    let mut table = String::new();
+    for row in rows {
+        table.push_str("<table:table-row>");
+        for cell in row {
+            match cell {
+                None => table.push_str("<table:table-cell/>"),
+                Some(("string", text)) => table.push_str(&format!(
+                    "<table:table-cell office:value-type=\"string\"><text:p>{text}</text:p></table:table-cell>"
+                )),
+                Some(("date", date)) => table.push_str(&format!(
+                    "<table:table-cell office:value-type=\"date\" office:date-value=\"{date}\"><text:p>{date}</text:p></table:table-cell>"
+                )),
+                Some(("boolean", b)) => table.push_str(&format!(
+                    "<table:table-cell office:value-type=\"boolean\" office:boolean-value=\"{b}\"><text:p>{b}</text:p></table:table-cell>"
+                )),
+                Some((kind, value)) => table.push_str(&format!(
+                    "<table:table-cell office:value-type=\"{kind}\" office:value=\"{value}\"><text:p>{value}</text:p></table:table-cell>"
+                )),
+            }
+        }
+        table.push_str("</table:table-row>");
+    }
+    let content = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
+         <office:document-content xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" \
+         xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" \
+         xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" office:version=\"1.2\">\
+         <office:body><office:spreadsheet><table:table table:name=\"Blad1\">{table}</table:table>\
+         </office:spreadsheet></office:body></office:document-content>"
+    );
+    let manifest = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
+         <manifest:manifest xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\" manifest:version=\"1.2\">\
+         <manifest:file-entry manifest:full-path=\"/\" manifest:media-type=\"application/vnd.oasis.opendocument.spreadsheet\"/>\
+         <manifest:file-entry manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\"/>\
+         </manifest:manifest>";
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (name, text) in [
+        ("mimetype", "application/vnd.oasis.opendocument.spreadsheet"),
+        ("META-INF/manifest.xml", manifest),
+        ("content.xml", content.as_str()),
+    ] {
+        zip.start_file(name, stored).unwrap();
+        zip.write_all(text.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+/// An .ods and an .xlsm are collections like an .xlsx: types kept (a
+/// float, a date, a boolean), an empty cell an absent field found missing
+/// at its cell.
+#[test]
+fn ods_and_xlsm_are_read_like_xlsx() {
+    let rows = vec![
+        vec![
+            Some(("string", "id")),
+            Some(("string", "code")),
+            Some(("string", "n")),
+            Some(("string", "op")),
+            Some(("string", "ok")),
+        ],
+        vec![
+            Some(("string", "a")),
+            Some(("string", "x")),
+            Some(("float", "3")),
+            Some(("date", "2020-06-15")),
+            Some(("boolean", "true")),
+        ],
+        vec![
+            Some(("string", "b")),
+            None,
+            Some(("float", "2.5")),
+            Some(("date", "2020-02-29")),
+            Some(("boolean", "false")),
+        ],
+    ];
+    let xlsx = workbook(
+        "Blad1",
+        &header(&["id", "code", "n", "op", "ok"]),
+        &[
+            vec![
+                Value::from("a"),
+                Value::from("x"),
+                Value::from(3.0),
+                Value::from("2020-06-15"),
+                Value::Bool(true),
+            ],
+            vec![
+                Value::from("b"),
+                Value::Null,
+                Value::from(2.5),
+                Value::from("2020-02-29"),
+                Value::Bool(false),
+            ],
+        ],
+    );
+    for (file, bytes) in [("m.ods", ods(&rows)), ("m.xlsm", xlsx)] {
+        let dir = sheet_project(&[], "");
+        let project = dir.path().join("naleving.yaml");
+        let text = std::fs::read_to_string(&project).unwrap();
+        std::fs::write(&project, text.replace("m.xlsx", file)).unwrap();
+        std::fs::remove_file(dir.path().join("m.xlsx")).unwrap();
+        std::fs::write(dir.path().join(file), bytes).unwrap();
+        std::fs::write(
+            dir.path().join("rules/typen.yaml"),
+            "id: typen\ntitle: t\nseverity: error\ncollection: m\nbasis: [{ citation: \"x\" }]\n\
+             check: { expr: \"record.id != 'a' || (record.n == 3 && record.op == '2020-06-15' && record.ok)\" }\n",
+        )
+        .unwrap();
+        let (_, report) = json_report(dir.path(), &[]);
+        assert_eq!(report["problems"], serde_json::json!([]), "{file}");
+        let findings: Vec<(&str, &str, &str)> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["rule"].as_str().unwrap(),
+                    f["record"].as_str().unwrap(),
+                    f["location"]["cell"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(findings, [("code", "b", "Blad1!B3")], "{file}");
+    }
+}
