@@ -651,3 +651,36 @@ fn ods_and_xlsm_are_read_like_xlsx() {
         assert_eq!(findings, [("code", "b", "Blad1!B3")], "{file}");
     }
 }
+
+/// Fingerprints do not depend on where a record's row is: the same rows in
+/// another order give the same fingerprints (and other cells).
+#[test]
+fn fingerprints_do_not_depend_on_row_order() {
+    let row = |id: &str| vec![Value::from(id), Value::Null];
+    let prints = |rows: &[Vec<Value>]| {
+        let bytes = workbook("Blad1", &header(&["id", "code"]), rows);
+        let dir = sheet_project(&bytes, "");
+        let (_, report) = json_report(dir.path(), &[]);
+        let mut found: Vec<(String, String, String)> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["record"].as_str().unwrap().to_string(),
+                    f["fingerprint"].as_str().unwrap().to_string(),
+                    f["location"]["cell"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        found.sort();
+        found
+    };
+    let forward = prints(&[row("a"), row("b")]);
+    let backward = prints(&[row("b"), row("a")]);
+    assert_eq!(forward.len(), 2);
+    for (f, b) in forward.iter().zip(&backward) {
+        assert_eq!((&f.0, &f.1), (&b.0, &b.1));
+        assert_ne!(f.2, b.2, "the rows did move");
+    }
+}
