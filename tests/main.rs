@@ -8,6 +8,7 @@ mod bad_input;
 mod baseline;
 mod cel_conformance;
 mod check;
+mod excel_report;
 mod hardening;
 mod kinds;
 mod layers;

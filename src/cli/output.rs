@@ -26,6 +26,8 @@ pub enum Format {
     Github,
     /// A self-contained HTML report for auditors.
     Html,
+    /// An Excel workbook of the findings, for triage (to a file only).
+    Xlsx,
 }
 
 /// One report to write: a format and, unless it goes to standard output, a file.
@@ -47,7 +49,9 @@ pub fn parse_target(text: &str) -> Result<Target, String> {
         None => (text, None),
     };
     let format = Format::from_str(name, true).map_err(|_| {
-        format!("unknown format `{name}` (expected human, json, sarif, junit, github or html)")
+        format!(
+            "unknown format `{name}` (expected human, json, sarif, junit, github, html or xlsx)"
+        )
     })?;
     Ok(Target { format, file })
 }
@@ -84,6 +88,15 @@ pub fn resolve(formats: &[Target], output: Option<PathBuf>) -> Result<Vec<Target
             }
         }
     }
+    if targets
+        .iter()
+        .any(|t| t.format == Format::Xlsx && t.file.is_none())
+    {
+        return Err(
+            "an Excel workbook is not written to standard output: name its file, e.g. `--format xlsx=bevindingen.xlsx`"
+                .to_string(),
+        );
+    }
     Ok(targets)
 }
 
@@ -106,6 +119,8 @@ pub fn render(format: Format, run: &Run, fail_on: Severity, to_terminal: bool) -
         Format::Junit => report::junit::render(run, fail_on),
         Format::Github => report::github::render(run, fail_on),
         Format::Html => report::html::render(run, fail_on),
+        // Binary: written by `write_all` (and never to standard output).
+        Format::Xlsx => String::new(),
     }
 }
 
@@ -197,6 +212,16 @@ pub fn write_all(targets: &[Target], run: &Run, fail_on: Severity) -> bool {
             ok &= emit_with(target.file.as_ref(), &mut |out| {
                 report::json::write(run, fail_on, &mut |piece| out.write_all(piece.as_bytes()))
             });
+            continue;
+        }
+        if target.format == Format::Xlsx {
+            ok &= match report::xlsx::render(run, fail_on) {
+                Ok(bytes) => emit_with(target.file.as_ref(), &mut |out| out.write_all(&bytes)),
+                Err(err) => {
+                    eprintln!("naleving: {err}");
+                    false
+                }
+            };
             continue;
         }
         let to_terminal = target.file.is_none() && std::io::stdout().is_terminal();

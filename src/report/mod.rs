@@ -10,6 +10,7 @@ pub mod human;
 pub mod json;
 pub mod junit;
 pub mod sarif;
+pub mod xlsx;
 
 use crate::baseline::Comparison;
 use crate::engine::{RuleRun, Run};

@@ -1,0 +1,252 @@
+//! The Excel report (`--format xlsx=FILE`): the findings as a workbook an
+//! audit team can sort, filter and triage in.
+//!
+//! Three sheets:
+//!
+//! - **Findings**, one row per finding: rule, severity, collection, record,
+//!   location (`path:line:column`, or the cell of a spreadsheet), field,
+//!   message, and for a deadline its start, term, due date, end and how
+//!   late; the basis, the fingerprint, the waiver; then two empty columns
+//!   for the team's own judgement, *beoordeling* and *toelichting*.
+//! - **Rules**, one row per rule that ran: title, severity, collection,
+//!   check kind, validity window, the records it judged, found not
+//!   applicable or outside its window, its findings and basis.
+//! - **Run**: the evaluation date, naleving's version, the digests and the
+//!   summary counts, so a copy passed around still says what it is of.
+//!
+//! Dates are Excel dates (shown `yyyy-mm-dd`), counts numbers; each sheet
+//! has its header row frozen and an autofilter. Like every report it names
+//! records by key and field, never their values. The workbook's creation
+//! time is the evaluation date, so the same inputs give the same bytes.
+
+use jiff::civil::Date;
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
+
+use super::{Deadline, Summary};
+use crate::engine::Run;
+use crate::finding::{Basis, Finding, Severity};
+
+/// The findings sheet's columns: header and width.
+const FINDING_COLUMNS: &[(&str, f64)] = &[
+    ("rule", 30.0),
+    ("severity", 9.0),
+    ("collection", 14.0),
+    ("record", 20.0),
+    ("location", 36.0),
+    ("field", 22.0),
+    ("message", 60.0),
+    ("start", 11.0),
+    ("term", 14.0),
+    ("due", 11.0),
+    ("end", 11.0),
+    ("late by", 14.0),
+    ("basis", 40.0),
+    ("fingerprint", 18.0),
+    ("waived", 30.0),
+    ("beoordeling", 16.0),
+    ("toelichting", 40.0),
+];
+
+/// The rules sheet's columns: header and width.
+const RULE_COLUMNS: &[(&str, f64)] = &[
+    ("rule", 30.0),
+    ("title", 50.0),
+    ("severity", 9.0),
+    ("collection", 14.0),
+    ("check", 10.0),
+    ("valid from", 11.0),
+    ("valid until", 11.0),
+    ("records", 10.0),
+    ("judged", 10.0),
+    ("not applicable", 10.0),
+    ("outside window", 10.0),
+    ("findings", 10.0),
+    ("basis", 60.0),
+];
+
+/// Renders the run as an .xlsx workbook.
+pub fn render(run: &Run, fail_on: Severity) -> Result<Vec<u8>, String> {
+    build(run, fail_on).map_err(|err| format!("cannot write the workbook: {err}"))
+}
+
+fn build(run: &Run, fail_on: Severity) -> Result<Vec<u8>, XlsxError> {
+    let mut book = Workbook::new();
+    let created = excel_date(run.as_of)?;
+    book.set_properties(&DocProperties::new().set_creation_datetime(&created));
+    let bold = Format::new().set_bold();
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+
+    let sheet = book.add_worksheet().set_name("Findings")?;
+    header(sheet, FINDING_COLUMNS, &bold)?;
+    for (index, finding) in run.findings.iter().enumerate() {
+        finding_row(sheet, index as u32 + 1, finding, &date)?;
+    }
+    finish(sheet, FINDING_COLUMNS.len(), run.findings.len())?;
+
+    let sheet = book.add_worksheet().set_name("Rules")?;
+    header(sheet, RULE_COLUMNS, &bold)?;
+    let mut rows = 0;
+    for counts in &run.rules_run {
+        let Some(rule) = run.rules.rules.iter().find(|r| r.id == counts.id) else {
+            continue;
+        };
+        rows += 1;
+        let row = rows as u32;
+        sheet.write_string(row, 0, &rule.id)?;
+        sheet.write_string(row, 1, &rule.title)?;
+        sheet.write_string(row, 2, rule.severity.as_str())?;
+        sheet.write_string(row, 3, &rule.collection)?;
+        sheet.write_string(row, 4, rule.check.kind())?;
+        let window = rule.valid.as_ref();
+        if let Some(from) = window.and_then(|v| v.from) {
+            sheet.write_datetime_with_format(row, 5, excel_date(from)?, &date)?;
+        }
+        if let Some(until) = window.and_then(|v| v.until) {
+            sheet.write_datetime_with_format(row, 6, excel_date(until)?, &date)?;
+        }
+        let numbers = [
+            counts.records,
+            counts.judged,
+            counts.not_applicable,
+            counts.outside_window,
+            counts.findings,
+        ];
+        for (offset, n) in numbers.into_iter().enumerate() {
+            sheet.write_number(row, 7 + offset as u16, n as f64)?;
+        }
+        sheet.write_string(row, 12, basis(&rule.basis))?;
+    }
+    finish(sheet, RULE_COLUMNS.len(), rows)?;
+
+    let sheet = book.add_worksheet().set_name("Run")?;
+    run_sheet(sheet, run, fail_on, &bold, &date)?;
+
+    book.save_to_buffer()
+}
+
+/// The header row in bold, with the columns' widths.
+fn header(sheet: &mut Worksheet, columns: &[(&str, f64)], bold: &Format) -> Result<(), XlsxError> {
+    for (col, (name, width)) in columns.iter().enumerate() {
+        sheet.write_string_with_format(0, col as u16, *name, bold)?;
+        sheet.set_column_width(col as u16, *width)?;
+    }
+    Ok(())
+}
+
+/// Freezes the header row and filters the table below it.
+fn finish(sheet: &mut Worksheet, columns: usize, rows: usize) -> Result<(), XlsxError> {
+    sheet.set_freeze_panes(1, 0)?;
+    sheet.autofilter(0, 0, rows as u32, columns as u16 - 1)?;
+    Ok(())
+}
+
+fn finding_row(
+    sheet: &mut Worksheet,
+    row: u32,
+    finding: &Finding,
+    date: &Format,
+) -> Result<(), XlsxError> {
+    sheet.write_string(row, 0, &finding.rule)?;
+    sheet.write_string(row, 1, finding.severity.as_str())?;
+    sheet.write_string(row, 2, &finding.collection)?;
+    sheet.write_string(row, 3, &finding.record)?;
+    sheet.write_string(row, 4, finding.location.place())?;
+    if let Some(field) = &finding.field {
+        sheet.write_string(row, 5, field)?;
+    }
+    sheet.write_string(row, 6, &finding.message)?;
+    let details = finding.details.to_map();
+    let text = |key: &str| details.get(key).and_then(|v| v.as_str());
+    let dates = [(7, text("start")), (9, text("due")), (10, text("end"))];
+    for (col, value) in dates {
+        match value.map(|v| v.parse::<Date>()) {
+            Some(Ok(day)) => {
+                sheet.write_datetime_with_format(row, col, excel_date(day)?, date)?;
+            }
+            Some(Err(_)) => {
+                sheet.write_string(row, col, value.unwrap_or_default())?;
+            }
+            None => {}
+        }
+    }
+    if let Some(term) = text("term") {
+        sheet.write_string(row, 8, term)?;
+    }
+    if let Some(late_by) = Deadline::of(finding).late_by {
+        sheet.write_string(row, 11, late_by)?;
+    }
+    sheet.write_string(row, 12, basis(&finding.basis))?;
+    sheet.write_string(row, 13, &finding.fingerprint)?;
+    if let Some(waived) = &finding.waived {
+        let until = waived
+            .expires
+            .map_or(String::new(), |d| format!(", until {d}"));
+        sheet.write_string(
+            row,
+            14,
+            format!("{} ({}{until})", waived.reason, waived.approved_by),
+        )?;
+    }
+    Ok(())
+}
+
+fn run_sheet(
+    sheet: &mut Worksheet,
+    run: &Run,
+    fail_on: Severity,
+    bold: &Format,
+    date: &Format,
+) -> Result<(), XlsxError> {
+    sheet.set_column_width(0, 22)?;
+    sheet.set_column_width(1, 70)?;
+    let summary = Summary::of(run, fail_on);
+    let mut row = 0;
+    let mut line = |sheet: &mut Worksheet, name: &str| -> Result<u32, XlsxError> {
+        sheet.write_string_with_format(row, 0, name, bold)?;
+        row += 1;
+        Ok(row - 1)
+    };
+    let at = line(sheet, "as of")?;
+    sheet.write_datetime_with_format(at, 1, excel_date(run.as_of)?, date)?;
+    let at = line(sheet, "tool")?;
+    sheet.write_string(
+        at,
+        1,
+        concat!(env!("CARGO_PKG_NAME"), " ", env!("CARGO_PKG_VERSION")),
+    )?;
+    let at = line(sheet, "rules digest")?;
+    sheet.write_string(at, 1, &run.rules.digest)?;
+    let at = line(sheet, "data digest")?;
+    sheet.write_string(at, 1, run.dataset.digest())?;
+    let counts = [
+        ("findings", summary.findings),
+        ("errors", summary.counts.error),
+        ("warnings", summary.counts.warning),
+        ("info", summary.counts.info),
+        ("waived", summary.waived),
+        ("failing", summary.failing),
+        ("rules", summary.rules),
+        ("records", summary.records),
+        ("problems", summary.problems),
+    ];
+    for (name, n) in counts {
+        let at = line(sheet, name)?;
+        sheet.write_number(at, 1, n as f64)?;
+    }
+    let at = line(sheet, "fail on")?;
+    sheet.write_string(at, 1, fail_on.as_str())?;
+    Ok(())
+}
+
+/// The citations, `; ` between them.
+fn basis(basis: &[Basis]) -> String {
+    basis
+        .iter()
+        .map(|b| b.citation.as_str())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn excel_date(day: Date) -> Result<ExcelDateTime, XlsxError> {
+    ExcelDateTime::from_ymd(day.year() as u16, day.month() as u8, day.day() as u8)
+}
