@@ -5,6 +5,7 @@
 mod explain;
 mod output;
 mod progress;
+mod verify;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -169,6 +170,15 @@ struct CheckArgs {
     /// fixed and still-present ones are counted in the summary.
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
+    /// Rerun the check a JSON report records (its as-of date, selection,
+    /// baseline and --fail-on) and say whether the same inputs give the same
+    /// report, byte for byte; what changed when not. Exit 0 verified, 1 not.
+    #[arg(
+        long,
+        value_name = "REPORT.json",
+        conflicts_with_all = ["as_of", "rules", "collections", "formats", "output", "baseline", "fail_on"]
+    )]
+    verify: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -227,6 +237,9 @@ pub fn main() -> ExitCode {
 }
 
 fn check(args: CheckArgs) -> ExitCode {
+    if let Some(report) = &args.verify {
+        return verify::verify(report, args.run.project);
+    }
     let targets = match output::resolve(&args.formats, args.output) {
         Ok(targets) => targets,
         Err(message) => {
@@ -421,6 +434,7 @@ fn render_problems(problems: Vec<crate::problem::Problem>) -> String {
         findings: Vec::new(),
         problems,
         baseline: None,
+        manifest: Default::default(),
     };
     let rendered = report::human::render(&run, Severity::Error, Style::plain());
     rendered

@@ -222,6 +222,8 @@ pub struct Collection {
     /// project loaded), so its data is not read: reading the wrong cells
     /// would only bury that one problem under others.
     pub unreadable: bool,
+    /// The file its schema is read from, when it is not written inline.
+    pub schema_file: Option<PathBuf>,
 }
 
 /// A rectangle of a sheet's cells (`B3:H40`), 0-based and inclusive: the
@@ -460,6 +462,10 @@ fn collections(
         let before = problems.len();
         let range = sheet_options(&name, &spec, path, problems);
         let unreadable = problems.len() > before;
+        let schema_file = spec.schema.as_ref().and_then(|source| match &source.value {
+            SchemaSource::File(file) => Some(project.root.join(file)),
+            SchemaSource::Inline(_) => None,
+        });
         let declared = spec
             .schema
             .map(|source| schema(source, &spec.key.value, path, &project.root, problems));
@@ -495,6 +501,7 @@ fn collections(
                     .map_or(range.map_or(1, |r| r.top + 1), |h| h.value.max(1)),
                 range,
                 unreadable,
+                schema_file,
             },
         );
     }

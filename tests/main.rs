@@ -21,4 +21,5 @@ mod sheets;
 mod silent;
 mod steekproef;
 mod support;
+mod verify;
 mod waivers;

@@ -20,6 +20,7 @@ mod findings;
 mod inputs;
 mod judge;
 mod locate;
+pub mod manifest;
 mod plan;
 mod stream;
 
@@ -90,7 +91,7 @@ pub trait Progress {
 impl Progress for () {}
 
 /// Where the evaluation date came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum AsOfSource {
     /// `--as-of`.
@@ -140,6 +141,8 @@ pub struct Run {
     pub problems: Vec<Problem>,
     /// How the findings compare with the baseline, when one was given.
     pub baseline: Option<Comparison>,
+    /// Every input that decided the verdicts, with its digest.
+    pub manifest: manifest::Manifest,
 }
 
 /// What every rule of a run shares: the evaluation date, the calendar and
@@ -177,6 +180,7 @@ pub fn check_with(options: &Options, progress: &mut dyn Progress) -> Run {
         findings: Vec::new(),
         problems: Vec::new(),
         baseline: None,
+        manifest: manifest::Manifest::default(),
     };
     if let Some(project) = project {
         run.rules = load_rules(
@@ -199,6 +203,7 @@ pub fn check_with(options: &Options, progress: &mut dyn Progress) -> Run {
         run.project = Some(project);
     }
     run.problems = problems.into_sorted();
+    run.manifest = manifest::Manifest::of(options, &run);
     run
 }
 

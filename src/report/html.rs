@@ -111,9 +111,10 @@ pub fn render(run: &Run, fail_on: Severity) -> String {
     collections_table(&mut out, run);
     problems(&mut out, &run.problems);
     findings(&mut out, run);
+    inputs_table(&mut out, run);
     let _ = write!(
         out,
-        "<footer>Written by {} {}. The same project, rules, data and as-of date give this same file, byte for byte; the digests above identify them.</footer>\n</body>\n</html>\n",
+        "<footer>Written by {} {}. The same inputs and as-of date give this same file, byte for byte; the run digest above is over every input listed (`naleving check --verify` with the JSON report reruns it).</footer>\n</body>\n</html>\n",
         env!("CARGO_PKG_NAME"),
         env!("CARGO_PKG_VERSION")
     );
@@ -133,14 +134,36 @@ fn header(out: &mut String, run: &Run) {
          <dt>As of</dt><dd>{} ({source})</dd>\n\
          <dt>Rules digest</dt><dd><code>{}</code></dd>\n\
          <dt>Data digest</dt><dd><code>{}</code></dd>\n\
+         <dt>Run digest</dt><dd><code>{}</code></dd>\n\
          <dt>Tool</dt><dd>{} {}</dd>\n</dl>\n</header>\n",
         escape(&project_name(run)),
         run.as_of,
         escape(&run.rules.digest),
         escape(&run.dataset.digest()),
+        escape(&run.manifest.run_digest()),
         env!("CARGO_PKG_NAME"),
         env!("CARGO_PKG_VERSION"),
     );
+}
+
+/// Every input the run digest is over, each with its own digest.
+fn inputs_table(out: &mut String, run: &Run) {
+    let _ = write!(
+        out,
+        "<section id=\"inputs\">\n<h2>Inputs ({})</h2>\n<p>The run digest is over these files, naleving's version, the as-of date and the rule selection.</p>\n<table>\n\
+         <thead><tr><th>Kind</th><th>File</th><th>sha256</th></tr></thead>\n<tbody>\n",
+        run.manifest.inputs.len()
+    );
+    for input in &run.manifest.inputs {
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td><code>{}</code></td><td><code>{}</code></td></tr>",
+            escape(&input.kind),
+            escape(&input.path),
+            escape(&input.sha256)
+        );
+    }
+    out.push_str("</tbody>\n</table>\n</section>\n");
 }
 
 fn summary_section(out: &mut String, summary: &Summary) {

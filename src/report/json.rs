@@ -1,7 +1,9 @@
 //! `--format json`: the machine-readable report of SPEC §6.
 //!
-//! `{ tool, as_of, rules_digest, data_digest, summary, findings, problems }`,
-//! findings sorted by path, line and rule. Nothing in it depends on the clock
+//! `{ tool, as_of, as_of_source, rules_digest, data_digest, run_digest,
+//! summary, rules, findings, problems, manifest }`, findings sorted by path,
+//! line and rule; `manifest` lists every input with its sha256 (see
+//! [`Manifest`]), `run_digest` is the digest over it. Nothing in it depends on the clock
 //! (beyond `as_of`), the machine or the order of loading, so the same inputs
 //! give the same bytes.
 
@@ -9,6 +11,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::Summary;
+use crate::engine::manifest::Manifest;
 use crate::engine::{AsOfSource, RuleRun, Run};
 use crate::finding::Finding;
 use crate::finding::{Basis, Severity};
@@ -22,10 +25,12 @@ struct Report<'a> {
     as_of_source: AsOfSource,
     rules_digest: &'a str,
     data_digest: String,
+    run_digest: String,
     summary: Summary,
     rules: Vec<RuleEntry<'a>>,
     findings: &'a [Finding],
     problems: &'a [Problem],
+    manifest: &'a Manifest,
 }
 
 /// What the report says about each rule that ran: enough to judge the
@@ -80,10 +85,12 @@ fn report<'a>(run: &'a Run, fail_on: Severity, findings: &'a [Finding]) -> Repor
         as_of_source: run.as_of_source,
         rules_digest: &run.rules.digest,
         data_digest: run.dataset.digest(),
+        run_digest: run.manifest.run_digest(),
         summary: Summary::of(run, fail_on),
         rules: rule_entries(run),
         findings,
         problems: &run.problems,
+        manifest: &run.manifest,
     }
 }
 
@@ -214,6 +221,7 @@ mod tests {
             findings,
             problems: Vec::new(),
             baseline: None,
+            manifest: Default::default(),
         };
         let whole = report(&run, Severity::Error, &run.findings);
         let expected = serde_json::to_string_pretty(&whole).unwrap() + "\n";

@@ -10,8 +10,9 @@
 //! (a URI relative to the project root, line and column counted in Unicode
 //! code points), the finding's fingerprint as a partial fingerprint, and a
 //! `suppressions` entry when a waiver accepts it. Problems with the inputs are
-//! tool execution notifications. The run's properties carry `as_of` and the
-//! `rules_digest` and `data_digest`; nothing depends on the clock, so the same
+//! tool execution notifications. The run's properties carry `as_of`, the
+//! `rules_digest` and `data_digest`, the `run_digest` and the `inputs` it is
+//! over (each file with its sha256); nothing depends on the clock, so the same
 //! inputs give the same bytes.
 
 use std::collections::BTreeMap;
@@ -72,6 +73,8 @@ pub fn render(run: &Run, fail_on: Severity) -> String {
         ("as_of_source", json!(run.as_of_source)),
         ("rules_digest", json!(run.rules.digest)),
         ("data_digest", json!(run.dataset.digest())),
+        ("run_digest", json!(run.manifest.run_digest())),
+        ("inputs", json!(run.manifest.inputs)),
         ("summary", summary),
     ]);
     let sarif_run = SarifRun::builder()

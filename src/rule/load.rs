@@ -30,6 +30,9 @@ pub struct LoadedRules {
     pub digest: String,
     /// How many rule files were read.
     pub files: usize,
+    /// Each rule file read (as shown, relative to the project) and the
+    /// sha256 of its bytes, in path order.
+    pub file_digests: Vec<(PathBuf, [u8; 32])>,
 }
 
 /// The largest rule file read (1 MiB; the pack's largest is under 8 KiB): a
@@ -91,9 +94,11 @@ pub fn load_rules(
                 continue;
             }
         };
+        let digest: [u8; 32] = Sha256::digest(&bytes).into();
         hasher.update(shown.to_string_lossy().as_bytes());
         hasher.update([0]);
-        hasher.update(Sha256::digest(&bytes));
+        hasher.update(digest);
+        loaded.file_digests.push((shown.clone(), digest));
         let text = match crate::read::utf8(bytes) {
             Ok(text) => text,
             Err(err) => {
