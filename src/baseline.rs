@@ -221,6 +221,7 @@ mod tests {
             details: Default::default(),
             waived: None,
             source: SourceRef::default(),
+            members: Vec::new(),
         }
     }
 

@@ -120,6 +120,10 @@ pub struct Finding {
     /// What the human renderer needs beyond the record: not serialized.
     #[serde(skip)]
     pub source: SourceRef,
+    /// The records of a group finding (key, file id, line), until the
+    /// engine has placed them in the details as `members`.
+    #[serde(skip)]
+    pub members: Vec<(String, u32, u32)>,
 }
 
 /// The machine-readable details of a finding: a JSON object in the outputs.

@@ -120,6 +120,15 @@ fn the_workbook_reads_back_as_the_json_report() {
         assert_eq!(get(row, "toelichting"), "");
     }
     assert!(deadlines >= 5, "{deadlines}");
+    // Every fact behind a verdict, as lines of text.
+    let norm = rows
+        .iter()
+        .find(|r| get(r, "rule") == "veiligheidsbeoordeling-norm-regio")
+        .unwrap();
+    assert!(
+        get(norm, "facts").contains("\nnorm: totaal == 0 || op_tijd * 100 >= totaal * 90\n"),
+        "{norm:?}"
+    );
 
     // Rules: each with its counts.
     let rules = sheet(&mut book, "Rules");

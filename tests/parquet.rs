@@ -18,6 +18,18 @@ fn placeless(report: &Value) -> Vec<String> {
             let object = f.as_object_mut().unwrap();
             object.remove("location");
             object.remove("source");
+            // A group's records are placed too: keep their keys.
+            if let Some(members) = object
+                .get_mut("details")
+                .and_then(|d| d.get_mut("members"))
+                .and_then(Value::as_array_mut)
+            {
+                for member in members {
+                    let member = member.as_object_mut().unwrap();
+                    member.remove("path");
+                    member.remove("line");
+                }
+            }
             f.to_string()
         })
         .collect();

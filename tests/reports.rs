@@ -423,6 +423,79 @@ fn html_has_header_tables_chart_and_deadlines() {
     assert!(html.contains("@media print"));
 }
 
+/// Every fact behind a verdict, in every format (issue #16, point 1): the
+/// open deadline of `VT-AA-2020-0002` (start, term, due, open, how late)
+/// and the Haaglanden norm (group, each `let`, the norm, the records).
+#[test]
+fn every_fact_behind_a_verdict_is_in_every_format() {
+    let (_, html) = output(&root(), &["--format", "html"]);
+    let card = |record: &str, rule: &str| -> String {
+        html.split("<article ")
+            .find(|a| a.contains(&format!("<code>{record}</code>")) && a.contains(rule))
+            .unwrap_or_else(|| panic!("no card for {record}"))
+            .to_string()
+    };
+    let deadline = card("VT-AA-2020-0002", "10 weken");
+    for fact in [
+        "<dt>start</dt><dd>2020-06-18</dd>",
+        "<dt>term</dt><dd>10 weken</dd>",
+        "<dt>due</dt><dd>2020-08-27 (10 weken na donderdag 18 juni 2020: donderdag 27 augustus 2020)</dd>",
+        "<dt>end</dt><dd>open: not done yet</dd>",
+        "<dt>late by</dt><dd>141 dagen</dd>",
+    ] {
+        assert!(deadline.contains(fact), "{fact} not in {deadline}");
+    }
+    let norm = card("regio=Haaglanden, periode=2020-H1", "norm");
+    for fact in [
+        "<dt>group</dt><dd>regio=Haaglanden, periode=2020-H1</dd>",
+        "<dt>totaal</dt><dd>2</dd>",
+        "<dt>op_tijd</dt><dd>1</dd>",
+        "<dt>norm</dt><dd>totaal == 0 || op_tijd * 100 &gt;= totaal * 90</dd>",
+        "<dt>records</dt><dd>2<ul class=\"items\"><li>VT-HGL-2020-0001 (fixtures/ghnt/veilig-thuis/meldingen.jsonl:1)</li><li>VT-HGL-2020-0002 (fixtures/ghnt/veilig-thuis/meldingen.jsonl:2)</li></ul></dd>",
+    ] {
+        assert!(norm.contains(fact), "{fact} not in {norm}");
+    }
+    // The claim: what the calendar counts against what the letter says.
+    let claim = card("claim-chat-werkdagen", "werkdagen");
+    assert!(
+        claim.contains("<dt>left</dt><dd>workdays_in(record.van, record.tot_en_met) = 11</dd>"),
+        "{claim}"
+    );
+    assert!(
+        claim.contains("<dt>right</dt><dd>record.waarde = 12</dd>"),
+        "{claim}"
+    );
+
+    // The same facts in the human format and in JUnit; SARIF and JSON carry
+    // the details object.
+    let (_, human) = output(&root(), &[]);
+    for line in [
+        "group: regio=Haaglanden, periode=2020-H1",
+        "norm: totaal == 0 || op_tijd * 100 >= totaal * 90",
+        "VT-HGL-2020-0001 (fixtures/ghnt/veilig-thuis/meldingen.jsonl:1)",
+        "end: open: not done yet",
+        "left: workdays_in(record.van, record.tot_en_met) = 11",
+    ] {
+        assert!(human.contains(line), "{line} not in the human report");
+    }
+    let (_, junit) = output(&root(), &["--format", "junit"]);
+    assert!(junit.contains("norm: totaal == 0 || op_tijd * 100 &gt;= totaal * 90"));
+    assert!(junit.contains("end: open: not done yet"));
+    let (_, sarif) = output(&root(), &["--format", "sarif"]);
+    let sarif: Value = serde_json::from_str(&sarif).unwrap();
+    let norm = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["properties"]["record"] == "regio=Haaglanden, periode=2020-H1")
+        .unwrap();
+    assert_eq!(norm["properties"]["details"]["values"]["op_tijd"], 1);
+    assert_eq!(
+        norm["properties"]["details"]["members"][1]["record"],
+        "VT-HGL-2020-0002"
+    );
+}
+
 /// Text from rules and data is escaped: a rule title with markup shows as text.
 #[test]
 fn html_escapes_every_text() {

@@ -227,6 +227,7 @@ impl Deadline {
             discriminator: None,
             keep_message: false,
             subject: None,
+            members: Vec::new(),
         }))
     }
 }
@@ -266,6 +267,7 @@ fn unknown(index: usize, name: &str, text: &str, err: &TermijnError) -> Outcome 
         discriminator: Some(TermijnCode::Onbekend.as_str().to_string()),
         keep_message: true,
         subject: None,
+        members: Vec::new(),
     })
 }
 

@@ -7,6 +7,11 @@
 //! A record for which the expression is false is a finding; a record on which
 //! it cannot be evaluated (a missing field without `has()`, a type mismatch) is
 //! reported as not judged, which makes the check incomplete.
+//!
+//! When the expression is one comparison (`workdays_in(record.van,
+//! record.tot_en_met) == record.waarde`), a finding's details say what each
+//! side came to: `{ left, left_value, operator, right, right_value }`, each
+//! value shown only when it is a number, a boolean or a date.
 
 use std::borrow::Cow;
 
@@ -15,6 +20,8 @@ use serde::Deserialize;
 use serde_saphyr::Spanned;
 
 use super::{BuildCx, BuildError, Check, CheckCx, KindDocs, Outcome, Verdict, compile_in_file};
+use serde_json::Value;
+
 use crate::data::Record;
 use crate::expr::Expr;
 
@@ -50,11 +57,61 @@ impl JsonSchema for Spec {
 #[derive(Debug)]
 struct ExprCheck {
     expr: Expr,
+    /// For a comparison, its sides compiled on their own (as written), and
+    /// the operator: a finding then says what each side came to.
+    sides: Option<(String, Expr, &'static str, String, Expr)>,
 }
 
 pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<BuildError>> {
     let expr = compile_in_file(&spec.0, cx.text).map_err(|e| vec![e])?;
-    Ok(Box::new(ExprCheck { expr }))
+    let sides = expr.comparison().and_then(|(left, operator, right)| {
+        let compiled = |side: &str| crate::expr::compile(side).ok();
+        Some((
+            left.to_string(),
+            compiled(left)?,
+            operator,
+            right.to_string(),
+            compiled(right)?,
+        ))
+    });
+    Ok(Box::new(ExprCheck { expr, sides }))
+}
+
+impl ExprCheck {
+    /// What each side of a comparison came to for `record`: the details
+    /// `left`, `left_value`, `operator`, `right`, `right_value`. A value is
+    /// shown when it is a number, a boolean, null or a date — never other
+    /// text from a record (it may be personal).
+    fn compared(&self, cx: &CheckCx<'_>, record: &Record) -> serde_json::Map<String, Value> {
+        let mut details = serde_json::Map::new();
+        let Some((left, left_expr, operator, right, right_expr)) = &self.sides else {
+            return details;
+        };
+        for (name, source, expr) in [("left", left, left_expr), ("right", right, right_expr)] {
+            details.insert(name.to_string(), Value::from(source.as_str()));
+            if let Some(value) = expr
+                .eval(cx.env, &record.fields)
+                .ok()
+                .map(|v| crate::expr::to_json(&v))
+                .filter(shown)
+            {
+                details.insert(format!("{name}_value"), value);
+            }
+            if name == "left" {
+                details.insert("operator".to_string(), Value::from(*operator));
+            }
+        }
+        details
+    }
+}
+
+/// True for a value a finding may show (see [`ExprCheck::compared`]).
+fn shown(value: &Value) -> bool {
+    match value {
+        Value::Null | Value::Bool(_) | Value::Number(_) => true,
+        Value::String(text) => crate::calendar::parse_date(text).is_some(),
+        Value::Array(_) | Value::Object(_) => false,
+    }
 }
 
 impl Check for ExprCheck {
@@ -74,6 +131,7 @@ impl Check for ExprCheck {
                 Ok(false) => out.push(Outcome::Finding(Verdict {
                     record: index,
                     message: format!("voorwaarde niet vervuld: {}", self.expr.source().trim()),
+                    details: self.compared(cx, record).into(),
                     ..Verdict::default()
                 })),
                 Err(cause) => out.push(Outcome::Unjudged {

@@ -247,7 +247,15 @@ pub struct Verdict {
     /// Use `message` even when the rule has its own (for verdicts the rule's
     /// template cannot describe, such as an unknown due phrase).
     pub keep_message: bool,
+    /// The records a group verdict is about (an aggregate's group): each
+    /// key with its file and line, at most [`MEMBERS_LISTED`], in file
+    /// order. The engine puts them in the details as `members`, placed.
+    pub members: Vec<(String, u32, u32)>,
 }
+
+/// The most records of a group an aggregate finding lists (its details say
+/// how many the group has).
+pub const MEMBERS_LISTED: usize = 1000;
 
 /// The result of judging one record.
 #[derive(Debug, Clone)]

@@ -112,6 +112,7 @@ impl Check for PluginCheck {
                             details: finding.details.unwrap_or_default().into(),
                             keep_message: false,
                             subject: None,
+                            members: Vec::new(),
                         }));
                     }
                 }

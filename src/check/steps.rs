@@ -216,6 +216,7 @@ impl Steps {
                 discriminator: Some(kind.to_string()),
                 keep_message: false,
                 subject: None,
+                members: Vec::new(),
             })
         };
 

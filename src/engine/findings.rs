@@ -85,6 +85,7 @@ pub(super) fn finding(
         field: verdict.field,
         basis: rule.basis.clone(),
         details: verdict.details,
+        members: verdict.members,
         waived: None,
         source: SourceRef {
             record_lines: (record.pos.line, record.pos.end_line),
@@ -135,5 +136,26 @@ fn display_value(value: &Value) -> String {
         Value::String(s) => s.clone(),
         Value::Null => String::new(),
         other => other.to_string(),
+    }
+}
+
+/// Puts the records of each group finding in its details, as `members:
+/// [{ record, path, line }]` (the file's row for a spreadsheet), once every
+/// file of the run is known.
+pub(super) fn place_members(findings: &mut [Finding], files: &[DataFile]) {
+    for finding in findings.iter_mut().filter(|f| !f.members.is_empty()) {
+        let members: Vec<Value> = std::mem::take(&mut finding.members)
+            .into_iter()
+            .map(|(key, file, line)| {
+                let path = files
+                    .get(file as usize)
+                    .map(|f| f.display.to_string_lossy().replace('\\', "/"))
+                    .unwrap_or_default();
+                serde_json::json!({ "record": key, "path": path, "line": line })
+            })
+            .collect();
+        let mut details = finding.details.to_map().into_owned();
+        details.insert("members".to_string(), Value::Array(members));
+        finding.details = details.into();
     }
 }

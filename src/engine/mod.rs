@@ -260,6 +260,7 @@ fn run_project(
     let dataset = &mut run.dataset;
     let (mut findings, rules_run) =
         run_plan(&cx, project, &plan, &selected, dataset, progress, problems);
+    findings::place_members(&mut findings, &dataset.files);
     judged_nothing(&selected, &rules_run, problems);
     unknown_fields(&selected, project, &run.dataset, problems);
     let ran: BTreeSet<&str> = selected.iter().map(|r| r.id.as_str()).collect();

@@ -342,6 +342,67 @@ impl Expr {
         &self.source
     }
 
+    /// For an expression that is one comparison (`a == b`, `<`, `<=`, `>`,
+    /// `>=`, `!=`), its two sides as written and the operator; `None`
+    /// otherwise (or when the text has more than one comparison outside
+    /// brackets, so the split would be a guess).
+    pub fn comparison(&self) -> Option<(&str, &'static str, &str)> {
+        const OPERATORS: [(&str, &str); 6] = [
+            ("_==_", "=="),
+            ("_!=_", "!="),
+            ("_<=_", "<="),
+            ("_>=_", ">="),
+            ("_<_", "<"),
+            ("_>_", ">"),
+        ];
+        let cel::common::ast::Expr::Call(call) = &self.program.expression().expr else {
+            return None;
+        };
+        let (_, operator) = OPERATORS.iter().find(|(f, _)| *f == call.func_name)?;
+        // The one comparison outside brackets and strings.
+        let bytes = self.source.as_bytes();
+        let mut depth = 0i32;
+        let mut found = Vec::new();
+        let mut skip = 0;
+        for (at, c) in outside_strings(&self.source) {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            match c {
+                '(' | '[' | '{' => depth += 1,
+                ')' | ']' | '}' => depth -= 1,
+                '=' | '!' | '<' | '>' if depth == 0 => {
+                    let next = bytes.get(at + 1).copied();
+                    let two = next == Some(b'=');
+                    if c == '!' && !two {
+                        continue;
+                    }
+                    let text = if two {
+                        &self.source[at..at + 2]
+                    } else {
+                        &self.source[at..at + 1]
+                    };
+                    if two {
+                        skip = 1;
+                    }
+                    found.push((at, text));
+                }
+                _ => {}
+            }
+        }
+        let [(at, text)] = found[..] else {
+            return None;
+        };
+        (text == *operator).then(|| {
+            (
+                self.source[..at].trim(),
+                *operator,
+                self.source[at + text.len()..].trim(),
+            )
+        })
+    }
+
     /// The fields it selects on `record` (`record.soort` selects `soort`),
     /// when that is known.
     pub fn record_fields(&self) -> Option<&[String]> {
@@ -649,6 +710,20 @@ pub fn value(v: &Value) -> CelValue {
         Value::String(s) => CelValue::String(Arc::new(s.clone())),
         Value::Array(items) => CelValue::List(Arc::new(items.iter().map(value).collect())),
         Value::Object(fields) => object(fields),
+    }
+}
+
+/// A CEL value as JSON, for details.
+pub fn to_json(value: &CelValue) -> Value {
+    match value {
+        CelValue::Int(i) => serde_json::json!(i),
+        CelValue::UInt(u) => serde_json::json!(u),
+        CelValue::Float(f) => serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number),
+        CelValue::Bool(b) => serde_json::json!(b),
+        CelValue::String(s) => serde_json::json!(s.as_str()),
+        CelValue::List(items) => Value::Array(items.iter().map(to_json).collect()),
+        CelValue::Null => Value::Null,
+        other => serde_json::json!(format!("{other:?}")),
     }
 }
 

@@ -17,7 +17,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use super::{Deadline, Summary, project_name, rules_run};
+use super::{Summary, project_name, rules_run};
 use crate::engine::{AsOfSource, Run};
 use crate::finding::Finding;
 use crate::finding::{Basis, Severity};
@@ -72,7 +72,7 @@ td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; white-space:
 .finding dl { display: grid; grid-template-columns: max-content 1fr; gap: .1em 1em; margin: 0; }
 .finding dt { color: #555; }
 .finding dd { margin: 0; }
-ul.skipped { margin: 0; padding-left: 1.2em; }
+ul.items { margin: 0; padding-left: 1.2em; }
 .problem { margin: .3em 0; }
 svg text { font: 12px system-ui, sans-serif; fill: #1b1b1b; }
 svg .bar-error { fill: var(--error); }
@@ -419,24 +419,23 @@ fn finding_html(out: &mut String, finding: &Finding) {
     if let Some(field) = &finding.field {
         let _ = writeln!(out, "<dt>Field</dt><dd><code>{}</code></dd>", escape(field));
     }
-    let deadline = Deadline::of(finding);
-    if let Some(due) = deadline.due {
-        let _ = writeln!(out, "<dt>Due</dt><dd>{}</dd>", escape(&due));
-    }
-    if let Some(late_by) = deadline.late_by {
-        let _ = writeln!(out, "<dt>Late by</dt><dd>{}</dd>", escape(&late_by));
-    }
-    if !deadline.skipped.is_empty() {
-        out.push_str("<dt>Skipped days</dt><dd><ul class=\"skipped\">");
-        for (date, reason) in &deadline.skipped {
-            let _ = write!(
-                out,
-                "<li><time>{}</time> {}</li>",
-                escape(date),
-                escape(reason)
-            );
+    // Every fact behind the verdict (start, term, due, end, skipped days;
+    // a group's values, norm and records; a comparison's sides).
+    for fact in super::facts(finding) {
+        let _ = write!(
+            out,
+            "<dt>{}</dt><dd>{}",
+            escape(&fact.label),
+            escape(&fact.text)
+        );
+        if !fact.items.is_empty() {
+            out.push_str("<ul class=\"items\">");
+            for item in &fact.items {
+                let _ = write!(out, "<li>{}</li>", escape(item));
+            }
+            out.push_str("</ul>");
         }
-        out.push_str("</ul></dd>\n");
+        out.push_str("</dd>\n");
     }
     if !finding.basis.is_empty() {
         let _ = writeln!(out, "<dt>Basis</dt><dd>{}</dd>", basis_html(&finding.basis));

@@ -120,6 +120,10 @@ pub fn render(run: &Run, fail_on: Severity, style: Style) -> String {
     out
 }
 
+/// The most items of a fact (skipped days, a group's records) a finding
+/// shows; the JSON, HTML and xlsx reports have them all.
+const ITEMS_SHOWN: usize = 10;
+
 fn render_one(handler: &GraphicalReportHandler, diagnostic: &dyn Diagnostic, out: &mut String) {
     if handler.render_report(out, diagnostic).is_err() {
         out.push_str(&diagnostic.to_string());
@@ -351,21 +355,6 @@ impl Source {
     }
 }
 
-/// A detail value for people: strings bare, `{date, reason}` pairs as
-/// "date (reason)", lists joined with commas.
-fn show(value: &serde_json::Value) -> String {
-    use serde_json::Value;
-    match value {
-        Value::String(s) => s.clone(),
-        Value::Array(items) => items.iter().map(show).collect::<Vec<_>>().join(", "),
-        Value::Object(map) => match (map.get("date"), map.get("reason")) {
-            (Some(date), Some(reason)) => format!("{} ({})", show(date), show(reason)),
-            _ => value.to_string(),
-        },
-        other => other.to_string(),
-    }
-}
-
 struct FindingDiagnostic<'a> {
     finding: &'a Finding,
     data: Option<Source>,
@@ -448,9 +437,7 @@ impl Diagnostic for FindingDiagnostic<'_> {
                 .collect();
             lines.push(format!("row: {}", cells.join(" · ")));
         }
-        for (key, value) in finding.details.to_map().iter() {
-            lines.push(format!("{key}: {}", show(value)));
-        }
+        lines.extend(super::fact_lines(finding, ITEMS_SHOWN));
         for basis in &finding.basis {
             match &basis.url {
                 Some(url) => lines.push(format!("basis: {} <{url}>", basis.citation)),

@@ -209,6 +209,7 @@ mod tests {
                     expires: None,
                 }),
                 source: SourceRef::default(),
+                members: Vec::new(),
             })
             .collect();
         let run = Run {

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 
 use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
 
-use super::{Deadline, Summary, rules_run};
+use super::{Summary, rules_run};
 use crate::engine::Run;
 use crate::finding::Finding;
 use crate::finding::Severity;
@@ -63,13 +63,7 @@ fn case(finding: &Finding) -> TestCase {
     }
     let location = finding.location.place();
     let mut description = vec![location.clone(), finding.message.clone()];
-    let deadline = Deadline::of(finding);
-    if let Some(due) = deadline.due {
-        description.push(format!("due: {due}"));
-    }
-    if let Some(late_by) = deadline.late_by {
-        description.push(format!("late by: {late_by}"));
-    }
+    description.extend(super::fact_lines(finding, 10));
     for basis in &finding.basis {
         description.push(format!("basis: {}", basis.citation));
     }

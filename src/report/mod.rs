@@ -136,6 +136,175 @@ impl Deadline {
     }
 }
 
+/// One fact behind a finding's verdict, as the reports show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fact {
+    /// What it is (`due`, `norm`, `op_tijd`, …).
+    pub label: String,
+    /// Its value, in words.
+    pub text: String,
+    /// Items that belong under it, one per line (the days a term skipped,
+    /// the records of a group).
+    pub items: Vec<String>,
+}
+
+impl Fact {
+    fn new(label: impl Into<String>, text: impl Into<String>) -> Fact {
+        Fact {
+            label: label.into(),
+            text: text.into(),
+            items: Vec::new(),
+        }
+    }
+}
+
+/// Every fact behind a finding's verdict, from its details, in the order an
+/// auditor reads them (README "What a finding says"):
+///
+/// - a deadline: start, term, due (and how it was computed), end — or
+///   `open` when the act has not happened —, how late, and the days the
+///   term skipped, each with its reason;
+/// - an aggregate: the group, each `let` value, the norm it failed, how many
+///   records the group has and which (key and place);
+/// - a comparison (`expr` of the form `a == b`): each side as written and
+///   what it came to;
+/// - a step of a `steps` check: which step and what is wrong with it;
+/// - anything else in the details: each key and its value.
+pub fn facts(finding: &Finding) -> Vec<Fact> {
+    use serde_json::Value;
+    let details = finding.details.to_map();
+    fn text(value: &Value) -> String {
+        match value {
+            Value::String(s) => s.clone(),
+            Value::Object(map) => map
+                .iter()
+                .map(|(k, v)| match v {
+                    Value::String(s) => format!("{k}={s}"),
+                    other => format!("{k}={other}"),
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+            Value::Array(items) => items.iter().map(text).collect::<Vec<_>>().join("; "),
+            other => other.to_string(),
+        }
+    }
+    let mut facts = Vec::new();
+    let mut done: Vec<&str> = Vec::new();
+    let mut take = |key: &'static str, label: &str, facts: &mut Vec<Fact>| {
+        if let Some(value) = details.get(key) {
+            facts.push(Fact::new(label, text(value)));
+        }
+        done.push(key);
+    };
+    if details.contains_key("due") && details.contains_key("term") {
+        take("start", "start", &mut facts);
+        take("term", "term", &mut facts);
+        take("due", "due", &mut facts);
+        if let Some(explanation) = details.get("explanation").and_then(Value::as_str)
+            && let Some(due) = facts.last_mut()
+        {
+            due.text = format!("{} ({explanation})", due.text);
+        }
+        match details.get("end") {
+            Some(end) => facts.push(Fact::new("end", text(end))),
+            None => facts.push(Fact::new("end", "open: not done yet")),
+        }
+        take("late_by", "late by", &mut facts);
+        let mut skipped = Fact::new("skipped", "");
+        for day in details
+            .get("skipped")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let part = |k: &str| day.get(k).and_then(Value::as_str).unwrap_or_default();
+            skipped
+                .items
+                .push(format!("{} {}", part("date"), part("reason")));
+        }
+        if !skipped.items.is_empty() {
+            skipped.text = format!("{} days", skipped.items.len());
+            facts.push(skipped);
+        }
+        done.extend(["end", "explanation", "skipped", "overdue"]);
+    } else if details.contains_key("norm") {
+        take("group", "group", &mut facts);
+        for (name, value) in details
+            .get("values")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            facts.push(Fact::new(name.as_str(), text(value)));
+        }
+        take("norm", "norm", &mut facts);
+        let mut records = Fact::new(
+            "records",
+            details.get("records").map(text).unwrap_or_default(),
+        );
+        let members = details.get("members").and_then(Value::as_array);
+        for member in members.into_iter().flatten() {
+            let part = |k: &str| member.get(k).map(text).unwrap_or_default();
+            records.items.push(format!(
+                "{} ({}:{})",
+                part("record"),
+                part("path"),
+                part("line")
+            ));
+        }
+        let total = details.get("records").and_then(Value::as_u64).unwrap_or(0);
+        if total > records.items.len() as u64 && !records.items.is_empty() {
+            records.text = format!("{total}, the first {} listed", records.items.len());
+        }
+        facts.push(records);
+        done.extend(["values", "records", "members"]);
+    } else if details.contains_key("operator") {
+        for side in ["left", "right"] {
+            let written = details.get(side).map(text).unwrap_or_default();
+            let value = details
+                .get(&format!("{side}_value"))
+                .map_or_else(|| "(not shown: text from the record)".to_string(), text);
+            facts.push(Fact::new(side, format!("{written} = {value}")));
+        }
+        if let Some(operator) = details.get("operator").and_then(Value::as_str) {
+            facts.push(Fact::new("required", format!("left {operator} right")));
+        }
+        done.extend(["left", "left_value", "operator", "right", "right_value"]);
+    } else if details.contains_key("step_name") {
+        if let (Some(step), Some(name)) = (details.get("step"), details.get("step_name")) {
+            facts.push(Fact::new(
+                "step",
+                format!("{} ({})", text(step), text(name)),
+            ));
+        }
+        take("problem", "problem", &mut facts);
+        done.extend(["step", "step_name"]);
+    }
+    for (key, value) in details.iter() {
+        if !done.contains(&key.as_str()) {
+            facts.push(Fact::new(key.as_str(), text(value)));
+        }
+    }
+    facts
+}
+
+/// The facts of a finding as lines of text (`label: text`, then its items
+/// indented), at most `items` items each (the rest counted): what the human
+/// and JUnit reports show.
+pub fn fact_lines(finding: &Finding, items: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    for fact in facts(finding) {
+        lines.push(format!("{}: {}", fact.label, fact.text));
+        for item in fact.items.iter().take(items) {
+            lines.push(format!("  {item}"));
+        }
+        if fact.items.len() > items {
+            lines.push(format!("  … and {} more", fact.items.len() - items));
+        }
+    }
+    lines
+}
+
 /// The project file as shown in reports: relative to where naleving ran.
 pub fn project_name(run: &Run) -> String {
     run.project

@@ -235,6 +235,7 @@ fn result(finding: &Finding, rule_index: Option<i64>, run: &Run) -> SarifResult 
         ("late_by", json!(deadline.late_by)),
         ("sheet", json!(finding.location.sheet)),
         ("cell", json!(finding.location.cell)),
+        ("details", json!(finding.details)),
     ]);
     let message = format!(
         "{} · {} `{}`",

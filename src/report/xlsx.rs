@@ -6,7 +6,8 @@
 //! - **Findings**, one row per finding: rule, severity, collection, record,
 //!   location (`path:line:column`, or the cell of a spreadsheet), field,
 //!   message, and for a deadline its start, term, due date, end and how
-//!   late; the basis, the fingerprint, the waiver; then two empty columns
+//!   late; every fact behind the verdict as lines of text (see
+//!   [`super::facts`]); the basis, the fingerprint, the waiver; then two empty columns
 //!   for the team's own judgement, *beoordeling* and *toelichting*.
 //! - **Rules**, one row per rule that ran: title, severity, collection,
 //!   check kind, validity window, the records it judged, found not
@@ -40,6 +41,7 @@ const FINDING_COLUMNS: &[(&str, f64)] = &[
     ("due", 11.0),
     ("end", 11.0),
     ("late by", 14.0),
+    ("facts", 50.0),
     ("basis", 40.0),
     ("fingerprint", 18.0),
     ("waived", 30.0),
@@ -175,15 +177,16 @@ fn finding_row(
     if let Some(late_by) = Deadline::of(finding).late_by {
         sheet.write_string(row, 11, late_by)?;
     }
-    sheet.write_string(row, 12, basis(&finding.basis))?;
-    sheet.write_string(row, 13, &finding.fingerprint)?;
+    sheet.write_string(row, 12, super::fact_lines(finding, 10).join("\n"))?;
+    sheet.write_string(row, 13, basis(&finding.basis))?;
+    sheet.write_string(row, 14, &finding.fingerprint)?;
     if let Some(waived) = &finding.waived {
         let until = waived
             .expires
             .map_or(String::new(), |d| format!(", until {d}"));
         sheet.write_string(
             row,
-            14,
+            15,
             format!("{} ({}{until})", waived.reason, waived.approved_by),
         )?;
     }

@@ -41,11 +41,12 @@ use serde_json::{Map, Value, json};
 use serde_saphyr::Spanned;
 
 use super::{
-    BuildCx, BuildError, Check, CheckCx, KindDocs, Outcome, Stream, Verdict, compile_in_file_with,
+    BuildCx, BuildError, Check, CheckCx, KindDocs, MEMBERS_LISTED, Outcome, Stream, Verdict,
+    compile_in_file_with,
 };
 use crate::calendar::parse_date;
 use crate::data::{Record, as_key, field};
-use crate::expr::{Counter, Expr, object, projected};
+use crate::expr::{Counter, Expr, object, projected, to_json};
 
 /// See [`KindDocs`].
 pub const DOCS: KindDocs = KindDocs {
@@ -371,7 +372,29 @@ impl Aggregate {
                 }
             }
         };
-        self.conclude(cx.env, scope, key, first, members.len(), &mut value_of)
+        let mut listed: Vec<(u32, u32, &str)> = members
+            .iter()
+            .map(|&i| {
+                (
+                    records[i].pos.file,
+                    records[i].pos.line,
+                    records[i].key.as_str(),
+                )
+            })
+            .collect();
+        listed.sort_unstable();
+        listed.truncate(MEMBERS_LISTED);
+        let listed = listed
+            .into_iter()
+            .map(|(file, line, key)| (key.to_string(), file, line))
+            .collect();
+        self.conclude(
+            cx.env,
+            scope,
+            key,
+            (first, members.len(), listed),
+            &mut value_of,
+        )
     }
 
     /// A scope with `group` bound, for the expressions of group `key`.
@@ -383,16 +406,17 @@ impl Aggregate {
 
     /// The outcome for a group: its `let` values in order (from `value_of`,
     /// given the scope so far), then `expr`, in `scope` (see [`Self::scope`]).
-    /// A finding or unjudged outcome points at record `first`, of `members`.
+    /// `group` is the record a finding or unjudged outcome points at, how
+    /// many records the group has, and those listed in a finding.
     fn conclude(
         &self,
         env: &crate::expr::Env,
         mut scope: Context<'_, 'static>,
         key: &[String],
-        first: usize,
-        members: usize,
+        group: (usize, usize, Vec<(String, u32, u32)>),
         value_of: &mut dyn FnMut(usize, &mut Context<'_, 'static>) -> Result<CelValue, String>,
     ) -> Option<Outcome> {
+        let (first, members, listed) = group;
         let names = self.names();
         let label = if key.is_empty() {
             "alle records".to_string()
@@ -443,6 +467,7 @@ impl Aggregate {
                 );
                 details.insert("records".to_string(), json!(members));
                 details.insert("values".to_string(), Value::Object(values));
+                details.insert("norm".to_string(), json!(self.expr.source().trim()));
                 Some(Outcome::Finding(Verdict {
                     record: first,
                     field: None,
@@ -455,6 +480,7 @@ impl Aggregate {
                     discriminator: Some(label.clone()),
                     keep_message: false,
                     subject: Some(label),
+                    members: listed,
                 }))
             }
             Ok(other) => Some(Outcome::Unjudged {
@@ -480,20 +506,6 @@ fn period_of(date: jiff::civil::Date, per: Per) -> String {
         Per::HalfYear => format!("{year}-H{}", if month <= 6 { 1 } else { 2 }),
         Per::Quarter => format!("{year}-Q{}", (month - 1) / 3 + 1),
         Per::Month => format!("{year}-{month:02}"),
-    }
-}
-
-/// A CEL value as JSON, for details.
-fn to_json(value: &CelValue) -> Value {
-    match value {
-        CelValue::Int(i) => json!(i),
-        CelValue::UInt(u) => json!(u),
-        CelValue::Float(f) => serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number),
-        CelValue::Bool(b) => json!(b),
-        CelValue::String(s) => json!(s.as_str()),
-        CelValue::List(items) => Value::Array(items.iter().map(to_json).collect()),
-        CelValue::Null => Value::Null,
-        other => json!(format!("{other:?}")),
     }
 }
 

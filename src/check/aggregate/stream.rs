@@ -15,6 +15,7 @@ use cel::Value as CelValue;
 use rayon::prelude::*;
 
 use super::Aggregate;
+use crate::check::MEMBERS_LISTED;
 use crate::check::{CheckCx, Outcome, Stream};
 use crate::data::Record;
 use crate::expr::object;
@@ -33,6 +34,8 @@ pub(super) struct Tallies<'a> {
 struct Tally {
     first: Record,
     members: usize,
+    /// The first records (key, file, line), at most [`MEMBERS_LISTED`].
+    listed: Vec<(String, u32, u32)>,
     counts: Vec<Result<i64, String>>,
 }
 
@@ -108,6 +111,7 @@ impl Stream for Tallies<'_> {
                 let tally = Tally {
                     first: (*record).clone(),
                     members: 0,
+                    listed: Vec::new(),
                     counts: vec![Ok(0); hits.len()],
                 };
                 self.groups.insert(key.clone(), tally);
@@ -119,6 +123,13 @@ impl Stream for Tallies<'_> {
                 tally.first = (*record).clone();
             }
             tally.members += 1;
+            // Batches come in file order, so the first ones seen are the
+            // first in the file.
+            if tally.listed.len() < MEMBERS_LISTED {
+                tally
+                    .listed
+                    .push((record.key.clone(), record.pos.file, record.pos.line));
+            }
             for (n, (count, hit)) in tally.counts.iter_mut().zip(hits).enumerate() {
                 match hit {
                     Some(hit) => {
@@ -147,8 +158,9 @@ impl Stream for Tallies<'_> {
                     tally.counts[n].clone().map(CelValue::Int)
                 };
                 let scope = self.check.scope(cx, key);
+                let group = (index, tally.members, tally.listed.clone());
                 self.check
-                    .conclude(cx.env, scope, key, index, tally.members, &mut value_of)
+                    .conclude(cx.env, scope, key, group, &mut value_of)
             })
             .collect();
         let records = groups.into_iter().map(|(_, tally)| tally.first).collect();
