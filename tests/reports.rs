@@ -496,6 +496,32 @@ fn every_fact_behind_a_verdict_is_in_every_format() {
     );
 }
 
+/// Each rule's docs (markdown, rendered), window, basis and counts are in
+/// the HTML (issue #16, point 2).
+#[test]
+fn html_has_what_each_rule_checks() {
+    let (_, html) = output(&root(), &["--format", "html"]);
+    let doc = html
+        .split("<article class=\"rule-doc\" id=\"doc-veiligheidsbeoordeling-te-laat\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</article>").next())
+        .expect("the rule's docs");
+    for part in [
+        "<dt>Check</dt><dd><code>deadline</code> over <code>meldingen</code>, error</dd>",
+        "<dt>Valid</dt><dd>from 2019-01-01 (ontvangen_op)</dd>",
+        "Uitvoeringsbesluit Wmo 2015, art. 4.1.7 lid 1",
+        " judged, ",
+        " not applicable, ",
+        " outside the window; ",
+        "<h2>Wat wordt gecontroleerd</h2>",
+        "<h2>Voorbeeld</h2>",
+    ] {
+        assert!(doc.contains(part), "{part} not in {doc}");
+    }
+    // The rules table links each rule to its docs and shows its window.
+    assert!(html.contains("<a href=\"#doc-veiligheidsbeoordeling-te-laat\">"));
+}
+
 /// Text from rules and data is escaped: a rule title with markup shows as text.
 #[test]
 fn html_escapes_every_text() {
@@ -508,6 +534,9 @@ severity: info
 collection: middelen
 check:
   required: { fields: [bedrag_mln] }
+docs: |
+  <script>alert('docs')</script> ![pixel](https://example.org/p.png)
+  [klik](javascript:alert(1))
 message: "<img src=x onerror=alert(1)> {{ record }}"
 basis:
   - citation: "\"quoted\" <i>basis</i>"
@@ -518,6 +547,14 @@ basis:
     let (_, html) = output(dir.path(), &["--format", "html"]);
     assert!(!html.contains("<script>"));
     assert!(!html.contains("<img"));
+    assert!(
+        !html.contains("javascript:"),
+        "a link in the docs kept its script"
+    );
+    assert!(
+        html.contains("&lt;script&gt;alert(&#39;docs&#39;)")
+            || html.contains("&lt;script&gt;alert('docs')")
+    );
     assert!(!html.contains("<b>vet"));
     assert!(
         html.contains(

@@ -111,6 +111,7 @@ pub fn render(run: &Run, fail_on: Severity) -> String {
     collections_table(&mut out, run);
     problems(&mut out, &run.problems);
     findings(&mut out, run);
+    rule_docs(&mut out, run);
     inputs_table(&mut out, run);
     let _ = write!(
         out,
@@ -280,32 +281,92 @@ fn rules_table(out: &mut String, run: &Run) {
     let counts = counts_by_rule(run);
     out.push_str(
         "<section id=\"rules\">\n<h2>Rules</h2>\n<table>\n<thead><tr><th>Rule</th><th>Severity</th><th>Basis</th>\
-         <th class=\"n\">Judged</th><th class=\"n\">Findings</th><th class=\"n\">Waived</th></tr></thead>\n<tbody>\n",
+         <th>Valid</th><th class=\"n\">Judged</th><th class=\"n\">Not applicable</th><th class=\"n\">Outside window</th>\
+         <th class=\"n\">Findings</th><th class=\"n\">Waived</th></tr></thead>\n<tbody>\n",
     );
     for (rule, stats) in rules_run(run) {
         let (count, waived) = counts.get(rule.id.as_str()).copied().unwrap_or_default();
-        let id = if count > 0 {
-            format!(
-                "<a href=\"#rule-{0}\"><code>{0}</code></a>",
-                escape(&rule.id)
-            )
+        let id = format!(
+            "<a href=\"#doc-{0}\"><code>{0}</code></a>",
+            escape(&rule.id)
+        );
+        let findings = if count > 0 {
+            format!("<a href=\"#rule-{}\">{count}</a>", escape(&rule.id))
         } else {
-            format!("<code>{}</code>", escape(&rule.id))
+            count.to_string()
         };
         let _ = writeln!(
             out,
             "<tr><td>{id}<br />{title} <span class=\"mono\">({collection})</span></td>\
-             <td class=\"sev sev-{sev}\">{sev}</td><td>{basis}</td>\
-             <td class=\"n\">{judged} of {records}</td><td class=\"n\">{count}</td><td class=\"n\">{waived}</td></tr>",
+             <td class=\"sev sev-{sev}\">{sev}</td><td>{basis}</td><td>{window}</td>\
+             <td class=\"n\">{judged} of {records}</td><td class=\"n\">{not_applicable}</td>\
+             <td class=\"n\">{outside}</td><td class=\"n\">{findings}</td><td class=\"n\">{waived}</td></tr>",
             title = escape(&rule.title),
             collection = escape(&rule.collection),
             sev = rule.severity.as_str(),
             basis = basis_html(&rule.basis),
+            window = escape(&window(rule)),
             judged = stats.judged,
             records = stats.records,
+            not_applicable = stats.not_applicable,
+            outside = stats.outside_window,
         );
     }
     out.push_str("</tbody>\n</table>\n</section>\n");
+}
+
+/// A rule's validity window in words: `from 2019-01-01 (ontvangen_op)`.
+fn window(rule: &crate::rule::Rule) -> String {
+    let Some(valid) = &rule.valid else {
+        return "always".to_string();
+    };
+    let range = match (valid.from, valid.until) {
+        (Some(from), Some(until)) => format!("{from} to {until}"),
+        (Some(from), None) => format!("from {from}"),
+        (None, Some(until)) => format!("until {until}"),
+        (None, None) => "always".to_string(),
+    };
+    format!("{range} ({})", valid.date_field)
+}
+
+/// What each rule that ran checks, as its author wrote it: title, check,
+/// collection, window, basis, how many records it judged, found not
+/// applicable or outside its window, and its docs (markdown, made safe).
+fn rule_docs(out: &mut String, run: &Run) {
+    out.push_str("<section id=\"rule-docs\">\n<h2>What each rule checks</h2>\n");
+    for (rule, stats) in rules_run(run) {
+        let _ = write!(
+            out,
+            "<article class=\"rule-doc\" id=\"doc-{id}\">\n<h3><code>{id}</code> — {title}</h3>\n<dl>\n\
+             <dt>Check</dt><dd><code>{kind}</code> over <code>{collection}</code>, {sev}</dd>\n\
+             <dt>Valid</dt><dd>{window}</dd>\n<dt>Basis</dt><dd>{basis}</dd>\n\
+             <dt>Records</dt><dd>{records}: {judged} judged, {not_applicable} not applicable, {outside} outside the window; {findings} findings</dd>\n</dl>\n",
+            id = escape(&rule.id),
+            title = escape(&rule.title),
+            kind = rule.check.kind(),
+            collection = escape(&rule.collection),
+            sev = rule.severity.as_str(),
+            window = escape(&window(rule)),
+            basis = basis_html(&rule.basis),
+            records = stats.records,
+            judged = stats.judged,
+            not_applicable = stats.not_applicable,
+            outside = stats.outside_window,
+            findings = stats.findings,
+        );
+        match &rule.docs {
+            Some(docs) => {
+                let _ = write!(
+                    out,
+                    "<div class=\"docs\">\n{}</div>\n",
+                    super::markdown::to_html(docs)
+                );
+            }
+            None => out.push_str("<p class=\"docs\">(no docs)</p>\n"),
+        }
+        out.push_str("</article>\n");
+    }
+    out.push_str("</section>\n");
 }
 
 fn collections_table(out: &mut String, run: &Run) {
@@ -382,7 +443,7 @@ fn findings(out: &mut String, run: &Run) {
         }
         let _ = writeln!(
             out,
-            "<h3 id=\"rule-{id}\"><code>{id}</code> — {title}</h3>",
+            "<h3 id=\"rule-{id}\"><code>{id}</code> — {title} <a class=\"doc-link\" href=\"#doc-{id}\">what it checks</a></h3>",
             id = escape(&rule.id),
             title = escape(&rule.title)
         );
