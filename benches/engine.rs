@@ -222,6 +222,7 @@ fn checks(c: &mut Criterion) {
                     as_of: jiff::civil::date(2021, 1, 15),
                     calendar: Arc::clone(&calendar),
                     plugins: &plugins,
+                    group_by: None,
                 };
                 let (findings, _) = evaluate(&[rule], &fx.dataset, &run, &mut (), &mut problems);
                 black_box(findings)

@@ -220,6 +220,7 @@ mod tests {
             fingerprint: crate::finding::fingerprint(rule, "c", record, None, None),
             details: Default::default(),
             waived: None,
+            group: None,
             source: SourceRef::default(),
             members: Vec::new(),
         }

@@ -146,6 +146,7 @@ impl RunArgs {
             rules: self.rules,
             collections: self.collections,
             baseline,
+            group_by: None,
         }
     }
 }
@@ -170,13 +171,18 @@ struct CheckArgs {
     /// fixed and still-present ones are counted in the summary.
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
+    /// Note in each finding the value of this field of its record (e.g.
+    /// `regio`), and group by it: counts per group and a group filter in
+    /// the HTML report, a sheet per group count in the xlsx report.
+    #[arg(long, value_name = "FIELD")]
+    group_by: Option<String>,
     /// Rerun the check a JSON report records (its as-of date, selection,
     /// baseline and --fail-on) and say whether the same inputs give the same
     /// report, byte for byte; what changed when not. Exit 0 verified, 1 not.
     #[arg(
         long,
         value_name = "REPORT.json",
-        conflicts_with_all = ["as_of", "rules", "collections", "formats", "output", "baseline", "fail_on"]
+        conflicts_with_all = ["as_of", "rules", "collections", "formats", "output", "baseline", "fail_on", "group_by"]
     )]
     verify: Option<PathBuf>,
 }
@@ -248,7 +254,8 @@ fn check(args: CheckArgs) -> ExitCode {
         }
     };
     let fail_on = Severity::from(args.fail_on);
-    let options = args.run.options(args.baseline);
+    let mut options = args.run.options(args.baseline);
+    options.group_by = args.group_by;
     let mut bar = progress::Bar::on_terminal();
     let mut run = engine::check_with(&options, &mut bar);
     bar.finish();
@@ -309,6 +316,31 @@ fn unknown_selection(run: &mut Run, options: &Options) {
             problems.push(match did_you_mean(name, names()) {
                 Some(suggestion) => problem.help(suggestion),
                 None => problem,
+            });
+        }
+    }
+    if let Some(name) = &options.group_by {
+        let seen = || run.dataset.fields_seen.values();
+        let declared = || {
+            project
+                .collections
+                .values()
+                .filter_map(|c| c.schema.as_ref())
+                .flat_map(|s| s.fields.keys())
+        };
+        if !seen().any(|s| s.has(name)) && !declared().any(|f| f == name) {
+            let known: std::collections::BTreeSet<&str> = seen()
+                .flat_map(|s| s.names.iter())
+                .chain(declared())
+                .map(String::as_str)
+                .collect();
+            let problem = Problem::unusable(
+                CliCode::UnknownField,
+                format!("--group-by `{name}`: no record has that field"),
+            );
+            problems.push(match did_you_mean(name, known) {
+                Some(suggestion) => problem.help(suggestion),
+                None => problem.help("name a field of the records, e.g. `--group-by regio`"),
             });
         }
     }
@@ -450,6 +482,9 @@ crate::problem_codes! {
         UnknownRule = "cli::unknown-rule",
         /// `--collection` names no collection of the project.
         UnknownCollection = "cli::unknown-collection",
+        /// `--group-by` names a field no record of the checked collections
+        /// has.
+        UnknownField = "cli::unknown-field",
     }
 }
 

@@ -117,6 +117,10 @@ pub struct Finding {
     /// The waiver that accepts this finding, if one does and has not expired.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub waived: Option<Waived>,
+    /// With `--group-by FIELD`: that field's value in the record (absent
+    /// when the record has none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
     /// What the human renderer needs beyond the record: not serialized.
     #[serde(skip)]
     pub source: SourceRef,

@@ -124,6 +124,7 @@ fn run_one(rule: &Rule, test: &RuleTest, env: &TestEnv<'_>) -> TestResult {
         as_of,
         calendar: Arc::clone(&env.calendar),
         plugins: env.plugins,
+        group_by: None,
     };
     let (findings, _) = evaluate(&[rule], &dataset, &run, &mut (), &mut problems);
     for problem in problems.into_sorted() {

@@ -199,3 +199,41 @@ fn a_workbook_is_not_written_to_standard_output() {
         "{err}"
     );
 }
+
+/// With `--group-by regio`: a *Groups* sheet counts the findings per
+/// region, and each finding row names its region.
+#[test]
+fn a_group_by_field_gets_its_own_sheet() {
+    let dir = tempfile::tempdir().unwrap();
+    let (xlsx, json) = (dir.path().join("r.xlsx"), dir.path().join("r.json"));
+    let (code, _, err) = run(naleving().current_dir(crate::support::root()).args([
+        "check",
+        "--group-by",
+        "regio",
+        "--format",
+        &format!("xlsx={}", xlsx.display()),
+        "--format",
+        &format!("json={}", json.display()),
+    ]));
+    assert_eq!(code, 1, "{err}");
+    let report: Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    let mut book = Xlsx::new(std::io::Cursor::new(std::fs::read(&xlsx).unwrap())).unwrap();
+    assert_eq!(book.sheet_names(), ["Findings", "Rules", "Groups", "Run"]);
+    let groups = sheet(&mut book, "Groups");
+    let drenthe = groups
+        .iter()
+        .find(|r| get(r, "regio") == "Drenthe")
+        .unwrap();
+    let expected = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["group"] == "Drenthe")
+        .count();
+    assert_eq!(get(drenthe, "findings"), expected.to_string());
+    let rows = sheet(&mut book, "Findings");
+    assert_eq!(
+        rows.iter().filter(|r| get(r, "group") == "Drenthe").count(),
+        expected
+    );
+}

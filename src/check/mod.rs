@@ -223,6 +223,9 @@ pub struct CheckCx<'a> {
     pub calendar: &'a Calendar,
     /// The plugins the project loaded, by name.
     pub plugins: &'a Plugins,
+    /// The record field the run groups findings by (`--group-by`), whose
+    /// value each finding notes.
+    pub group_by: Option<&'a str>,
 }
 
 /// A record that breaks the rule.

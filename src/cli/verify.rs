@@ -93,6 +93,7 @@ fn rerun(path: &Path, bytes: &[u8], recorded: &Recorded, project: PathBuf) -> Ex
         rules: recorded.manifest.rules.clone(),
         collections: recorded.manifest.collections.clone(),
         baseline: recorded.manifest.baseline.as_ref().map(PathBuf::from),
+        group_by: recorded.manifest.group_by.clone(),
     };
     let mut run = engine::check(&options);
     // The date is the report's; so is where it came from.

@@ -87,6 +87,7 @@ pub(super) fn finding(
         details: verdict.details,
         members: verdict.members,
         waived: None,
+        group: None,
         source: SourceRef {
             record_lines: (record.pos.line, record.pos.end_line),
             field_at,

@@ -55,6 +55,7 @@ pub fn evaluate(
         as_of: run.as_of,
         calendar: &run.calendar,
         plugins: run.plugins,
+        group_by: run.group_by,
     };
     let mut sources = Sources::default();
     let mut findings = Vec::new();
@@ -149,6 +150,7 @@ pub(super) fn run_rule(
                 findings,
                 unjudged,
                 problems,
+                group_by: cx.group_by,
             };
             take_outcomes(rule, outcomes, &applies, file, sources, sink);
         }
@@ -178,6 +180,8 @@ pub(super) struct Sink<'s> {
     pub(super) findings: &'s mut Vec<Finding>,
     pub(super) unjudged: &'s mut Unjudged,
     pub(super) problems: &'s mut Problems,
+    /// The field whose value each finding notes (`--group-by`).
+    pub(super) group_by: Option<&'s str>,
 }
 
 /// Turns a check's outcomes, pointing into `applies`, into findings,
@@ -194,6 +198,7 @@ pub(super) fn take_outcomes<'f>(
         findings,
         unjudged,
         problems,
+        group_by,
     } = sink;
     // Findings are built on all cores (message, fingerprint, location), in
     // outcome order; the file texts they need are read first.
@@ -233,7 +238,11 @@ pub(super) fn take_outcomes<'f>(
         .into_par_iter()
         .with_min_len(FINDINGS_CHUNK)
         .map(|(verdict, record, data_file, source)| {
-            finding(rule, record, verdict, data_file, source.as_ref())
+            let mut finding = finding(rule, record, verdict, data_file, source.as_ref());
+            finding.group = group_by
+                .and_then(|name| crate::data::field(&record.fields, name))
+                .and_then(crate::data::as_key);
+            finding
         })
         .collect();
     findings.extend(built);

@@ -44,6 +44,10 @@ pub struct Manifest {
     /// The baseline given with `--baseline`, as given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<String>,
+    /// The field findings were grouped by (`--group-by`): it changes the
+    /// report, not the verdicts, so it is not in the digest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_by: Option<String>,
     /// Every input file, in the order of the module docs.
     pub inputs: Vec<Input>,
 }
@@ -127,6 +131,7 @@ impl Manifest {
             rules: sorted(&options.rules),
             collections: sorted(&options.collections),
             baseline: options.baseline.as_ref().map(|p| p.display().to_string()),
+            group_by: options.group_by.clone(),
             inputs,
         }
     }

@@ -68,6 +68,9 @@ pub struct Options {
     pub collections: Vec<String>,
     /// Report only findings not in this baseline file.
     pub baseline: Option<PathBuf>,
+    /// Note in each finding the value of this field of its record, to
+    /// group findings by (`--group-by regio`).
+    pub group_by: Option<String>,
 }
 
 /// Told about the steps of a run, so the CLI can show progress on long ones.
@@ -154,6 +157,8 @@ pub struct RunCx<'a> {
     pub calendar: Arc<Calendar>,
     /// The plugins the selected rules use.
     pub plugins: &'a Plugins,
+    /// The record field findings are grouped by (`--group-by`).
+    pub group_by: Option<&'a str>,
 }
 
 /// Runs a check as described by `options`.
@@ -256,6 +261,7 @@ fn run_project(
         as_of: run.as_of,
         calendar,
         plugins: &plugins,
+        group_by: options.group_by.as_deref(),
     };
     let dataset = &mut run.dataset;
     let (mut findings, rules_run) =

@@ -68,6 +68,7 @@ impl Streamed<'_> {
             as_of: run.as_of,
             calendar: &run.calendar,
             plugins: run.plugins,
+            group_by: run.group_by,
         };
         let mut per_rule = PerRule {
             runs: self
@@ -194,6 +195,7 @@ impl Streamed<'_> {
                         findings: &mut *sink.findings,
                         unjudged,
                         problems: &mut *sink.problems,
+                        group_by: cx.group_by,
                     };
                     let file = |id| dataset.file(id);
                     let sources = Some(&mut *sink.sources);

@@ -14,7 +14,7 @@
 //! well-formed XML as well (a test parses it), and a print style sheet keeps
 //! findings whole on paper and prints link targets.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 use super::{Summary, project_name, rules_run};
@@ -80,7 +80,12 @@ svg .bar-warning { fill: var(--warning); }
 svg .bar-info { fill: var(--info); }
 svg .bar-none { fill: var(--line); }
 footer { margin-top: 2.5em; color: #555; font-size: .85em; }
+.controls { display: flex; flex-wrap: wrap; gap: 6px 14px; align-items: end; background: #f3f3f3; border-radius: 6px; padding: 8px 12px; margin: .5em 0; }
+.controls label { display: flex; flex-direction: column; font-size: .85em; color: #555; }
+.controls output { font-weight: 600; margin-left: auto; }
+.finding .rule { font-size: .9em; color: #555; }
 @media print {
+  .controls { display: none; }
   body { font-size: 10pt; max-width: none; padding: 0; }
   h2 { break-after: avoid; }
   h3 { break-after: avoid; }
@@ -89,6 +94,58 @@ footer { margin-top: 2.5em; color: #555; font-size: .85em; }
   a[href]::after { content: " (" attr(href) ")"; font-size: .85em; word-break: break-all; }
   .finding.waived { background: none; }
 }
+"#;
+
+/// Filters and sorts the findings in place; nothing is loaded, sent or
+/// stored. Without it (or printed) the page shows every finding.
+const SCRIPT: &str = r#"
+(function () {
+  var list = document.getElementById('finding-list');
+  if (!list) { return; }
+  var cards = Array.prototype.slice.call(list.querySelectorAll('article.finding'));
+  var $ = function (id) { return document.getElementById(id); };
+  var controls = $('controls');
+  controls.hidden = false;
+  var fields = ['f-severity', 'f-rule', 'f-collection', 'f-group', 'filter-text', 'f-sort'];
+  function value(id) { var e = $(id); return e ? e.value : ''; }
+  function apply() {
+    var severity = value('f-severity'), rule = value('f-rule'), collection = value('f-collection');
+    var group = value('f-group'), text = value('filter-text').trim().toLowerCase();
+    var shown = 0;
+    cards.forEach(function (card) {
+      var d = card.dataset;
+      var ok = (!severity || d.severity === severity) && (!rule || d.rule === rule)
+        && (!collection || d.collection === collection) && (!group || d.group === group)
+        && (!text || d.search.indexOf(text) !== -1);
+      card.hidden = !ok;
+      if (ok) { shown += 1; }
+    });
+    $('shown').textContent = shown + ' of ' + cards.length + ' findings shown';
+  }
+  function sort() {
+    var key = value('f-sort') || 'order';
+    var sorted = cards.slice().sort(function (a, b) {
+      var x = a.dataset[key] || '', y = b.dataset[key] || '';
+      if (x !== y) { return x < y ? -1 : 1; }
+      return a.dataset.order < b.dataset.order ? -1 : 1;
+    });
+    sorted.forEach(function (card) { list.appendChild(card); });
+  }
+  fields.forEach(function (id) {
+    var e = $(id);
+    if (!e) { return; }
+    e.addEventListener(id === 'filter-text' ? 'input' : 'change', function () {
+      if (id === 'f-sort') { sort(); } else { apply(); }
+    });
+  });
+  Array.prototype.forEach.call(document.querySelectorAll('[data-set-group]'), function (link) {
+    link.addEventListener('click', function () {
+      var select = $('f-group');
+      if (select) { select.value = link.getAttribute('data-set-group'); apply(); }
+    });
+  });
+  apply();
+})();
 "#;
 
 /// Renders the run as one HTML document.
@@ -110,9 +167,14 @@ pub fn render(run: &Run, fail_on: Severity) -> String {
     rules_table(&mut out, run);
     collections_table(&mut out, run);
     problems(&mut out, &run.problems);
+    groups_table(&mut out, run);
+    records_table(&mut out, run);
     findings(&mut out, run);
     rule_docs(&mut out, run);
     inputs_table(&mut out, run);
+    if !run.findings.is_empty() {
+        let _ = writeln!(out, "<script>/*<![CDATA[*/{SCRIPT}/*]]>*/</script>");
+    }
     let _ = write!(
         out,
         "<footer>Written by {} {}. The same inputs and as-of date give this same file, byte for byte; the run digest above is over every input listed (`naleving check --verify` with the JSON report reruns it).</footer>\n</body>\n</html>\n",
@@ -329,6 +391,79 @@ fn window(rule: &crate::rule::Rule) -> String {
     format!("{range} ({})", valid.date_field)
 }
 
+/// With `--group-by`: the findings per value of the field, by severity;
+/// a group's name filters the list below to it.
+fn groups_table(out: &mut String, run: &Run) {
+    let Some(field) = &run.manifest.group_by else {
+        return;
+    };
+    let mut groups: BTreeMap<Option<&str>, [usize; 3]> = BTreeMap::new();
+    for finding in &run.findings {
+        let counts = groups.entry(finding.group.as_deref()).or_default();
+        counts[match finding.severity {
+            Severity::Error => 0,
+            Severity::Warning => 1,
+            Severity::Info => 2,
+        }] += 1;
+    }
+    let _ = write!(
+        out,
+        "<section id=\"groups\">\n<h2>Findings per {field}</h2>\n<table>\n<thead><tr><th>{field}</th>\
+         <th class=\"n\">Errors</th><th class=\"n\">Warnings</th><th class=\"n\">Info</th><th class=\"n\">Findings</th></tr></thead>\n<tbody>\n",
+        field = escape(field)
+    );
+    for (group, [errors, warnings, info]) in groups {
+        let name = match group {
+            Some(group) => format!(
+                "<a href=\"#findings\" data-set-group=\"{0}\">{0}</a>",
+                escape(group)
+            ),
+            None => format!("<i>no {}</i>", escape(field)),
+        };
+        let _ = writeln!(
+            out,
+            "<tr><td>{name}</td><td class=\"n\">{errors}</td><td class=\"n\">{warnings}</td>\
+             <td class=\"n\">{info}</td><td class=\"n\">{}</td></tr>",
+            errors + warnings + info
+        );
+    }
+    out.push_str("</tbody>\n</table>\n</section>\n");
+}
+
+/// Records with more than one finding, each with its rules: all a record's
+/// findings together (the list below sorts by record, too).
+fn records_table(out: &mut String, run: &Run) {
+    let mut records: BTreeMap<(&str, &str), Vec<&str>> = BTreeMap::new();
+    for finding in &run.findings {
+        records
+            .entry((finding.collection.as_str(), finding.record.as_str()))
+            .or_default()
+            .push(finding.rule.as_str());
+    }
+    records.retain(|_, rules| rules.len() > 1);
+    if records.is_empty() {
+        return;
+    }
+    out.push_str(
+        "<section id=\"records\">\n<h2>Records with more than one finding</h2>\n<table>\n\
+         <thead><tr><th>Record</th><th>Collection</th><th>Rules</th></tr></thead>\n<tbody>\n",
+    );
+    for ((collection, record), rules) in records {
+        let rules: Vec<String> = rules
+            .iter()
+            .map(|r| format!("<a href=\"#doc-{0}\"><code>{0}</code></a>", escape(r)))
+            .collect();
+        let _ = writeln!(
+            out,
+            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+            escape(record),
+            escape(collection),
+            rules.join(", ")
+        );
+    }
+    out.push_str("</tbody>\n</table>\n</section>\n");
+}
+
 /// What each rule that ran checks, as its author wrote it: title, check,
 /// collection, window, basis, how many records it judged, found not
 /// applicable or outside its window, and its docs (markdown, made safe).
@@ -435,27 +570,114 @@ fn findings(out: &mut String, run: &Run) {
     out.push_str("<section id=\"findings\">\n<h2>Findings</h2>\n");
     if run.findings.is_empty() {
         out.push_str("<p>No findings.</p>\n");
+        out.push_str("</section>\n");
+        return;
     }
+    controls(out, run);
+    // One list, rule by rule (the order a printed report keeps); the
+    // script filters and sorts it in place.
+    out.push_str("<div id=\"finding-list\">\n");
+    let mut order = 0;
     for (rule, _) in rules_run(run) {
-        let of_rule: Vec<&Finding> = run.findings.iter().filter(|f| f.rule == rule.id).collect();
-        if of_rule.is_empty() {
-            continue;
-        }
-        let _ = writeln!(
-            out,
-            "<h3 id=\"rule-{id}\"><code>{id}</code> — {title} <a class=\"doc-link\" href=\"#doc-{id}\">what it checks</a></h3>",
-            id = escape(&rule.id),
-            title = escape(&rule.title)
-        );
-        for finding in of_rule {
-            finding_html(out, finding);
+        let mut first = true;
+        for finding in run.findings.iter().filter(|f| f.rule == rule.id) {
+            order += 1;
+            finding_html(
+                out,
+                finding,
+                rule,
+                first,
+                order,
+                run.manifest.group_by.as_deref(),
+            );
+            first = false;
         }
     }
-    out.push_str("</section>\n");
+    out.push_str("</div>\n</section>\n");
 }
 
-fn finding_html(out: &mut String, finding: &Finding) {
+/// The filter and sort controls: hidden until the script shows them, so a
+/// page without scripts (or printed) shows every finding, in rule order.
+fn controls(out: &mut String, run: &Run) {
+    let options = |values: BTreeSet<&str>| -> String {
+        values
+            .into_iter()
+            .map(|v| format!("<option value=\"{0}\">{0}</option>", escape(v)))
+            .collect()
+    };
+    let rules: BTreeSet<&str> = run.findings.iter().map(|f| f.rule.as_str()).collect();
+    let collections: BTreeSet<&str> = run.findings.iter().map(|f| f.collection.as_str()).collect();
+    let _ = write!(
+        out,
+        "<div class=\"controls\" id=\"controls\" hidden=\"hidden\">\n\
+         <label>Severity <select id=\"f-severity\"><option value=\"\">all</option>\
+         <option value=\"error\">error</option><option value=\"warning\">warning</option><option value=\"info\">info</option></select></label>\n\
+         <label>Rule <select id=\"f-rule\"><option value=\"\">all</option>{rules}</select></label>\n\
+         <label>Collection <select id=\"f-collection\"><option value=\"\">all</option>{collections}</select></label>\n",
+        rules = options(rules),
+        collections = options(collections),
+    );
+    if let Some(field) = &run.manifest.group_by {
+        let groups: BTreeSet<&str> = run
+            .findings
+            .iter()
+            .filter_map(|f| f.group.as_deref())
+            .collect();
+        let _ = writeln!(
+            out,
+            "<label>{field} <select id=\"f-group\"><option value=\"\">all</option>{groups}</select></label>",
+            field = escape(field),
+            groups = options(groups),
+        );
+    }
+    let _ = write!(
+        out,
+        "<label>Text <input id=\"filter-text\" type=\"search\" placeholder=\"record, message, …\" /></label>\n\
+         <label>Sort by <select id=\"f-sort\"><option value=\"order\">rule</option><option value=\"place\">location</option>\
+         <option value=\"sevrank\">severity</option><option value=\"record\">record</option>{group}</select></label>\n\
+         <output id=\"shown\">{n} of {n} findings shown</output>\n</div>\n",
+        n = run.findings.len(),
+        group = if run.manifest.group_by.is_some() {
+            "<option value=\"group\">group</option>"
+        } else {
+            ""
+        },
+    );
+}
+
+fn finding_html(
+    out: &mut String,
+    finding: &Finding,
+    rule: &crate::rule::Rule,
+    first: bool,
+    order: usize,
+    group_field: Option<&str>,
+) {
     let sev = finding.severity.as_str();
+    let anchor = if first {
+        format!(" id=\"rule-{}\"", escape(&rule.id))
+    } else {
+        String::new()
+    };
+    let rank = match finding.severity {
+        Severity::Error => 0,
+        Severity::Warning => 1,
+        Severity::Info => 2,
+    };
+    let search = [
+        finding.rule.as_str(),
+        finding.collection.as_str(),
+        finding.record.as_str(),
+        finding.message.as_str(),
+        finding.group.as_deref().unwrap_or_default(),
+        finding.field.as_deref().unwrap_or_default(),
+    ]
+    .join(" ")
+    .to_lowercase();
+    let place = format!(
+        "{} {:010} {:010}",
+        finding.location.path, finding.location.line, finding.location.column
+    );
     let waived_class = if finding.waived.is_some() {
         " waived"
     } else {
@@ -468,15 +690,26 @@ fn finding_html(out: &mut String, finding: &Finding) {
     };
     let _ = write!(
         out,
-        "<article class=\"finding finding-{sev}{waived_class}\">\n\
+        "<article class=\"finding finding-{sev}{waived_class}\"{anchor} data-order=\"{order:08}\" \
+         data-severity=\"{sev}\" data-sevrank=\"{rank}\" data-rule=\"{rule_id}\" data-collection=\"{collection}\" \
+         data-record=\"{record}\" data-group=\"{group}\" data-place=\"{place_key}\" data-search=\"{search}\">\n\
+         <div class=\"rule\"><a href=\"#doc-{rule_id}\"><code>{rule_id}</code></a> — {title}</div>\n\
          <div><span class=\"sev sev-{sev}\">{sev}</span>{badge} {collection} <code>{record}</code></div>\n\
          <p class=\"msg\">{message}</p>\n<dl>\n\
          <dt>Location</dt><dd><code>{place}</code></dd>\n",
+        rule_id = escape(&rule.id),
+        title = escape(&rule.title),
         collection = escape(&finding.collection),
         record = escape(&finding.record),
+        group = escape(finding.group.as_deref().unwrap_or_default()),
+        place_key = escape(&place),
+        search = escape(&search),
         message = escape(&finding.message),
         place = escape(&finding.location.place()),
     );
+    if let (Some(field), Some(group)) = (group_field, &finding.group) {
+        let _ = writeln!(out, "<dt>{}</dt><dd>{}</dd>", escape(field), escape(group));
+    }
     if let Some(field) = &finding.field {
         let _ = writeln!(out, "<dt>Field</dt><dd><code>{}</code></dd>", escape(field));
     }

@@ -210,6 +210,7 @@ mod tests {
                 }),
                 source: SourceRef::default(),
                 members: Vec::new(),
+                group: None,
             })
             .collect();
         let run = Run {

@@ -1,7 +1,7 @@
 //! The Excel report (`--format xlsx=FILE`): the findings as a workbook an
 //! audit team can sort, filter and triage in.
 //!
-//! Three sheets:
+//! The sheets:
 //!
 //! - **Findings**, one row per finding: rule, severity, collection, record,
 //!   location (`path:line:column`, or the cell of a spreadsheet), field,
@@ -12,6 +12,8 @@
 //! - **Rules**, one row per rule that ran: title, severity, collection,
 //!   check kind, validity window, the records it judged, found not
 //!   applicable or outside its window, its findings and basis.
+//! - **Groups**, with `--group-by FIELD`: the findings per value of the
+//!   field (also a column of *Findings*), by severity.
 //! - **Run**: the evaluation date, naleving's version, the digests and the
 //!   summary counts, so a copy passed around still says what it is of.
 //!
@@ -45,6 +47,7 @@ const FINDING_COLUMNS: &[(&str, f64)] = &[
     ("basis", 40.0),
     ("fingerprint", 18.0),
     ("waived", 30.0),
+    ("group", 20.0),
     ("beoordeling", 16.0),
     ("toelichting", 40.0),
 ];
@@ -120,6 +123,11 @@ fn build(run: &Run, fail_on: Severity) -> Result<Vec<u8>, XlsxError> {
     }
     finish(sheet, RULE_COLUMNS.len(), rows)?;
 
+    if let Some(field) = &run.manifest.group_by {
+        let sheet = book.add_worksheet().set_name("Groups")?;
+        groups_sheet(sheet, run, field, &bold)?;
+    }
+
     let sheet = book.add_worksheet().set_name("Run")?;
     run_sheet(sheet, run, fail_on, &bold, &date)?;
 
@@ -190,6 +198,9 @@ fn finding_row(
             format!("{} ({}{until})", waived.reason, waived.approved_by),
         )?;
     }
+    if let Some(group) = &finding.group {
+        sheet.write_string(row, 16, group)?;
+    }
     Ok(())
 }
 
@@ -239,6 +250,44 @@ fn run_sheet(
     let at = line(sheet, "fail on")?;
     sheet.write_string(at, 1, fail_on.as_str())?;
     Ok(())
+}
+
+/// With `--group-by`: the findings per value of the field, by severity.
+fn groups_sheet(
+    sheet: &mut Worksheet,
+    run: &Run,
+    field: &str,
+    bold: &Format,
+) -> Result<(), XlsxError> {
+    let columns: [(&str, f64); 5] = [
+        (field, 30.0),
+        ("errors", 10.0),
+        ("warnings", 10.0),
+        ("info", 10.0),
+        ("findings", 10.0),
+    ];
+    header(sheet, &columns, bold)?;
+    let mut groups: std::collections::BTreeMap<&str, [usize; 3]> = Default::default();
+    for finding in &run.findings {
+        let counts = groups
+            .entry(finding.group.as_deref().unwrap_or_default())
+            .or_default();
+        counts[match finding.severity {
+            Severity::Error => 0,
+            Severity::Warning => 1,
+            Severity::Info => 2,
+        }] += 1;
+    }
+    let rows = groups.len();
+    for (index, (group, counts)) in groups.into_iter().enumerate() {
+        let row = index as u32 + 1;
+        sheet.write_string(row, 0, group)?;
+        for (col, n) in counts.iter().enumerate() {
+            sheet.write_number(row, col as u16 + 1, *n as f64)?;
+        }
+        sheet.write_number(row, 4, counts.iter().sum::<usize>() as f64)?;
+    }
+    finish(sheet, columns.len(), rows)
 }
 
 /// The citations, `; ` between them.
