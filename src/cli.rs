@@ -17,6 +17,7 @@ use crate::baseline::Baseline;
 use crate::engine::{self, Options, Run};
 use crate::finding::Severity;
 use crate::problem::{Impact, Problem, Problems, did_you_mean};
+use crate::report::lang::Lang;
 use crate::report::{self, Summary, human::Style};
 use crate::rule::{LoadedRules, load_rules};
 use output::{Target, emit, parse_target};
@@ -171,6 +172,10 @@ struct CheckArgs {
     /// fixed and still-present ones are counted in the summary.
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
+    /// The language of the human and HTML reports' own words (rule
+    /// messages stay as written).
+    #[arg(long, value_enum, default_value_t = LangArg::Nl)]
+    lang: LangArg,
     /// Note in each finding the value of this field of its record (e.g.
     /// `regio`), and group by it: counts per group and a group filter in
     /// the HTML report, a sheet per group count in the xlsx report.
@@ -185,6 +190,23 @@ struct CheckArgs {
         conflicts_with_all = ["as_of", "rules", "collections", "formats", "output", "baseline", "fail_on", "group_by"]
     )]
     verify: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum LangArg {
+    /// Nederlands.
+    Nl,
+    /// English.
+    En,
+}
+
+impl From<LangArg> for Lang {
+    fn from(lang: LangArg) -> Lang {
+        match lang {
+            LangArg::Nl => Lang::Nl,
+            LangArg::En => Lang::En,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -265,7 +287,8 @@ fn check(args: CheckArgs) -> ExitCode {
         eprintln!("naleving: {message}; nothing was written");
         return ExitCode::from(2);
     }
-    let written = output::write_all(&targets, &run, fail_on);
+    let lang = Lang::from(args.lang);
+    let written = output::write_all(&targets, &run, fail_on, lang);
     if written && targets.iter().all(|t| t.file.is_some()) {
         // Every report went to a file: the terminal is still told how the
         // run went, and where to look.
@@ -273,7 +296,7 @@ fn check(args: CheckArgs) -> ExitCode {
             .iter()
             .filter_map(|t| t.file.as_ref().map(|f| f.display().to_string()))
             .collect();
-        eprint!("{}", report::human::summary_line(&run, fail_on));
+        eprint!("{}", report::human::summary_line(&run, fail_on, lang));
         eprintln!("wrote {}", paths.join(", "));
     }
     let code = if written {
@@ -468,7 +491,11 @@ fn render_problems(problems: Vec<crate::problem::Problem>) -> String {
         baseline: None,
         manifest: Default::default(),
     };
-    let rendered = report::human::render(&run, Severity::Error, Style::plain());
+    let style = Style {
+        lang: Lang::En,
+        ..Style::plain()
+    };
+    let rendered = report::human::render(&run, Severity::Error, style);
     rendered
         .rsplit_once("0 findings")
         .map_or(rendered.as_str(), |(head, _)| head)

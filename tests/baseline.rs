@@ -253,7 +253,7 @@ fn baseline_counts_in_every_format() {
     let expect = [
         (
             "human",
-            format!("baseline baseline.json: 0 new, 2 fixed, {n} still present"),
+            format!("baseline baseline.json: 0 nieuw, 2 opgelost, {n} nog aanwezig"),
         ),
         (
             "github",
@@ -267,7 +267,7 @@ fn baseline_counts_in_every_format() {
         ),
         (
             "html",
-            format!("0 new findings (shown below), 2 fixed, {n} still present"),
+            format!("0 nieuwe bevindingen (hieronder), 2 opgelost, {n} nog aanwezig"),
         ),
     ];
     for (format, text) in expect {

@@ -62,7 +62,7 @@ fn a_very_long_line_is_located_not_drawn() {
     let (code, stdout, stderr) = run(naleving_in(dir.path()).arg("check"));
     assert_eq!(code, 1, "{stderr}");
     assert!(
-        stdout.contains("meldingen `a` at m.jsonl:1:70028"),
+        stdout.contains("meldingen `a` in m.jsonl:1:70028"),
         "{stdout}"
     );
     assert!(!stdout.contains("xxxxxxxxxx"), "the line is not drawn");
@@ -85,7 +85,7 @@ fn findings_far_down_a_file_are_drawn_at_their_line() {
         "{}",
         &stdout[stdout.len().saturating_sub(2000)..]
     );
-    assert!(stdout.contains("3000 findings"));
+    assert!(stdout.contains("3000 bevindingen"));
 }
 
 /// A JSON array on one line: each field is found inside its own record (it

@@ -424,7 +424,7 @@ fn html_has_header_tables_chart_and_deadlines() {
         .filter(|n| n.is_text())
         .map(|n| n.text().unwrap())
         .collect();
-    assert!(header.contains("2021-01-15 (project file)"), "{header}");
+    assert!(header.contains("2021-01-15 (projectbestand)"), "{header}");
     assert!(header.contains("naleving.yaml"));
     assert!(header.contains(json["rules_digest"].as_str().unwrap()));
     assert!(header.contains(json["data_digest"].as_str().unwrap()));
@@ -462,17 +462,17 @@ fn every_fact_behind_a_verdict_is_in_every_format() {
     };
     let deadline = card("VT-AA-2020-0002", "10 weken");
     for fact in [
-        "<dt>start</dt><dd>2020-06-18</dd>",
-        "<dt>term</dt><dd>10 weken</dd>",
-        "<dt>due</dt><dd>2020-08-27 (10 weken na donderdag 18 juni 2020: donderdag 27 augustus 2020)</dd>",
-        "<dt>end</dt><dd>open: not done yet</dd>",
-        "<dt>late by</dt><dd>141 dagen</dd>",
+        "<dt>begin</dt><dd>2020-06-18</dd>",
+        "<dt>termijn</dt><dd>10 weken</dd>",
+        "<dt>uiterlijk</dt><dd>2020-08-27 (10 weken na donderdag 18 juni 2020: donderdag 27 augustus 2020)</dd>",
+        "<dt>gedaan op</dt><dd>open: nog niet gedaan</dd>",
+        "<dt>te laat</dt><dd>141 dagen</dd>",
     ] {
         assert!(deadline.contains(fact), "{fact} not in {deadline}");
     }
     let norm = card("regio=Haaglanden, periode=2020-H1", "norm");
     for fact in [
-        "<dt>group</dt><dd>regio=Haaglanden, periode=2020-H1</dd>",
+        "<dt>groep</dt><dd>regio=Haaglanden, periode=2020-H1</dd>",
         "<dt>totaal</dt><dd>2</dd>",
         "<dt>op_tijd</dt><dd>1</dd>",
         "<dt>norm</dt><dd>totaal == 0 || op_tijd * 100 &gt;= totaal * 90</dd>",
@@ -483,11 +483,11 @@ fn every_fact_behind_a_verdict_is_in_every_format() {
     // The claim: what the calendar counts against what the letter says.
     let claim = card("claim-chat-werkdagen", "werkdagen");
     assert!(
-        claim.contains("<dt>left</dt><dd>workdays_in(record.van, record.tot_en_met) = 11</dd>"),
+        claim.contains("<dt>links</dt><dd>workdays_in(record.van, record.tot_en_met) = 11</dd>"),
         "{claim}"
     );
     assert!(
-        claim.contains("<dt>right</dt><dd>record.waarde = 12</dd>"),
+        claim.contains("<dt>rechts</dt><dd>record.waarde = 12</dd>"),
         "{claim}"
     );
 
@@ -495,11 +495,11 @@ fn every_fact_behind_a_verdict_is_in_every_format() {
     // the details object.
     let (_, human) = output(&root(), &[]);
     for line in [
-        "group: regio=Haaglanden, periode=2020-H1",
+        "groep: regio=Haaglanden, periode=2020-H1",
         "norm: totaal == 0 || op_tijd * 100 >= totaal * 90",
         "VT-HGL-2020-0001 (fixtures/ghnt/veilig-thuis/meldingen.jsonl:1)",
-        "end: open: not done yet",
-        "left: workdays_in(record.van, record.tot_en_met) = 11",
+        "gedaan op: open: nog niet gedaan",
+        "links: workdays_in(record.van, record.tot_en_met) = 11",
     ] {
         assert!(human.contains(line), "{line} not in the human report");
     }
@@ -532,12 +532,12 @@ fn html_has_what_each_rule_checks() {
         .and_then(|rest| rest.split("</article>").next())
         .expect("the rule's docs");
     for part in [
-        "<dt>Check</dt><dd><code>deadline</code> over <code>meldingen</code>, error</dd>",
-        "<dt>Valid</dt><dd>from 2019-01-01 (ontvangen_op)</dd>",
+        "<dt>Controle</dt><dd><code>deadline</code> over <code>meldingen</code>, fout</dd>",
+        "<dt>Geldig</dt><dd>vanaf 2019-01-01 (ontvangen_op)</dd>",
         "Uitvoeringsbesluit Wmo 2015, art. 4.1.7 lid 1",
-        " judged, ",
-        " not applicable, ",
-        " outside the window; ",
+        " beoordeeld, ",
+        " niet van toepassing, ",
+        " buiten de periode; ",
         "<h2>Wat wordt gecontroleerd</h2>",
         "<h2>Voorbeeld</h2>",
     ] {
@@ -780,7 +780,7 @@ fn the_terminal_is_told_what_was_written() {
     assert_eq!(code, 1);
     assert_eq!(stdout, "");
     assert!(
-        stderr.starts_with("41 findings (27 errors, 14 warnings, 0 info) from 26 rules"),
+        stderr.starts_with("41 bevindingen (27 fouten, 14 waarschuwingen, 0 info) van 26 regels"),
         "{stderr}"
     );
     assert!(
@@ -846,11 +846,11 @@ fn html_filters_in_a_real_browser() {
     assert_eq!(typed["controls_shown"], true);
     assert_eq!(
         typed["before"],
-        format!("{total} of {total} findings shown")
+        format!("{total} van {total} bevindingen getoond")
     );
     assert_eq!(
         typed["after"],
-        format!("{expected} of {total} findings shown")
+        format!("{expected} van {total} bevindingen getoond")
     );
     assert_eq!(typed["visible"], expected);
     let picked = browse(&["", "Drenthe"]);

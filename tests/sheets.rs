@@ -187,7 +187,7 @@ fn commitment_findings_are_located_at_cells() {
     let (_, human, _) =
         run(crate::support::naleving().args(["check", "--collection", "toezeggingen"]));
     assert!(
-        human.contains("at fixtures/ghnt/kamer/toezeggingen.xlsx, Toezeggingen!"),
+        human.contains("in fixtures/ghnt/kamer/toezeggingen.xlsx, Toezeggingen!"),
         "{human}"
     );
     let (_, html, _) = run(crate::support::naleving().args([
@@ -214,7 +214,7 @@ fn commitment_findings_are_located_at_cells() {
     );
     // The record's row, cell by cell, instead of source lines.
     assert!(
-        human.contains("row: A3 nummer: GHNT-2020-02 · B3 gedaan_op: 2020-06-26"),
+        human.contains("rij: A3 nummer: GHNT-2020-02 · B3 gedaan_op: 2020-06-26"),
         "{human}"
     );
 }

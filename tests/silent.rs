@@ -165,6 +165,12 @@ fn a_rule_that_judged_nothing_is_visible_in_every_format() {
     let summary = stdout.lines().last().unwrap();
     assert_eq!(
         summary,
+        "0 bevindingen (0 fouten, 0 waarschuwingen, 0 info) van 1 regel over 5 records · peildatum 2021-01-15 (projectbestand) · 1 regel beoordeelde geen record · 2 problemen met de invoer"
+    );
+    // The same in English with `--lang en`.
+    let (_, stdout, _) = run(naleving_in(dir.path()).args(["check", "--lang", "en"]));
+    assert_eq!(
+        stdout.lines().last().unwrap(),
         "0 findings (0 errors, 0 warnings, 0 info) from 1 rule over 5 records · as of 2021-01-15 (project file) · 1 rule judged no record · 2 problems with the inputs"
     );
     for format in ["sarif", "junit", "github", "html"] {

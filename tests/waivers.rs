@@ -275,10 +275,10 @@ fn waived_in_every_format() {
         ),
     );
     let expect = [
-        ("human", "(waived)"),
+        ("human", "(geaccepteerd)"),
         (
             "human",
-            "waived: uitgesteld door Pinksteren, melder gesproken (approved by teamleider VT",
+            "geaccepteerd: uitgesteld door Pinksteren, melder gesproken (akkoord: teamleider VT",
         ),
         ("json", "\"waived\": {"),
         ("sarif", "\"suppressions\": ["),
@@ -290,8 +290,8 @@ fn waived_in_every_format() {
             "github",
             "::notice file=fixtures/ghnt/veilig-thuis/meldingen.jsonl,line=2,col=93,title=veiligheidsbeoordeling-te-laat (waived)::",
         ),
-        ("html", "<span class=\"badge\">waived</span>"),
-        ("html", "1</b>waived"),
+        ("html", "<span class=\"badge\">geaccepteerd</span>"),
+        ("html", "1</b>geaccepteerd"),
     ];
     for (format, text) in expect {
         let (code, stdout, stderr) =

@@ -9,6 +9,7 @@ use clap::ValueEnum;
 
 use crate::engine::Run;
 use crate::finding::Severity;
+use crate::report::lang::Lang;
 use crate::report::{self, human::Style};
 
 /// An output format.
@@ -101,16 +102,26 @@ pub fn resolve(formats: &[Target], output: Option<PathBuf>) -> Result<Vec<Target
 }
 
 /// Renders the run in one format. `to_terminal` allows colours.
-pub fn render(format: Format, run: &Run, fail_on: Severity, to_terminal: bool) -> String {
+pub fn render(
+    format: Format,
+    run: &Run,
+    fail_on: Severity,
+    to_terminal: bool,
+    lang: Lang,
+) -> String {
     match format {
         Format::Human => {
             let style = if to_terminal && std::env::var_os("NO_COLOR").is_none() {
                 Style {
                     color: true,
                     width: terminal_width(),
+                    lang,
                 }
             } else {
-                Style::plain()
+                Style {
+                    lang,
+                    ..Style::plain()
+                }
             };
             report::human::render(run, fail_on, style)
         }
@@ -118,7 +129,7 @@ pub fn render(format: Format, run: &Run, fail_on: Severity, to_terminal: bool) -
         Format::Sarif => report::sarif::render(run, fail_on),
         Format::Junit => report::junit::render(run, fail_on),
         Format::Github => report::github::render(run, fail_on),
-        Format::Html => report::html::render(run, fail_on),
+        Format::Html => report::html::render(run, fail_on, lang),
         // Binary: written by `write_all` (and never to standard output).
         Format::Xlsx => String::new(),
     }
@@ -203,7 +214,7 @@ fn identity(path: &Path) -> Option<PathBuf> {
 }
 
 /// Renders and writes every target; false when one could not be written.
-pub fn write_all(targets: &[Target], run: &Run, fail_on: Severity) -> bool {
+pub fn write_all(targets: &[Target], run: &Run, fail_on: Severity, lang: Lang) -> bool {
     let mut ok = true;
     for target in targets {
         if target.format == Format::Json {
@@ -225,7 +236,7 @@ pub fn write_all(targets: &[Target], run: &Run, fail_on: Severity) -> bool {
             continue;
         }
         let to_terminal = target.file.is_none() && std::io::stdout().is_terminal();
-        let text = render(target.format, run, fail_on, to_terminal);
+        let text = render(target.format, run, fail_on, to_terminal, lang);
         ok &= emit(&text, target.file.as_ref());
     }
     ok

@@ -17,6 +17,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
+use super::lang::{Lang, Words, fill};
 use super::{Summary, project_name, rules_run};
 use crate::engine::{AsOfSource, Run};
 use crate::finding::Finding;
@@ -120,7 +121,9 @@ const SCRIPT: &str = r#"
       card.hidden = !ok;
       if (ok) { shown += 1; }
     });
-    $('shown').textContent = shown + ' of ' + cards.length + ' findings shown';
+    var output = $('shown');
+    output.textContent = output.getAttribute('data-template')
+      .replace('{shown}', shown).replace('{total}', cards.length);
   }
   function sort() {
     var key = value('f-sort') || 'order';
@@ -149,56 +152,62 @@ const SCRIPT: &str = r#"
 "#;
 
 /// Renders the run as one HTML document.
-pub fn render(run: &Run, fail_on: Severity) -> String {
+pub fn render(run: &Run, fail_on: Severity, lang: Lang) -> String {
+    let w = lang.words();
     let summary = Summary::of(run, fail_on);
     let mut out = String::new();
-    out.push_str("<!DOCTYPE html>\n<html lang=\"nl\">\n<head>\n<meta charset=\"utf-8\" />\n");
+    let _ = writeln!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\" />",
+        lang.code()
+    );
     out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\" />\n");
     let _ = writeln!(
         out,
-        "<title>naleving · {} · as of {}</title>",
+        "<title>naleving · {} · {} {}</title>",
         escape(&project_name(run)),
+        w.as_of,
         run.as_of
     );
     let _ = write!(out, "<style>{STYLE}</style>\n</head>\n<body>\n");
-    header(&mut out, run);
-    summary_section(&mut out, &summary);
-    chart(&mut out, run);
-    rules_table(&mut out, run);
-    collections_table(&mut out, run);
-    problems(&mut out, &run.problems);
-    groups_table(&mut out, run);
-    records_table(&mut out, run);
-    findings(&mut out, run);
-    rule_docs(&mut out, run);
-    inputs_table(&mut out, run);
+    header(&mut out, run, w);
+    summary_section(&mut out, &summary, w);
+    chart(&mut out, run, w);
+    rules_table(&mut out, run, w);
+    collections_table(&mut out, run, w);
+    problems(&mut out, &run.problems, w);
+    groups_table(&mut out, run, w);
+    records_table(&mut out, run, w);
+    findings(&mut out, run, lang);
+    rule_docs(&mut out, run, w);
+    inputs_table(&mut out, run, w);
     if !run.findings.is_empty() {
         let _ = writeln!(out, "<script>/*<![CDATA[*/{SCRIPT}/*]]>*/</script>");
     }
+    let tool = concat!(env!("CARGO_PKG_NAME"), " ", env!("CARGO_PKG_VERSION"));
     let _ = write!(
         out,
-        "<footer>Written by {} {}. The same inputs and as-of date give this same file, byte for byte; the run digest above is over every input listed (`naleving check --verify` with the JSON report reruns it).</footer>\n</body>\n</html>\n",
-        env!("CARGO_PKG_NAME"),
-        env!("CARGO_PKG_VERSION")
+        "<footer>{}</footer>\n</body>\n</html>\n",
+        escape(&fill(w.footer, &[("tool", tool)]))
     );
     out
 }
 
-fn header(out: &mut String, run: &Run) {
+fn header(out: &mut String, run: &Run, w: &Words) {
     let source = match run.as_of_source {
-        AsOfSource::Flag => "--as-of",
-        AsOfSource::Project => "project file",
-        AsOfSource::Today => "today",
+        AsOfSource::Flag => w.as_of_flag,
+        AsOfSource::Project => w.as_of_project,
+        AsOfSource::Today => w.as_of_today,
     };
     let _ = write!(
         out,
-        "<header>\n<h1>Compliance report</h1>\n<dl class=\"meta\">\n\
-         <dt>Project</dt><dd><code>{}</code></dd>\n\
-         <dt>As of</dt><dd>{} ({source})</dd>\n\
-         <dt>Rules digest</dt><dd><code>{}</code></dd>\n\
-         <dt>Data digest</dt><dd><code>{}</code></dd>\n\
-         <dt>Run digest</dt><dd><code>{}</code></dd>\n\
-         <dt>Tool</dt><dd>{} {}</dd>\n</dl>\n</header>\n",
+        "<header>\n<h1>{title}</h1>\n<dl class=\"meta\">\n\
+         <dt>{project}</dt><dd><code>{}</code></dd>\n\
+         <dt>{as_of}</dt><dd>{} ({source})</dd>\n\
+         <dt>{rules_digest}</dt><dd><code>{}</code></dd>\n\
+         <dt>{data_digest}</dt><dd><code>{}</code></dd>\n\
+         <dt>{run_digest}</dt><dd><code>{}</code></dd>\n\
+         <dt>{tool}</dt><dd>{} {}</dd>\n</dl>\n</header>\n",
         escape(&project_name(run)),
         run.as_of,
         escape(&run.rules.digest),
@@ -206,16 +215,26 @@ fn header(out: &mut String, run: &Run) {
         escape(&run.manifest.run_digest()),
         env!("CARGO_PKG_NAME"),
         env!("CARGO_PKG_VERSION"),
+        title = w.report_title,
+        project = w.project,
+        as_of = w.as_of_label,
+        rules_digest = w.rules_digest,
+        data_digest = w.data_digest,
+        run_digest = w.run_digest,
+        tool = w.tool,
     );
 }
 
 /// Every input the run digest is over, each with its own digest.
-fn inputs_table(out: &mut String, run: &Run) {
+fn inputs_table(out: &mut String, run: &Run, w: &Words) {
     let _ = write!(
         out,
-        "<section id=\"inputs\">\n<h2>Inputs ({})</h2>\n<p>The run digest is over these files, naleving's version, the as-of date and the rule selection.</p>\n<table>\n\
-         <thead><tr><th>Kind</th><th>File</th><th>sha256</th></tr></thead>\n<tbody>\n",
-        run.manifest.inputs.len()
+        "<section id=\"inputs\">\n<h2>{}</h2>\n<p>{}</p>\n<table>\n\
+         <thead><tr><th>{}</th><th>{}</th><th>sha256</th></tr></thead>\n<tbody>\n",
+        fill(w.inputs, &[("n", &run.manifest.inputs.len().to_string())]),
+        escape(w.inputs_intro),
+        w.kind,
+        w.file,
     );
     for input in &run.manifest.inputs {
         let _ = writeln!(
@@ -229,40 +248,52 @@ fn inputs_table(out: &mut String, run: &Run) {
     out.push_str("</tbody>\n</table>\n</section>\n");
 }
 
-fn summary_section(out: &mut String, summary: &Summary) {
-    out.push_str("<section id=\"summary\">\n<h2>Summary</h2>\n<div class=\"cards\">\n");
+fn summary_section(out: &mut String, summary: &Summary, w: &Words) {
+    let _ = write!(
+        out,
+        "<section id=\"summary\">\n<h2>{}</h2>\n<div class=\"cards\">\n",
+        w.summary
+    );
     let cards = [
-        ("findings", summary.findings),
-        ("errors", summary.counts.error),
-        ("warnings", summary.counts.warning),
-        ("info", summary.counts.info),
-        ("waived", summary.waived),
-        ("problems", summary.problems),
-        ("rules", summary.rules),
-        ("records", summary.records),
+        (w.findings_n, summary.findings),
+        (w.errors_n, summary.counts.error),
+        (w.warnings_n, summary.counts.warning),
+        (w.info_n, summary.counts.info),
+        (w.waived_n, summary.waived),
+        (w.problems_n, summary.problems),
+        (w.rules_n, summary.rules),
+        (w.records_n, summary.records),
     ];
     for (label, count) in cards {
         let _ = writeln!(out, "<div class=\"card\"><b>{count}</b>{label}</div>");
     }
     out.push_str("</div>\n");
     let verdict = if summary.failing == 0 {
-        "passes".to_string()
+        w.passes.to_string()
     } else {
-        format!("fails: {} findings", summary.failing)
+        fill(w.fails, &[("n", &summary.failing.to_string())])
     };
     let _ = writeln!(
         out,
-        "<p>At <code>--fail-on {}</code> the check {verdict} (waived findings never fail it).</p>",
-        summary.fail_on.as_str()
+        "<p>{}</p>",
+        fill(
+            w.verdict,
+            &[("level", summary.fail_on.as_str()), ("verdict", &verdict)]
+        )
     );
     if let Some(baseline) = &summary.baseline {
         let _ = writeln!(
             out,
-            "<p>Against the baseline <code>{}</code>: {} new findings (shown below), {} fixed, {} still present (not shown).</p>",
-            escape(&baseline.path),
-            baseline.new,
-            baseline.fixed,
-            baseline.still_present
+            "<p>{}</p>",
+            fill(
+                w.against_baseline,
+                &[
+                    ("path", &escape(&baseline.path)),
+                    ("new", &baseline.new.to_string()),
+                    ("fixed", &baseline.fixed.to_string()),
+                    ("still", &baseline.still_present.to_string()),
+                ]
+            )
         );
     }
     out.push_str("</section>\n");
@@ -282,7 +313,7 @@ fn counts_by_rule(run: &Run) -> BTreeMap<&str, (usize, usize)> {
 }
 
 /// A horizontal bar chart of findings per rule, drawn in inline SVG.
-fn chart(out: &mut String, run: &Run) {
+fn chart(out: &mut String, run: &Run, w: &Words) {
     let ran = rules_run(run);
     if ran.is_empty() {
         return;
@@ -294,8 +325,9 @@ fn chart(out: &mut String, run: &Run) {
     let width = label_width + bar_width + 50;
     let _ = write!(
         out,
-        "<section id=\"chart\">\n<h2>Findings per rule</h2>\n\
-         <svg role=\"img\" aria-label=\"Findings per rule\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\">\n"
+        "<section id=\"chart\">\n<h2>{title}</h2>\n\
+         <svg role=\"img\" aria-label=\"{title}\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\">\n",
+        title = w.findings_per_rule
     );
     for (i, (rule, _)) in ran.iter().enumerate() {
         let (count, _) = counts.get(rule.id.as_str()).copied().unwrap_or_default();
@@ -317,7 +349,11 @@ fn chart(out: &mut String, run: &Run) {
              <rect class=\"{class}\" x=\"{label_width}\" y=\"{y}\" width=\"{length}\" height=\"{h}\" rx=\"2\" />\
              <text x=\"{cx}\" y=\"{ty}\">{count}</text></g>",
             id = escape(&rule.id),
-            noun = if count == 1 { "finding" } else { "findings" },
+            noun = if count == 1 {
+                w.finding_one
+            } else {
+                w.finding_many
+            },
             severity = rule.severity.as_str(),
             tx = label_width - 8,
             ty = y + 14,
@@ -339,12 +375,23 @@ fn basis_html(basis: &[Basis]) -> String {
         .join("<br />")
 }
 
-fn rules_table(out: &mut String, run: &Run) {
+fn rules_table(out: &mut String, run: &Run, w: &Words) {
     let counts = counts_by_rule(run);
-    out.push_str(
-        "<section id=\"rules\">\n<h2>Rules</h2>\n<table>\n<thead><tr><th>Rule</th><th>Severity</th><th>Basis</th>\
-         <th>Valid</th><th class=\"n\">Judged</th><th class=\"n\">Not applicable</th><th class=\"n\">Outside window</th>\
-         <th class=\"n\">Findings</th><th class=\"n\">Waived</th></tr></thead>\n<tbody>\n",
+    let _ = write!(
+        out,
+        "<section id=\"rules\">\n<h2>{}</h2>\n<table>\n<thead><tr><th>{}</th><th>{}</th><th>{}</th>\
+         <th>{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th>\
+         <th class=\"n\">{}</th><th class=\"n\">{}</th></tr></thead>\n<tbody>\n",
+        w.rules,
+        w.rule,
+        w.severity,
+        w.basis,
+        w.valid,
+        w.judged,
+        w.not_applicable,
+        w.outside_window,
+        w.findings,
+        w.waived,
     );
     for (rule, stats) in rules_run(run) {
         let (count, waived) = counts.get(rule.id.as_str()).copied().unwrap_or_default();
@@ -360,16 +407,22 @@ fn rules_table(out: &mut String, run: &Run) {
         let _ = writeln!(
             out,
             "<tr><td>{id}<br />{title} <span class=\"mono\">({collection})</span></td>\
-             <td class=\"sev sev-{sev}\">{sev}</td><td>{basis}</td><td>{window}</td>\
-             <td class=\"n\">{judged} of {records}</td><td class=\"n\">{not_applicable}</td>\
+             <td class=\"sev sev-{sev}\">{sev_word}</td><td>{basis}</td><td>{window}</td>\
+             <td class=\"n\">{judged_of}</td><td class=\"n\">{not_applicable}</td>\
              <td class=\"n\">{outside}</td><td class=\"n\">{findings}</td><td class=\"n\">{waived}</td></tr>",
             title = escape(&rule.title),
             collection = escape(&rule.collection),
             sev = rule.severity.as_str(),
+            sev_word = severity_word(rule.severity, w),
             basis = basis_html(&rule.basis),
-            window = escape(&window(rule)),
-            judged = stats.judged,
-            records = stats.records,
+            window = escape(&window(rule, w)),
+            judged_of = fill(
+                w.judged_of,
+                &[
+                    ("judged", &stats.judged.to_string()),
+                    ("records", &stats.records.to_string())
+                ]
+            ),
             not_applicable = stats.not_applicable,
             outside = stats.outside_window,
         );
@@ -377,23 +430,36 @@ fn rules_table(out: &mut String, run: &Run) {
     out.push_str("</tbody>\n</table>\n</section>\n");
 }
 
+/// A severity in the report's language.
+fn severity_word(severity: Severity, w: &Words) -> &'static str {
+    match severity {
+        Severity::Error => w.sev_error,
+        Severity::Warning => w.sev_warning,
+        Severity::Info => w.sev_info,
+    }
+}
+
 /// A rule's validity window in words: `from 2019-01-01 (ontvangen_op)`.
-fn window(rule: &crate::rule::Rule) -> String {
+fn window(rule: &crate::rule::Rule, w: &Words) -> String {
     let Some(valid) = &rule.valid else {
-        return "always".to_string();
+        return w.always.to_string();
     };
+    let (from, until) = (
+        valid.from.map(|d| d.to_string()).unwrap_or_default(),
+        valid.until.map(|d| d.to_string()).unwrap_or_default(),
+    );
     let range = match (valid.from, valid.until) {
-        (Some(from), Some(until)) => format!("{from} to {until}"),
-        (Some(from), None) => format!("from {from}"),
-        (None, Some(until)) => format!("until {until}"),
-        (None, None) => "always".to_string(),
+        (Some(_), Some(_)) => fill(w.window_from_to, &[("from", &from), ("until", &until)]),
+        (Some(_), None) => fill(w.window_from, &[("from", &from)]),
+        (None, Some(_)) => fill(w.window_until, &[("until", &until)]),
+        (None, None) => w.always.to_string(),
     };
     format!("{range} ({})", valid.date_field)
 }
 
 /// With `--group-by`: the findings per value of the field, by severity;
 /// a group's name filters the list below to it.
-fn groups_table(out: &mut String, run: &Run) {
+fn groups_table(out: &mut String, run: &Run, w: &Words) {
     let Some(field) = &run.manifest.group_by else {
         return;
     };
@@ -408,9 +474,14 @@ fn groups_table(out: &mut String, run: &Run) {
     }
     let _ = write!(
         out,
-        "<section id=\"groups\">\n<h2>Findings per {field}</h2>\n<table>\n<thead><tr><th>{field}</th>\
-         <th class=\"n\">Errors</th><th class=\"n\">Warnings</th><th class=\"n\">Info</th><th class=\"n\">Findings</th></tr></thead>\n<tbody>\n",
-        field = escape(field)
+        "<section id=\"groups\">\n<h2>{title}</h2>\n<table>\n<thead><tr><th>{field}</th>\
+         <th class=\"n\">{errors}</th><th class=\"n\">{warnings}</th><th class=\"n\">{info}</th><th class=\"n\">{findings}</th></tr></thead>\n<tbody>\n",
+        title = fill(w.findings_per, &[("field", &escape(field))]),
+        field = escape(field),
+        errors = w.errors_n,
+        warnings = w.warnings_n,
+        info = w.info_n,
+        findings = w.findings_n,
     );
     for (group, [errors, warnings, info]) in groups {
         let name = match group {
@@ -418,7 +489,7 @@ fn groups_table(out: &mut String, run: &Run) {
                 "<a href=\"#findings\" data-set-group=\"{0}\">{0}</a>",
                 escape(group)
             ),
-            None => format!("<i>no {}</i>", escape(field)),
+            None => format!("<i>{}</i>", fill(w.no_value, &[("field", &escape(field))])),
         };
         let _ = writeln!(
             out,
@@ -432,7 +503,7 @@ fn groups_table(out: &mut String, run: &Run) {
 
 /// Records with more than one finding, each with its rules: all a record's
 /// findings together (the list below sorts by record, too).
-fn records_table(out: &mut String, run: &Run) {
+fn records_table(out: &mut String, run: &Run, w: &Words) {
     let mut records: BTreeMap<(&str, &str), Vec<&str>> = BTreeMap::new();
     for finding in &run.findings {
         records
@@ -444,9 +515,11 @@ fn records_table(out: &mut String, run: &Run) {
     if records.is_empty() {
         return;
     }
-    out.push_str(
-        "<section id=\"records\">\n<h2>Records with more than one finding</h2>\n<table>\n\
-         <thead><tr><th>Record</th><th>Collection</th><th>Rules</th></tr></thead>\n<tbody>\n",
+    let _ = write!(
+        out,
+        "<section id=\"records\">\n<h2>{}</h2>\n<table>\n\
+         <thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead>\n<tbody>\n",
+        w.records_more, w.record, w.collection, w.rules
     );
     for ((collection, record), rules) in records {
         let rules: Vec<String> = rules
@@ -467,27 +540,45 @@ fn records_table(out: &mut String, run: &Run) {
 /// What each rule that ran checks, as its author wrote it: title, check,
 /// collection, window, basis, how many records it judged, found not
 /// applicable or outside its window, and its docs (markdown, made safe).
-fn rule_docs(out: &mut String, run: &Run) {
-    out.push_str("<section id=\"rule-docs\">\n<h2>What each rule checks</h2>\n");
+fn rule_docs(out: &mut String, run: &Run, w: &Words) {
+    let _ = writeln!(
+        out,
+        "<section id=\"rule-docs\">\n<h2>{}</h2>",
+        w.what_each_rule
+    );
     for (rule, stats) in rules_run(run) {
         let _ = write!(
             out,
             "<article class=\"rule-doc\" id=\"doc-{id}\">\n<h3><code>{id}</code> — {title}</h3>\n<dl>\n\
-             <dt>Check</dt><dd><code>{kind}</code> over <code>{collection}</code>, {sev}</dd>\n\
-             <dt>Valid</dt><dd>{window}</dd>\n<dt>Basis</dt><dd>{basis}</dd>\n\
-             <dt>Records</dt><dd>{records}: {judged} judged, {not_applicable} not applicable, {outside} outside the window; {findings} findings</dd>\n</dl>\n",
+             <dt>{check_label}</dt><dd>{check}</dd>\n\
+             <dt>{valid_label}</dt><dd>{window}</dd>\n<dt>{basis_label}</dt><dd>{basis}</dd>\n\
+             <dt>{records_label}</dt><dd>{records}</dd>\n</dl>\n",
             id = escape(&rule.id),
             title = escape(&rule.title),
-            kind = rule.check.kind(),
-            collection = escape(&rule.collection),
-            sev = rule.severity.as_str(),
-            window = escape(&window(rule)),
+            check_label = w.check,
+            check = fill(
+                w.check_over,
+                &[
+                    ("kind", rule.check.kind()),
+                    ("collection", &escape(&rule.collection)),
+                    ("severity", severity_word(rule.severity, w)),
+                ]
+            ),
+            valid_label = w.valid,
+            window = escape(&window(rule, w)),
+            basis_label = w.basis,
             basis = basis_html(&rule.basis),
-            records = stats.records,
-            judged = stats.judged,
-            not_applicable = stats.not_applicable,
-            outside = stats.outside_window,
-            findings = stats.findings,
+            records_label = w.records_label,
+            records = fill(
+                w.records_counts,
+                &[
+                    ("records", &stats.records.to_string()),
+                    ("judged", &stats.judged.to_string()),
+                    ("not_applicable", &stats.not_applicable.to_string()),
+                    ("outside", &stats.outside_window.to_string()),
+                    ("findings", &stats.findings.to_string()),
+                ]
+            ),
         );
         match &rule.docs {
             Some(docs) => {
@@ -497,14 +588,16 @@ fn rule_docs(out: &mut String, run: &Run) {
                     super::markdown::to_html(docs)
                 );
             }
-            None => out.push_str("<p class=\"docs\">(no docs)</p>\n"),
+            None => {
+                let _ = writeln!(out, "<p class=\"docs\">{}</p>", w.no_docs);
+            }
         }
         out.push_str("</article>\n");
     }
     out.push_str("</section>\n");
 }
 
-fn collections_table(out: &mut String, run: &Run) {
+fn collections_table(out: &mut String, run: &Run, w: &Words) {
     let mut rows: BTreeMap<&str, (usize, usize, usize)> = BTreeMap::new();
     for (name, records) in run.dataset.counts() {
         rows.entry(name).or_default().0 = records;
@@ -515,9 +608,11 @@ fn collections_table(out: &mut String, run: &Run) {
     for finding in &run.findings {
         rows.entry(finding.collection.as_str()).or_default().2 += 1;
     }
-    out.push_str(
-        "<section id=\"collections\">\n<h2>Collections</h2>\n<table>\n<thead><tr><th>Collection</th>\
-         <th class=\"n\">Records</th><th class=\"n\">Rules</th><th class=\"n\">Findings</th></tr></thead>\n<tbody>\n",
+    let _ = write!(
+        out,
+        "<section id=\"collections\">\n<h2>{}</h2>\n<table>\n<thead><tr><th>{}</th>\
+         <th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th></tr></thead>\n<tbody>\n",
+        w.collections, w.collection, w.records_label, w.rules, w.findings
     );
     for (name, (records, rules, findings)) in rows {
         let _ = writeln!(
@@ -529,16 +624,16 @@ fn collections_table(out: &mut String, run: &Run) {
     out.push_str("</tbody>\n</table>\n</section>\n");
 }
 
-fn problems(out: &mut String, problems: &[Problem]) {
+fn problems(out: &mut String, problems: &[Problem], w: &Words) {
     if problems.is_empty() {
         return;
     }
-    out.push_str("<section id=\"problems\">\n<h2>Problems with the inputs</h2>\n");
+    let _ = writeln!(out, "<section id=\"problems\">\n<h2>{}</h2>", w.problems);
     for problem in problems {
         let (class, word) = match problem.impact {
-            Impact::Warning => ("sev-warning", "warning"),
-            Impact::Unusable => ("sev-error", "unusable"),
-            Impact::Incomplete => ("sev-error", "incomplete"),
+            Impact::Warning => ("sev-warning", w.impact_warning),
+            Impact::Unusable => ("sev-error", w.impact_unusable),
+            Impact::Incomplete => ("sev-error", w.impact_incomplete),
         };
         let place = match (&problem.path, problem.at) {
             (Some(path), Some(at)) => format!("{}:{}:{} ", path.display(), at.line, at.column),
@@ -550,9 +645,10 @@ fn problems(out: &mut String, problems: &[Problem]) {
             .as_ref()
             .map_or_else(String::new, |h| format!("<br />help: {}", escape(h)));
         if !problem.records.is_empty() {
+            let records = escape(&problem.records.join(", "));
             help.push_str(&format!(
-                "<br />records: {}",
-                escape(&problem.records.join(", "))
+                "<br />{}",
+                fill(w.problem_records, &[("records", &records)])
             ));
         }
         let _ = writeln!(
@@ -566,14 +662,15 @@ fn problems(out: &mut String, problems: &[Problem]) {
     out.push_str("</section>\n");
 }
 
-fn findings(out: &mut String, run: &Run) {
-    out.push_str("<section id=\"findings\">\n<h2>Findings</h2>\n");
+fn findings(out: &mut String, run: &Run, lang: Lang) {
+    let w = lang.words();
+    let _ = writeln!(out, "<section id=\"findings\">\n<h2>{}</h2>", w.findings);
     if run.findings.is_empty() {
-        out.push_str("<p>No findings.</p>\n");
+        let _ = writeln!(out, "<p>{}</p>", w.no_findings);
         out.push_str("</section>\n");
         return;
     }
-    controls(out, run);
+    controls(out, run, w);
     // One list, rule by rule (the order a printed report keeps); the
     // script filters and sorts it in place.
     out.push_str("<div id=\"finding-list\">\n");
@@ -582,14 +679,12 @@ fn findings(out: &mut String, run: &Run) {
         let mut first = true;
         for finding in run.findings.iter().filter(|f| f.rule == rule.id) {
             order += 1;
-            finding_html(
-                out,
-                finding,
-                rule,
+            let place = Place {
                 first,
                 order,
-                run.manifest.group_by.as_deref(),
-            );
+                group_field: run.manifest.group_by.as_deref(),
+            };
+            finding_html(out, finding, rule, place, lang);
             first = false;
         }
     }
@@ -598,22 +693,30 @@ fn findings(out: &mut String, run: &Run) {
 
 /// The filter and sort controls: hidden until the script shows them, so a
 /// page without scripts (or printed) shows every finding, in rule order.
-fn controls(out: &mut String, run: &Run) {
+fn controls(out: &mut String, run: &Run, w: &Words) {
     let options = |values: BTreeSet<&str>| -> String {
         values
             .into_iter()
             .map(|v| format!("<option value=\"{0}\">{0}</option>", escape(v)))
             .collect()
     };
+    let n = run.findings.len().to_string();
     let rules: BTreeSet<&str> = run.findings.iter().map(|f| f.rule.as_str()).collect();
     let collections: BTreeSet<&str> = run.findings.iter().map(|f| f.collection.as_str()).collect();
     let _ = write!(
         out,
         "<div class=\"controls\" id=\"controls\" hidden=\"hidden\">\n\
-         <label>Severity <select id=\"f-severity\"><option value=\"\">all</option>\
-         <option value=\"error\">error</option><option value=\"warning\">warning</option><option value=\"info\">info</option></select></label>\n\
-         <label>Rule <select id=\"f-rule\"><option value=\"\">all</option>{rules}</select></label>\n\
-         <label>Collection <select id=\"f-collection\"><option value=\"\">all</option>{collections}</select></label>\n",
+         <label>{severity} <select id=\"f-severity\"><option value=\"\">{all}</option>\
+         <option value=\"error\">{error}</option><option value=\"warning\">{warning}</option><option value=\"info\">{info}</option></select></label>\n\
+         <label>{rule} <select id=\"f-rule\"><option value=\"\">{all}</option>{rules}</select></label>\n\
+         <label>{collection} <select id=\"f-collection\"><option value=\"\">{all}</option>{collections}</select></label>\n",
+        severity = w.severity,
+        all = w.filter_all,
+        error = w.sev_error,
+        warning = w.sev_warning,
+        info = w.sev_info,
+        rule = w.rule,
+        collection = w.collection,
         rules = options(rules),
         collections = options(collections),
     );
@@ -625,34 +728,58 @@ fn controls(out: &mut String, run: &Run) {
             .collect();
         let _ = writeln!(
             out,
-            "<label>{field} <select id=\"f-group\"><option value=\"\">all</option>{groups}</select></label>",
+            "<label>{field} <select id=\"f-group\"><option value=\"\">{all}</option>{groups}</select></label>",
             field = escape(field),
+            all = w.filter_all,
             groups = options(groups),
         );
     }
     let _ = write!(
         out,
-        "<label>Text <input id=\"filter-text\" type=\"search\" placeholder=\"record, message, …\" /></label>\n\
-         <label>Sort by <select id=\"f-sort\"><option value=\"order\">rule</option><option value=\"place\">location</option>\
-         <option value=\"sevrank\">severity</option><option value=\"record\">record</option>{group}</select></label>\n\
-         <output id=\"shown\">{n} of {n} findings shown</output>\n</div>\n",
-        n = run.findings.len(),
+        "<label>{text} <input id=\"filter-text\" type=\"search\" placeholder=\"{placeholder}\" /></label>\n\
+         <label>{sort_by} <select id=\"f-sort\"><option value=\"order\">{by_rule}</option><option value=\"place\">{by_place}</option>\
+         <option value=\"sevrank\">{by_severity}</option><option value=\"record\">{by_record}</option>{group}</select></label>\n\
+         <output id=\"shown\" data-template=\"{template}\">{shown}</output>\n</div>\n",
+        text = w.filter_text,
+        placeholder = w.filter_placeholder,
+        sort_by = w.sort_by,
+        by_rule = w.sort_rule,
+        by_place = w.sort_place,
+        by_severity = w.sort_severity,
+        by_record = w.sort_record,
+        template = w.shown,
+        shown = fill(w.shown, &[("shown", &n), ("total", &n)]),
         group = if run.manifest.group_by.is_some() {
-            "<option value=\"group\">group</option>"
+            format!("<option value=\"group\">{}</option>", w.sort_group)
         } else {
-            ""
+            String::new()
         },
     );
+}
+
+/// Where a finding card stands in the list.
+struct Place<'a> {
+    /// The rule's first card (the rules table links to it).
+    first: bool,
+    /// Its position in rule order, for sorting back.
+    order: usize,
+    /// The `--group-by` field, if any.
+    group_field: Option<&'a str>,
 }
 
 fn finding_html(
     out: &mut String,
     finding: &Finding,
     rule: &crate::rule::Rule,
-    first: bool,
-    order: usize,
-    group_field: Option<&str>,
+    place_in_list: Place<'_>,
+    lang: Lang,
 ) {
+    let w = lang.words();
+    let Place {
+        first,
+        order,
+        group_field,
+    } = place_in_list;
     let sev = finding.severity.as_str();
     let anchor = if first {
         format!(" id=\"rule-{}\"", escape(&rule.id))
@@ -684,9 +811,9 @@ fn finding_html(
         ""
     };
     let badge = if finding.waived.is_some() {
-        " <span class=\"badge\">waived</span>"
+        format!(" <span class=\"badge\">{}</span>", w.waived_badge)
     } else {
-        ""
+        String::new()
     };
     let _ = write!(
         out,
@@ -694,9 +821,11 @@ fn finding_html(
          data-severity=\"{sev}\" data-sevrank=\"{rank}\" data-rule=\"{rule_id}\" data-collection=\"{collection}\" \
          data-record=\"{record}\" data-group=\"{group}\" data-place=\"{place_key}\" data-search=\"{search}\">\n\
          <div class=\"rule\"><a href=\"#doc-{rule_id}\"><code>{rule_id}</code></a> — {title}</div>\n\
-         <div><span class=\"sev sev-{sev}\">{sev}</span>{badge} {collection} <code>{record}</code></div>\n\
+         <div><span class=\"sev sev-{sev}\">{sev_word}</span>{badge} {collection} <code>{record}</code></div>\n\
          <p class=\"msg\">{message}</p>\n<dl>\n\
-         <dt>Location</dt><dd><code>{place}</code></dd>\n",
+         <dt>{location}</dt><dd><code>{place}</code></dd>\n",
+        sev_word = severity_word(finding.severity, w),
+        location = w.location,
         rule_id = escape(&rule.id),
         title = escape(&rule.title),
         collection = escape(&finding.collection),
@@ -711,11 +840,16 @@ fn finding_html(
         let _ = writeln!(out, "<dt>{}</dt><dd>{}</dd>", escape(field), escape(group));
     }
     if let Some(field) = &finding.field {
-        let _ = writeln!(out, "<dt>Field</dt><dd><code>{}</code></dd>", escape(field));
+        let _ = writeln!(
+            out,
+            "<dt>{}</dt><dd><code>{}</code></dd>",
+            w.field,
+            escape(field)
+        );
     }
     // Every fact behind the verdict (start, term, due, end, skipped days;
     // a group's values, norm and records; a comparison's sides).
-    for fact in super::facts(finding) {
+    for fact in super::facts(finding, lang) {
         let _ = write!(
             out,
             "<dt>{}</dt><dd>{}",
@@ -732,22 +866,36 @@ fn finding_html(
         out.push_str("</dd>\n");
     }
     if !finding.basis.is_empty() {
-        let _ = writeln!(out, "<dt>Basis</dt><dd>{}</dd>", basis_html(&finding.basis));
-    }
-    if let Some(waived) = &finding.waived {
-        let until = waived
-            .expires
-            .map_or_else(|| "no expiry".to_string(), |d| format!("until {d}"));
         let _ = writeln!(
             out,
-            "<dt>Waived</dt><dd>{} — approved by {}, {until}</dd>",
-            escape(&waived.reason),
-            escape(&waived.approved_by)
+            "<dt>{}</dt><dd>{}</dd>",
+            w.basis,
+            basis_html(&finding.basis)
+        );
+    }
+    if let Some(waived) = &finding.waived {
+        let until = waived.expires.map_or_else(
+            || w.no_expiry.to_string(),
+            |d| fill(w.until_date, &[("date", &d.to_string())]),
+        );
+        let _ = writeln!(
+            out,
+            "<dt>{}</dt><dd>{}</dd>",
+            w.waived,
+            escape(&fill(
+                w.waived_by,
+                &[
+                    ("reason", &waived.reason),
+                    ("approved_by", &waived.approved_by),
+                    ("until", &until),
+                ]
+            ))
         );
     }
     let _ = write!(
         out,
-        "<dt>Fingerprint</dt><dd><code>{}</code></dd>\n</dl>\n</article>\n",
+        "<dt>{}</dt><dd><code>{}</code></dd>\n</dl>\n</article>\n",
+        w.fingerprint,
         escape(&finding.fingerprint)
     );
 }

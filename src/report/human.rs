@@ -18,6 +18,7 @@ use miette::{
 };
 
 use super::Summary;
+use super::lang::{Lang, fill};
 use crate::data::{LineIndex, SheetText};
 use crate::engine::{AsOfSource, Run};
 use crate::finding::Severity;
@@ -33,6 +34,8 @@ pub struct Style {
     pub color: bool,
     /// Wrap at this width.
     pub width: usize,
+    /// The language of the report's own words.
+    pub lang: Lang,
 }
 
 impl Style {
@@ -41,6 +44,7 @@ impl Style {
         Style {
             color: false,
             width: 100,
+            lang: Lang::default(),
         }
     }
 }
@@ -111,12 +115,14 @@ pub fn render(run: &Run, fail_on: Severity, style: Style) -> String {
             rule: RuleLabel {
                 finding,
                 source: rule,
+                lang: style.lang,
             },
             cells,
+            lang: style.lang,
         };
         render_one(&handler, &diagnostic, &mut out);
     }
-    out.push_str(&summary_line(run, fail_on));
+    out.push_str(&summary_line(run, fail_on, style.lang));
     out
 }
 
@@ -138,32 +144,54 @@ fn is_text(path: &str) -> bool {
 
 /// The closing summary line (also what the terminal is told when every
 /// report went to a file).
-pub fn summary_line(run: &Run, fail_on: Severity) -> String {
+pub fn summary_line(run: &Run, fail_on: Severity, lang: Lang) -> String {
+    let w = lang.words();
     let summary = Summary::of(run, fail_on);
-    let plural =
-        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-    let source = match run.as_of_source {
-        AsOfSource::Flag => "--as-of",
-        AsOfSource::Project => "project file",
-        AsOfSource::Today => "today",
+    let count = |n: usize, one: &str, many: &str| {
+        fill(if n == 1 { one } else { many }, &[("n", &n.to_string())])
     };
-    let mut line = format!(
-        "{} ({}, {}, {} info) from {} over {} · as of {} ({source})",
-        plural(summary.findings, "finding", "findings"),
-        plural(summary.counts.error, "error", "errors"),
-        plural(summary.counts.warning, "warning", "warnings"),
-        summary.counts.info,
-        plural(summary.rules, "rule", "rules"),
-        plural(summary.records, "record", "records"),
-        run.as_of,
+    let source = match run.as_of_source {
+        AsOfSource::Flag => w.as_of_flag,
+        AsOfSource::Project => w.as_of_project,
+        AsOfSource::Today => w.as_of_today,
+    };
+    let mut line = fill(
+        w.summary_line,
+        &[
+            (
+                "findings",
+                &count(summary.findings, w.n_finding, w.n_findings),
+            ),
+            (
+                "errors",
+                &count(summary.counts.error, w.n_error, w.n_errors),
+            ),
+            (
+                "warnings",
+                &count(summary.counts.warning, w.n_warning, w.n_warnings),
+            ),
+            ("info", &summary.counts.info.to_string()),
+            ("rules", &count(summary.rules, w.n_rule, w.n_rules)),
+            ("records", &count(summary.records, w.n_record, w.n_records)),
+            ("as_of", &run.as_of.to_string()),
+            ("source", source),
+        ],
     );
     if summary.waived > 0 {
-        line.push_str(&format!(" · {} waived", summary.waived));
+        line.push_str(&fill(
+            w.summary_waived,
+            &[("n", &summary.waived.to_string())],
+        ));
     }
     if let Some(baseline) = &summary.baseline {
-        line.push_str(&format!(
-            " · baseline {}: {} new, {} fixed, {} still present",
-            baseline.path, baseline.new, baseline.fixed, baseline.still_present
+        line.push_str(&fill(
+            w.summary_baseline,
+            &[
+                ("path", &baseline.path),
+                ("new", &baseline.new.to_string()),
+                ("fixed", &baseline.fixed.to_string()),
+                ("still", &baseline.still_present.to_string()),
+            ],
         ));
     }
     let judged_nothing = run
@@ -172,20 +200,14 @@ pub fn summary_line(run: &Run, fail_on: Severity) -> String {
         .filter(|p| p.code == RuleCode::JudgedNothing.as_str())
         .count();
     if judged_nothing > 0 {
-        line.push_str(&format!(
-            " · {} judged no record",
-            plural(judged_nothing, "rule", "rules")
+        line.push_str(&count(
+            judged_nothing,
+            w.judged_nothing_one,
+            w.judged_nothing_many,
         ));
     }
     if summary.problems > 0 {
-        line.push_str(&format!(
-            " · {}",
-            plural(
-                summary.problems,
-                "problem with the inputs",
-                "problems with the inputs"
-            )
-        ));
+        line.push_str(&count(summary.problems, w.problems_one, w.problems_many));
     }
     line.push('\n');
     line
@@ -361,6 +383,7 @@ struct FindingDiagnostic<'a> {
     rule: RuleLabel<'a>,
     /// A spreadsheet record's cells, shown instead of source lines.
     cells: Vec<(String, String, String)>,
+    lang: Lang,
 }
 
 impl fmt::Debug for FindingDiagnostic<'_> {
@@ -387,14 +410,20 @@ impl Display for FindingDiagnostic<'_> {
                 cell,
                 ..
             } = &finding.location;
-            match cell {
-                Some(cell) => write!(f, " at {path}, {cell}")?,
-                None if !is_text(path) => write!(f, " at {path}, row {line}")?,
-                None => write!(f, " at {path}:{line}:{column}")?,
-            }
+            let w = self.lang.words();
+            let (line, column) = (line.to_string(), column.to_string());
+            let place = match cell {
+                Some(cell) => fill(w.at_cell, &[("path", path), ("cell", cell)]),
+                None if !is_text(path) => fill(w.at_row, &[("path", path), ("line", &line)]),
+                None => fill(
+                    w.at_place,
+                    &[("path", path), ("line", &line), ("column", &column)],
+                ),
+            };
+            f.write_str(&place)?;
         }
         if finding.waived.is_some() {
-            f.write_str(" (waived)")?;
+            f.write_str(self.lang.words().waived_suffix)?;
         }
         Ok(())
     }
@@ -435,22 +464,30 @@ impl Diagnostic for FindingDiagnostic<'_> {
                     format!("{mark}{at} {name}: {value}")
                 })
                 .collect();
-            lines.push(format!("row: {}", cells.join(" · ")));
+            let cells = cells.join(" · ");
+            lines.push(fill(self.lang.words().row_line, &[("cells", &cells)]));
         }
-        lines.extend(super::fact_lines(finding, ITEMS_SHOWN));
+        let w = self.lang.words();
+        lines.extend(super::fact_lines(finding, ITEMS_SHOWN, self.lang));
         for basis in &finding.basis {
+            let line = fill(w.basis_line, &[("citation", &basis.citation)]);
             match &basis.url {
-                Some(url) => lines.push(format!("basis: {} <{url}>", basis.citation)),
-                None => lines.push(format!("basis: {}", basis.citation)),
+                Some(url) => lines.push(format!("{line} <{url}>")),
+                None => lines.push(line),
             }
         }
         if let Some(waived) = &finding.waived {
-            let until = waived
-                .expires
-                .map_or_else(|| "no expiry".to_string(), |d| format!("until {d}"));
-            lines.push(format!(
-                "waived: {} (approved by {}, {until})",
-                waived.reason, waived.approved_by
+            let until = waived.expires.map_or_else(
+                || w.no_expiry.to_string(),
+                |d| fill(w.until_date, &[("date", &d.to_string())]),
+            );
+            lines.push(fill(
+                w.waived_line,
+                &[
+                    ("reason", &waived.reason),
+                    ("approved_by", &waived.approved_by),
+                    ("until", &until),
+                ],
             ));
         }
         (!lines.is_empty()).then(|| Box::new(lines.join("\n")) as Box<dyn Display>)
@@ -470,7 +507,10 @@ impl Diagnostic for FindingDiagnostic<'_> {
         // alone says it; underlining the whole line would only add noise.
         if first != last || field.is_none() {
             labels.push(LabeledSpan::new_with_span(
-                Some(format!("record `{}`", finding.record)),
+                Some(fill(
+                    self.lang.words().record_label,
+                    &[("record", &finding.record)],
+                )),
                 source.lines(first, last),
             ));
         }
@@ -493,6 +533,7 @@ impl Diagnostic for FindingDiagnostic<'_> {
 struct RuleLabel<'a> {
     finding: &'a Finding,
     source: Option<Source>,
+    lang: Lang,
 }
 
 impl fmt::Debug for RuleLabel<'_> {
@@ -505,7 +546,8 @@ impl fmt::Debug for RuleLabel<'_> {
 
 impl Display for RuleLabel<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "verdict from rule `{}`", self.finding.rule)
+        let w = self.lang.words();
+        f.write_str(&fill(w.verdict_from, &[("rule", &self.finding.rule)]))
     }
 }
 

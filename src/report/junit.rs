@@ -63,7 +63,7 @@ fn case(finding: &Finding) -> TestCase {
     }
     let location = finding.location.place();
     let mut description = vec![location.clone(), finding.message.clone()];
-    description.extend(super::fact_lines(finding, 10));
+    description.extend(super::fact_lines(finding, 10, super::lang::Lang::En));
     for basis in &finding.basis {
         description.push(format!("basis: {}", basis.citation));
     }

@@ -9,6 +9,7 @@ pub mod html;
 pub mod human;
 pub mod json;
 pub mod junit;
+pub mod lang;
 pub mod markdown;
 pub mod sarif;
 pub mod xlsx;
@@ -171,8 +172,9 @@ impl Fact {
 ///   what it came to;
 /// - a step of a `steps` check: which step and what is wrong with it;
 /// - anything else in the details: each key and its value.
-pub fn facts(finding: &Finding) -> Vec<Fact> {
+pub fn facts(finding: &Finding, lang: lang::Lang) -> Vec<Fact> {
     use serde_json::Value;
+    let w = lang.words();
     let details = finding.details.to_map();
     fn text(value: &Value) -> String {
         match value {
@@ -198,20 +200,20 @@ pub fn facts(finding: &Finding) -> Vec<Fact> {
         done.push(key);
     };
     if details.contains_key("due") && details.contains_key("term") {
-        take("start", "start", &mut facts);
-        take("term", "term", &mut facts);
-        take("due", "due", &mut facts);
+        take("start", w.fact_start, &mut facts);
+        take("term", w.fact_term, &mut facts);
+        take("due", w.fact_due, &mut facts);
         if let Some(explanation) = details.get("explanation").and_then(Value::as_str)
             && let Some(due) = facts.last_mut()
         {
             due.text = format!("{} ({explanation})", due.text);
         }
         match details.get("end") {
-            Some(end) => facts.push(Fact::new("end", text(end))),
-            None => facts.push(Fact::new("end", "open: not done yet")),
+            Some(end) => facts.push(Fact::new(w.fact_end, text(end))),
+            None => facts.push(Fact::new(w.fact_end, w.fact_open)),
         }
-        take("late_by", "late by", &mut facts);
-        let mut skipped = Fact::new("skipped", "");
+        take("late_by", w.fact_late_by, &mut facts);
+        let mut skipped = Fact::new(w.fact_skipped, "");
         for day in details
             .get("skipped")
             .and_then(Value::as_array)
@@ -224,12 +226,12 @@ pub fn facts(finding: &Finding) -> Vec<Fact> {
                 .push(format!("{} {}", part("date"), part("reason")));
         }
         if !skipped.items.is_empty() {
-            skipped.text = format!("{} days", skipped.items.len());
+            skipped.text = lang::fill(w.fact_days, &[("n", &skipped.items.len().to_string())]);
             facts.push(skipped);
         }
         done.extend(["end", "explanation", "skipped", "overdue"]);
     } else if details.contains_key("norm") {
-        take("group", "group", &mut facts);
+        take("group", w.fact_group, &mut facts);
         for (name, value) in details
             .get("values")
             .and_then(Value::as_object)
@@ -238,9 +240,9 @@ pub fn facts(finding: &Finding) -> Vec<Fact> {
         {
             facts.push(Fact::new(name.as_str(), text(value)));
         }
-        take("norm", "norm", &mut facts);
+        take("norm", w.fact_norm, &mut facts);
         let mut records = Fact::new(
-            "records",
+            w.fact_records,
             details.get("records").map(text).unwrap_or_default(),
         );
         let members = details.get("members").and_then(Value::as_array);
@@ -255,30 +257,39 @@ pub fn facts(finding: &Finding) -> Vec<Fact> {
         }
         let total = details.get("records").and_then(Value::as_u64).unwrap_or(0);
         if total > records.items.len() as u64 && !records.items.is_empty() {
-            records.text = format!("{total}, the first {} listed", records.items.len());
+            records.text = lang::fill(
+                w.fact_first_listed,
+                &[
+                    ("total", &total.to_string()),
+                    ("n", &records.items.len().to_string()),
+                ],
+            );
         }
         facts.push(records);
         done.extend(["values", "records", "members"]);
     } else if details.contains_key("operator") {
-        for side in ["left", "right"] {
+        for (side, label) in [("left", w.fact_left), ("right", w.fact_right)] {
             let written = details.get(side).map(text).unwrap_or_default();
             let value = details
                 .get(&format!("{side}_value"))
-                .map_or_else(|| "(not shown: text from the record)".to_string(), text);
-            facts.push(Fact::new(side, format!("{written} = {value}")));
+                .map_or_else(|| w.fact_not_shown.to_string(), text);
+            facts.push(Fact::new(label, format!("{written} = {value}")));
         }
         if let Some(operator) = details.get("operator").and_then(Value::as_str) {
-            facts.push(Fact::new("required", format!("left {operator} right")));
+            facts.push(Fact::new(
+                w.fact_required,
+                lang::fill(w.fact_required_text, &[("operator", operator)]),
+            ));
         }
         done.extend(["left", "left_value", "operator", "right", "right_value"]);
     } else if details.contains_key("step_name") {
         if let (Some(step), Some(name)) = (details.get("step"), details.get("step_name")) {
             facts.push(Fact::new(
-                "step",
+                w.fact_step,
                 format!("{} ({})", text(step), text(name)),
             ));
         }
-        take("problem", "problem", &mut facts);
+        take("problem", w.fact_problem, &mut facts);
         done.extend(["step", "step_name"]);
     }
     for (key, value) in details.iter() {
@@ -292,15 +303,19 @@ pub fn facts(finding: &Finding) -> Vec<Fact> {
 /// The facts of a finding as lines of text (`label: text`, then its items
 /// indented), at most `items` items each (the rest counted): what the human
 /// and JUnit reports show.
-pub fn fact_lines(finding: &Finding, items: usize) -> Vec<String> {
+pub fn fact_lines(finding: &Finding, items: usize, lang: lang::Lang) -> Vec<String> {
     let mut lines = Vec::new();
-    for fact in facts(finding) {
+    for fact in facts(finding, lang) {
         lines.push(format!("{}: {}", fact.label, fact.text));
         for item in fact.items.iter().take(items) {
             lines.push(format!("  {item}"));
         }
         if fact.items.len() > items {
-            lines.push(format!("  … and {} more", fact.items.len() - items));
+            let more = (fact.items.len() - items).to_string();
+            lines.push(format!(
+                "  {}",
+                lang::fill(lang.words().fact_more, &[("n", &more)])
+            ));
         }
     }
     lines

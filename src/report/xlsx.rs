@@ -185,7 +185,11 @@ fn finding_row(
     if let Some(late_by) = Deadline::of(finding).late_by {
         sheet.write_string(row, 11, late_by)?;
     }
-    sheet.write_string(row, 12, super::fact_lines(finding, 10).join("\n"))?;
+    sheet.write_string(
+        row,
+        12,
+        super::fact_lines(finding, 10, super::lang::Lang::En).join("\n"),
+    )?;
     sheet.write_string(row, 13, basis(&finding.basis))?;
     sheet.write_string(row, 14, &finding.fingerprint)?;
     if let Some(waived) = &finding.waived {
