@@ -277,9 +277,18 @@ pub struct Counts {
 impl Counts {
     /// Counts the findings.
     pub fn of(findings: &[Finding]) -> Counts {
+        Counts::of_severities(findings.iter().map(|f| f.severity))
+    }
+
+    /// Counts the findings referred to.
+    pub fn of_refs(findings: &[&Finding]) -> Counts {
+        Counts::of_severities(findings.iter().map(|f| f.severity))
+    }
+
+    fn of_severities(severities: impl Iterator<Item = Severity>) -> Counts {
         let mut counts = Counts::default();
-        for finding in findings {
-            match finding.severity {
+        for severity in severities {
+            match severity {
                 Severity::Error => counts.error += 1,
                 Severity::Warning => counts.warning += 1,
                 Severity::Info => counts.info += 1,

@@ -250,12 +250,12 @@ fn header(names: &[&str]) -> Vec<String> {
     names.iter().map(|s| s.to_string()).collect()
 }
 
-/// Cell types are kept: a whole number is an integer, a date cell an ISO
-/// date, a boolean a boolean; an empty cell is an absent field, so
-/// `required` finds it missing, at its cell.
-#[test]
-fn cells_keep_their_types_and_findings_name_the_cell() {
-    let rows = vec![
+/// The header and rows of a sheet whose cells have types: a number, a
+/// date, a boolean, and an empty `code` in the second row.
+const TYPED_HEADER: [&str; 5] = ["id", "code", "n", "op", "ok"];
+
+fn typed_rows() -> Vec<Vec<Value>> {
+    vec![
         vec![
             Value::from("a"),
             Value::from("x"),
@@ -270,15 +270,21 @@ fn cells_keep_their_types_and_findings_name_the_cell() {
             Value::from("2020-02-29"),
             Value::Bool(false),
         ],
-    ];
-    let bytes = workbook("Blad1", &header(&["id", "code", "n", "op", "ok"]), &rows);
+    ]
+}
+
+/// A rule that holds when record `a`'s cells kept their types.
+const TYPED_RULE: &str = "id: typen\ntitle: t\nseverity: error\ncollection: m\nbasis: [{ citation: \"x\" }]\n\
+     check: { expr: \"record.id != 'a' || (record.n == 3 && record.op == '2020-06-15' && record.ok)\" }\n";
+
+/// Cell types are kept: a whole number is an integer, a date cell an ISO
+/// date, a boolean a boolean; an empty cell is an absent field, so
+/// `required` finds it missing, at its cell.
+#[test]
+fn cells_keep_their_types_and_findings_name_the_cell() {
+    let bytes = workbook("Blad1", &header(&TYPED_HEADER), &typed_rows());
     let dir = sheet_project(&bytes, "");
-    std::fs::write(
-        dir.path().join("rules/typen.yaml"),
-        "id: typen\ntitle: t\nseverity: error\ncollection: m\nbasis: [{ citation: \"x\" }]\n\
-         check: { expr: \"record.id != 'a' || (record.n == 3 && record.op == '2020-06-15' && record.ok)\" }\n",
-    )
-    .unwrap();
+    std::fs::write(dir.path().join("rules/typen.yaml"), TYPED_RULE).unwrap();
     let (code, report) = json_report(dir.path(), &[]);
     assert_eq!(code, 1, "{report:#}");
     let findings = report["findings"].as_array().unwrap();
@@ -601,26 +607,7 @@ fn ods_and_xlsm_are_read_like_xlsx() {
             Some(("boolean", "false")),
         ],
     ];
-    let xlsx = workbook(
-        "Blad1",
-        &header(&["id", "code", "n", "op", "ok"]),
-        &[
-            vec![
-                Value::from("a"),
-                Value::from("x"),
-                Value::from(3.0),
-                Value::from("2020-06-15"),
-                Value::Bool(true),
-            ],
-            vec![
-                Value::from("b"),
-                Value::Null,
-                Value::from(2.5),
-                Value::from("2020-02-29"),
-                Value::Bool(false),
-            ],
-        ],
-    );
+    let xlsx = workbook("Blad1", &header(&TYPED_HEADER), &typed_rows());
     for (file, bytes) in [("m.ods", ods(&rows)), ("m.xlsm", xlsx)] {
         let dir = sheet_project(&[], "");
         let project = dir.path().join("naleving.yaml");
@@ -628,12 +615,7 @@ fn ods_and_xlsm_are_read_like_xlsx() {
         std::fs::write(&project, text.replace("m.xlsx", file)).unwrap();
         std::fs::remove_file(dir.path().join("m.xlsx")).unwrap();
         std::fs::write(dir.path().join(file), bytes).unwrap();
-        std::fs::write(
-            dir.path().join("rules/typen.yaml"),
-            "id: typen\ntitle: t\nseverity: error\ncollection: m\nbasis: [{ citation: \"x\" }]\n\
-             check: { expr: \"record.id != 'a' || (record.n == 3 && record.op == '2020-06-15' && record.ok)\" }\n",
-        )
-        .unwrap();
+        std::fs::write(dir.path().join("rules/typen.yaml"), TYPED_RULE).unwrap();
         let (_, report) = json_report(dir.path(), &[]);
         assert_eq!(report["problems"], serde_json::json!([]), "{file}");
         let findings: Vec<(&str, &str, &str)> = report["findings"]

@@ -463,15 +463,7 @@ fn groups_table(out: &mut String, run: &Run, w: &Words) {
     let Some(field) = &run.manifest.group_by else {
         return;
     };
-    let mut groups: BTreeMap<Option<&str>, [usize; 3]> = BTreeMap::new();
-    for finding in &run.findings {
-        let counts = groups.entry(finding.group.as_deref()).or_default();
-        counts[match finding.severity {
-            Severity::Error => 0,
-            Severity::Warning => 1,
-            Severity::Info => 2,
-        }] += 1;
-    }
+    let groups = super::counts_by_group(run);
     let _ = write!(
         out,
         "<section id=\"groups\">\n<h2>{title}</h2>\n<table>\n<thead><tr><th>{field}</th>\
@@ -483,7 +475,8 @@ fn groups_table(out: &mut String, run: &Run, w: &Words) {
         info = w.info_n,
         findings = w.findings_n,
     );
-    for (group, [errors, warnings, info]) in groups {
+    for (group, counts) in groups {
+        let (errors, warnings, info) = (counts.error, counts.warning, counts.info);
         let name = match group {
             Some(group) => format!(
                 "<a href=\"#findings\" data-set-group=\"{0}\">{0}</a>",

@@ -321,6 +321,22 @@ pub fn fact_lines(finding: &Finding, items: usize, lang: lang::Lang) -> Vec<Stri
     lines
 }
 
+/// The findings per `--group-by` value (`None`: records without one), by
+/// severity: what the HTML and xlsx reports count per group.
+pub fn counts_by_group(run: &Run) -> std::collections::BTreeMap<Option<&str>, Counts> {
+    let mut groups: std::collections::BTreeMap<Option<&str>, Vec<&Finding>> = Default::default();
+    for finding in &run.findings {
+        groups
+            .entry(finding.group.as_deref())
+            .or_default()
+            .push(finding);
+    }
+    groups
+        .into_iter()
+        .map(|(group, findings)| (group, Counts::of_refs(&findings)))
+        .collect()
+}
+
 /// The project file as shown in reports: relative to where naleving ran.
 pub fn project_name(run: &Run) -> String {
     run.project

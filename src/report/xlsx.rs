@@ -271,25 +271,15 @@ fn groups_sheet(
         ("findings", 10.0),
     ];
     header(sheet, &columns, bold)?;
-    let mut groups: std::collections::BTreeMap<&str, [usize; 3]> = Default::default();
-    for finding in &run.findings {
-        let counts = groups
-            .entry(finding.group.as_deref().unwrap_or_default())
-            .or_default();
-        counts[match finding.severity {
-            Severity::Error => 0,
-            Severity::Warning => 1,
-            Severity::Info => 2,
-        }] += 1;
-    }
+    let groups = super::counts_by_group(run);
     let rows = groups.len();
     for (index, (group, counts)) in groups.into_iter().enumerate() {
         let row = index as u32 + 1;
-        sheet.write_string(row, 0, group)?;
-        for (col, n) in counts.iter().enumerate() {
-            sheet.write_number(row, col as u16 + 1, *n as f64)?;
+        sheet.write_string(row, 0, group.unwrap_or_default())?;
+        let numbers = [counts.error, counts.warning, counts.info, counts.total()];
+        for (col, n) in numbers.into_iter().enumerate() {
+            sheet.write_number(row, col as u16 + 1, n as f64)?;
         }
-        sheet.write_number(row, 4, counts.iter().sum::<usize>() as f64)?;
     }
     finish(sheet, columns.len(), rows)
 }
