@@ -24,6 +24,7 @@ use naleving::engine::{AsOfSource, Run};
 use naleving::finding::{Basis, Finding, Location, Severity, SourceRef, Waived};
 use naleving::problem::{LineCol, Problem};
 use naleving::project::Project;
+use naleving::report::lang::Lang;
 use naleving::report::{self, human::Style};
 use naleving::rule::LoadedRules;
 use naleving_fuzz::{DATA_RULES, Scratch};
@@ -91,6 +92,8 @@ fn finding(i: usize, record: Place, field: Place, flags: u8) -> Finding {
         }],
         fingerprint: format!("{i:032x}"),
         details: Default::default(),
+        members: Vec::new(),
+        group: (flags & 0b100_0000 != 0).then(|| format!("groep-{i}")),
         waived: (i == 0 && flags & 0b1_0000 != 0).then(|| Waived {
             reason: "bekend".to_string(),
             approved_by: "teamleider".to_string(),
@@ -138,9 +141,15 @@ fuzz_target!(|bytes: &[u8]| {
     }
     let (header, data) = bytes.split_at(HEADER);
     let flags = header[0];
+    let lang = if flags & 0b1000_0000 != 0 {
+        Lang::En
+    } else {
+        Lang::Nl
+    };
     let style = Style {
         color: flags & 1 != 0,
         width: usize::from(header[1]),
+        lang,
     };
     let places = places(&header[2..]);
     SCRATCH.write(DATA, data);
@@ -165,12 +174,14 @@ fuzz_target!(|bytes: &[u8]| {
             .collect(),
         problems: (0..2).map(|j| problem(j, places[6 + j], flags)).collect(),
         baseline: None,
+        manifest: Default::default(),
     };
     let fail_on = Severity::Warning;
     std::hint::black_box(report::human::render(&run, fail_on, style));
     std::hint::black_box(report::json::render(&run, fail_on));
     std::hint::black_box(report::sarif::render(&run, fail_on));
     std::hint::black_box(report::junit::render(&run, fail_on));
-    std::hint::black_box(report::html::render(&run, fail_on));
+    std::hint::black_box(report::html::render(&run, fail_on, lang));
+    let _ = std::hint::black_box(report::xlsx::render(&run, fail_on));
     std::hint::black_box(report::github::render(&run, fail_on));
 });

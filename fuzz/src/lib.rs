@@ -16,7 +16,6 @@
 //! - every problem and every finding is located ([`assert_located`]).
 
 use std::path::{Path, PathBuf};
-use std::sync::LazyLock;
 
 use naleving::engine::{self, Options, Run};
 use naleving::finding::{Finding, Severity};
