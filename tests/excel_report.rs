@@ -237,3 +237,47 @@ fn a_group_by_field_gets_its_own_sheet() {
         expected
     );
 }
+
+/// What Excel cannot hold does not lose the workbook: a date before 1900 is
+/// written as text, a message over 32,767 characters is cut (the JSON has
+/// it whole).
+#[test]
+fn what_excel_cannot_hold_is_written_as_it_can() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(
+        root.join("naleving.yaml"),
+        "as_of: 2021-01-15\ncollections:\n  m: { path: m.jsonl, key: id }\nrules: [rules]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("m.jsonl"),
+        "{\"id\": \"oud\", \"begin\": \"1850-03-01\"}\n",
+    )
+    .unwrap();
+    std::fs::create_dir(root.join("rules")).unwrap();
+    let long = "x".repeat(40_000);
+    std::fs::write(
+        root.join("rules/oud.yaml"),
+        format!(
+            "id: oud\ntitle: t\nseverity: error\ncollection: m\nbasis: [{{ citation: c }}]\n\
+             check: {{ deadline: {{ start: begin, end: eind, term: 5 dagen }} }}\nmessage: \"{long}\"\n"
+        ),
+    )
+    .unwrap();
+    let (code, _, err) =
+        run(naleving()
+            .current_dir(root)
+            .args(["check", "--format", "xlsx=r.xlsx"]));
+    assert_eq!(code, 1, "{err}");
+    let mut book = Xlsx::new(std::io::Cursor::new(
+        std::fs::read(root.join("r.xlsx")).unwrap(),
+    ))
+    .unwrap();
+    let rows = sheet(&mut book, "Findings");
+    assert_eq!(rows.len(), 1);
+    assert_eq!(get(&rows[0], "start"), "1850-03-01");
+    assert_eq!(get(&rows[0], "due"), "1850-03-06");
+    assert_eq!(get(&rows[0], "message").chars().count(), 32_767);
+    assert!(get(&rows[0], "message").ends_with('…'));
+}

@@ -239,3 +239,40 @@ fn each_rule_over_parquet_alone_gives_the_findings_of_jsonl() {
     }
     assert!(judged > 500, "{judged}");
 }
+
+/// `--group-by` a field no selected rule reads: the projection still reads
+/// it, so every finding names its group as with JSONL.
+#[test]
+fn a_group_by_field_is_read_from_parquet_too() {
+    let sample = root().join("fixtures/ghnt/steekproef");
+    let groups = |project: &str| {
+        let project = sample.join(project).display().to_string();
+        let (_, report) = json_report(
+            &root(),
+            &[
+                "--project",
+                &project,
+                "--rule",
+                "veiligheidsbeoordeling-te-laat",
+                "--group-by",
+                "melder",
+            ],
+        );
+        let mut groups: Vec<(String, String)> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["record"].as_str().unwrap().to_string(),
+                    f["group"].as_str().unwrap_or("-").to_string(),
+                )
+            })
+            .collect();
+        groups.sort();
+        groups
+    };
+    let jsonl = groups("naleving.yaml");
+    assert!(jsonl.iter().filter(|(_, g)| g != "-").count() > 100);
+    assert_eq!(jsonl, groups("parquet.yaml"));
+}

@@ -566,6 +566,8 @@ message: "<img src=x onerror=alert(1)> {{ record }}"
 basis:
   - citation: "\"quoted\" <i>basis</i>"
     url: "https://example.org/?a=1&b=<2>"
+  - citation: "geen link"
+    url: "javascript:alert(2)"
 "#,
     )
     .unwrap();

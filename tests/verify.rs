@@ -104,6 +104,10 @@ fn the_manifest_lists_every_input_with_its_digest() {
         assert_eq!(named(kind, path), digest(path), "{kind} {path}");
     }
     assert_eq!(report["run_digest"].as_str().unwrap().len(), 64);
+    // The built-in calendar's data is an input too.
+    for name in ["builtin:gelijkgesteld.yaml", "builtin:recesses.yaml"] {
+        assert_eq!(named("calendar", name).len(), 64, "{name}");
+    }
     // The same digest in SARIF's run properties.
     let (_, sarif, _) = run(naleving().current_dir(dir.path()).args([
         "check",

@@ -79,6 +79,15 @@ const GELIJKGESTELD_YAML: &str = include_str!("data/gelijkgesteld.yaml");
 /// The embedded list of Tweede Kamer recesses.
 const RECESSES_YAML: &str = include_str!("data/recesses.yaml");
 
+/// The data the built-in `nl` calendar embeds, by name: what a run's
+/// manifest digests, so a change to it shows even without a new version.
+pub fn builtin_files() -> [(&'static str, &'static str); 2] {
+    [
+        ("builtin:gelijkgesteld.yaml", GELIJKGESTELD_YAML),
+        ("builtin:recesses.yaml", RECESSES_YAML),
+    ]
+}
+
 /// A working-day calendar: weekends and Atw art. 3 feestdagen by rule, plus
 /// gelijkgestelde dagen and recesses from data.
 ///

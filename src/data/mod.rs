@@ -523,6 +523,12 @@ fn read(
     records
 }
 
+/// A library's error message, its first line only (some carry a debug dump
+/// after it).
+fn plain(message: &str) -> String {
+    message.lines().next().unwrap_or(message).to_string()
+}
+
 /// Expands a collection's path (file, directory or glob) to data files, sorted.
 fn resolve(root: &Path, collection: &Collection, problems: &mut Problems) -> Vec<PathBuf> {
     let pattern = root.join(&collection.path);

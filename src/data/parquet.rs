@@ -17,7 +17,7 @@ use parquet::schema::types::Type;
 use serde_json::{Map, Number, Value};
 use sha2::{Digest, Sha256};
 
-use super::{DataCode, RecordPos, Sink};
+use super::{DataCode, RecordPos, Sink, plain};
 use crate::problem::{LineCol, Problem};
 
 /// Streams one Parquet file into the sink; returns the file's digest if it
@@ -235,6 +235,10 @@ fn decimal(d: &parquet::data_type::Decimal) -> Value {
     for &b in bytes {
         unscaled = (unscaled << 8) | i128::from(b);
     }
+    // An i128 holds 38 digits: a larger scale is no number JSON can hold.
+    if d.scale() > 38 {
+        return Value::String(format!("{d:?}"));
+    }
     let scale = d.scale().max(0) as u32;
     if scale == 0 {
         return match i64::try_from(unscaled) {
@@ -253,11 +257,6 @@ fn decimal(d: &parquet::data_type::Decimal) -> Value {
 
 fn timestamp(at: jiff::Timestamp) -> Value {
     Value::String(at.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
-}
-
-/// The parquet crate's message, first line only.
-fn plain(message: &str) -> String {
-    message.lines().next().unwrap_or(message).to_string()
 }
 
 #[cfg(test)]

@@ -27,7 +27,7 @@ use calamine::{Data, Range, Reader, Sheets};
 use serde_json::{Map, Number, Value};
 use sha2::{Digest, Sha256};
 
-use super::{DataCode, RecordPos, Sink, column_letters};
+use super::{DataCode, RecordPos, Sink, column_letters, plain};
 use crate::problem::Problem;
 use crate::project::CellRange;
 
@@ -36,6 +36,10 @@ use crate::project::CellRange;
 /// 65 bytes a cell. An `.xlsx`, `.xlsm` or `.xlsb` sheet is read cell by
 /// cell, a row at a time, and has no limit.
 pub const MAX_CELLS: u64 = 16 * 1_048_576;
+
+/// The columns a sheet can have (A to XFD); a cell beyond them is a damaged
+/// or crafted file, refused before a row of that width takes memory.
+const MAX_COLUMNS: u32 = 16_384;
 
 /// A workbook's sheet, opened: what the collection needs to know before
 /// its records are read (the sheet's name and its columns).
@@ -74,6 +78,13 @@ struct Rows<F> {
 impl<F: FnMut(u32, Row) -> ControlFlow<()>> Rows<F> {
     /// Takes one cell; `Ok(false)` when the caller wants no more.
     fn cell(&mut self, (row, column): (u32, u32), value: Data) -> Result<bool, String> {
+        if column >= MAX_COLUMNS {
+            return Err(format!(
+                "cell {}{} lies beyond the last column a sheet can have (XFD)",
+                column_letters(column as usize),
+                u64::from(row) + 1
+            ));
+        }
         if row < self.from || matches!(value, Data::Empty) {
             return Ok(true);
         }
@@ -320,20 +331,29 @@ pub struct SheetText {
 }
 
 impl SheetText {
-    /// Reads `sheet` of the workbook at `path` (with its header in row
-    /// `header_row`); `None` when it cannot be read.
+    /// Reads rows `wanted` (1-based) of `sheet` of the workbook at `path`
+    /// (with its header in row `header_row`), stopping after the last;
+    /// `None` when it cannot be read.
     pub fn read(
         path: &Path,
         sheet: &str,
         header_row: u32,
         range: Option<CellRange>,
+        wanted: &std::collections::BTreeSet<u32>,
     ) -> Option<SheetText> {
+        let last = wanted.last().copied().unwrap_or(0);
         let mut opened = open(path, Some(sheet), header_row, range).ok()?;
         let columns = std::mem::take(&mut opened.columns);
         let mut rows = HashMap::new();
         opened
             .rows(header_row, |row, cells| {
                 let number = row + 1;
+                if number > last {
+                    return ControlFlow::Break(());
+                }
+                if !wanted.contains(&number) {
+                    return ControlFlow::Continue(());
+                }
                 let cells = cells
                     .iter()
                     .filter_map(|(col, cell)| {
@@ -526,9 +546,4 @@ fn text(cell: &Data) -> String {
         Data::String(s) => s.clone(),
         other => other.to_string(),
     }
-}
-
-/// calamine's message without the Rust debug dump some of them carry.
-fn plain(message: &str) -> String {
-    message.lines().next().unwrap_or(message).to_string()
 }

@@ -5,8 +5,10 @@
 //!
 //! The inputs, in this order: the project file; each rule file; each schema
 //! file; each data file read; each waivers file (waivers written in the
-//! project file are covered by its digest); each calendar extension file;
-//! each plugin's component (the file as it is; the run checked it against
+//! project file are covered by its digest); the built-in calendar's data
+//! (`builtin:gelijkgesteld.yaml`, `builtin:recesses.yaml`: a change to it
+//! shows without a new version) and each calendar extension file; each
+//! plugin's component (the file as it is; the run checked it against
 //! the sha256 the project pins); the baseline. Besides the files, the digest covers
 //! naleving's version (its built-in calendar and checks), the evaluation
 //! date and the `--rule` / `--collection` selection.
@@ -110,6 +112,14 @@ impl Manifest {
                 .collect();
             for path in waivers {
                 add("waivers", shown(root, path), digest_of(&root.join(path)));
+            }
+            // The built-in calendar's data, then the project's extensions.
+            for (name, text) in crate::calendar::builtin_files() {
+                add(
+                    "calendar",
+                    name.to_string(),
+                    hex(&Sha256::digest(text.as_bytes())),
+                );
             }
             for path in &project.calendar_extend {
                 add("calendar", shown(root, path), digest_of(path));

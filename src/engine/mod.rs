@@ -235,6 +235,13 @@ fn run_project(
     let declared: Vec<&str> = project.collections.keys().map(String::as_str).collect();
     let everything = options.rules.is_empty() && options.collections.is_empty();
     let mut plan = Plan::new(&selected, &declared, everything);
+    if let Some(field) = &options.group_by {
+        // The field findings are grouped by is read wherever it is.
+        let top = field.split('.').next().unwrap_or(field);
+        for columns in plan.columns.values_mut() {
+            columns.insert(top.to_string());
+        }
+    }
     if everything {
         // A whole run reports every field's fault against its schema, so
         // the fields a schema declares are read whether a rule reads them

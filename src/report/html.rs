@@ -368,8 +368,12 @@ fn basis_html(basis: &[Basis]) -> String {
     basis
         .iter()
         .map(|b| match &b.url {
-            Some(url) => format!("<a href=\"{}\">{}</a>", escape(url), escape(&b.citation)),
-            None => escape(&b.citation),
+            // Only web and mail addresses become links (a rule file is
+            // untrusted: no `javascript:` or `file:` targets).
+            Some(url) if super::markdown::safe(url) => {
+                format!("<a href=\"{}\">{}</a>", escape(url), escape(&b.citation))
+            }
+            _ => escape(&b.citation),
         })
         .collect::<Vec<_>>()
         .join("<br />")

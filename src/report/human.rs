@@ -66,6 +66,17 @@ pub fn render(run: &Run, fail_on: Severity, style: Style) -> String {
         .map(|p| p.root.clone())
         .unwrap_or_default();
     let mut texts = Texts::default();
+    // The rows of each sheet that findings point at: only those are read
+    // to show (a sheet may have a million rows).
+    for finding in &run.findings {
+        if let Some(sheet) = &finding.location.sheet {
+            texts
+                .rows
+                .entry((finding.location.path.clone(), sheet.clone()))
+                .or_default()
+                .insert(finding.location.line);
+        }
+    }
     let mut out = String::new();
 
     for problem in &run.problems {
@@ -219,6 +230,8 @@ struct Texts {
     cache: HashMap<String, Option<Arc<Text>>>,
     /// Spreadsheets' sheets, by path and sheet, read once each.
     sheets: HashMap<(String, String), Option<Arc<SheetText>>>,
+    /// The rows of each sheet to read.
+    rows: HashMap<(String, String), std::collections::BTreeSet<u32>>,
 }
 
 /// A file's text and where its lines start.
@@ -237,10 +250,12 @@ impl Texts {
         header_row: u32,
         range: Option<CellRange>,
     ) -> Option<Arc<SheetText>> {
+        let key = (path.to_string(), sheet.to_string());
+        let rows = self.rows.get(&key).cloned().unwrap_or_default();
         self.sheets
-            .entry((path.to_string(), sheet.to_string()))
+            .entry(key)
             .or_insert_with(|| {
-                SheetText::read(&root.join(path), sheet, header_row, range).map(Arc::new)
+                SheetText::read(&root.join(path), sheet, header_row, range, &rows).map(Arc::new)
             })
             .clone()
     }

@@ -33,7 +33,7 @@ pub fn to_html(markdown: &str) -> String {
 }
 
 /// True for a link target the report may keep.
-fn safe(url: &str) -> bool {
+pub fn safe(url: &str) -> bool {
     let lower = url.trim().to_ascii_lowercase();
     ["http://", "https://", "mailto:", "#"]
         .iter()

@@ -76,17 +76,30 @@ pub fn render(run: &Run, fail_on: Severity) -> Result<Vec<u8>, String> {
 
 fn build(run: &Run, fail_on: Severity) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
-    let created = excel_date(run.as_of)?;
-    book.set_properties(&DocProperties::new().set_creation_datetime(&created));
+    if let Ok(created) = excel_date(run.as_of) {
+        book.set_properties(&DocProperties::new().set_creation_datetime(&created));
+    }
     let bold = Format::new().set_bold();
     let date = Format::new().set_num_format("yyyy-mm-dd");
 
     let sheet = book.add_worksheet().set_name("Findings")?;
     header(sheet, FINDING_COLUMNS, &bold)?;
-    for (index, finding) in run.findings.iter().enumerate() {
+    // A sheet ends at row 1,048,576: the last one says how many more the
+    // JSON report has.
+    let fits = (LAST_ROW as usize - 1).min(run.findings.len());
+    for (index, finding) in run.findings[..fits].iter().enumerate() {
         finding_row(sheet, index as u32 + 1, finding, &date)?;
     }
-    finish(sheet, FINDING_COLUMNS.len(), run.findings.len())?;
+    if fits < run.findings.len() {
+        let more = run.findings.len() - fits;
+        put(
+            sheet,
+            LAST_ROW,
+            0,
+            format!("… {more} more findings: a sheet ends here; the JSON report has them all"),
+        )?;
+    }
+    finish(sheet, FINDING_COLUMNS.len(), fits)?;
 
     let sheet = book.add_worksheet().set_name("Rules")?;
     header(sheet, RULE_COLUMNS, &bold)?;
@@ -97,17 +110,17 @@ fn build(run: &Run, fail_on: Severity) -> Result<Vec<u8>, XlsxError> {
         };
         rows += 1;
         let row = rows as u32;
-        sheet.write_string(row, 0, &rule.id)?;
-        sheet.write_string(row, 1, &rule.title)?;
-        sheet.write_string(row, 2, rule.severity.as_str())?;
-        sheet.write_string(row, 3, &rule.collection)?;
-        sheet.write_string(row, 4, rule.check.kind())?;
+        put(sheet, row, 0, &rule.id)?;
+        put(sheet, row, 1, &rule.title)?;
+        put(sheet, row, 2, rule.severity.as_str())?;
+        put(sheet, row, 3, &rule.collection)?;
+        put(sheet, row, 4, rule.check.kind())?;
         let window = rule.valid.as_ref();
         if let Some(from) = window.and_then(|v| v.from) {
-            sheet.write_datetime_with_format(row, 5, excel_date(from)?, &date)?;
+            put_date(sheet, row, 5, from, &date)?;
         }
         if let Some(until) = window.and_then(|v| v.until) {
-            sheet.write_datetime_with_format(row, 6, excel_date(until)?, &date)?;
+            put_date(sheet, row, 6, until, &date)?;
         }
         let numbers = [
             counts.records,
@@ -119,7 +132,7 @@ fn build(run: &Run, fail_on: Severity) -> Result<Vec<u8>, XlsxError> {
         for (offset, n) in numbers.into_iter().enumerate() {
             sheet.write_number(row, 7 + offset as u16, n as f64)?;
         }
-        sheet.write_string(row, 12, basis(&rule.basis))?;
+        put(sheet, row, 12, basis(&rule.basis))?;
     }
     finish(sheet, RULE_COLUMNS.len(), rows)?;
 
@@ -156,54 +169,54 @@ fn finding_row(
     finding: &Finding,
     date: &Format,
 ) -> Result<(), XlsxError> {
-    sheet.write_string(row, 0, &finding.rule)?;
-    sheet.write_string(row, 1, finding.severity.as_str())?;
-    sheet.write_string(row, 2, &finding.collection)?;
-    sheet.write_string(row, 3, &finding.record)?;
-    sheet.write_string(row, 4, finding.location.place())?;
+    put(sheet, row, 0, &finding.rule)?;
+    put(sheet, row, 1, finding.severity.as_str())?;
+    put(sheet, row, 2, &finding.collection)?;
+    put(sheet, row, 3, &finding.record)?;
+    put(sheet, row, 4, finding.location.place())?;
     if let Some(field) = &finding.field {
-        sheet.write_string(row, 5, field)?;
+        put(sheet, row, 5, field)?;
     }
-    sheet.write_string(row, 6, &finding.message)?;
+    put(sheet, row, 6, &finding.message)?;
     let details = finding.details.to_map();
     let text = |key: &str| details.get(key).and_then(|v| v.as_str());
     let dates = [(7, text("start")), (9, text("due")), (10, text("end"))];
     for (col, value) in dates {
         match value.map(|v| v.parse::<Date>()) {
-            Some(Ok(day)) => {
-                sheet.write_datetime_with_format(row, col, excel_date(day)?, date)?;
-            }
+            Some(Ok(day)) => put_date(sheet, row, col, day, date)?,
             Some(Err(_)) => {
-                sheet.write_string(row, col, value.unwrap_or_default())?;
+                put(sheet, row, col, value.unwrap_or_default())?;
             }
             None => {}
         }
     }
     if let Some(term) = text("term") {
-        sheet.write_string(row, 8, term)?;
+        put(sheet, row, 8, term)?;
     }
     if let Some(late_by) = Deadline::of(finding).late_by {
-        sheet.write_string(row, 11, late_by)?;
+        put(sheet, row, 11, late_by)?;
     }
-    sheet.write_string(
+    put(
+        sheet,
         row,
         12,
         super::fact_lines(finding, 10, super::lang::Lang::En).join("\n"),
     )?;
-    sheet.write_string(row, 13, basis(&finding.basis))?;
-    sheet.write_string(row, 14, &finding.fingerprint)?;
+    put(sheet, row, 13, basis(&finding.basis))?;
+    put(sheet, row, 14, &finding.fingerprint)?;
     if let Some(waived) = &finding.waived {
         let until = waived
             .expires
             .map_or(String::new(), |d| format!(", until {d}"));
-        sheet.write_string(
+        put(
+            sheet,
             row,
             15,
             format!("{} ({}{until})", waived.reason, waived.approved_by),
         )?;
     }
     if let Some(group) = &finding.group {
-        sheet.write_string(row, 16, group)?;
+        put(sheet, row, 16, group)?;
     }
     Ok(())
 }
@@ -225,17 +238,18 @@ fn run_sheet(
         Ok(row - 1)
     };
     let at = line(sheet, "as of")?;
-    sheet.write_datetime_with_format(at, 1, excel_date(run.as_of)?, date)?;
+    put_date(sheet, at, 1, run.as_of, date)?;
     let at = line(sheet, "tool")?;
-    sheet.write_string(
+    put(
+        sheet,
         at,
         1,
         concat!(env!("CARGO_PKG_NAME"), " ", env!("CARGO_PKG_VERSION")),
     )?;
     let at = line(sheet, "rules digest")?;
-    sheet.write_string(at, 1, &run.rules.digest)?;
+    put(sheet, at, 1, &run.rules.digest)?;
     let at = line(sheet, "data digest")?;
-    sheet.write_string(at, 1, run.dataset.digest())?;
+    put(sheet, at, 1, run.dataset.digest())?;
     let counts = [
         ("findings", summary.findings),
         ("errors", summary.counts.error),
@@ -252,7 +266,7 @@ fn run_sheet(
         sheet.write_number(at, 1, n as f64)?;
     }
     let at = line(sheet, "fail on")?;
-    sheet.write_string(at, 1, fail_on.as_str())?;
+    put(sheet, at, 1, fail_on.as_str())?;
     Ok(())
 }
 
@@ -275,7 +289,7 @@ fn groups_sheet(
     let rows = groups.len();
     for (index, (group, counts)) in groups.into_iter().enumerate() {
         let row = index as u32 + 1;
-        sheet.write_string(row, 0, group.unwrap_or_default())?;
+        put(sheet, row, 0, group.unwrap_or_default())?;
         let numbers = [counts.error, counts.warning, counts.info, counts.total()];
         for (col, n) in numbers.into_iter().enumerate() {
             sheet.write_number(row, col as u16 + 1, n as f64)?;
@@ -295,4 +309,37 @@ fn basis(basis: &[Basis]) -> String {
 
 fn excel_date(day: Date) -> Result<ExcelDateTime, XlsxError> {
     ExcelDateTime::from_ymd(day.year() as u16, day.month() as u8, day.day() as u8)
+}
+
+/// The longest text a cell holds (Excel's limit).
+const MAX_CELL_CHARS: usize = 32_767;
+
+/// The last row a sheet has (Excel's limit, 1,048,576 rows, 0-based).
+const LAST_ROW: u32 = 1_048_575;
+
+/// Writes a text, cut to what a cell holds (the JSON report has it whole).
+fn put(sheet: &mut Worksheet, row: u32, col: u16, text: impl AsRef<str>) -> Result<(), XlsxError> {
+    let text = text.as_ref();
+    match text.char_indices().nth(MAX_CELL_CHARS - 1) {
+        Some((cut, _)) => sheet.write_string(row, col, format!("{}…", &text[..cut])),
+        None => sheet.write_string(row, col, text),
+    }
+    .map(|_| ())
+}
+
+/// Writes a date as an Excel date, or as text when Excel has no such date
+/// (before 1900).
+fn put_date(
+    sheet: &mut Worksheet,
+    row: u32,
+    col: u16,
+    day: Date,
+    format: &Format,
+) -> Result<(), XlsxError> {
+    match excel_date(day) {
+        Ok(date) => sheet
+            .write_datetime_with_format(row, col, date, format)
+            .map(|_| ()),
+        Err(_) => put(sheet, row, col, day.to_string()),
+    }
 }
