@@ -782,7 +782,7 @@ fn the_terminal_is_told_what_was_written() {
     assert_eq!(code, 1);
     assert_eq!(stdout, "");
     assert!(
-        stderr.starts_with("41 bevindingen (27 fouten, 13 waarschuwingen, 1 info) van 26 regels"),
+        stderr.starts_with("41 bevindingen (26 fouten, 14 waarschuwingen, 1 info) van 27 regels"),
         "{stderr}"
     );
     assert!(

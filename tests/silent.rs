@@ -769,3 +769,25 @@ fn a_report_never_overwrites_an_input() {
     );
     assert!(!dir.path().join("o.json").exists());
 }
+
+/// A step named in `skip_when` (or `conditions`) that is not a step is a
+/// located rule error with the closest step.
+#[test]
+fn a_misspelt_step_names_the_closest() {
+    let dir = project(&[(
+        "stappen",
+        &format!(
+            "check:\n  steps:\n    order: [verzoek_op, raadsrapport_op]\n    skip_when:\n      raadsraport_op: has(record.status)\n{BASIS}"
+        ),
+    )]);
+    let (code, found) = problems(dir.path(), &[]);
+    assert_eq!(code, 2);
+    let step = found
+        .iter()
+        .find(|p| p.1.contains("raadsraport_op"))
+        .unwrap_or_else(|| panic!("{found:?}"));
+    assert_eq!(
+        step.1,
+        "`skip_when` names `raadsraport_op`, which is not a step; did you mean `raadsrapport_op`?"
+    );
+}

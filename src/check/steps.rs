@@ -13,7 +13,13 @@
 //!       beslissen: [signalen, collegiale_consultatie, gesprek, wegen]
 //!     conditions:                 # CEL over `record`, checked when the step is present
 //!       beslissen: has(record.afweging)
+//!     skip_when:                  # CEL over `record`: the step may be missing
+//!       gesprek: has(record.gesprek_overgeslagen)
+//!     gaps: true                  # report missing steps (default true)
+//!     in_order: true              # report dates that run back (default true)
 //! ```
+//! `gaps: false` or `in_order: false` leave that part to another rule, so
+//! the order can be judged with another severity than a missing step.
 //! One finding per broken step, on the step's field (`stappen.gesprek`), so
 //! an auditor sees exactly which step of which dossier is at fault.
 
@@ -33,8 +39,8 @@ use crate::expr::Expr;
 pub const DOCS: KindDocs = KindDocs {
     summary: "An ordered process: each step present, in order, with its conditions.",
     use_for: "ordered processes (the meldcode)",
-    written: "`{ in, order: [...], complete?, needs?, conditions? }`",
-    checks: "an ordered process (the five meldcode steps): no gaps, dates non-decreasing, per-step conditions",
+    written: "`{ in, order: [...], complete?, needs?, conditions?, skip_when?, gaps?, in_order? }`",
+    checks: "an ordered process (the five meldcode steps): no gaps (unless a step's `skip_when` holds), dates non-decreasing, per-step conditions",
 };
 
 /// The YAML shape of a `steps` check.
@@ -57,6 +63,21 @@ pub struct Spec {
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, String>")]
     pub conditions: BTreeMap<String, Spanned<String>>,
+    /// CEL conditions per step under which the step may be missing (a
+    /// documented exception, such as a conversation skipped for safety).
+    #[serde(default)]
+    #[schemars(with = "BTreeMap<String, String>")]
+    pub skip_when: BTreeMap<String, Spanned<String>>,
+    /// Report missing steps (default true).
+    #[serde(default = "yes")]
+    pub gaps: bool,
+    /// Report step dates that run back (default true).
+    #[serde(default = "yes")]
+    pub in_order: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug)]
@@ -66,6 +87,9 @@ struct Steps {
     complete: bool,
     needs: Vec<(usize, Vec<usize>)>,
     conditions: Vec<(usize, Expr)>,
+    skip_when: Vec<(usize, Expr)>,
+    gaps: bool,
+    in_order: bool,
 }
 
 pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<BuildError>> {
@@ -99,19 +123,27 @@ pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<
         }
         needs.push((at, list));
     }
-    let mut conditions = Vec::new();
-    for (step, source) in &spec.conditions {
-        let Some(at) = position(step) else {
-            errors.push(error(format!(
-                "`conditions` names `{step}`, which is not a step"
-            )));
-            continue;
-        };
-        match compile_in_file(source, cx.text) {
-            Ok(expr) => conditions.push((at, expr)),
-            Err(err) => errors.push(err),
+    let mut compiled = |what: &str, map: &BTreeMap<String, Spanned<String>>| {
+        let mut out = Vec::new();
+        for (step, source) in map {
+            let Some(at) = position(step) else {
+                let hint =
+                    crate::problem::did_you_mean(step, spec.order.iter().map(String::as_str))
+                        .map_or(String::new(), |s| format!("; {s}"));
+                errors.push(error(format!(
+                    "`{what}` names `{step}`, which is not a step{hint}"
+                )));
+                continue;
+            };
+            match compile_in_file(source, cx.text) {
+                Ok(expr) => out.push((at, expr)),
+                Err(err) => errors.push(err),
+            }
         }
-    }
+        out
+    };
+    let conditions = compiled("conditions", &spec.conditions);
+    let skip_when = compiled("skip_when", &spec.skip_when);
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -121,6 +153,9 @@ pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<
         complete: spec.complete,
         needs,
         conditions,
+        skip_when,
+        gaps: spec.gaps,
+        in_order: spec.in_order,
     }))
 }
 
@@ -133,6 +168,7 @@ impl Check for Steps {
         fields.extend(
             self.conditions
                 .iter()
+                .chain(&self.skip_when)
                 .filter_map(|(_, e)| e.record_fields())
                 .flatten()
                 .cloned(),
@@ -145,7 +181,11 @@ impl Check for Steps {
     }
 
     fn expressions(&self) -> Vec<&Expr> {
-        self.conditions.iter().map(|(_, e)| e).collect()
+        self.conditions
+            .iter()
+            .chain(&self.skip_when)
+            .map(|(_, e)| e)
+            .collect()
     }
 
     fn per_record(&self) -> bool {
@@ -220,11 +260,25 @@ impl Steps {
             })
         };
 
-        // Presence: every step when complete, else no gaps before the last one.
+        // Presence: every step when complete, else no gaps before the last
+        // one; a step whose `skip_when` holds may be missing.
         let last = dates.iter().rposition(Option::is_some);
         for (step, date) in dates.iter().enumerate() {
-            let required = self.complete || last.is_some_and(|l| step < l);
+            let required = self.gaps && (self.complete || last.is_some_and(|l| step < l));
             if date.is_none() && required {
+                if let Some((_, excuse)) = self.skip_when.iter().find(|(s, _)| *s == step) {
+                    match excuse.eval_bool(cx.env, &record.fields) {
+                        Ok(true) => continue,
+                        Ok(false) => {}
+                        Err(cause) => {
+                            out.push(Outcome::Unjudged {
+                                record: index,
+                                cause: format!("`skip_when.{}`: {cause}", self.order[step]),
+                            });
+                            return;
+                        }
+                    }
+                }
                 let why = if self.complete {
                     String::new()
                 } else {
@@ -242,7 +296,7 @@ impl Steps {
         }
         // Order: each present step on or after the previous present one.
         let mut previous: Option<usize> = None;
-        for (step, date) in dates.iter().enumerate() {
+        for (step, date) in dates.iter().enumerate().filter(|_| self.in_order) {
             let Some(date) = date else { continue };
             if let Some(prev) = previous
                 && let Some(prev_date) = dates[prev]
