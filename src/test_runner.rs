@@ -98,7 +98,6 @@ fn run_one(rule: &Rule, test: &RuleTest, env: &TestEnv<'_>) -> TestResult {
         digest: [0; 32],
         sheet: None,
         columns: Vec::new(),
-        first_column: 1,
     });
     let mut collections: Vec<(&str, &[Map<String, Value>])> =
         vec![(rule.collection.as_str(), &test.records)];

@@ -313,11 +313,7 @@ pub trait Check: Send + Sync + Debug {
         if self.plugin().is_some() {
             return None;
         }
-        let mut fields = self.fields();
-        for expr in self.expressions() {
-            fields.extend(expr.record_fields()?.iter().cloned());
-        }
-        Some(fields)
+        fields_and_record_reads(self)
     }
 
     /// The names it computes for `{{ name }}` in a rule's message (`due`,
@@ -358,6 +354,17 @@ pub trait Check: Send + Sync + Debug {
     fn stream(&self, _keep: &[&str]) -> Option<Box<dyn Stream + '_>> {
         None
     }
+}
+
+/// The fields a check names and those its expressions select on `record`;
+/// `None` when an expression uses `record` as a whole (see
+/// [`Check::fields_bound`]).
+pub(crate) fn fields_and_record_reads<C: Check + ?Sized>(check: &C) -> Option<Vec<String>> {
+    let mut fields = check.fields();
+    for expr in check.expressions() {
+        fields.extend(expr.record_fields()?.iter().cloned());
+    }
+    Some(fields)
 }
 
 /// A check taking a collection a batch at a time, keeping only what it needs

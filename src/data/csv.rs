@@ -164,16 +164,7 @@ fn rows<R: Read>(reader: &mut csv::Reader<Hashing<R>>, sink: &mut Sink<'_, '_>) 
         }
         match bad {
             Some(message) => sink.parse_error(message, Some(LineCol { line, column: 1 })),
-            None => {
-                let pos = RecordPos {
-                    file: 0,
-                    line,
-                    column: 1,
-                    byte: 0,
-                    end_line: line,
-                };
-                sink.record(Value::Object(fields), pos, None);
-            }
+            None => sink.record(Value::Object(fields), RecordPos::row(line), None),
         }
     }
     Some(())

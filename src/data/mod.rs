@@ -105,6 +105,20 @@ pub struct RecordPos {
     pub end_line: u32,
 }
 
+impl RecordPos {
+    /// A record that is one row (a CSV line, a sheet or Parquet row),
+    /// starting in its first column; the file is set by the sink.
+    pub(crate) fn row(line: u32) -> RecordPos {
+        RecordPos {
+            file: 0,
+            line,
+            column: 1,
+            byte: 0,
+            end_line: line,
+        }
+    }
+}
+
 /// One record of a collection.
 #[derive(Clone, Debug)]
 pub struct Record {
@@ -171,11 +185,9 @@ pub struct DataFile {
     pub digest: [u8; 32],
     /// A spreadsheet's sheet that was read.
     pub sheet: Option<String>,
-    /// A spreadsheet's columns (header names, from the sheet's first column
-    /// `first_column`), to place a field at its cell.
+    /// A spreadsheet's columns (header names, from column A), to place a
+    /// field at its cell.
     pub columns: Vec<String>,
-    /// The 1-based number of a spreadsheet's first column.
-    pub first_column: u32,
 }
 
 impl DataFile {
@@ -184,11 +196,8 @@ impl DataFile {
     pub fn cell(&self, row: u32, field: &str) -> Option<(LineCol, String)> {
         let sheet = self.sheet.as_ref()?;
         let index = self.columns.iter().position(|c| c.trim() == field)?;
-        let column = self.first_column + index as u32;
-        let name = format!(
-            "{sheet}!{}{row}",
-            column_letters(column.saturating_sub(1) as usize)
-        );
+        let column = index as u32 + 1;
+        let name = format!("{sheet}!{}{row}", column_letters(index));
         Some((LineCol { line: row, column }, name))
     }
 }
@@ -462,7 +471,6 @@ fn read(
             digest: [0; 32],
             sheet: None,
             columns: Vec::new(),
-            first_column: 1,
         };
         // A sheet is opened first: its name and columns place findings
         // while its records stream.
@@ -476,7 +484,6 @@ fn read(
                 Ok(opened) => {
                     file.sheet = Some(opened.sheet.clone());
                     file.columns = opened.columns.clone();
-                    file.first_column = opened.first_column();
                     Some(opened)
                 }
                 Err(refused) => {

@@ -104,14 +104,7 @@ pub(super) fn load(path: &Path, sink: &mut Sink<'_, '_>) -> Option<[u8; 32]> {
         number += 1;
         match row {
             Ok(row) => {
-                let pos = RecordPos {
-                    file: 0,
-                    line: number,
-                    column: 1,
-                    byte: 0,
-                    end_line: number,
-                };
-                sink.record(Value::Object(object(&row)), pos, None);
+                sink.record(Value::Object(object(&row)), RecordPos::row(number), None);
             }
             Err(err) => {
                 sink.parse_error(

@@ -314,14 +314,6 @@ pub(crate) fn open(
     Ok(opened)
 }
 
-impl Opened {
-    /// The 1-based number of the column of `columns[0]`: the sheet's
-    /// columns are counted from A.
-    pub fn first_column(&self) -> u32 {
-        1
-    }
-}
-
 /// A sheet as text, to show a record's row to people: each row's cells
 /// (`A3`, the header's name, the value as the record has it; empty cells
 /// left out), by row number.
@@ -457,15 +449,7 @@ pub(crate) fn load(opened: &mut Opened, sink: &mut Sink<'_, '_>) -> Option<[u8; 
         }
         if !fields.is_empty() {
             records += 1;
-            let line = row + 1;
-            let pos = RecordPos {
-                file: 0,
-                line,
-                column: 1,
-                byte: 0,
-                end_line: line,
-            };
-            sink.record(Value::Object(fields), pos, None);
+            sink.record(Value::Object(fields), RecordPos::row(row + 1), None);
         }
         ControlFlow::Continue(())
     });

@@ -35,12 +35,34 @@ impl Lang {
     }
 }
 
-/// Fills `{name}` placeholders of `template` with `values`.
+/// Fills `{name}` placeholders of `template` with `values`, in one pass
+/// over the template (a value that itself holds `{name}` stays as it is).
+/// A placeholder without a value is left as written.
 pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
-    let mut out = template.to_string();
-    for (name, value) in values {
-        out = out.replace(&format!("{{{name}}}"), value);
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            values
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| (*v, close))
+        });
+        match value {
+            Some((value, close)) => {
+                out.push_str(value);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
     }
+    out.push_str(rest);
     out
 }
 
@@ -235,6 +257,14 @@ mod tests {
         assert_eq!(
             fill(NL.shown, &[("shown", "2"), ("total", "41")]),
             "2 van 41 bevindingen getoond"
+        );
+        // A value is not filled in again, and an unknown name stays.
+        assert_eq!(
+            fill(
+                "{path}: {new} {other}",
+                &[("path", "a{new}b"), ("new", "3")]
+            ),
+            "a{new}b: 3 {other}"
         );
     }
 }

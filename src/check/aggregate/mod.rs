@@ -222,11 +222,7 @@ impl Check for Aggregate {
         // Its expressions read `records`, not `record`: bounded when what
         // they read of the records is.
         self.fields.as_ref()?;
-        let mut fields = self.fields();
-        for expr in self.expressions() {
-            fields.extend(expr.record_fields()?.iter().cloned());
-        }
-        Some(fields)
+        super::fields_and_record_reads(self)
     }
 
     fn vars(&self) -> Option<Vec<String>> {
