@@ -137,6 +137,11 @@ struct RunArgs {
     /// Only run rules over these collections (repeatable).
     #[arg(long = "collection", value_name = "NAME")]
     collections: Vec<String>,
+    /// The language of the reports' and the terminal's own words and of
+    /// naleving's messages (rule messages stay as written; JSON, SARIF,
+    /// JUnit and GitHub output keep English).
+    #[arg(long, value_enum, default_value_t = LangArg::Nl)]
+    lang: LangArg,
 }
 
 impl RunArgs {
@@ -172,10 +177,6 @@ struct CheckArgs {
     /// fixed and still-present ones are counted in the summary.
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
-    /// The language of the human and HTML reports' own words (rule
-    /// messages stay as written).
-    #[arg(long, value_enum, default_value_t = LangArg::Nl)]
-    lang: LangArg,
     /// Note in each finding the value of this field of its record (e.g.
     /// `regio`), and group by it: counts per group and a group filter in
     /// the HTML report, a sheet per group count in the xlsx report.
@@ -276,6 +277,7 @@ fn check(args: CheckArgs) -> ExitCode {
         }
     };
     let fail_on = Severity::from(args.fail_on);
+    let lang = Lang::from(args.run.lang);
     let mut options = args.run.options(args.baseline);
     options.group_by = args.group_by;
     let mut bar = progress::Bar::on_terminal();
@@ -287,7 +289,6 @@ fn check(args: CheckArgs) -> ExitCode {
         eprintln!("naleving: {message}; nothing was written");
         return ExitCode::from(2);
     }
-    let lang = Lang::from(args.lang);
     let written = output::write_all(&targets, &run, fail_on, lang);
     if written && targets.iter().all(|t| t.file.is_some()) {
         // Every report went to a file: the terminal is still told how the
@@ -382,6 +383,7 @@ pub fn exit_code(run: &Run, fail_on: Severity) -> ExitCode {
 }
 
 fn baseline_write(file: &std::path::Path, args: RunArgs) -> ExitCode {
+    let lang = Lang::from(args.lang);
     let mut bar = progress::Bar::on_terminal();
     let options = args.options(None);
     let mut run = engine::check_with(&options, &mut bar);
@@ -401,7 +403,7 @@ fn baseline_write(file: &std::path::Path, args: RunArgs) -> ExitCode {
             (Some(path), None) => format!("{}: ", path.display()),
             _ => String::new(),
         };
-        eprintln!("{place}{}: {}", problem.code, problem.message);
+        eprintln!("{place}{}: {}", problem.code, problem.message.render(lang));
     }
     // A baseline of a check that could not be completed would record too
     // little: refuse, with the exit code of the check.

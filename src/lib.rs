@@ -28,5 +28,6 @@ pub mod schema;
 pub mod strict;
 pub mod table_schema;
 pub mod test_runner;
+pub mod text;
 pub mod waiver;
 pub mod walk;

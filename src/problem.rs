@@ -12,6 +12,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::text::Text;
+use crate::tr;
+
 /// What a problem means for the run's verdict (and so its exit code).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -47,8 +50,9 @@ impl From<serde_saphyr::Location> for LineCol {
 pub struct Problem {
     /// Namespaced code such as `data::parse` or `rule::bad-expression`.
     pub code: Cow<'static, str>,
-    /// What is wrong, as a lower-case phrase.
-    pub message: String,
+    /// What is wrong, as a lower-case phrase (in English in the machine
+    /// formats, in the report's language in the human and HTML reports).
+    pub message: Text,
     /// The file the problem is in, as given (relative to the project where possible).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<PathBuf>,
@@ -57,7 +61,7 @@ pub struct Problem {
     pub at: Option<LineCol>,
     /// How to fix it, when there is something useful to say.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub help: Option<String>,
+    pub help: Option<Text>,
     /// What the problem means for the verdict.
     pub impact: Impact,
     /// The keys of the records it concerns, when it concerns records (a
@@ -68,7 +72,7 @@ pub struct Problem {
 
 impl Problem {
     /// A problem that makes the inputs unusable (exit 2).
-    pub fn unusable(code: impl Into<Cow<'static, str>>, message: impl Into<String>) -> Self {
+    pub fn unusable(code: impl Into<Cow<'static, str>>, message: impl Into<Text>) -> Self {
         Self {
             code: code.into(),
             message: message.into(),
@@ -81,7 +85,7 @@ impl Problem {
     }
 
     /// A problem that leaves the check incomplete (exit 3).
-    pub fn incomplete(code: impl Into<Cow<'static, str>>, message: impl Into<String>) -> Self {
+    pub fn incomplete(code: impl Into<Cow<'static, str>>, message: impl Into<Text>) -> Self {
         Self {
             impact: Impact::Incomplete,
             ..Self::unusable(code, message)
@@ -89,7 +93,7 @@ impl Problem {
     }
 
     /// A problem that is reported but does not change the verdict.
-    pub fn warning(code: impl Into<Cow<'static, str>>, message: impl Into<String>) -> Self {
+    pub fn warning(code: impl Into<Cow<'static, str>>, message: impl Into<Text>) -> Self {
         Self {
             impact: Impact::Warning,
             ..Self::unusable(code, message)
@@ -119,7 +123,7 @@ impl Problem {
     }
 
     /// Adds a hint on how to fix it.
-    pub fn help(mut self, help: impl Into<String>) -> Self {
+    pub fn help(mut self, help: impl Into<Text>) -> Self {
         self.help = Some(help.into());
         self
     }
@@ -320,8 +324,26 @@ pub fn closest<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) -> Opti
 }
 
 /// `did you mean `x`?` for the closest of `known` to `name`, if any.
-pub fn did_you_mean<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) -> Option<String> {
-    closest(name, known).map(|c| format!("did you mean `{c}`?"))
+pub fn did_you_mean<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) -> Option<Text> {
+    closest(name, known).map(|c| tr!("did you mean `{name}`?", name = c))
+}
+
+/// `; did you mean `x`?` for the closest of `known` to `name`, or nothing:
+/// the hint that ends a message about a misspelt name.
+pub fn hint<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) -> Text {
+    closest(name, known).map_or_else(
+        || Text::verbatim(""),
+        |c| tr!("; did you mean `{name}`?", name = c),
+    )
+}
+
+/// `rest`, after `did you mean `x`?` when a name of `known` is close to
+/// `name`: the help for a misspelt name that also lists the right ones.
+pub fn suggest<'a>(name: &str, known: impl IntoIterator<Item = &'a str>, rest: Text) -> Text {
+    match closest(name, known) {
+        Some(c) => tr!("did you mean `{name}`? {rest}", name = c, rest = rest),
+        None => rest,
+    }
 }
 
 #[cfg(test)]
@@ -344,7 +366,7 @@ mod tests {
         assert_eq!(closest("status", fields), None);
         assert_eq!(
             did_you_mean("raadsrapport-telaat", ["raadsrapport-te-laat", "x"]),
-            Some("did you mean `raadsrapport-te-laat`?".to_string())
+            Some(tr!("did you mean `{name}`?", name = "raadsrapport-te-laat"))
         );
     }
 }

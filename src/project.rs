@@ -17,6 +17,7 @@ use crate::plugin::{Limits, PluginSpec};
 use crate::problem::{LineCol, Problem, Problems, from_yaml_error, relative};
 use crate::strict::{self, Shape};
 use crate::table_schema::{Field, Kind, Schema, SchemaSpec};
+use crate::tr;
 use crate::waiver::{self, Waiver, WaiversSpec};
 
 crate::problem_codes! {
@@ -628,8 +629,10 @@ fn schema(
     if let Some(primary) = &spec.primary_key
         && primary != key
     {
-        errors.push(format!(
-            "the schema's primaryKey `{primary}` is not the collection's key `{key}`"
+        errors.push(tr!(
+            "the schema's primaryKey `{primary}` is not the collection's key `{key}`",
+            primary = primary,
+            key = key
         ));
     }
     let schema = Schema::from_spec(spec).map_err(|e| errors.extend(e)).ok();

@@ -12,6 +12,8 @@ use std::io;
 use std::path::Path;
 
 use crate::problem::{LineCol, Problem};
+use crate::text::Text;
+use crate::tr;
 
 /// Why an input file could not be read.
 #[derive(Debug)]
@@ -28,22 +30,24 @@ pub enum ReadError {
 
 impl fmt::Display for ReadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ReadError::Io(err) => err.fmt(f),
-            ReadError::NotRegular => f.write_str("not a regular file (a pipe, device or socket)"),
-            ReadError::Utf8(_) => f.write_str("invalid UTF-8"),
-            ReadError::TooLarge(limit) => {
-                write!(
-                    f,
-                    "larger than {} KiB, the limit for this file",
-                    limit >> 10
-                )
-            }
-        }
+        f.write_str(&self.text().en())
     }
 }
 
 impl ReadError {
+    /// Why, in words (the operating system's reason as it gives it).
+    pub fn text(&self) -> Text {
+        match self {
+            ReadError::Io(err) => Text::verbatim(err.to_string()),
+            ReadError::NotRegular => tr!("not a regular file (a pipe, device or socket)"),
+            ReadError::Utf8(_) => tr!("invalid UTF-8"),
+            ReadError::TooLarge(limit) => tr!(
+                "larger than {kib} KiB, the limit for this file",
+                kib = limit >> 10
+            ),
+        }
+    }
+
     /// Whether the file does not exist.
     pub fn is_missing(&self) -> bool {
         matches!(self, ReadError::Io(err) if err.kind() == io::ErrorKind::NotFound)

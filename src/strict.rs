@@ -258,19 +258,22 @@ impl UnknownKey {
         code: impl Into<std::borrow::Cow<'static, str>> + Copy,
         path: &std::path::Path,
     ) -> crate::problem::Problem {
-        let within = if self.within.is_empty() {
-            String::new()
+        let expected = crate::tr!("expected one of: {keys}", keys = self.expected.join(", "));
+        let help = crate::problem::suggest(
+            &self.key,
+            self.expected.iter().map(String::as_str),
+            expected,
+        );
+        let message = if self.within.is_empty() {
+            crate::tr!("unknown key `{key}`", key = &self.key)
         } else {
-            format!(" in `{}`", self.within)
+            crate::tr!(
+                "unknown key `{key}` in `{within}`",
+                key = &self.key,
+                within = &self.within
+            )
         };
-        let expected = format!("expected one of: {}", self.expected.join(", "));
-        let help =
-            match crate::problem::did_you_mean(&self.key, self.expected.iter().map(String::as_str))
-            {
-                Some(suggestion) => format!("{suggestion} {expected}"),
-                None => expected,
-            };
-        crate::problem::Problem::unusable(code, format!("unknown key `{}`{within}", self.key))
+        crate::problem::Problem::unusable(code, message)
             .in_file(path)
             .at(self.at.line, self.at.column)
             .help(help)

@@ -22,6 +22,8 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::calendar::parse_date;
+use crate::text::Text;
+use crate::tr;
 
 /// A collection schema as written (inline in the project file, or a JSON or
 /// YAML file next to the data).
@@ -145,7 +147,7 @@ pub struct Fault {
     /// The field.
     pub field: String,
     /// What is wrong (never the value itself: data may be personal).
-    pub message: String,
+    pub message: Text,
     /// The fault is a required field that is missing or empty (test
     /// records may leave out what their test does not need).
     pub missing: bool,
@@ -163,7 +165,7 @@ impl Schema {
 
     /// Validates a written schema: a date format that cannot format a date
     /// is an error, and so is a field declared twice.
-    pub fn from_spec(spec: SchemaSpec) -> Result<Schema, Vec<String>> {
+    pub fn from_spec(spec: SchemaSpec) -> Result<Schema, Vec<Text>> {
         let mut errors = Vec::new();
         let mut fields = BTreeMap::new();
         for field in spec.fields {
@@ -176,10 +178,11 @@ impl Schema {
                     _ => false,
                 });
                 if !parses {
-                    errors.push(format!(
-                        "field `{}`: format {format:?} is not a strftime pattern of a {} (e.g. \"%d-%m-%Y\")",
-                        field.name,
-                        field.kind.name()
+                    errors.push(tr!(
+                        "field `{field}`: format {format} is not a strftime pattern of a {kind} (e.g. \"%d-%m-%Y\")",
+                        field = &field.name,
+                        format = format!("{format:?}"),
+                        kind = field.kind.name()
                     ));
                 }
             }
@@ -190,7 +193,10 @@ impl Schema {
                 values: field.constraints.values,
             };
             if fields.insert(field.name.clone(), declared).is_some() {
-                errors.push(format!("field `{}` is declared twice", field.name));
+                errors.push(tr!(
+                    "field `{field}` is declared twice",
+                    field = &field.name
+                ));
             }
         }
         if errors.is_empty() {
@@ -222,12 +228,14 @@ impl Schema {
         for (name, value) in fields.iter_mut() {
             let Some(field) = self.fields.get(name.as_str()) else {
                 if !self.additional_fields {
-                    let hint =
-                        crate::problem::did_you_mean(name, self.fields.keys().map(String::as_str))
-                            .map_or(String::new(), |s| format!("; {s}"));
+                    let hint = crate::problem::hint(name, self.fields.keys().map(String::as_str));
                     faults.push(Fault {
                         field: name.clone(),
-                        message: format!("`{name}` is not a field of the schema{hint}"),
+                        message: tr!(
+                            "`{name}` is not a field of the schema{hint}",
+                            name = name,
+                            hint = hint
+                        ),
                         missing: false,
                     });
                 }
@@ -243,7 +251,11 @@ impl Schema {
                     out.push(name.clone());
                     faults.push(Fault {
                         field: name.clone(),
-                        message: format!("`{name}` is not {expected}"),
+                        message: tr!(
+                            "`{name}` is not {expected}",
+                            name = name,
+                            expected = expected
+                        ),
                         missing: false,
                     });
                     continue;
@@ -256,7 +268,11 @@ impl Schema {
                 out.push(name.clone());
                 faults.push(Fault {
                     field: name.clone(),
-                    message: format!("`{name}` is not one of {}", allowed.join(", ")),
+                    message: tr!(
+                        "`{name}` is not one of {allowed}",
+                        name = name,
+                        allowed = allowed.join(", ")
+                    ),
                     missing: false,
                 });
             }
@@ -265,14 +281,16 @@ impl Schema {
             fields.remove(&name);
         }
         for name in &self.required {
-            let state = match fields.get(name) {
-                None => "missing",
-                Some(value) if is_empty(value) => "empty",
+            let message = match fields.get(name) {
+                None => tr!("required field `{name}` is missing", name = name),
+                Some(value) if is_empty(value) => {
+                    tr!("required field `{name}` is empty", name = name)
+                }
                 Some(_) => continue,
             };
             faults.push(Fault {
                 field: name.clone(),
-                message: format!("required field `{name}` is {state}"),
+                message,
                 missing: true,
             });
         }
@@ -294,15 +312,22 @@ impl Field {
     /// The value as its declared type, or what was expected.
     /// `Ok(None)` when the value is already as declared (most are: no
     /// copy is made), `Ok(Some(_))` with the converted value.
-    fn typed(&self, value: &Value) -> Result<Option<Value>, String> {
+    fn typed(&self, value: &Value) -> Result<Option<Value>, Text> {
         let text = value.as_str().map(str::trim);
         let expected = || match (self.kind, &self.format) {
-            (Kind::Date, Some(format)) => format!("a date written {format}"),
-            (Kind::Date, None) => "a date written YYYY-MM-DD".to_string(),
-            (Kind::Datetime, Some(format)) => format!("a date and time written {format}"),
-            (Kind::Datetime, None) => "an ISO date and time".to_string(),
-            (Kind::Integer, _) => "a whole number".to_string(),
-            (kind, _) => format!("a {}", kind.name()),
+            (Kind::Date, Some(format)) => tr!("a date written {format}", format = format),
+            (Kind::Date, None) => tr!("a date written YYYY-MM-DD"),
+            (Kind::Datetime, Some(format)) => {
+                tr!("a date and time written {format}", format = format)
+            }
+            (Kind::Datetime, None) => tr!("an ISO date and time"),
+            (Kind::Integer, _) => tr!("a whole number"),
+            (Kind::String, _) => tr!("a string"),
+            (Kind::Number, _) => tr!("a number"),
+            (Kind::Boolean, _) => tr!("a boolean"),
+            (Kind::Object, _) => tr!("an object"),
+            (Kind::Array, _) => tr!("an array"),
+            (Kind::Any, _) => tr!("any value"),
         };
         let same = matches!(
             (self.kind, value),
@@ -407,7 +432,7 @@ mod tests {
                 "t": "2020-06-01T08:00:00", "iso": "2020-06-01", "extra": 1
             })
         );
-        let messages: Vec<&str> = faults.iter().map(|f| f.message.as_str()).collect();
+        let messages: Vec<String> = faults.iter().map(|f| f.message.en()).collect();
         assert_eq!(
             messages,
             [
@@ -424,7 +449,7 @@ mod tests {
         let messages: Vec<String> = schema
             .type_record(&mut wrong)
             .into_iter()
-            .map(|f| f.message)
+            .map(|f| f.message.en())
             .collect();
         assert_eq!(
             messages,

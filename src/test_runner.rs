@@ -129,7 +129,7 @@ fn run_one(rule: &Rule, test: &RuleTest, env: &TestEnv<'_>) -> TestResult {
     for problem in problems.into_sorted() {
         result
             .failures
-            .push(format!("{}: {}", problem.code, problem.message));
+            .push(format!("{}: {}", problem.code, problem.message.en()));
     }
     compare(&test.expect, &findings, &mut result.failures);
     result
@@ -173,7 +173,7 @@ fn records_of(
             if let Some(fault) = faults.iter().find(|f| !f.missing) {
                 return Err(format!(
                     "record `{key}` of `{collection}` does not fit its schema: {}",
-                    fault.message
+                    fault.message.en()
                 ));
             }
         }

@@ -33,6 +33,7 @@ use crate::calendar::parse_date;
 use crate::finding::{Finding, Waived};
 use crate::problem::{LineCol, Problem, Problems, did_you_mean, from_yaml_error};
 use crate::strict::{self, Shape, Text};
+use crate::tr;
 
 crate::problem_codes! {
     /// The codes of problems with waivers.
@@ -294,29 +295,36 @@ pub fn apply(
         let problem = match (matched, expired) {
             (true, Some(expires)) => Problem::warning(
                 WaiverCode::Expired,
-                format!(
-                    "the waiver for rule `{}` on record `{}` expired on {expires}; its findings count again",
-                    waiver.rule, waiver.record
+                tr!(
+                    "the waiver for rule `{rule}` on record `{record}` expired on {expires}; its findings count again",
+                    rule = &waiver.rule,
+                    record = &waiver.record,
+                    expires = expires
                 ),
             )
-            .help("fix the record, or renew the waiver with a later `expires` and a new approval"),
+            .help(tr!(
+                "fix the record, or renew the waiver with a later `expires` and a new approval"
+            )),
             (true, None) => continue,
             (false, _) => {
                 let help = if known.contains(waiver.rule.as_str()) {
-                    "remove the waiver: the record no longer breaks the rule (or its key is misspelt)"
-                        .to_string()
-                } else {
-                    let suggestion = did_you_mean(&waiver.rule, known.iter().copied());
-                    format!(
-                        "no rule has this id{}",
-                        suggestion.map_or(": is it misspelt?".to_string(), |s| format!("; {s}"))
+                    tr!(
+                        "remove the waiver: the record no longer breaks the rule (or its key is misspelt)"
                     )
+                } else {
+                    match did_you_mean(&waiver.rule, known.iter().copied()) {
+                        Some(suggestion) => {
+                            tr!("no rule has this id; {suggestion}", suggestion = suggestion)
+                        }
+                        None => tr!("no rule has this id: is it misspelt?"),
+                    }
                 };
                 Problem::warning(
                     WaiverCode::Unused,
-                    format!(
-                        "the waiver for rule `{}` on record `{}` matches no finding",
-                        waiver.rule, waiver.record
+                    tr!(
+                        "the waiver for rule `{rule}` on record `{record}` matches no finding",
+                        rule = &waiver.rule,
+                        record = &waiver.record
                     ),
                 )
                 .help(help)
@@ -354,7 +362,7 @@ mod tests {
             .map(|p| {
                 (
                     p.code.to_string(),
-                    p.message.clone(),
+                    p.message.en(),
                     p.at.map_or(0, |a| a.line),
                 )
             })

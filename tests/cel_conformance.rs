@@ -460,7 +460,7 @@ fn run_case(env: &naleving::expr::Env, test: &Message) -> Outcome {
             return match expected {
                 None => Outcome::Pass,
                 Some(_) => {
-                    Outcome::Unsupported(format!("refused at load: {}", short(&err.message)))
+                    Outcome::Unsupported(format!("refused at load: {}", short(&err.message.en())))
                 }
             };
         }

@@ -19,6 +19,8 @@
 //! Every finding carries `details.due` (ISO), `details.late_by` and the days
 //! that moved the deadline (`details.skipped`), so an auditor can retrace it.
 
+use crate::text::Text;
+use crate::tr;
 use std::sync::Arc;
 
 use schemars::JsonSchema;
@@ -79,11 +81,10 @@ struct Deadline {
 }
 
 pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<BuildError>> {
-    let invalid = |message: String| {
-        vec![
-            BuildError::invalid(message, cx.check_at)
-                .help("a deadline needs `start`, `end` and either `term` or `due`"),
-        ]
+    let invalid = |message: Text| {
+        vec![BuildError::invalid(message, cx.check_at).help(tr!(
+            "a deadline needs `start`, `end` and either `term` or `due`"
+        ))]
     };
     let termijn = match (spec.term, spec.due) {
         (Some(term), None) => match term.parse::<Term>() {
@@ -91,23 +92,20 @@ pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<
             Err(err) => {
                 return Err(vec![BuildError {
                     code: BuildCode::Term,
-                    message: format!("invalid term: {err}"),
+                    message: tr!("invalid term: {cause}", cause = err),
                     at: Some(cx.check_at),
-                    help: Some(
+                    help: Some(tr!(
                         "write a term as `5 werkdagen`, `14 dagen`, `10 weken` or `3 maanden`"
-                            .to_string(),
-                    ),
+                    )),
                 }]);
             }
         },
         (None, Some(field)) => Termijn::Field(field),
         (Some(_), Some(_)) => {
-            return Err(invalid("`term` and `due` exclude each other".to_string()));
+            return Err(invalid(tr!("`term` and `due` exclude each other")));
         }
         (None, None) => {
-            return Err(invalid(
-                "the deadline has no `term` and no `due`".to_string(),
-            ));
+            return Err(invalid(tr!("the deadline has no `term` and no `due`")));
         }
     };
     Ok(Box::new(Deadline {

@@ -26,6 +26,8 @@ use crate::expr::{Env, Expr};
 use crate::finding::Details;
 use crate::plugin::Plugins;
 use crate::problem::{LineCol, Problem};
+use crate::text::Text;
+use crate::tr;
 
 crate::problem_codes! {
     /// The codes of problems building a rule's check (reported as problems in the rule file).
@@ -388,16 +390,16 @@ pub struct BuildError {
     /// Its code, e.g. `rule::bad-expression`.
     pub code: BuildCode,
     /// What is wrong.
-    pub message: String,
+    pub message: Text,
     /// Where in the rule file.
     pub at: Option<LineCol>,
     /// How to fix it.
-    pub help: Option<String>,
+    pub help: Option<Text>,
 }
 
 impl BuildError {
     /// A spec that is wrong beyond its shape (`rule::invalid`), at `at`.
-    pub fn invalid(message: impl Into<String>, at: LineCol) -> BuildError {
+    pub fn invalid(message: impl Into<Text>, at: LineCol) -> BuildError {
         BuildError {
             code: BuildCode::Invalid,
             message: message.into(),
@@ -407,7 +409,7 @@ impl BuildError {
     }
 
     /// Adds a hint on how to fix it.
-    pub fn help(mut self, help: impl Into<String>) -> BuildError {
+    pub fn help(mut self, help: impl Into<Text>) -> BuildError {
         self.help = Some(help.into());
         self
     }
@@ -438,9 +440,11 @@ pub fn compile_in_file_with(
 ) -> Result<crate::expr::Expr, BuildError> {
     crate::expr::compile_with(&spanned.value, variables).map_err(|err| BuildError {
         code: BuildCode::BadExpression,
-        message: format!("invalid CEL expression: {}", err.message),
+        message: tr!("invalid CEL expression: {cause}", cause = err.message),
         at: Some(place_in_scalar(text, spanned, err.line, err.column)),
-        help: Some("see https://github.com/google/cel-spec/blob/master/doc/langdef.md".to_string()),
+        help: Some(tr!(
+            "see https://github.com/google/cel-spec/blob/master/doc/langdef.md"
+        )),
     })
 }
 

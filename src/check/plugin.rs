@@ -14,6 +14,7 @@
 //! (`plugin::*`, exit 3) — the batch's records are not silently passed — and
 //! the other batches and rules still run.
 
+use crate::tr;
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::Value;
@@ -54,7 +55,7 @@ pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<
         Some(Value::Object(map)) => Value::Object(map).to_string(),
         Some(_) => {
             return Err(vec![BuildError::invalid(
-                "`params` of a plugin check must be a mapping",
+                tr!("`params` of a plugin check must be a mapping"),
                 cx.check_at,
             )]);
         }

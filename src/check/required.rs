@@ -8,6 +8,7 @@
 //! empty list or map. Dotted paths (`stappen.signalen`) reach into objects.
 //! One finding per missing field.
 
+use crate::tr;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
@@ -38,7 +39,7 @@ struct Required {
 pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<BuildError>> {
     if spec.fields.is_empty() || spec.fields.iter().any(|f| f.trim().is_empty()) {
         return Err(vec![BuildError::invalid(
-            "`required` needs a non-empty list of field names",
+            tr!("`required` needs a non-empty list of field names"),
             cx.check_at,
         )]);
     }

@@ -23,6 +23,8 @@
 //! One finding per broken step, on the step's field (`stappen.gesprek`), so
 //! an auditor sees exactly which step of which dossier is at fault.
 
+use crate::text::Text;
+use crate::tr;
 use std::collections::BTreeMap;
 
 use schemars::JsonSchema;
@@ -94,21 +96,20 @@ struct Steps {
 
 pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<BuildError>> {
     let mut errors = Vec::new();
-    let error = |message: String| {
+    let error = |message: Text| {
         BuildError::invalid(message, cx.check_at)
-            .help(format!("the steps are: {}", spec.order.join(", ")))
+            .help(tr!("the steps are: {steps}", steps = spec.order.join(", ")))
     };
     if spec.order.is_empty() {
-        errors.push(error(
-            "`steps` needs at least one step in `order`".to_string(),
-        ));
+        errors.push(error(tr!("`steps` needs at least one step in `order`")));
     }
     let position = |name: &str| spec.order.iter().position(|s| s == name);
     let mut needs = Vec::new();
     for (step, required) in &spec.needs {
         let Some(at) = position(step) else {
-            errors.push(error(format!(
-                "`needs` names `{step}`, which is not a step"
+            errors.push(error(tr!(
+                "`needs` names `{step}`, which is not a step",
+                step = step
             )));
             continue;
         };
@@ -116,8 +117,10 @@ pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<
         for other in required {
             match position(other) {
                 Some(i) => list.push(i),
-                None => errors.push(error(format!(
-                    "`needs.{step}` names `{other}`, which is not a step"
+                None => errors.push(error(tr!(
+                    "`needs.{step}` names `{other}`, which is not a step",
+                    step = step,
+                    other = other
                 ))),
             }
         }
@@ -127,11 +130,12 @@ pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<
         let mut out = Vec::new();
         for (step, source) in map {
             let Some(at) = position(step) else {
-                let hint =
-                    crate::problem::did_you_mean(step, spec.order.iter().map(String::as_str))
-                        .map_or(String::new(), |s| format!("; {s}"));
-                errors.push(error(format!(
-                    "`{what}` names `{step}`, which is not a step{hint}"
+                let hint = crate::problem::hint(step, spec.order.iter().map(String::as_str));
+                errors.push(error(tr!(
+                    "`{what}` names `{step}`, which is not a step{hint}",
+                    what = what,
+                    step = step,
+                    hint = hint
                 )));
                 continue;
             };

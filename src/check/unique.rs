@@ -14,6 +14,7 @@
 //! (with only the fields the rule's message names), so memory holds a key,
 //! a place and the values per record rather than whole records.
 
+use crate::tr;
 use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::Map;
@@ -45,7 +46,7 @@ struct Unique {
 pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<BuildError>> {
     if spec.fields.is_empty() {
         return Err(vec![BuildError::invalid(
-            "`unique` needs a non-empty list of field names",
+            tr!("`unique` needs a non-empty list of field names"),
             cx.check_at,
         )]);
     }

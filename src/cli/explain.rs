@@ -76,7 +76,7 @@ fn explain_code(name: &str) -> ExitCode {
                 did_you_mean(name, codes.iter().map(|c| c.name)),
                 known.is_empty(),
             ) {
-                (Some(suggestion), _) => suggestion,
+                (Some(suggestion), _) => suggestion.en(),
                 (None, true) => "`naleving explain codes` lists every code".to_string(),
                 (None, false) => format!("codes in `{namespace}`: {}", known.join(", ")),
             };
@@ -119,7 +119,7 @@ pub(super) fn explain(id: &str, project_path: PathBuf) -> ExitCode {
     );
     let Some(rule) = loaded.rules.iter().find(|r| r.id == id) else {
         let ids = loaded.rules.iter().map(|r| r.id.as_str());
-        let hint = did_you_mean(id, ids).map_or(String::new(), |s| format!("; {s}"));
+        let hint = crate::problem::hint(id, ids).en();
         eprintln!("naleving: no valid rule with id `{id}`{hint}");
         return ExitCode::from(2);
     };

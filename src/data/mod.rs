@@ -31,6 +31,8 @@ use crate::digest::hex;
 use crate::problem::{LineCol, Problem, Problems};
 use crate::project::Collection;
 use crate::table_schema::Fault;
+use crate::text::Text;
+use crate::tr;
 
 crate::problem_codes! {
     /// The codes of problems with data files.
@@ -660,7 +662,7 @@ impl Sink<'_, '_> {
     }
 
     /// Reports a malformed file or line (`data::parse`), located where known.
-    pub(crate) fn parse_error(&mut self, message: impl Into<String>, at: Option<LineCol>) {
+    pub(crate) fn parse_error(&mut self, message: impl Into<Text>, at: Option<LineCol>) {
         let mut problem = Problem::unusable(DataCode::Parse, message).in_file(&self.file.display);
         if let Some(at) = at {
             problem = problem.at(at.line, at.column.max(1));
@@ -824,22 +826,30 @@ impl Sink<'_, '_> {
                 column: pos.column,
             });
         let cell = match sheet_cell {
-            Some((_, name)) => format!(" (cell {name})"),
+            Some((_, name)) => Some(name.to_string()),
             None => self
                 .columns
                 .iter()
                 .position(|c| *c == fault.field)
-                .map_or(String::new(), |index| {
-                    format!(" (cell {}{})", column_letters(index), pos.line)
-                }),
+                .map(|index| format!("{}{}", column_letters(index), pos.line)),
+        };
+        let message = match cell {
+            Some(cell) => tr!(
+                "record `{key}`: {fault} (cell {cell})",
+                key = key,
+                fault = fault.message.clone(),
+                cell = cell
+            ),
+            None => tr!(
+                "record `{key}`: {fault}",
+                key = key,
+                fault = fault.message.clone()
+            ),
         };
         self.problems.push(
-            Problem::unusable(
-                DataCode::Type,
-                format!("record `{key}`: {}{cell}", fault.message),
-            )
-            .in_file(&self.file.display)
-            .at(at.line, at.column),
+            Problem::unusable(DataCode::Type, message)
+                .in_file(&self.file.display)
+                .at(at.line, at.column),
         );
     }
 }

@@ -19,6 +19,7 @@ use sha2::{Digest, Sha256};
 
 use super::{DataCode, RecordPos, Sink, plain};
 use crate::problem::{LineCol, Problem};
+use crate::tr;
 
 /// Streams one Parquet file into the sink; returns the file's digest if it
 /// was read.
@@ -50,14 +51,17 @@ pub(super) fn load(path: &Path, sink: &mut Sink<'_, '_>) -> Option<[u8; 32]> {
         .collect();
     let key = sink.key_field().to_string();
     if !columns.contains(&key) {
-        let hint = crate::problem::did_you_mean(&key, columns.iter().map(String::as_str))
-            .map_or(String::new(), |s| format!("; {s}"));
+        let hint = crate::problem::hint(&key, columns.iter().map(String::as_str));
         sink.problem(
             Problem::unusable(
                 DataCode::MissingKey,
-                format!("the file's schema has no column `{key}`, the collection's key{hint}"),
+                tr!(
+                    "the file's schema has no column `{key}`, the collection's key{hint}",
+                    key = &key,
+                    hint = hint
+                ),
             )
-            .help(format!("its columns: {}", columns.join(", "))),
+            .help(tr!("its columns: {columns}", columns = columns.join(", "))),
         );
         return Some(digest);
     }

@@ -30,6 +30,7 @@ use sha2::{Digest, Sha256};
 use super::{DataCode, RecordPos, Sink, column_letters, plain};
 use crate::problem::Problem;
 use crate::project::CellRange;
+use crate::tr;
 
 /// The most cells an `.xls` or `.ods` sheet may have (a full-height sheet of
 /// 16 columns): calamine holds such a sheet whole while it is read, about
@@ -234,14 +235,17 @@ pub(crate) fn open(
     let name = match sheet {
         Some(wanted) if names.iter().any(|n| n == wanted) => wanted.to_string(),
         Some(wanted) => {
-            let hint = crate::problem::did_you_mean(wanted, names.iter().map(String::as_str))
-                .map_or(String::new(), |s| format!("; {s}"));
+            let hint = crate::problem::hint(wanted, names.iter().map(String::as_str));
             return Err(refuse(
                 Problem::unusable(
                     DataCode::Read,
-                    format!("the workbook has no sheet `{wanted}`{hint}"),
+                    tr!(
+                        "the workbook has no sheet `{sheet}`{hint}",
+                        sheet = wanted,
+                        hint = hint
+                    ),
                 )
-                .help(format!("its sheets: {}", names.join(", "))),
+                .help(tr!("its sheets: {sheets}", sheets = names.join(", "))),
                 Some(digest),
             ));
         }

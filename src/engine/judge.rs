@@ -24,6 +24,7 @@ use crate::finding::Finding;
 use crate::problem::{Problem, Problems};
 use crate::rule::Rule;
 use crate::rule::RuleCode;
+use crate::tr;
 
 /// Runs `rules` over `dataset` as of a date: the findings, sorted by path,
 /// line, column and rule, and what each rule did. Used by `check` and by
@@ -225,7 +226,11 @@ pub(super) fn take_outcomes<'f>(
                 }
             }
             Outcome::Failed(problem) => {
-                let message = format!("rule `{}`: {}", rule.id, problem.message);
+                let message = tr!(
+                    "rule `{rule}`: {problem}",
+                    rule = &rule.id,
+                    problem = problem.message.clone()
+                );
                 problems.push(
                     Problem { message, ..problem }
                         .in_file(&rule.path)

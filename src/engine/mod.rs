@@ -43,6 +43,7 @@ use crate::plugin::Plugins;
 use crate::problem::{Problem, Problems, did_you_mean};
 use crate::project::{self, Project};
 use crate::rule::{LoadedRules, Rule, RuleCode, load_rules};
+use crate::tr;
 
 crate::problem_codes! {
     /// The codes of naleving's own faults: a bug to report, never the user's.
@@ -375,13 +376,16 @@ pub fn unknown_fields(
                 .chain(schema.into_iter().flat_map(|s| s.fields.keys()))
                 .map(String::as_str);
             let hint = did_you_mean(field, known)
-                .unwrap_or_else(|| "check the name against the data".to_string());
+                .unwrap_or_else(|| tr!("check the name against the data"));
             problems.push(
                 Problem::warning(
                     RuleCode::UnknownField,
-                    format!(
-                        "rule `{}` reads `{field}` (in `{place}`), which no record of `{collection}` has",
-                        rule.id
+                    tr!(
+                        "rule `{rule}` reads `{field}` (in `{place}`), which no record of `{collection}` has",
+                        rule = &rule.id,
+                        field = field,
+                        place = place,
+                        collection = collection
                     ),
                 )
                 .in_file(&rule.path)

@@ -313,7 +313,9 @@ mod tests {
             Value::Object(m) => m,
             _ => Map::new(),
         };
-        compile(source).map_err(|e| e.message)?.eval(&env, &record)
+        compile(source)
+            .map_err(|e| e.message.en())?
+            .eval(&env, &record)
     }
 
     #[test]

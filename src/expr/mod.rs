@@ -16,6 +16,8 @@ mod reads;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, LazyLock};
 
+use crate::text::Text;
+use crate::tr;
 use cel::objects::{Key, Map as CelMap};
 use cel::{Context, IdedExpr, Program, Value as CelValue};
 use cost::Loops;
@@ -128,7 +130,7 @@ impl std::fmt::Debug for Expr {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CompileError {
     /// What is wrong.
-    pub message: String,
+    pub message: Text,
     /// Line inside the expression.
     pub line: u32,
     /// Column inside that line.
@@ -148,8 +150,10 @@ pub fn compile_with(source: &str, variables: &[&str]) -> Result<Expr, CompileErr
         // CEL's parser recurses per operator: refuse before it could
         // overflow the stack.
         return Err(CompileError {
-            message: format!(
-                "the expression has {operators} operators; at most {MAX_OPERATORS} can be read safely (split it over `let`s or rules)"
+            message: tr!(
+                "the expression has {operators} operators; at most {max} can be read safely (split it over `let`s or rules)",
+                operators = operators,
+                max = MAX_OPERATORS
             ),
             line: 1,
             column: 1,
@@ -157,10 +161,10 @@ pub fn compile_with(source: &str, variables: &[&str]) -> Result<Expr, CompileErr
     }
     let program = CEL.compile(source).map_err(|errors| {
         let first = errors.errors.first();
-        let message = first.map_or_else(|| "invalid expression".to_string(), |e| plain(&e.msg));
+        let message = first.map_or_else(|| tr!("invalid expression"), |e| plain(&e.msg));
         CompileError {
             message: match operator_hint(source) {
-                Some(hint) => format!("{message}; {hint}"),
+                Some(hint) => tr!("{message}; {hint}", message = message, hint = hint),
                 None => message,
             },
             line: first.map_or(1, |e| e.pos.0.max(1) as u32),
@@ -174,8 +178,10 @@ pub fn compile_with(source: &str, variables: &[&str]) -> Result<Expr, CompileErr
         // as the rule is refused.
         std::mem::forget(program);
         return Err(CompileError {
-            message: format!(
-                "the expression nests {depth} levels deep; at most {MAX_DEPTH} can be evaluated (split it over `let`s or rules)"
+            message: tr!(
+                "the expression nests {depth} levels deep; at most {max} can be evaluated (split it over `let`s or rules)",
+                depth = depth,
+                max = MAX_DEPTH
             ),
             line: 1,
             column: 1,
@@ -184,7 +190,10 @@ pub fn compile_with(source: &str, variables: &[&str]) -> Result<Expr, CompileErr
     if let Some(why) = reads::bad_pattern(program.expression()) {
         let (line, column) = place_of(source, "matches", Name::Function);
         return Err(CompileError {
-            message: format!("the pattern of `matches()` is not a regular expression: {why}"),
+            message: tr!(
+                "the pattern of `matches()` is not a regular expression: {cause}",
+                cause = why
+            ),
             line,
             column,
         });
@@ -200,14 +209,18 @@ pub fn compile_with(source: &str, variables: &[&str]) -> Result<Expr, CompileErr
     {
         let unknown = unknown.as_str();
         let message = match unknown {
-            "timestamp" | "duration" | "getFullYear" | "getMonth" | "getDate" => format!(
-                "`{unknown}` is not available: dates are ISO strings in naleving (`date(s)` reads one, `add_term(d, '5 werkdagen')` adds a term, `workdays_between(a, b)` counts working days)"
+            "timestamp" | "duration" | "getFullYear" | "getMonth" | "getDate" => tr!(
+                "`{name}` is not available: dates are ISO strings in naleving (`date(s)` reads one, `add_term(d, '5 werkdagen')` adds a term, `workdays_between(a, b)` counts working days)",
+                name = unknown
             ),
             _ => {
                 let names = functions::OWN.iter().chain(functions::COMMON).copied();
-                let hint = crate::problem::did_you_mean(unknown, names)
-                    .map_or(String::new(), |s| format!("; {s}"));
-                format!("unknown function `{unknown}`{hint}")
+                let hint = crate::problem::hint(unknown, names);
+                tr!(
+                    "unknown function `{name}`{hint}",
+                    name = unknown,
+                    hint = hint
+                )
             }
         };
         let (line, column) = place_of(source, unknown, Name::Function);
@@ -222,20 +235,29 @@ pub fn compile_with(source: &str, variables: &[&str]) -> Result<Expr, CompileErr
         let bound_elsewhere = references.variables().contains(unknown)
             && reads::binds_anywhere(program.expression(), unknown);
         let message = if bound_elsewhere {
-            format!(
-                "`{unknown}` is used outside the macro that binds it (a variable of `all`, `exists`, `map` or `filter` exists inside its parentheses only)"
+            tr!(
+                "`{name}` is used outside the macro that binds it (a variable of `all`, `exists`, `map` or `filter` exists inside its parentheses only)",
+                name = unknown
             )
         } else {
-            let hint = crate::problem::did_you_mean(unknown, variables.iter().copied())
-                .map_or(String::new(), |s| format!(" ({s})"));
-            format!(
-                "unknown variable `{unknown}`{hint}; this expression can use {}",
-                variables
-                    .iter()
-                    .map(|v| format!("`{v}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
+            let known = variables
+                .iter()
+                .map(|v| format!("`{v}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            match crate::problem::did_you_mean(unknown, variables.iter().copied()) {
+                Some(suggestion) => tr!(
+                    "unknown variable `{name}` ({suggestion}); this expression can use {known}",
+                    name = unknown,
+                    suggestion = suggestion,
+                    known = known
+                ),
+                None => tr!(
+                    "unknown variable `{name}`; this expression can use {known}",
+                    name = unknown,
+                    known = known
+                ),
+            }
         };
         let (line, column) = place_of(source, unknown, Name::Variable);
         return Err(CompileError {
@@ -261,34 +283,37 @@ pub fn compile_with(source: &str, variables: &[&str]) -> Result<Expr, CompileErr
 
 /// A parser message without the Rust debug dump some of them end in
 /// (`invalid string literal: InvalidUnicode { source: … }`).
-fn plain(message: &str) -> String {
+fn plain(message: &str) -> Text {
     if message.contains("unsupported syntax: '`'") {
-        return "backtick-quoted names are not supported; write a field with spaces as `record[\"datum van melding\"]`".to_string();
+        return tr!(
+            "backtick-quoted names are not supported; write a field with spaces as `record[\"datum van melding\"]`"
+        );
     }
     for literal in ["invalid string literal", "invalid bytes literal"] {
         if message.starts_with(literal) {
-            return format!(
-                "{literal}: an escape in it is not valid (`\\u` and `\\U` need a Unicode scalar value, not a surrogate)"
+            return tr!(
+                "{literal}: an escape in it is not valid (`\\u` and `\\U` need a Unicode scalar value, not a surrogate)",
+                literal = literal
             );
         }
     }
-    message.to_string()
+    Text::verbatim(message)
 }
 
 /// What an author coming from SQL or Python may have meant, when the
 /// expression does not parse: `and`, `or`, `not` and a single `=`.
-fn operator_hint(source: &str) -> Option<&'static str> {
+fn operator_hint(source: &str) -> Option<Text> {
     let words: Vec<&str> = source
         .split(|c: char| !c.is_alphanumeric() && c != '_')
         .collect();
     if words.contains(&"and") {
-        return Some("did you mean `&&`? CEL writes `and` as `&&`");
+        return Some(tr!("did you mean `&&`? CEL writes `and` as `&&`"));
     }
     if words.contains(&"or") {
-        return Some("did you mean `||`? CEL writes `or` as `||`");
+        return Some(tr!("did you mean `||`? CEL writes `or` as `||`"));
     }
     if words.contains(&"not") {
-        return Some("did you mean `!`? CEL writes `not` as `!`");
+        return Some(tr!("did you mean `!`? CEL writes `not` as `!`"));
     }
     let bytes = source.as_bytes();
     let single_equals = bytes.iter().enumerate().any(|(i, b)| {
@@ -299,7 +324,7 @@ fn operator_hint(source: &str) -> Option<&'static str> {
                 Some(b'=' | b'!' | b'<' | b'>')
             )
     });
-    single_equals.then_some("did you mean `==`? CEL compares with `==`")
+    single_equals.then(|| tr!("did you mean `==`? CEL compares with `==`"))
 }
 
 /// The line and column (1-based, the column in characters) of the first
@@ -734,7 +759,7 @@ mod tests {
     #[test]
     fn an_expression_too_deep_to_evaluate_is_refused_at_compile() {
         let chain = vec!["1"; 10_000].join(" + ") + " > 0";
-        let err = compile(&chain).err().map(|e| e.message);
+        let err = compile(&chain).err().map(|e| e.message.en());
         assert_eq!(
             err.as_deref(),
             Some(
@@ -742,7 +767,7 @@ mod tests {
             )
         );
         let nested = "has(record".to_string() + &".a".repeat(150) + ")";
-        let err = compile(&nested).err().map(|e| e.message);
+        let err = compile(&nested).err().map(|e| e.message.en());
         assert!(
             err.as_deref()
                 .is_some_and(|e| e.starts_with("the expression nests")),
@@ -764,7 +789,7 @@ mod tests {
 
     #[test]
     fn unknown_functions_and_sql_operators_fail_at_compile_with_a_hint() {
-        let message = |source: &str| compile(source).err().map(|e| e.message);
+        let message = |source: &str| compile(source).err().map(|e| e.message.en());
         assert_eq!(
             message("record.a.startswith('x')"),
             Some("unknown function `startswith`; did you mean `startsWith`?".to_string())
@@ -880,17 +905,17 @@ mod tests {
         assert_eq!(two.eval_bool(&env, &record), Ok(true));
         let err = compile("record.s.lowerASCII() == 'x'").unwrap_err();
         assert_eq!(
-            err.message,
+            err.message.en(),
             "unknown function `lowerASCII`; did you mean `lowerAscii`?"
         );
         let err = compile("timestamp(record.d) < as_of").unwrap_err();
         assert!(
-            err.message.starts_with("`timestamp` is not available"),
+            err.message.en().starts_with("`timestamp` is not available"),
             "{err:?}"
         );
         let err = compile("record.`datum van melding` == 1").unwrap_err();
         assert!(
-            err.message.contains(r#"record["datum van melding"]"#),
+            err.message.en().contains(r#"record["datum van melding"]"#),
             "{err:?}"
         );
     }
@@ -913,7 +938,7 @@ mod tests {
     fn parser_messages_carry_no_debug_dump() {
         let err = compile(r"'\uD800' == 'x'").unwrap_err();
         assert_eq!(
-            err.message,
+            err.message.en(),
             "invalid string literal: an escape in it is not valid (`\\u` and `\\U` need a Unicode scalar value, not a surrogate)"
         );
     }
@@ -922,7 +947,7 @@ mod tests {
     fn unknown_variables_are_refused() {
         let err = compile("record.a == 1 && recrod.a == 1").unwrap_err();
         assert_eq!(
-            (err.message.as_str(), err.column),
+            (err.message.en().as_str(), err.column),
             (
                 "unknown variable `recrod` (did you mean `record`?); this expression can use `record`, `as_of`, `collections`",
                 18
@@ -947,7 +972,7 @@ mod tests {
         ] {
             let err = compile(source).unwrap_err();
             assert_eq!(
-                err.message,
+                err.message.en(),
                 format!(
                     "`{name}` is used outside the macro that binds it (a variable of `all`, `exists`, `map` or `filter` exists inside its parentheses only)"
                 ),

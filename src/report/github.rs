@@ -111,9 +111,9 @@ fn problem_line(problem: &Problem) -> String {
         .path
         .as_ref()
         .map(|p| p.to_string_lossy().replace('\\', "/"));
-    let mut message = problem.message.clone();
+    let mut message = problem.message.en();
     if let Some(help) = &problem.help {
-        message.push_str(&format!("\nhelp: {help}"));
+        message.push_str(&format!("\nhelp: {}", help.en()));
     }
     command(
         name,

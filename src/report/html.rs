@@ -175,7 +175,7 @@ pub fn render(run: &Run, fail_on: Severity, lang: Lang) -> String {
     chart(&mut out, run, w);
     rules_table(&mut out, run, w);
     collections_table(&mut out, run, w);
-    problems(&mut out, &run.problems, w);
+    problems(&mut out, &run.problems, lang);
     groups_table(&mut out, run, w);
     records_table(&mut out, run, w);
     findings(&mut out, run, lang);
@@ -621,7 +621,8 @@ fn collections_table(out: &mut String, run: &Run, w: &Words) {
     out.push_str("</tbody>\n</table>\n</section>\n");
 }
 
-fn problems(out: &mut String, problems: &[Problem], w: &Words) {
+fn problems(out: &mut String, problems: &[Problem], lang: Lang) {
+    let w = lang.words();
     if problems.is_empty() {
         return;
     }
@@ -637,10 +638,9 @@ fn problems(out: &mut String, problems: &[Problem], w: &Words) {
             (Some(path), None) => format!("{} ", path.display()),
             _ => String::new(),
         };
-        let mut help = problem
-            .help
-            .as_ref()
-            .map_or_else(String::new, |h| format!("<br />help: {}", escape(h)));
+        let mut help = problem.help.as_ref().map_or_else(String::new, |h| {
+            format!("<br />{}: {}", w.help_label, escape(&h.render(lang)))
+        });
         if !problem.records.is_empty() {
             let records = escape(&problem.records.join(", "));
             help.push_str(&format!(
@@ -653,7 +653,7 @@ fn problems(out: &mut String, problems: &[Problem], w: &Words) {
             "<p class=\"problem\"><span class=\"sev {class}\">{word}</span> <code>{}</code> <span class=\"mono\">{}</span>{}{help}</p>",
             escape(&problem.code),
             escape(&place),
-            escape(&problem.message),
+            escape(&problem.message.render(lang)),
         );
     }
     out.push_str("</section>\n");

@@ -86,7 +86,12 @@ pub fn render(run: &Run, fail_on: Severity, style: Style) -> String {
                 .filter(|s| s.drawable(at.line, at.line)),
             _ => None,
         };
-        render_one(&handler, &ProblemDiagnostic { problem, source }, &mut out);
+        let diagnostic = ProblemDiagnostic {
+            problem,
+            source,
+            lang: style.lang,
+        };
+        render_one(&handler, &diagnostic, style.lang, IS_PROBLEM, &mut out);
     }
     for finding in &run.findings {
         let (first, last) = finding.source.record_lines;
@@ -131,7 +136,7 @@ pub fn render(run: &Run, fail_on: Severity, style: Style) -> String {
             cells,
             lang: style.lang,
         };
-        render_one(&handler, &diagnostic, &mut out);
+        render_one(&handler, &diagnostic, style.lang, IS_FINDING, &mut out);
     }
     out.push_str(&summary_line(run, fail_on, style.lang));
     out
@@ -141,11 +146,71 @@ pub fn render(run: &Run, fail_on: Severity, style: Style) -> String {
 /// shows; the JSON, HTML and xlsx reports have them all.
 const ITEMS_SHOWN: usize = 10;
 
-fn render_one(handler: &GraphicalReportHandler, diagnostic: &dyn Diagnostic, out: &mut String) {
-    if handler.render_report(out, diagnostic).is_err() {
-        out.push_str(&diagnostic.to_string());
+const IS_FINDING: bool = true;
+const IS_PROBLEM: bool = false;
+
+fn render_one(
+    handler: &GraphicalReportHandler,
+    diagnostic: &dyn Diagnostic,
+    lang: Lang,
+    is_finding: bool,
+    out: &mut String,
+) {
+    let mut drawn = String::new();
+    if handler.render_report(&mut drawn, diagnostic).is_err() {
+        drawn = diagnostic.to_string();
     }
+    out.push_str(&miette_words(&drawn, lang, is_finding));
     out.push('\n');
+}
+
+/// miette writes two words of its own, `help:` before a hint (a finding's
+/// facts, a problem's help) and `Advice:` before a related note; in Dutch
+/// they become words of the same width (so its wrapping stays aligned).
+/// Only a heading at the start of a line, after spaces and colour codes, is
+/// changed, never a word of a message.
+fn miette_words(drawn: &str, lang: Lang, is_finding: bool) -> String {
+    let w = lang.words();
+    let help = if is_finding {
+        w.miette_facts
+    } else {
+        w.miette_help
+    };
+    let replacements = [("help: ", help), ("Advice: ", w.miette_advice)];
+    let mut out = String::with_capacity(drawn.len());
+    for line in drawn.split_inclusive('\n') {
+        let heading = replacements.iter().find_map(|(word, own)| {
+            let at = line.find(word)?;
+            is_margin(&line[..at]).then_some((at, *word, *own))
+        });
+        match heading {
+            Some((at, word, own)) => {
+                out.push_str(&line[..at]);
+                out.push_str(own);
+                out.push_str(&line[at + word.len()..]);
+            }
+            None => out.push_str(line),
+        }
+    }
+    out
+}
+
+/// Whether `text` is only spaces and ANSI colour codes.
+fn is_margin(text: &str) -> bool {
+    let mut rest = text;
+    loop {
+        rest = rest.trim_start_matches(' ');
+        if rest.is_empty() {
+            return true;
+        }
+        let Some(code) = rest.strip_prefix("\u{1b}[") else {
+            return false;
+        };
+        match code.find(|c: char| c.is_ascii_alphabetic()) {
+            Some(end) => rest = &code[end + 1..],
+            None => return false,
+        }
+    }
 }
 
 /// Whether a data file is text whose lines can be drawn.
@@ -591,6 +656,7 @@ impl Diagnostic for RuleLabel<'_> {
 struct ProblemDiagnostic<'a> {
     problem: &'a Problem,
     source: Option<Source>,
+    lang: Lang,
 }
 
 impl fmt::Debug for ProblemDiagnostic<'_> {
@@ -611,10 +677,15 @@ impl Display for ProblemDiagnostic<'_> {
                 path.display(),
                 at.line,
                 at.column,
-                problem.message
+                problem.message.render(self.lang)
             ),
-            (Some(path), None, _) => write!(f, "{}: {}", path.display(), problem.message),
-            _ => f.write_str(&problem.message),
+            (Some(path), None, _) => write!(
+                f,
+                "{}: {}",
+                path.display(),
+                problem.message.render(self.lang)
+            ),
+            _ => f.write_str(&problem.message.render(self.lang)),
         }
     }
 }
@@ -637,7 +708,7 @@ impl Diagnostic for ProblemDiagnostic<'_> {
         self.problem
             .help
             .as_ref()
-            .map(|h| Box::new(h) as Box<dyn Display>)
+            .map(|h| Box::new(h.render(self.lang)) as Box<dyn Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -655,5 +726,24 @@ impl Diagnostic for ProblemDiagnostic<'_> {
                 SourceSpan::new(offset.into(), 1),
             ),
         )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn miettes_own_words_are_translated_only_as_headings() {
+        let drawn = "  × help: in a message stays\n  help: the hint\n\u{1b}[36m  help: \u{1b}[0mcoloured\nAdvice: \n  Advice: x help: y\n";
+        assert_eq!(
+            miette_words(drawn, Lang::Nl, IS_PROBLEM),
+            "  × help: in a message stays\n  hulp: the hint\n\u{1b}[36m  hulp: \u{1b}[0mcoloured\nUitleg: \n  Uitleg: x help: y\n"
+        );
+        assert!(miette_words(drawn, Lang::Nl, IS_FINDING).contains("  feit: the hint"));
+        assert_eq!(miette_words(drawn, Lang::En, IS_PROBLEM), drawn);
+        assert!(is_margin("  \u{1b}[1;36m "));
+        assert!(!is_margin("  x"));
+        assert!(!is_margin("\u{1b}[36"));
     }
 }

@@ -115,9 +115,9 @@ fn problems_suite(run: &Run, summary: &Summary) -> TestSuite {
             _ => String::new(),
         };
         let text = if place.is_empty() {
-            problem.message.clone()
+            problem.message.en()
         } else {
-            format!("{place}: {}", problem.message)
+            format!("{place}: {}", problem.message.en())
         };
         let name = if place.is_empty() {
             problem.code.to_string()
@@ -135,7 +135,7 @@ fn problems_suite(run: &Run, summary: &Summary) -> TestSuite {
                 status.set_message(text);
                 status.set_type(problem.code.as_ref());
                 if let Some(help) = &problem.help {
-                    status.set_description(help.as_str());
+                    status.set_description(help.en());
                 }
                 TestCase::new(name, status)
             }

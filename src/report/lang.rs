@@ -5,17 +5,11 @@
 //! GitHub, xlsx headers) keep their English keys.
 //!
 //! A text with `{name}` placeholders is filled with [`fill`]; both languages
-//! of an entry name the same placeholders (a test checks it).
+//! of an entry name the same placeholders (a test checks it). naleving's
+//! own messages — problems and their help — are translated by
+//! [`crate::text`], whose Dutch catalogue is checked the same way.
 
-/// The language of a report.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Lang {
-    /// Nederlands (the default).
-    #[default]
-    Nl,
-    /// English.
-    En,
-}
+pub use crate::text::{Lang, fill};
 
 impl Lang {
     /// The words of this language.
@@ -33,37 +27,6 @@ impl Lang {
             Lang::En => "en",
         }
     }
-}
-
-/// Fills `{name}` placeholders of `template` with `values`, in one pass
-/// over the template (a value that itself holds `{name}` stays as it is).
-/// A placeholder without a value is left as written.
-pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
-    let mut out = String::with_capacity(template.len());
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        let value = after.find('}').and_then(|close| {
-            let name = &after[..close];
-            values
-                .iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, v)| (*v, close))
-        });
-        match value {
-            Some((value, close)) => {
-                out.push_str(value);
-                rest = &after[close + 1..];
-            }
-            None => {
-                out.push('{');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 macro_rules! words {
@@ -153,6 +116,10 @@ words! {
     no_docs: "(geen toelichting)", "(no docs)";
     problems: "Problemen met de invoer", "Problems with the inputs";
     impact_warning: "waarschuwing", "warning";
+    help_label: "hulp", "help";
+    miette_help: "hulp: ", "help: ";
+    miette_facts: "feit: ", "help: ";
+    miette_advice: "Uitleg: ", "Advice: ";
     impact_unusable: "onbruikbaar", "unusable";
     impact_incomplete: "onvolledig", "incomplete";
     problem_records: "records: {records}", "records: {records}";

@@ -283,9 +283,9 @@ fn notification(problem: &Problem) -> Notification {
         Impact::Warning => "warning",
         Impact::Unusable | Impact::Incomplete => "error",
     };
-    let mut text = problem.message.clone();
+    let mut text = problem.message.en();
     if let Some(help) = &problem.help {
-        text.push_str(&format!(" (help: {help})"));
+        text.push_str(&format!(" (help: {})", help.en()));
     }
     let records = (!problem.records.is_empty()).then(|| {
         PropertyBag::builder()

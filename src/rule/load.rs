@@ -16,10 +16,12 @@ use crate::check::BuildCode;
 use crate::check::{BuildCx, BuildError, compile_in_file};
 use crate::digest::hex;
 use crate::problem::relative as display;
-use crate::problem::{LineCol, Problem, Problems, did_you_mean, from_yaml_error};
+use crate::problem::{LineCol, Problem, Problems, from_yaml_error, suggest};
 use crate::project::Collection;
 use crate::rule::RuleCode;
 use crate::strict::{self, Shape};
+use crate::text::Text;
+use crate::tr;
 
 /// The rules that loaded, and a digest of every rule file read.
 #[derive(Debug, Default)]
@@ -103,7 +105,7 @@ pub fn load_rules(
             Ok(text) => text,
             Err(err) => {
                 problems.push(
-                    err.place(Problem::unusable(RuleCode::Parse, err.to_string()))
+                    err.place(Problem::unusable(RuleCode::Parse, err.text()))
                         .in_file(&shown),
                 );
                 continue;
@@ -137,9 +139,9 @@ impl FileProblems<'_> {
     fn push(
         &mut self,
         code: impl Into<Cow<'static, str>>,
-        message: String,
+        message: Text,
         at: LineCol,
-        help: Option<String>,
+        help: Option<Text>,
     ) {
         let mut problem = Problem::unusable(code, message)
             .in_file(self.shown)
@@ -152,7 +154,7 @@ impl FileProblems<'_> {
     }
 
     /// Records a warning: reported, but the rule still loads.
-    fn warn(&mut self, code: RuleCode, message: String, at: LineCol, help: &str) {
+    fn warn(&mut self, code: RuleCode, message: Text, at: LineCol, help: Text) {
         self.problems.push(
             Problem::warning(code, message)
                 .in_file(self.shown)
@@ -196,19 +198,16 @@ fn validate(
     if file.basis.is_empty() {
         found.warn(
             RuleCode::NoBasis,
-            format!("rule `{}` has no `basis`", file.id.value),
+            tr!("rule `{id}` has no `basis`", id = &file.id.value),
             LineCol::from(file.id.referenced),
-            "cite the law or policy the rule rests on: `basis: [{ citation: \"…\", url: \"https://wetten.overheid.nl/…\" }]`",
+            tr!(
+                "cite the law or policy the rule rests on: `basis: [{ citation: \"…\", url: \"https://wetten.overheid.nl/…\" }]`"
+            ),
         );
     }
     if file.title.trim().is_empty() {
         let at = LineCol::from(file.id.referenced);
-        found.push(
-            BuildCode::Invalid,
-            "rule has an empty title".into(),
-            at,
-            None,
-        );
+        found.push(BuildCode::Invalid, tr!("rule has an empty title"), at, None);
     }
     let when = file.when.as_ref().and_then(|when| {
         compile_in_file(when, text)
@@ -235,8 +234,9 @@ fn validate(
             .collect();
         for other in &named {
             if !collections.contains_key(other) {
-                let message = format!(
-                    "the rule reads `collections.{other}`, which the project does not declare"
+                let message = tr!(
+                    "the rule reads `collections.{other}`, which the project does not declare",
+                    other = other
                 );
                 let help = Some(declared_help(other, collections));
                 found.push(RuleCode::UnknownCollection, message, check_at, help);
@@ -244,8 +244,9 @@ fn validate(
         }
         for other in check.reads() {
             if !collections.contains_key(other) {
-                let message = format!(
-                    "the check reads collection `{other}`, which the project does not declare"
+                let message = tr!(
+                    "the check reads collection `{other}`, which the project does not declare",
+                    other = other
                 );
                 let help = Some(declared_help(other, collections));
                 found.push(RuleCode::UnknownCollection, message, check_at, help);
@@ -306,28 +307,39 @@ fn check_id(
     if !is_kebab(id) {
         found.push(
             RuleCode::Id,
-            format!("rule id `{id}` is not kebab-case"),
+            tr!("rule id `{id}` is not kebab-case", id = id),
             at,
-            Some(
-                "use lower-case words joined by hyphens, naming the condition flagged".to_string(),
-            ),
+            Some(tr!(
+                "use lower-case words joined by hyphens, naming the condition flagged"
+            )),
         );
     }
     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
     if stem != id {
         found.push(
             RuleCode::Id,
-            format!("rule id `{id}` does not match the file name `{stem}`"),
+            tr!(
+                "rule id `{id}` does not match the file name `{stem}`",
+                id = id,
+                stem = stem
+            ),
             at,
-            Some(format!("rename the file to `{id}.yaml` or change the id")),
+            Some(tr!(
+                "rename the file to `{id}.yaml` or change the id",
+                id = id
+            )),
         );
     }
     match seen.get(id) {
         Some(first) => found.push(
             RuleCode::DuplicateId,
-            format!("rule id `{id}` is also used by {}", first.display()),
+            tr!(
+                "rule id `{id}` is also used by {file}",
+                id = id,
+                file = first.display()
+            ),
             at,
-            Some("rule ids must be unique across the rule set".to_string()),
+            Some(tr!("rule ids must be unique across the rule set")),
         ),
         None => {
             seen.insert(id.clone(), found.shown.to_path_buf());
@@ -350,7 +362,10 @@ fn check_collection(
     }
     found.push(
         RuleCode::UnknownCollection,
-        format!("rule judges collection `{name}`, which the project does not declare"),
+        tr!(
+            "rule judges collection `{name}`, which the project does not declare",
+            name = name
+        ),
         LineCol::from(file.collection.referenced),
         Some(declared_help(name, collections)),
     );
@@ -358,13 +373,13 @@ fn check_collection(
 
 /// The hint for a collection `name` the project does not declare: the
 /// closest it does, and all it does.
-fn declared_help(name: &str, collections: &BTreeMap<String, Collection>) -> String {
+fn declared_help(name: &str, collections: &BTreeMap<String, Collection>) -> Text {
     let declared: Vec<&str> = collections.keys().map(String::as_str).collect();
-    let all = format!("the project declares: {}", declared.join(", "));
-    match did_you_mean(name, declared.iter().copied()) {
-        Some(suggestion) => format!("{suggestion} {all}"),
-        None => all,
-    }
+    let all = tr!(
+        "the project declares: {collections}",
+        collections = declared.join(", ")
+    );
+    suggest(name, declared.iter().copied(), all)
 }
 
 /// Against a collection whose schema lists every field
@@ -388,18 +403,19 @@ fn closed_schema_has(
         return;
     }
     let names = || schema.fields.keys().map(String::as_str);
-    let all = format!(
-        "the schema of `{collection}` declares: {}",
-        names().collect::<Vec<_>>().join(", ")
+    let all = tr!(
+        "the schema of `{collection}` declares: {fields}",
+        collection = collection,
+        fields = names().collect::<Vec<_>>().join(", ")
     );
-    let help = match did_you_mean(field, names()) {
-        Some(suggestion) => format!("{suggestion} {all}"),
-        None => all,
-    };
+    let help = suggest(field, names(), all);
     found.push(
         RuleCode::UnknownField,
-        format!(
-            "the rule reads `{field}` (in `{place}`), which collection `{collection}` does not have"
+        tr!(
+            "the rule reads `{field}` (in `{place}`), which collection `{collection}` does not have",
+            field = field,
+            place = place,
+            collection = collection
         ),
         at,
         Some(help),
@@ -414,9 +430,9 @@ fn validity(valid: &Spanned<ValidSpec>, found: &mut FileProblems<'_>) -> Validit
         if parsed.is_none() {
             found.push(
                 RuleCode::Valid,
-                format!("`valid.{name}` is not an ISO date"),
+                tr!("`valid.{name}` is not an ISO date", name = name),
                 at,
-                Some("write the date as YYYY-MM-DD".to_string()),
+                Some(tr!("write the date as YYYY-MM-DD")),
             );
         }
         parsed
@@ -426,7 +442,7 @@ fn validity(valid: &Spanned<ValidSpec>, found: &mut FileProblems<'_>) -> Validit
     if let (Some(from), Some(until)) = (from, until)
         && until < from
     {
-        let message = "`valid.until` lies before `valid.from`".to_string();
+        let message = tr!("`valid.until` lies before `valid.from`");
         found.push(RuleCode::Valid, message, at, None);
     }
     Validity {
@@ -451,7 +467,7 @@ fn sibling_tests(shown: &Path, path: &Path, problems: &mut Problems) -> Option<V
             problems.push(
                 err.place(Problem::unusable(
                     RuleCode::Read,
-                    format!("cannot read test file: {err}"),
+                    tr!("cannot read test file: {cause}", cause = err.text()),
                 ))
                 .in_file(&shown),
             );
@@ -497,7 +513,7 @@ fn is_rule_file(path: &Path) -> bool {
 fn report_walk(root: &Path, walked: &crate::walk::Walked, problems: &mut Problems) {
     for (dir, why) in &walked.unreadable {
         problems.push(
-            Problem::unusable(RuleCode::Read, format!("cannot read: {why}"))
+            Problem::unusable(RuleCode::Read, tr!("cannot read: {cause}", cause = why))
                 .in_file(display(root, dir)),
         );
     }
@@ -505,7 +521,7 @@ fn report_walk(root: &Path, walked: &crate::walk::Walked, problems: &mut Problem
         problems.push(
             Problem::unusable(
                 RuleCode::Read,
-                "not a regular file (a pipe, device or socket)",
+                tr!("not a regular file (a pipe, device or socket)"),
             )
             .in_file(display(root, path)),
         );

@@ -28,6 +28,7 @@
 
 mod stream;
 
+use crate::tr;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
@@ -152,10 +153,13 @@ pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<
             let at = crate::problem::LineCol::from(source.referenced);
             errors.push(
                 BuildError::invalid(
-                    format!("`let` name `{name}` is reserved or not an identifier"),
+                    tr!(
+                        "`let` name `{name}` is reserved or not an identifier",
+                        name = name
+                    ),
                     at,
                 )
-                .help("use lower-case letters, digits and `_`"),
+                .help(tr!("use lower-case letters, digits and `_`")),
             );
             continue;
         }
