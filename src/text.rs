@@ -248,7 +248,7 @@ pub fn placeholders(template: &str) -> Vec<&str> {
 
 fn nl_catalogue() -> &'static HashMap<&'static str, &'static str> {
     static CATALOGUE: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
-    CATALOGUE.get_or_init(|| nl::NL.iter().copied().collect())
+    CATALOGUE.get_or_init(|| nl::entries().copied().collect())
 }
 
 #[cfg(test)]
@@ -288,12 +288,12 @@ mod tests {
         assert!(missing.is_empty(), "no Dutch text for: {missing:#?}");
         let unused: Vec<&&str> = catalogue.keys().filter(|id| !used.contains(**id)).collect();
         assert!(unused.is_empty(), "Dutch texts no code uses: {unused:#?}");
-        let mut ids: Vec<&str> = nl::NL.iter().map(|(en, _)| *en).collect();
+        let mut ids: Vec<&str> = nl::entries().map(|(en, _)| *en).collect();
         ids.sort_unstable();
         let before = ids.len();
         ids.dedup();
         assert_eq!(before, ids.len(), "a key appears twice in the catalogue");
-        for (en, nl) in nl::NL {
+        for (en, nl) in nl::entries() {
             let mut a = placeholders(en);
             let mut b = placeholders(nl);
             a.sort_unstable();

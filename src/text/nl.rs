@@ -1,10 +1,19 @@
 //! The Dutch catalogue of the host's messages: each English template (the
 //! key, exactly as written in its `tr!`) with its Dutch text, naming the
 //! same `{placeholders}`. Kept in the order of the source files; a test
-//! checks it is complete and holds nothing unused.
+//! checks it is complete and holds nothing unused. The messages of the
+//! calendar and the plugin host are in the files beside this one.
+
+mod calendar;
+mod plugin;
+
+/// Every entry: English key, Dutch text.
+pub(super) fn entries() -> impl Iterator<Item = &'static (&'static str, &'static str)> {
+    NL.iter().chain(calendar::NL).chain(plugin::NL)
+}
 
 /// English key, Dutch text.
-pub(super) static NL: &[(&str, &str)] = &[
+static NL: &[(&str, &str)] = &[
     // src/problem.rs
     ("did you mean `{name}`?", "bedoelt u `{name}`?"),
     ("; did you mean `{name}`?", "; bedoelt u `{name}`?"),
