@@ -234,6 +234,8 @@ fn plugin() {
             "onveiligheid-gemeld",
             "geen-vermoeden-afgesloten",
             "hulp-aanvaard-en-duurzaam",
+            "hulp-loopt-nog",
+            "melden-en-hulp",
         ],
     );
     insta::assert_snapshot!("kind_plugin", text);

@@ -21,6 +21,7 @@ fn dossier(id: &str, extra: Value) -> String {
 }
 
 /// One dossier per path of the kader, and the (field) findings each gets.
+/// The batch runs as of 2024-06-01.
 fn paths() -> Vec<(String, Vec<&'static str>)> {
     let ja4 = json!({"vermoeden": "ja", "onveiligheid": "nee", "hulp_mogelijk": "ja", "hulp_aanvaard": "ja"});
     let mut all_ja = ja4.clone();
@@ -96,21 +97,21 @@ fn paths() -> Vec<(String, Vec<&'static str>)> {
         (
             dossier(
                 "q5-nee",
-                json!({"afweging": q5_nee, "besluit": "melden", "gemeld_op": "2024-06-01"}),
+                json!({"afweging": q5_nee.clone(), "besluit": "melden", "gemeld_op": "2024-06-01", "evaluatie_op": "2024-05-15"}),
             ),
             vec![],
         ),
         (
             dossier(
                 "alles-ja",
-                json!({"afweging": all_ja.clone(), "besluit": "hulp"}),
+                json!({"afweging": all_ja.clone(), "besluit": "hulp", "monitoring_afspraken": true}),
             ),
             vec![],
         ),
         (
             dossier(
                 "alles-ja-toch-gemeld",
-                json!({"afweging": all_ja, "besluit": "melden", "gemeld_op": "2024-03-09"}),
+                json!({"afweging": all_ja.clone(), "besluit": "melden", "gemeld_op": "2024-03-09", "monitoring_afspraken": "ja"}),
             ),
             vec![],
         ),
@@ -121,7 +122,97 @@ fn paths() -> Vec<(String, Vec<&'static str>)> {
             ),
             vec!["afweging.hulp_aanvaard", "afweging.onveiligheid"],
         ),
+        // Question 5 and the evaluation of the help.
+        (
+            dossier(
+                "q5-open-hulp-loopt",
+                json!({"afweging": ja4.clone(), "besluit": "hulp", "evaluatie_op": "2024-07-01"}),
+            ),
+            vec![],
+        ),
+        (
+            dossier(
+                "q5-open-evaluatie-verstreken",
+                json!({"afweging": ja4.clone(), "besluit": "hulp", "evaluatie_op": "2024-05-31"}),
+            ),
+            vec!["afweging.duurzame_veiligheid"],
+        ),
+        (
+            dossier(
+                "q5-open-hulp-beeindigd",
+                json!({"afweging": ja4.clone(), "besluit": "hulp", "evaluatie_op": "2024-07-01", "hulp_beeindigd_op": "2024-05-10"}),
+            ),
+            vec!["afweging.duurzame_veiligheid"],
+        ),
+        (
+            dossier(
+                "q5-open-zonder-evaluatiedatum",
+                json!({"afweging": ja4.clone(), "besluit": "hulp"}),
+            ),
+            vec!["evaluatie_op"],
+        ),
+        (
+            dossier(
+                "q5-nee-gemeld-voor-evaluatie",
+                json!({"afweging": q5_nee, "besluit": "melden_en_hulp", "gemeld_op": "2024-03-09", "evaluatie_op": "2024-05-15"}),
+            ),
+            vec!["gemeld_op"],
+        ),
+        (
+            dossier(
+                "q5-ja-zonder-monitoring",
+                json!({"afweging": all_ja, "besluit": "hulp", "hulp_beeindigd_op": "2024-05-15"}),
+            ),
+            vec!["monitoring_afspraken"],
+        ),
+        // Melden and help together, and a disclosure against question 1.
+        (
+            dossier(
+                "melden-en-hulp",
+                json!({"afweging": {"vermoeden": "ja", "onveiligheid": "ja"}, "besluit": "melden_en_hulp", "gemeld_op": "2024-03-09"}),
+            ),
+            vec![],
+        ),
+        (
+            dossier(
+                "melden-en-hulp-zonder-datum",
+                json!({"afweging": ja4, "besluit": "melden_en_hulp", "evaluatie_op": "2024-07-01"}),
+            ),
+            vec!["gemeld_op"],
+        ),
+        (
+            dossier(
+                "disclosure-geen-vermoeden",
+                json!({"afweging": {"vermoeden": "nee"}, "disclosure": true, "besluit": "afsluiten", "dossier_notitie": true}),
+            ),
+            vec!["afweging.vermoeden", "gemeld_op", "besluit"],
+        ),
+        (
+            dossier(
+                "ongeldige-vervolgvelden",
+                json!({"afweging": {"vermoeden": "nee"}, "besluit": "afsluiten", "dossier_notitie": true,
+                       "evaluatie_op": "volgende week", "hulp_beeindigd_op": 3, "monitoring_afspraken": "misschien"}),
+            ),
+            vec!["evaluatie_op", "hulp_beeindigd_op", "monitoring_afspraken"],
+        ),
     ]
+}
+
+/// The finding of `field` on the dossier with `id` in a run over [`paths`].
+fn finding<'a>(
+    output: &'a naleving::plugin::BatchOutput,
+    id: &str,
+    field: &str,
+) -> &'a naleving::plugin::PluginFinding {
+    let index = paths()
+        .iter()
+        .position(|(record, _)| record.contains(&format!("\"id\":\"{id}\"")))
+        .unwrap();
+    output
+        .findings
+        .iter()
+        .find(|f| f.index as usize == index && f.field.as_deref() == Some(field))
+        .unwrap()
 }
 
 #[test]
@@ -129,7 +220,7 @@ fn one_dossier_per_path_of_the_kader() {
     let host = PluginHost::new(None).unwrap();
     let plugin = host.load(&afwegingskader_spec()).unwrap();
     assert_eq!(plugin.info().name, "afwegingskader");
-    assert_eq!(plugin.info().version, "0.1.0");
+    assert_eq!(plugin.info().version, "0.2.0");
 
     let cases = paths();
     let records: Vec<String> = cases.iter().map(|(r, _)| r.clone()).collect();
@@ -145,11 +236,7 @@ fn one_dossier_per_path_of_the_kader() {
     }
 
     // The finding that names the mandatory melding carries machine-readable details.
-    let q2 = output
-        .findings
-        .iter()
-        .find(|f| f.index == 4 && f.field.as_deref() == Some("gemeld_op"))
-        .unwrap();
+    let q2 = finding(&output, "q2-ja", "gemeld_op");
     assert_eq!(
         q2.message,
         "melding bij Veilig Thuis verplicht door afwegingsvraag 2 (acute of structurele onveiligheid) = ja, maar gemeld_op ontbreekt"
@@ -160,10 +247,91 @@ fn one_dossier_per_path_of_the_kader() {
         json!({"verplicht_door": "vraag 2", "disclosure": false,
                "afweging": [{"vraag": 1, "antwoord": "ja"}, {"vraag": 2, "antwoord": "ja"}]})
     );
-    let disclosure = output.findings.iter().find(|f| f.index == 6).unwrap();
+    let disclosure = finding(&output, "disclosure", "besluit");
     assert_eq!(
         disclosure.details.as_ref().unwrap()["disclosure"],
         json!(true)
+    );
+    assert_eq!(
+        disclosure.message,
+        "melding bij Veilig Thuis verplicht door disclosure (telt als ja op afwegingsvraag 2, acute onveiligheid): het besluit moet melden of melden_en_hulp zijn"
+    );
+
+    // Question 5, in the kader's words, once it is due.
+    assert_eq!(
+        finding(
+            &output,
+            "q5-open-evaluatie-verstreken",
+            "afweging.duurzame_veiligheid"
+        )
+        .message,
+        "afwegingsvraag 5 (hulp leidt tot de noodzakelijke resultaten voor veiligheid en welzijn) niet beantwoord, terwijl de afgesproken evaluatiedatum (evaluatie_op) is verstreken"
+    );
+    let ended = finding(
+        &output,
+        "q5-open-hulp-beeindigd",
+        "afweging.duurzame_veiligheid",
+    );
+    assert!(
+        ended
+            .message
+            .ends_with("terwijl de hulp is beëindigd (hulp_beeindigd_op)"),
+        "{}",
+        ended.message
+    );
+    assert_eq!(
+        Value::Object(ended.details.clone().unwrap()),
+        json!({"verplicht_door": "hulp_beeindigd_op"})
+    );
+    assert!(
+        finding(&output, "q5-open-zonder-evaluatiedatum", "evaluatie_op")
+            .message
+            .contains("evaluatie_op ontbreekt")
+    );
+    assert!(
+        finding(&output, "q5-nee-gemeld-voor-evaluatie", "gemeld_op")
+            .message
+            .ends_with("moet (opnieuw) gemeld worden, maar gemeld_op ligt vóór evaluatie_op")
+    );
+    assert!(
+        finding(&output, "q5-ja-zonder-monitoring", "monitoring_afspraken")
+            .message
+            .ends_with("maar monitoring_afspraken ontbreekt")
+    );
+    assert_eq!(
+        finding(&output, "melden-en-hulp-zonder-datum", "gemeld_op").message,
+        "het besluit omvat een melding bij Veilig Thuis, maar gemeld_op ontbreekt"
+    );
+    assert_eq!(
+        finding(&output, "disclosure-geen-vermoeden", "afweging.vermoeden").message,
+        "disclosure betekent een vermoeden, maar afwegingsvraag 1 is met nee beantwoord"
+    );
+}
+
+/// The same dossier is judged by the run's as-of date: question 5 left open
+/// is no finding before the agreed evaluation, and one from that day on.
+#[test]
+fn question_5_falls_due_on_the_evaluation_date() {
+    let host = PluginHost::new(None).unwrap();
+    let plugin = host.load(&afwegingskader_spec()).unwrap();
+    let record = dossier(
+        "loopt",
+        json!({"afweging": {"vermoeden": "ja", "onveiligheid": "nee", "hulp_mogelijk": "ja", "hulp_aanvaard": "ja"},
+               "besluit": "hulp", "evaluatie_op": "2024-06-03"}),
+    );
+    let fields = |as_of: &str| -> Vec<Option<String>> {
+        plugin
+            .check_batch(std::slice::from_ref(&record), "{}", as_of)
+            .unwrap()
+            .findings
+            .into_iter()
+            .map(|f| f.field)
+            .collect()
+    };
+    assert_eq!(fields("2024-06-02"), []);
+    assert_eq!(
+        fields("2024-06-03"),
+        [Some("afweging.duurzame_veiligheid".to_owned())]
     );
 }
 
@@ -173,10 +341,12 @@ fn findings_never_echo_record_values() {
     let plugin = host.load(&afwegingskader_spec()).unwrap();
     let record = dossier(
         "GEHEIM-ID",
-        json!({"afweging": {"vermoeden": "GEHEIM-A"}, "besluit": "GEHEIM-B", "gemeld_op": "GEHEIM-C", "disclosure": "GEHEIM-D"}),
+        json!({"afweging": {"vermoeden": "GEHEIM-A"}, "besluit": "GEHEIM-B", "gemeld_op": "GEHEIM-C", "disclosure": "GEHEIM-D",
+               "evaluatie_op": "GEHEIM-E", "hulp_beeindigd_op": "GEHEIM-F", "monitoring_afspraken": "GEHEIM-G"}),
     );
     let output = plugin.check_batch(&[record], "{}", "2024-06-01").unwrap();
-    assert!(!output.findings.is_empty());
+    // Each unreadable value has its finding, none repeats it.
+    assert_eq!(output.findings.len(), 7, "{:?}", output.findings);
     for finding in &output.findings {
         let text = format!("{finding:?}");
         assert!(!text.contains("GEHEIM"), "{text}");

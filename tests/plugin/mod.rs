@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 /// project file would pin it. A rebuild that changes the component must
 /// update this (and the README's example).
 pub const AFWEGINGSKADER_SHA256: &str =
-    "734829a056ab8e5c53532d26a2a092f87cf216561e3e8b74302e232410b8706c";
+    "f5997dbd2114ddc6905b5385684ba1d12f49f0041558a69337b7526401926f1b";
 
 /// `plugins/<name>.wasm`.
 pub fn plugin_path(name: &str) -> PathBuf {

@@ -1,5 +1,6 @@
 //! naleving plugin `afwegingskader`: checks meldcode dossiers against the five
-//! afwegingsvragen of the verbeterde meldcode (BRIEF §1.3).
+//! afwegingsvragen of the verbeterde meldcode (BRIEF §1.3), the evaluation
+//! of the help (question 5) included.
 //!
 //! The logic lives in [`kader`], plain Rust tested natively; this file only
 //! binds it to the `naleving:plugin/checker` world (`plugins/wit/world.wit`)
@@ -21,7 +22,8 @@ mod bindings {
                 name: "afwegingskader".to_owned(),
                 version: env!("CARGO_PKG_VERSION").to_owned(),
                 description: "controleert of meldcode-dossiers het afwegingskader volgen \
-                              (vijf afwegingsvragen, afsluiten, verplichte melding)"
+                              (vijf afwegingsvragen, afsluiten, verplichte melding, \
+                              evaluatie van de hulp)"
                     .to_owned(),
             }
         }
