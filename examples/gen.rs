@@ -17,10 +17,11 @@
 //!
 //! The same seed and arguments give byte-identical files: every file draws
 //! from its own ChaCha8 stream of the seed (so `--kind meldingen` writes the
-//! same `meldingen.jsonl` as `--kind all`), no clock is read, and no hash map
-//! is iterated. Records come out sorted by their own date. The extract is
-//! taken at `--as-of` (default `--to`): a follow-up date after it is left out,
-//! so what was received just before it is still open.
+//! same `meldingen.jsonl` as `--kind all`; the dossiers' decisions draw from
+//! a fourth), no clock is read, and no hash map is iterated. Records come out
+//! sorted by their own date. The extract is taken at `--as-of` (default
+//! `--to`): a follow-up date after it is left out, so what was received just
+//! before it is still open.
 //!
 //! Volumes and distributions (tags are the sources of the domain brief,
 //! `shared/domain/BRIEF.md` §5; "assumed" means no source gave a figure):
@@ -48,6 +49,12 @@
 //!   onderzoeken take longer than 10 weeks (fewer show in an extract, as the
 //!   slow ones are often still open), so 5 regions meet the 80% norm [S20].
 //! - vervolgmelding: 28.5% of meldingen [S67].
+//! - afwegingskader [S1][S3]: the five questions walked as far as the kader
+//!   goes; help given after question 4 has an agreed evaluation 6–26 weeks
+//!   on (10% of it ends earlier), and question 5 is answered only once that
+//!   moment has passed at the extract, so help still running leaves it
+//!   open; "nee" brings a new melding after the evaluation, "ja" agreements
+//!   on monitoring (the terms assumed).
 //! - codewoord ("masker 19", from 1 May 2020, Kamerstuk 28 345, nr. 234):
 //!   half of the apotheek meldingen and 30% of the apotheek dossiers from
 //!   that day (assumed).
@@ -546,7 +553,10 @@ const STAPPEN: [&str; 5] = ["signalen", "collegiale_consultatie", "gesprek", "we
 
 /// The five afwegingsvragen [S1][S3], as `afweging` keys: vermoeden (Q1),
 /// acute or structurele onveiligheid (Q2), effective help possible (Q3),
-/// help accepted (Q4), duurzame veiligheid (Q5).
+/// help accepted (Q4), and whether the help brings the results needed for
+/// the safety and well-being of all involved within the desired term (Q5,
+/// "gewenst resultaat"; its key `duurzame_veiligheid` is older than that
+/// wording).
 #[rustfmt::skip]
 const VRAGEN: [&str; 5] =
     ["vermoeden", "onveiligheid", "hulp_mogelijk", "hulp_aanvaard", "duurzame_veiligheid"];
@@ -568,7 +578,8 @@ impl<T: Serialize> Serialize for Named<T> {
 }
 
 /// A line of `dossiers.jsonl`. `besluit`, `gemeld_op` and the afweging are
-/// missing while the dossier is still running at the extract.
+/// missing while the dossier is still running at the extract; the
+/// evaluation fields only follow help given after question 4.
 #[derive(Serialize)]
 struct Dossier<'a> {
     id: String,
@@ -588,6 +599,14 @@ struct Dossier<'a> {
     besluit: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     gemeld_op: Option<&'a str>,
+    /// The agreed evaluation of the help (question 5), known from the start.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    evaluatie_op: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hulp_beeindigd_op: Option<&'a str>,
+    /// Only written when true.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    monitoring_afspraken: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     dossier_notitie: Option<bool>,
 }
@@ -603,22 +622,23 @@ enum Uitkomst {
     Melden,
 }
 
-/// Walks the five afwegingsvragen, stopping where the kader stops: Q1 nee
-/// closes the case, Q2 ja and a nee to Q3–Q5 make a melding mandatory.
-fn afwegen(rng: &mut ChaCha8Rng, disclosure: bool) -> (Named<&'static str>, Uitkomst) {
-    // The chance of "ja" per question (assumed). A disclosure counts as acute
-    // onveiligheid [S3], except in 15% of them: the violation a rule should find.
+/// The answers to the five afwegingsvragen, `None` where not (yet) answered.
+type Antwoorden = [Option<&'static str>; 5];
+
+/// Walks the afwegingsvragen 1 to 4, stopping where the kader stops: Q1 nee
+/// closes the case, Q2 ja and a nee to Q3 or Q4 make a melding mandatory, Q4
+/// ja starts the help whose evaluation ([`evalueren`]) answers Q5.
+fn afwegen(rng: &mut ChaCha8Rng, disclosure: bool) -> (Antwoorden, Uitkomst) {
+    // The chance of "ja" per question (assumed). A disclosure is a vermoeden
+    // and counts as acute onveiligheid [S3], except in 5% (Q1) and 15% (Q2)
+    // of them: the violations a rule should find.
     let ja = match disclosure {
-        true => [1.0, 0.85, 0.85, 0.80, 0.75],
-        false => [0.78, 0.35, 0.85, 0.80, 0.75],
+        true => [0.95, 0.85, 0.85, 0.80],
+        false => [0.78, 0.35, 0.85, 0.80],
     };
     let mut answers = [None; 5];
     let mut uitkomst = Uitkomst::Hulp;
     for (q, p) in ja.into_iter().enumerate() {
-        // Q5 is answered only once the help has run long enough.
-        if q == 4 && !rng.random_bool(0.45) {
-            break;
-        }
         let yes = rng.random_bool(p);
         answers[q] = Some(if yes { "ja" } else { "nee" });
         match (q, yes) {
@@ -628,8 +648,61 @@ fn afwegen(rng: &mut ChaCha8Rng, disclosure: bool) -> (Named<&'static str>, Uitk
         }
         break;
     }
-    (Named(&VRAGEN, answers), uitkomst)
+    (answers, uitkomst)
 }
+
+/// Follows the help given from day `beslist` to its evaluation: an agreed
+/// evaluation date, sometimes an earlier end of the help, and Q5 answered
+/// once either has passed at the extract (before that the help still runs
+/// and Q5 is rightly open). Returns the day from which a (new) melding is
+/// due when Q5 is "nee".
+fn evalueren<'a>(
+    rng: &mut ChaCha8Rng,
+    cal: &'a Calendar,
+    d: &mut Dossier<'a>,
+    answers: &mut Antwoorden,
+    beslist: usize,
+) -> Option<usize> {
+    // The desired term in which the help should show results: 6 to 26 weeks
+    // (assumed). It is agreed when the help starts, so it is known even when
+    // it lies after the extract.
+    let evaluatie = cal.add_days(beslist, rng.random_range(42..=182))?;
+    d.evaluatie_op = Some(&cal.text[evaluatie]);
+    // 10% of the help ends within 2 to 6 weeks, before its evaluation
+    // (assumed): broken off or stopped.
+    let einde = if rng.random_bool(0.10) {
+        cal.add_days(beslist, rng.random_range(14..=41))
+    } else {
+        None
+    };
+    let due = einde.unwrap_or(evaluatie);
+    if due > cal.as_of {
+        return None;
+    }
+    d.hulp_beeindigd_op = cal.known(einde);
+    // 5% leave Q5 open after it fell due: the violation a rule should find.
+    if rng.random_bool(0.05) {
+        return None;
+    }
+    if rng.random_bool(0.75) {
+        answers[4] = Some("ja");
+        // The help is closed with agreements on following the safety, within
+        // two weeks of the evaluation; 5% record no such agreements (a
+        // violation).
+        d.monitoring_afspraken = (!rng.random_bool(0.05)).then_some(true);
+        if einde.is_none() {
+            d.hulp_beeindigd_op = cal.known(cal.add_days(due, skewed(rng, 15)));
+        }
+        None
+    } else {
+        answers[4] = Some("nee");
+        Some(due)
+    }
+}
+
+/// The stream of the dossiers' decisions (afweging, besluit, melding and
+/// the evaluation of the help); the files use streams 1 to 3.
+const KADER_STREAM: u64 = 4;
 
 /// Writes `n` meldcode dossiers whose signals were noted in the window.
 fn dossiers(out: &mut Out, cal: &Calendar, n: u64, rng: &mut ChaCha8Rng) -> Res<u64> {
@@ -639,6 +712,10 @@ fn dossiers(out: &mut Out, cal: &Calendar, n: u64, rng: &mut ChaCha8Rng) -> Res<
     let codewoord_from = Date::new(2020, 5, 1)?;
     let mut seq = [0u32; 5];
     let mut written = 0;
+    // The decisions draw from a stream of their own, so that a change in how
+    // the kader is walked leaves every dossier's other fields as they are.
+    let mut kader = rng.clone();
+    kader.set_stream(KADER_STREAM);
     // Schools and day care are closed at weekends.
     for (day, count) in cal.spread(n, |i| if cal.working[i] { 20 } else { 1 })? {
         for _ in 0..count {
@@ -679,10 +756,19 @@ fn dossiers(out: &mut Out, cal: &Calendar, n: u64, rng: &mut ChaCha8Rng) -> Res<
                 disclosure: rng.random_bool(0.03),
                 besluit: None,
                 gemeld_op: None,
+                evaluatie_op: None,
+                hulp_beeindigd_op: None,
+                monitoring_afspraken: None,
                 dossier_notitie: None,
             };
             if let Some(beslist) = beslist {
-                decide(rng, cal, &mut d, beslist, cal.dates[day] >= verplicht);
+                decide(
+                    &mut kader,
+                    cal,
+                    &mut d,
+                    beslist,
+                    cal.dates[day] >= verplicht,
+                );
             }
             emit(out, &d)?;
             written += 1;
@@ -691,8 +777,8 @@ fn dossiers(out: &mut Out, cal: &Calendar, n: u64, rng: &mut ChaCha8Rng) -> Res<
     Ok(written)
 }
 
-/// Fills in the afweging, the besluit, the melding and the dossier note of
-/// a dossier decided on day `beslist`.
+/// Fills in the afweging, the besluit, the melding, the evaluation of the
+/// help and the dossier note of a dossier decided on day `beslist`.
 fn decide<'a>(
     rng: &mut ChaCha8Rng,
     cal: &'a Calendar,
@@ -702,29 +788,52 @@ fn decide<'a>(
 ) {
     // Before 2019 most dossiers have no afweging; since, 1% lacks it (a
     // violation).
-    let uitkomst = if rng.random_bool(if verplicht { 0.99 } else { 0.10 }) {
-        let (afweging, uitkomst) = afwegen(rng, d.disclosure);
-        d.afweging = Some(afweging);
-        uitkomst
+    let (mut afweging, mut uitkomst) = if rng.random_bool(if verplicht { 0.99 } else { 0.10 }) {
+        let (answers, uitkomst) = afwegen(rng, d.disclosure);
+        (Some(answers), uitkomst)
     } else {
         let table = [
             (Uitkomst::Afsluiten, 20),
             (Uitkomst::Hulp, 55),
             (Uitkomst::Melden, 25),
         ];
-        pick(rng, &table)
+        (None, pick(rng, &table))
     };
-    // Most decisions follow the outcome; a mandatory melding turned into
-    // help is a violation, a voluntary melding is not.
+    // A melding after Q5 nee comes after the evaluation, not with the help;
+    // 5% of those dossiers show only the melding made with the help (a
+    // violation).
+    let mut melding_vanaf = beslist;
+    let mut niet_opnieuw = false;
+    if let Some(answers) = &mut afweging
+        && uitkomst == Uitkomst::Hulp
+        && let Some(due) = evalueren(rng, cal, d, answers, beslist)
+    {
+        uitkomst = Uitkomst::Melden;
+        melding_vanaf = due;
+        niet_opnieuw = rng.random_bool(0.05);
+    }
+    d.afweging = afweging.map(|answers| Named(&VRAGEN, answers));
+    // Most decisions follow the outcome, 30% of the mandatory meldingen
+    // together with help of the professional's own; a mandatory melding
+    // turned into help is a violation, a voluntary melding is not.
     d.besluit = Some(match uitkomst {
         Uitkomst::Afsluiten if rng.random_bool(0.98) => "afsluiten",
-        Uitkomst::Melden if rng.random_bool(0.95) => "melden",
+        Uitkomst::Melden if niet_opnieuw => "melden_en_hulp",
+        Uitkomst::Melden if rng.random_bool(0.95) => {
+            if rng.random_bool(0.3) {
+                "melden_en_hulp"
+            } else {
+                "melden"
+            }
+        }
         Uitkomst::Hulp if rng.random_bool(0.04) => "melden",
+        Uitkomst::Hulp if rng.random_bool(0.04) => "melden_en_hulp",
         Uitkomst::Afsluiten | Uitkomst::Melden | Uitkomst::Hulp => "hulp",
     });
-    if d.besluit == Some("melden") && !rng.random_bool(0.04) {
+    if matches!(d.besluit, Some("melden" | "melden_en_hulp")) && !rng.random_bool(0.04) {
+        let vanaf = if niet_opnieuw { beslist } else { melding_vanaf };
         let gemeld = cal
-            .add_days(beslist, skewed(rng, 4))
+            .add_days(vanaf, skewed(rng, 4))
             .map(|g| g.min(cal.as_of));
         d.gemeld_op = cal.known(gemeld);
     }
