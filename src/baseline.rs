@@ -23,6 +23,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::finding::Finding;
 use crate::problem::{Problem, Problems};
+use crate::text::Text;
+use crate::tr;
 
 crate::problem_codes! {
     /// The codes of problems with a `--baseline` file.
@@ -119,10 +121,10 @@ impl Baseline {
                 problems.push(
                     err.place(Problem::unusable(
                         BaselineCode::Read,
-                        format!("cannot read the baseline: {err}"),
+                        tr!("cannot read the baseline: {cause}", cause = err.text()),
                     ))
                     .in_file(path)
-                    .help("write one with `naleving baseline write FILE`"),
+                    .help(tr!("write one with `naleving baseline write FILE`")),
                 );
                 return None;
             }
@@ -137,10 +139,12 @@ impl Baseline {
                     message.truncate(cut);
                 }
                 problems.push(
-                    Problem::unusable(BaselineCode::Parse, message)
+                    Problem::unusable(BaselineCode::Parse, Text::verbatim(message))
                         .in_file(path)
                         .at(line, column)
-                        .help("a baseline is written by `naleving baseline write FILE`; do not edit it by hand"),
+                        .help(tr!(
+                            "a baseline is written by `naleving baseline write FILE`; do not edit it by hand"
+                        )),
                 );
                 return None;
             }
@@ -149,13 +153,14 @@ impl Baseline {
             problems.push(
                 Problem::unusable(
                     BaselineCode::Version,
-                    format!(
-                        "baseline version {} is not supported (this naleving reads version {VERSION})",
-                        baseline.version
+                    tr!(
+                        "baseline version {version} is not supported (this naleving reads version {supported})",
+                        version = baseline.version,
+                        supported = VERSION
                     ),
                 )
                 .in_file(path)
-                .help("write the baseline again with this naleving"),
+                .help(tr!("write the baseline again with this naleving")),
             );
             return None;
         }

@@ -20,6 +20,7 @@ use crate::problem::{Impact, Problem, Problems, did_you_mean};
 use crate::report::lang::Lang;
 use crate::report::{self, Summary, human::Style};
 use crate::rule::{LoadedRules, load_rules};
+use crate::tr;
 use output::{Target, emit, parse_target};
 
 const EXIT_CODES: &str = "\
@@ -267,17 +268,17 @@ pub fn main() -> ExitCode {
 
 fn check(args: CheckArgs) -> ExitCode {
     if let Some(report) = &args.verify {
-        return verify::verify(report, args.run.project);
+        return verify::verify(report, args.run.project, Lang::from(args.run.lang));
     }
+    let lang = Lang::from(args.run.lang);
     let targets = match output::resolve(&args.formats, args.output) {
         Ok(targets) => targets,
         Err(message) => {
-            eprintln!("naleving: {message}");
+            eprintln!("naleving: {}", message.render(lang));
             return ExitCode::from(2);
         }
     };
     let fail_on = Severity::from(args.fail_on);
-    let lang = Lang::from(args.run.lang);
     let mut options = args.run.options(args.baseline);
     options.group_by = args.group_by;
     let mut bar = progress::Bar::on_terminal();
@@ -286,7 +287,8 @@ fn check(args: CheckArgs) -> ExitCode {
     unknown_selection(&mut run, &options);
     // naleving never writes to its inputs, nor two reports to one file.
     if let Err(message) = output::guard(&targets, &run, options.baseline.as_deref()) {
-        eprintln!("naleving: {message}; nothing was written");
+        let said = tr!("{problem}; nothing was written", problem = message);
+        eprintln!("naleving: {}", said.render(lang));
         return ExitCode::from(2);
     }
     let written = output::write_all(&targets, &run, fail_on, lang);
@@ -298,7 +300,8 @@ fn check(args: CheckArgs) -> ExitCode {
             .filter_map(|t| t.file.as_ref().map(|f| f.display().to_string()))
             .collect();
         eprint!("{}", report::human::summary_line(&run, fail_on, lang));
-        eprintln!("wrote {}", paths.join(", "));
+        let said = tr!("wrote {files}", files = paths.join(", "));
+        eprintln!("{}", said.render(lang));
     }
     let code = if written {
         exit_code(&run, fail_on)
@@ -323,7 +326,7 @@ fn unknown_selection(run: &mut Run, options: &Options) {
     for id in &options.rules {
         if !ids().any(|known| known == id) {
             let problem =
-                Problem::unusable(CliCode::UnknownRule, format!("no rule with id `{id}`"));
+                Problem::unusable(CliCode::UnknownRule, tr!("no rule with id `{id}`", id = id));
             problems.push(match did_you_mean(id, ids()) {
                 Some(suggestion) => problem.help(suggestion),
                 None => problem,
@@ -335,7 +338,7 @@ fn unknown_selection(run: &mut Run, options: &Options) {
         if !project.collections.contains_key(name) {
             let problem = Problem::unusable(
                 CliCode::UnknownCollection,
-                format!("no collection named `{name}`"),
+                tr!("no collection named `{name}`", name = name),
             );
             problems.push(match did_you_mean(name, names()) {
                 Some(suggestion) => problem.help(suggestion),
@@ -360,11 +363,11 @@ fn unknown_selection(run: &mut Run, options: &Options) {
                 .collect();
             let problem = Problem::unusable(
                 CliCode::UnknownField,
-                format!("--group-by `{name}`: no record has that field"),
+                tr!("--group-by `{name}`: no record has that field", name = name),
             );
             problems.push(match did_you_mean(name, known) {
                 Some(suggestion) => problem.help(suggestion),
-                None => problem.help("name a field of the records, e.g. `--group-by regio`"),
+                None => problem.help(tr!("name a field of the records, e.g. `--group-by regio`")),
             });
         }
     }
@@ -394,7 +397,8 @@ fn baseline_write(file: &std::path::Path, args: RunArgs) -> ExitCode {
         file: Some(file.to_path_buf()),
     };
     if let Err(message) = output::guard(&[target], &run, None) {
-        eprintln!("naleving: {message}; the baseline was not written");
+        let said = tr!("{problem}; the baseline was not written", problem = message);
+        eprintln!("naleving: {}", said.render(lang));
         return ExitCode::from(2);
     }
     for problem in &run.problems {
@@ -408,28 +412,38 @@ fn baseline_write(file: &std::path::Path, args: RunArgs) -> ExitCode {
     // A baseline of a check that could not be completed would record too
     // little: refuse, with the exit code of the check.
     if run.problems.iter().any(|p| p.impact >= Impact::Unusable) {
-        eprintln!("naleving: the baseline was not written: the check could not be completed");
+        let said = tr!("the baseline was not written: the check could not be completed");
+        eprintln!("naleving: {}", said.render(lang));
         return ExitCode::from(Summary::exit_code(&run, Severity::Error).max(2));
     }
     let baseline = Baseline::of(run.as_of, &run.findings);
     if let Err(err) = baseline.write(file) {
-        eprintln!(
-            "naleving: cannot write the baseline {}: {err}",
-            file.display()
+        let said = tr!(
+            "cannot write the baseline {file}: {cause}",
+            file = file.display(),
+            cause = err
         );
+        eprintln!("naleving: {}", said.render(lang));
         return ExitCode::from(2);
     }
     let waived = run.findings.len() - baseline.entries.len();
-    let mut text = format!(
-        "wrote {} findings to {} (as of {})",
-        baseline.entries.len(),
-        file.display(),
-        run.as_of
-    );
-    if waived > 0 {
-        text.push_str(&format!("; {waived} waived findings left out"));
-    }
-    text.push('\n');
+    let said = if waived > 0 {
+        tr!(
+            "wrote {count} findings to {file} (as of {as_of}); {waived} waived findings left out",
+            count = baseline.entries.len(),
+            file = file.display(),
+            as_of = run.as_of,
+            waived = waived
+        )
+    } else {
+        tr!(
+            "wrote {count} findings to {file} (as of {as_of})",
+            count = baseline.entries.len(),
+            file = file.display(),
+            as_of = run.as_of
+        )
+    };
+    let text = format!("{}\n", said.render(lang));
     if emit(&text, None) {
         ExitCode::SUCCESS
     } else {

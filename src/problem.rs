@@ -178,11 +178,16 @@ pub fn from_yaml_error(
     path: &Path,
     err: &serde_saphyr::Error,
 ) -> Problem {
-    let mut message = err.without_snippet().render_with_formatter(&YamlMessages);
-    // serde-saphyr appends " at line L, column C"; the location is shown separately.
-    if let Some(cut) = message.rfind(" at line ") {
-        message.truncate(cut);
-    }
+    let message = yaml_message(err.without_snippet()).unwrap_or_else(|| {
+        let mut message = err
+            .without_snippet()
+            .render_with_formatter(&serde_saphyr::DefaultMessageFormatter);
+        // serde-saphyr appends " at line L, column C"; the location is shown separately.
+        if let Some(cut) = message.rfind(" at line ") {
+            message.truncate(cut);
+        }
+        Text::verbatim(message)
+    });
     let problem = Problem::unusable(code, message).in_file(path);
     match err.location() {
         Some(loc) => problem.at_loc(loc),
@@ -190,40 +195,39 @@ pub fn from_yaml_error(
     }
 }
 
-/// serde-saphyr's messages in the words of a YAML author: its own default
-/// speaks to the Rust programmer ("set DuplicateKeyPolicy in Options", "use
-/// Option<String>", "budget breached: Nodes { nodes: N }").
-struct YamlMessages;
-
-impl serde_saphyr::MessageFormatter for YamlMessages {
-    fn format_message<'a>(&self, err: &'a serde_saphyr::Error) -> Cow<'a, str> {
-        use serde_saphyr::Error;
-        use serde_saphyr::budget::BudgetBreach;
-        match err {
-            Error::DuplicateMappingKey { key: Some(key), .. } => {
-                Cow::Owned(format!("duplicate key `{key}`: a key may appear once"))
-            }
-            Error::DuplicateMappingKey { key: None, .. } => {
-                Cow::Borrowed("duplicate key: a key may appear once")
-            }
-            Error::NullIntoString { .. } | Error::InvalidCharNull { .. } => {
-                Cow::Borrowed("a text is needed here, not an empty value (null)")
-            }
-            Error::Budget { breach, .. } => Cow::Owned(match breach {
-                BudgetBreach::Depth { depth } => {
-                    format!("the YAML nests too deeply ({depth} levels); refused")
-                }
-                BudgetBreach::Aliases { .. } | BudgetBreach::Anchors { .. } => {
-                    "the YAML uses too many aliases or anchors (an alias bomb?); refused".into()
-                }
-                BudgetBreach::Documents { documents } => {
-                    format!("the file has too many YAML documents ({documents}); refused")
-                }
-                _ => "the YAML is too large to read safely (too many values); refused".into(),
-            }),
-            other => serde_saphyr::DefaultMessageFormatter.format_message(other),
+/// serde-saphyr's messages in the words of a YAML author, where its own
+/// default speaks to the Rust programmer ("set DuplicateKeyPolicy in
+/// Options", "use Option<String>", "budget breached: Nodes { nodes: N }");
+/// `None` for the others, which are shown as serde-saphyr words them.
+fn yaml_message(err: &serde_saphyr::Error) -> Option<Text> {
+    use serde_saphyr::Error;
+    use serde_saphyr::budget::BudgetBreach;
+    Some(match err {
+        Error::DuplicateMappingKey { key: Some(key), .. } => {
+            tr!("duplicate key `{key}`: a key may appear once", key = key)
         }
-    }
+        Error::DuplicateMappingKey { key: None, .. } => {
+            tr!("duplicate key: a key may appear once")
+        }
+        Error::NullIntoString { .. } | Error::InvalidCharNull { .. } => {
+            tr!("a text is needed here, not an empty value (null)")
+        }
+        Error::Budget { breach, .. } => match breach {
+            BudgetBreach::Depth { depth } => tr!(
+                "the YAML nests too deeply ({depth} levels); refused",
+                depth = depth
+            ),
+            BudgetBreach::Aliases { .. } | BudgetBreach::Anchors { .. } => {
+                tr!("the YAML uses too many aliases or anchors (an alias bomb?); refused")
+            }
+            BudgetBreach::Documents { documents } => tr!(
+                "the file has too many YAML documents ({documents}); refused",
+                documents = documents
+            ),
+            _ => tr!("the YAML is too large to read safely (too many values); refused"),
+        },
+        _ => return None,
+    })
 }
 
 /// `path` relative to `root` when it lies under it, without `./` segments:

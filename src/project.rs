@@ -17,6 +17,7 @@ use crate::plugin::{Limits, PluginSpec};
 use crate::problem::{LineCol, Problem, Problems, from_yaml_error, relative};
 use crate::strict::{self, Shape};
 use crate::table_schema::{Field, Kind, Schema, SchemaSpec};
+use crate::text::Text;
 use crate::tr;
 use crate::waiver::{self, Waiver, WaiversSpec};
 
@@ -243,22 +244,33 @@ pub struct CellRange {
 
 impl CellRange {
     /// Reads a range as a spreadsheet writes it (`B3:H40`, `$B$3:$H$40`).
-    pub fn parse(text: &str) -> Result<CellRange, String> {
-        let usage = "a range is two cells, the top left and the bottom right, e.g. `A1:F200`";
+    pub fn parse(text: &str) -> Result<CellRange, Text> {
+        let usage =
+            || tr!("a range is two cells, the top left and the bottom right, e.g. `A1:F200`");
         if text.contains('!') {
-            return Err(format!(
-                "`{text}` names a sheet: name it with `sheet:`, and write the range as e.g. `A1:F200`"
+            return Err(tr!(
+                "`{range}` names a sheet: name it with `sheet:`, and write the range as e.g. `A1:F200`",
+                range = text
             ));
         }
+        let no_range = || {
+            tr!(
+                "`{range}` is no cell range: {usage}",
+                range = text,
+                usage = usage()
+            )
+        };
         let Some((from, to)) = text.split_once(':') else {
-            return Err(format!("`{text}` is no cell range: {usage}"));
+            return Err(no_range());
         };
         let (Some((top, left)), Some((bottom, right))) = (cell(from), cell(to)) else {
-            return Err(format!("`{text}` is no cell range: {usage}"));
+            return Err(no_range());
         };
         if bottom < top || right < left {
-            return Err(format!(
-                "`{text}` ends above or left of where it starts: {usage}"
+            return Err(tr!(
+                "`{range}` ends above or left of where it starts: {usage}",
+                range = text,
+                usage = usage()
             ));
         }
         Ok(CellRange {
@@ -313,10 +325,12 @@ pub fn load(path: &Path, problems: &mut Problems) -> Option<Project> {
             problems.push(
                 err.place(Problem::unusable(
                     ProjectCode::Read,
-                    format!("cannot read the project file: {err}"),
+                    tr!("cannot read the project file: {cause}", cause = err.text()),
                 ))
                 .in_file(path)
-                .help("run naleving in a directory with a naleving.yaml, or pass --project FILE"),
+                .help(tr!(
+                    "run naleving in a directory with a naleving.yaml, or pass --project FILE"
+                )),
             );
             return None;
         }
@@ -354,7 +368,10 @@ pub fn load(path: &Path, problems: &mut Problems) -> Option<Project> {
             problems.push(
                 Problem::unusable(
                     ProjectCode::Rules,
-                    format!("rule path {:?} does not exist", rules.value),
+                    tr!(
+                        "rule path {path} does not exist",
+                        path = format!("{:?}", rules.value)
+                    ),
                 )
                 .in_file(path)
                 .at_loc(rules.referenced),
@@ -368,7 +385,10 @@ pub fn load(path: &Path, problems: &mut Problems) -> Option<Project> {
             problems.push(
                 Problem::unusable(
                     ProjectCode::Calendar,
-                    format!("calendar file {:?} does not exist", extra.value),
+                    tr!(
+                        "calendar file {path} does not exist",
+                        path = format!("{:?}", extra.value)
+                    ),
                 )
                 .in_file(path)
                 .at_loc(extra.referenced),
@@ -391,11 +411,15 @@ pub fn load(path: &Path, problems: &mut Problems) -> Option<Project> {
         problems.push(
             Problem::warning(
                 ProjectCode::PluginCache,
-                "`plugin_cache` is ignored: a project file cannot choose where compiled plugins are cached",
+                tr!(
+                    "`plugin_cache` is ignored: a project file cannot choose where compiled plugins are cached"
+                ),
             )
             .in_file(path)
             .at_loc(cache.referenced)
-            .help("a repository being checked is untrusted input; set NALEVING_CACHE_DIR instead"),
+            .help(tr!(
+                "a repository being checked is untrusted input; set NALEVING_CACHE_DIR instead"
+            )),
         );
     }
     Some(project)
@@ -409,11 +433,14 @@ fn dates(file: &ProjectFile, path: &Path, project: &mut Project, problems: &mut 
             None => problems.push(
                 Problem::unusable(
                     ProjectCode::AsOf,
-                    format!("`as_of` is not an ISO date: {:?}", as_of.value),
+                    tr!(
+                        "`as_of` is not an ISO date: {value}",
+                        value = format!("{:?}", as_of.value)
+                    ),
                 )
                 .in_file(path)
                 .at_loc(as_of.referenced)
-                .help("write the date as YYYY-MM-DD"),
+                .help(tr!("write the date as YYYY-MM-DD")),
             ),
         }
     }
@@ -423,11 +450,14 @@ fn dates(file: &ProjectFile, path: &Path, project: &mut Project, problems: &mut 
         problems.push(
             Problem::unusable(
                 ProjectCode::Calendar,
-                format!("unknown calendar {:?}", calendar.value),
+                tr!(
+                    "unknown calendar {name}",
+                    name = format!("{:?}", calendar.value)
+                ),
             )
             .in_file(path)
             .at_loc(calendar.referenced)
-            .help("the built-in calendar is `nl`"),
+            .help(tr!("the built-in calendar is `nl`")),
         );
     }
 }
@@ -443,10 +473,12 @@ fn collections(
         problems.push(
             Problem::unusable(
                 ProjectCode::Collections,
-                "the project declares no collections",
+                tr!("the project declares no collections"),
             )
             .in_file(path)
-            .help("add `collections: { name: { path: data.jsonl, key: id } }`"),
+            .help(tr!(
+                "add `collections: { name: { path: data.jsonl, key: id } }`"
+            )),
         );
     }
     for (name, spec) in specs {
@@ -454,7 +486,7 @@ fn collections(
             problems.push(
                 Problem::unusable(
                     ProjectCode::Key,
-                    format!("collection `{name}` has an empty key"),
+                    tr!("collection `{name}` has an empty key", name = &name),
                 )
                 .in_file(path)
                 .at_loc(spec.key.referenced),
@@ -531,7 +563,11 @@ fn sheet_options(
             problems.push(
                 Problem::unusable(
                     ProjectCode::Collections,
-                    format!("collection `{name}`: `{option}` applies to a spreadsheet path (.xlsx, .xlsm, .xlsb, .xls, .ods) only"),
+                    tr!(
+                        "collection `{name}`: `{option}` applies to a spreadsheet path (.xlsx, .xlsm, .xlsb, .xls, .ods) only",
+                        name = name,
+                        option = option
+                    ),
                 )
                 .in_file(path)
                 .at_loc(at),
@@ -542,7 +578,10 @@ fn sheet_options(
         problems.push(
             Problem::unusable(
                 ProjectCode::Collections,
-                format!("collection `{name}`: `header_row` counts from 1"),
+                tr!(
+                    "collection `{name}`: `header_row` counts from 1",
+                    name = name
+                ),
             )
             .in_file(path)
             .at_loc(row.referenced),
@@ -555,7 +594,7 @@ fn sheet_options(
             problems.push(
                 Problem::unusable(
                     ProjectCode::Collections,
-                    format!("collection `{name}`: {why}"),
+                    tr!("collection `{name}`: {cause}", name = name, cause = why),
                 )
                 .in_file(path)
                 .at_loc(written.referenced),
@@ -571,17 +610,20 @@ fn sheet_options(
         problems.push(
             Problem::unusable(
                 ProjectCode::Collections,
-                format!(
-                    "collection `{name}`: `header_row` {} is outside the range `{}` (rows {} to {})",
-                    row.value,
-                    written.value,
-                    range.top + 1,
-                    range.bottom + 1
+                tr!(
+                    "collection `{name}`: `header_row` {row} is outside the range `{range}` (rows {top} to {bottom})",
+                    name = name,
+                    row = row.value,
+                    range = &written.value,
+                    top = range.top + 1,
+                    bottom = range.bottom + 1
                 ),
             )
             .in_file(path)
             .at_loc(row.referenced)
-            .help("leave `header_row` out: the header is the range's first row"),
+            .help(tr!(
+                "leave `header_row` out: the header is the range's first row"
+            )),
         );
     }
     Some(range)
@@ -607,7 +649,11 @@ fn schema(
                 Err(err) => {
                     let problem = Problem::unusable(
                         ProjectCode::Schema,
-                        format!("cannot read schema file {file:?}: {err}"),
+                        tr!(
+                            "cannot read schema file {file}: {cause}",
+                            file = format!("{file:?}"),
+                            cause = err.text()
+                        ),
                     );
                     problems.push(match err {
                         crate::read::ReadError::Utf8(_) => err.place(problem).in_file(&shown),
@@ -660,11 +706,16 @@ fn plugins(
             problems.push(
                 Problem::unusable(
                     ProjectCode::Plugin,
-                    format!("plugin `{name}`: `sha256` is not 64 hex digits"),
+                    tr!(
+                        "plugin `{name}`: `sha256` is not 64 hex digits",
+                        name = &name
+                    ),
                 )
                 .in_file(path)
                 .at_loc(entry.sha256.referenced)
-                .help("pin the plugin with the output of `sha256sum <file>.wasm`"),
+                .help(tr!(
+                    "pin the plugin with the output of `sha256sum <file>.wasm`"
+                )),
             );
         }
         let zero = [
@@ -677,11 +728,17 @@ fn plugins(
             problems.push(
                 Problem::unusable(
                     ProjectCode::Plugin,
-                    format!("plugin `{name}`: `limits.{limit}` is 0; no batch could run"),
+                    tr!(
+                        "plugin `{name}`: `limits.{limit}` is 0; no batch could run",
+                        name = &name,
+                        limit = limit
+                    ),
                 )
                 .in_file(path)
                 .at_loc(entry.path.referenced)
-                .help("leave the limit out for its default, or give a positive number"),
+                .help(tr!(
+                    "leave the limit out for its default, or give a positive number"
+                )),
             );
         }
         let defaults = Limits::default();

@@ -159,7 +159,7 @@ pub fn load(
                 Ok(text) => text,
                 Err(err @ crate::read::ReadError::Utf8(_)) => {
                     problems.push(
-                        err.place(Problem::unusable(WaiverCode::Read, err.to_string()))
+                        err.place(Problem::unusable(WaiverCode::Read, err.text()))
                             .in_file(&shown),
                     );
                     return Vec::new();
@@ -168,11 +168,15 @@ pub fn load(
                     problems.push(
                         Problem::unusable(
                             WaiverCode::Read,
-                            format!("cannot read the waivers file {path:?}: {err}"),
+                            crate::tr!(
+                                "cannot read the waivers file {path}: {cause}",
+                                path = format!("{path:?}"),
+                                cause = err.text()
+                            ),
                         )
                         .in_file(project_file)
                         .at_loc(at)
-                        .help("the path is relative to the project file"),
+                        .help(crate::tr!("the path is relative to the project file")),
                     );
                     return Vec::new();
                 }
@@ -188,7 +192,9 @@ pub fn load(
                 Err(err) => {
                     problems.push(
                         from_yaml_error(WaiverCode::Parse, &shown, &err)
-                            .help("a waivers file is a list of `{ rule, record, reason, approved_by, expires }`"),
+                            .help(crate::tr!(
+                                "a waivers file is a list of `{ rule, record, reason, approved_by, expires }`"
+                            )),
                     );
                     Vec::new()
                 }
@@ -213,11 +219,13 @@ fn validate(entries: &[Spanned<WaiverEntry>], file: &Path, problems: &mut Proble
                     problems.push(
                         Problem::unusable(
                             WaiverCode::MissingField,
-                            format!("waiver without `{name}`"),
+                            crate::tr!("waiver without `{name}`", name = name),
                         )
                         .in_file(file)
                         .at_loc(at)
-                        .help("a waiver needs rule, record, reason and approved_by; expires is optional"),
+                        .help(crate::tr!(
+                            "a waiver needs rule, record, reason and approved_by; expires is optional"
+                        )),
                     );
                     String::new()
                 }
@@ -236,11 +244,16 @@ fn validate(entries: &[Spanned<WaiverEntry>], file: &Path, problems: &mut Proble
                     problems.push(
                         Problem::unusable(
                             WaiverCode::Expires,
-                            format!("`expires` is not an ISO date: {:?}", text.value.0),
+                            crate::tr!(
+                                "`expires` is not an ISO date: {value}",
+                                value = format!("{:?}", text.value.0)
+                            ),
                         )
                         .in_file(file)
                         .at_loc(text.referenced)
-                        .help("write the last day the waiver holds as YYYY-MM-DD"),
+                        .help(crate::tr!(
+                            "write the last day the waiver holds as YYYY-MM-DD"
+                        )),
                     );
                     None
                 }

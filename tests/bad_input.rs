@@ -98,6 +98,17 @@ fn missing_project_file() {
     let (code, stdout, _) = run(naleving_in(dir.path()).arg("check"));
     assert_eq!(code, 2);
     assert!(stdout.contains("project::read"), "{stdout}");
+    // naleving's own messages are Dutch by default, English on request.
+    assert!(
+        stdout.contains("kan het projectbestand niet lezen"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("hulp: "), "{stdout}");
+    assert!(stdout.contains("--project BESTAND"), "{stdout}");
+    let (code, stdout, _) = run(naleving_in(dir.path()).args(["check", "--lang", "en"]));
+    assert_eq!(code, 2);
+    assert!(stdout.contains("cannot read the project file"), "{stdout}");
+    assert!(stdout.contains("help: "), "{stdout}");
     assert!(stdout.contains("--project FILE"), "{stdout}");
 }
 

@@ -13,7 +13,8 @@ use crate::support::{
 
 /// Writes `baseline.json` in the copy and returns its parsed content.
 fn write_baseline(dir: &Path) -> Value {
-    let (code, stdout, stderr) = run(naleving_in(dir).args(["baseline", "write", "baseline.json"]));
+    let (code, stdout, stderr) =
+        run(naleving_in(dir).args(["baseline", "write", "baseline.json", "--lang", "en"]));
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(
         stdout,
@@ -316,7 +317,10 @@ fn baseline_write_refuses_a_check_with_unusable_inputs() {
         file.to_str().unwrap(),
     ]));
     assert_eq!(code, 2);
-    assert!(stderr.contains("the baseline was not written"), "{stderr}");
+    assert!(
+        stderr.contains("de baseline is niet geschreven"),
+        "Dutch by default: {stderr}"
+    );
     assert!(!file.exists());
 }
 

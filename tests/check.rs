@@ -109,6 +109,13 @@ fn rule_and_collection_filters() {
     let (code, stdout, _) = run(naleving().args(["check", "--rule", "bestaat-niet"]));
     assert_eq!(code, 2);
     assert!(
+        stdout.contains("geen regel met id `bestaat-niet`"),
+        "{stdout}"
+    );
+    let (code, stdout, _) =
+        run(naleving().args(["check", "--lang", "en", "--rule", "bestaat-niet"]));
+    assert_eq!(code, 2);
+    assert!(
         stdout.contains("no rule with id `bestaat-niet`"),
         "{stdout}"
     );

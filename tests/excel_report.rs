@@ -191,7 +191,7 @@ fn the_workbook_reads_back_as_the_json_report() {
 
 #[test]
 fn a_workbook_is_not_written_to_standard_output() {
-    let (code, out, err) = run(naleving().args(["check", "--format", "xlsx"]));
+    let (code, out, err) = run(naleving().args(["check", "--lang", "en", "--format", "xlsx"]));
     assert_eq!(code, 2);
     assert_eq!(out, "");
     assert!(

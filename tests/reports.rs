@@ -639,7 +639,7 @@ fn several_formats_and_output_in_one_run() {
     // Every report went to a file: the terminal gets the summary and paths.
     assert!(
         stderr.ends_with(&format!(
-            "wrote {}, {}\n",
+            "geschreven: {}, {}\n",
             report.display(),
             sarif.display()
         )),
@@ -654,7 +654,7 @@ fn several_formats_and_output_in_one_run() {
     let (code, _, stderr) = run(naleving().args(["check", "--format", "json", "--format", "html"]));
     assert_eq!(code, 2);
     assert!(
-        stderr.contains("only one format can go to standard output"),
+        stderr.contains("er kan maar één formaat naar de standaarduitvoer"),
         "{stderr}"
     );
     let (code, _, stderr) = run(naleving().args([
@@ -665,7 +665,7 @@ fn several_formats_and_output_in_one_run() {
         "x",
     ]));
     assert_eq!(code, 2);
-    assert!(stderr.contains("--output has no format"), "{stderr}");
+    assert!(stderr.contains("--output heeft geen formaat"), "{stderr}");
     let (code, _, stderr) = run(naleving().args(["check", "--format", "xml"]));
     assert_eq!(code, 2);
     assert!(stderr.contains("unknown format `xml`"), "{stderr}");
@@ -786,7 +786,11 @@ fn the_terminal_is_told_what_was_written() {
         "{stderr}"
     );
     assert!(
-        stderr.ends_with(&format!("wrote {}, {}\n", json.display(), html.display())),
+        stderr.ends_with(&format!(
+            "geschreven: {}, {}\n",
+            json.display(),
+            html.display()
+        )),
         "{stderr}"
     );
     let (_, _, quiet) = run(naleving().args(["check", "--format", "json"]));

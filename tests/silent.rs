@@ -173,13 +173,20 @@ fn a_rule_that_judged_nothing_is_visible_in_every_format() {
         stdout.lines().last().unwrap(),
         "0 findings (0 errors, 0 warnings, 0 info) from 1 rule over 5 records · as of 2021-01-15 (project file) · 1 rule judged no record · 2 problems with the inputs"
     );
-    for format in ["sarif", "junit", "github", "html"] {
+    // The machine formats keep English; the HTML report is Dutch unless
+    // asked otherwise.
+    for format in ["sarif", "junit", "github"] {
         let (_, out, _) = run(naleving_in(dir.path()).args(["check", "--format", format]));
         assert!(
             out.contains("judged none of the 3 records"),
             "{format}: {out}"
         );
     }
+    let (_, out, _) = run(naleving_in(dir.path()).args(["check", "--format", "html"]));
+    assert!(out.contains("beoordeelde geen van de 3 records"), "{out}");
+    let (_, out, _) =
+        run(naleving_in(dir.path()).args(["check", "--lang", "en", "--format", "html"]));
+    assert!(out.contains("judged none of the 3 records"), "{out}");
 }
 
 #[test]
@@ -760,7 +767,9 @@ fn a_report_never_overwrites_an_input() {
             "naleving: ./o.json is named for two reports: the last would overwrite the first; nothing was written\n",
         ),
     ] {
-        let (code, _, stderr) = run(naleving_in(dir.path()).arg("check").args(&args));
+        let (code, _, stderr) = run(naleving_in(dir.path())
+            .args(["check", "--lang", "en"])
+            .args(&args));
         assert_eq!((code, stderr.as_str()), (2, message));
     }
     assert_eq!(

@@ -49,10 +49,13 @@ fn project() -> tempfile::TempDir {
 }
 
 fn verify(root: &Path) -> (i32, String) {
-    let (code, out, err) =
-        run(naleving()
-            .current_dir(root)
-            .args(["check", "--verify", "report.json"]));
+    let (code, out, err) = run(naleving().current_dir(root).args([
+        "check",
+        "--verify",
+        "report.json",
+        "--lang",
+        "en",
+    ]));
     (code, out + &err)
 }
 
@@ -129,6 +132,16 @@ fn an_unchanged_project_verifies() {
     assert_eq!(code, 0, "{out}");
     assert!(
         out.starts_with("verified: report.json is what these inputs give, byte for byte ("),
+        "{out}"
+    );
+    // In Dutch, the default.
+    let (code, out, _) =
+        run(naleving()
+            .current_dir(dir.path())
+            .args(["check", "--verify", "report.json"]));
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.starts_with("geverifieerd: report.json is wat deze invoer geeft, byte voor byte ("),
         "{out}"
     );
 }
@@ -255,10 +268,13 @@ fn new_and_gone_findings_are_named() {
 #[test]
 fn a_file_that_is_no_report_is_refused() {
     let dir = project();
-    let (code, out, err) =
-        run(naleving()
-            .current_dir(dir.path())
-            .args(["check", "--verify", "naleving.yaml"]));
+    let (code, out, err) = run(naleving().current_dir(dir.path()).args([
+        "check",
+        "--verify",
+        "naleving.yaml",
+        "--lang",
+        "en",
+    ]));
     assert_eq!((code, out.as_str()), (2, ""));
     assert!(
         err.starts_with("naleving: naleving.yaml: is not a JSON report ("),

@@ -314,7 +314,7 @@ fn waived_findings_stay_out_of_a_baseline() {
         ),
     );
     let (code, stdout, _) =
-        run(naleving_in(dir.path()).args(["baseline", "write", "baseline.json"]));
+        run(naleving_in(dir.path()).args(["baseline", "write", "baseline.json", "--lang", "en"]));
     assert_eq!(code, 0);
     assert_eq!(
         stdout,

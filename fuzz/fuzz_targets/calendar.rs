@@ -39,7 +39,7 @@ fn extended(path: &std::path::Path, shown: &str) -> (Calendar, Vec<Problem>) {
             }
         }
         Err(err) => problems.push(
-            err.place(Problem::unusable("calendar::read", err.to_string()))
+            err.place(Problem::unusable("calendar::read", err.text()))
                 .in_file(shown),
         ),
     }

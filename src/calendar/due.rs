@@ -23,14 +23,17 @@
 //! art. 2 always extends to a working day. The flags of [`AtwOutcome`]
 //! report which article changed the date in that order.
 
+use std::fmt;
+
 use jiff::Span;
 use jiff::civil::Date;
 use miette::Diagnostic;
 
-use super::Calendar;
 use super::dutch::long_date;
 use super::phrase::{PhraseError, resolve_phrase};
 use super::term::{Term, TermError, Unit, looks_like_term};
+use super::{Calendar, TermijnCode};
+use crate::text::Text;
 
 /// A non-working day that moved or extended a deadline.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -264,16 +267,70 @@ fn skip(cal: &Calendar, date: Date) -> Skipped {
 
 /// Why `naleving termijn` or a `deadline` check could not resolve a term
 /// or phrase.
-#[derive(Debug, thiserror::Error, Diagnostic)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TermijnError {
     /// The text has the shape of a term but is not a valid one.
-    #[error(transparent)]
-    #[diagnostic(transparent)]
-    Term(#[from] TermError),
+    Term(TermError),
     /// The text is not a term and not a phrase we can resolve.
-    #[error(transparent)]
-    #[diagnostic(transparent)]
-    Phrase(#[from] PhraseError),
+    Phrase(PhraseError),
+}
+
+impl TermijnError {
+    /// What is wrong, in either language: the term's or the phrase's own
+    /// message.
+    pub fn text(&self) -> Text {
+        match self {
+            TermijnError::Term(err) => err.text(),
+            TermijnError::Phrase(err) => err.text(),
+        }
+    }
+
+    /// How to fix it.
+    pub fn help_text(&self) -> Text {
+        match self {
+            TermijnError::Term(err) => err.help_text(),
+            TermijnError::Phrase(err) => err.help_text(),
+        }
+    }
+
+    /// The problem code (`termijn::*`).
+    pub fn problem_code(&self) -> TermijnCode {
+        match self {
+            TermijnError::Term(err) => err.problem_code(),
+            TermijnError::Phrase(err) => err.problem_code(),
+        }
+    }
+}
+
+impl From<TermError> for TermijnError {
+    fn from(err: TermError) -> Self {
+        TermijnError::Term(err)
+    }
+}
+
+impl From<PhraseError> for TermijnError {
+    fn from(err: PhraseError) -> Self {
+        TermijnError::Phrase(err)
+    }
+}
+
+/// The English message.
+impl fmt::Display for TermijnError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text().en())
+    }
+}
+
+impl std::error::Error for TermijnError {}
+
+impl Diagnostic for TermijnError {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(self.problem_code().as_str()))
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(self.help_text().en()))
+    }
 }
 
 /// Resolves `text`, a term or a due phrase, relative to `start`.

@@ -18,30 +18,26 @@
 //! date, then `parse_file` validates every entry and reports *all*
 //! problems with their line and column, not just the first.
 
+use std::fmt;
 use std::sync::Arc;
 
 use jiff::civil::Date;
-use miette::{Diagnostic, NamedSource, SourceSpan};
+use miette::{Diagnostic, LabeledSpan, NamedSource, SourceSpan};
 use serde::Deserialize;
 use serde_saphyr::{Location, Spanned};
 
 use super::recess::{Recess, RecessKind};
 use crate::calendar::CalendarCode;
+use crate::text::Text;
+use crate::tr;
 
 /// A problem in a calendar data file. Every variant names the file
 /// (`origin`), the line and the column, and carries the file's text so that
 /// a miette report can show the offending line.
-#[derive(Debug, thiserror::Error, Diagnostic)]
+#[derive(Debug)]
 pub enum CalendarError {
     /// The file is not YAML of the calendar shape (bad syntax, an unknown
     /// key, a wrong type, an unknown recess name).
-    #[error("{origin}:{line}:{column}: {message}")]
-    #[diagnostic(
-        code(calendar::parse),
-        help(
-            "a calendar file has the keys `gelijkgesteld` and `recesses`; see the calendar documentation for the fields of each entry"
-        )
-    )]
     Parse {
         /// The file, as the caller named it.
         origin: String,
@@ -49,20 +45,16 @@ pub enum CalendarError {
         line: u64,
         /// 1-based column of the problem (0 when unknown).
         column: u64,
-        /// What the YAML parser reported.
-        message: String,
+        /// What the YAML parser reported (its own words, in English).
+        message: Text,
         /// The file's text.
-        #[source_code]
         src: Arc<NamedSource<String>>,
         /// Where in the text.
-        #[label("here")]
         span: Option<SourceSpan>,
     },
     /// An entry parsed but its value is wrong: an invalid date, a year
     /// that does not match the start date, an end before the start, an
     /// empty source.
-    #[error("{origin}:{line}:{column}: {message}")]
-    #[diagnostic(code(calendar::invalid))]
     Invalid {
         /// The file, as the caller named it.
         origin: String,
@@ -71,24 +63,17 @@ pub enum CalendarError {
         /// 1-based column of the problem.
         column: u64,
         /// What is wrong.
-        message: String,
-        /// How to fix it.
-        #[help]
-        help: Option<String>,
+        message: Text,
+        /// How to fix it (boxed: it is seldom read, and keeps the error
+        /// small).
+        help: Option<Box<Text>>,
         /// The file's text.
-        #[source_code]
         src: Arc<NamedSource<String>>,
         /// Where in the text.
-        #[label("here")]
         span: Option<SourceSpan>,
     },
     /// An entry contradicts one already loaded (from this file or an
     /// earlier one): the same recess with other dates.
-    #[error("{origin}:{line}:{column}: {message}")]
-    #[diagnostic(
-        code(calendar::conflict),
-        help("remove one of the two entries, or make their dates agree")
-    )]
     Conflict {
         /// The file, as the caller named it.
         origin: String,
@@ -97,24 +82,79 @@ pub enum CalendarError {
         /// 1-based column of the new entry.
         column: u64,
         /// What contradicts what.
-        message: String,
+        message: Text,
         /// The file's text.
-        #[source_code]
         src: Arc<NamedSource<String>>,
         /// Where in the text.
-        #[label("conflicting entry")]
         span: Option<SourceSpan>,
     },
     /// Several problems in one file; each is a related diagnostic.
-    #[error("{origin}: {} problems in calendar file", problems.len())]
-    #[diagnostic(code("calendar::invalid-file"))]
     Many {
         /// The file, as the caller named it.
         origin: String,
         /// Every problem found, in file order.
-        #[related]
         problems: Vec<CalendarError>,
     },
+}
+
+/// The English message with the file and position, as logs and miette show
+/// it.
+impl fmt::Display for CalendarError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text().en())
+    }
+}
+
+impl std::error::Error for CalendarError {}
+
+impl Diagnostic for CalendarError {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        let code = match self {
+            CalendarError::Parse { .. } => CalendarCode::Parse.as_str(),
+            CalendarError::Invalid { .. } => CalendarCode::Invalid.as_str(),
+            CalendarError::Conflict { .. } => "calendar::conflict",
+            CalendarError::Many { .. } => "calendar::invalid-file",
+        };
+        Some(Box::new(code))
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help_text()
+            .map(|help| Box::new(help.en()) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        match self {
+            CalendarError::Parse { src, .. }
+            | CalendarError::Invalid { src, .. }
+            | CalendarError::Conflict { src, .. } => Some(&**src),
+            CalendarError::Many { .. } => None,
+        }
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let (label, span) = match self {
+            CalendarError::Parse { span, .. } | CalendarError::Invalid { span, .. } => {
+                ("here", span)
+            }
+            CalendarError::Conflict { span, .. } => ("conflicting entry", span),
+            CalendarError::Many { .. } => return None,
+        };
+        let span = (*span)?;
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
+            Some(label.to_string()),
+            span,
+        ))))
+    }
+
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
+        match self {
+            CalendarError::Many { problems, .. } => Some(Box::new(
+                problems.iter().map(|problem| problem as &dyn Diagnostic),
+            )),
+            _ => None,
+        }
+    }
 }
 
 impl CalendarError {
@@ -139,13 +179,67 @@ impl CalendarError {
         }
     }
 
-    /// What is wrong, without the file and position.
-    pub fn message(&self) -> String {
+    /// What is wrong, with the file and position (`kalender.yaml:4:44:
+    /// …`), in either language.
+    pub fn text(&self) -> Text {
+        match self {
+            CalendarError::Parse {
+                origin,
+                line,
+                column,
+                message,
+                ..
+            }
+            | CalendarError::Invalid {
+                origin,
+                line,
+                column,
+                message,
+                ..
+            }
+            | CalendarError::Conflict {
+                origin,
+                line,
+                column,
+                message,
+                ..
+            } => tr!(
+                "{origin}:{line}:{column}: {message}",
+                origin = origin,
+                line = line,
+                column = column,
+                message = message.clone()
+            ),
+            CalendarError::Many { origin, problems } => tr!(
+                "{origin}: {count} problems in calendar file",
+                origin = origin,
+                count = problems.len()
+            ),
+        }
+    }
+
+    /// What is wrong, without the file and position (a problem carries
+    /// those apart).
+    pub fn message(&self) -> Text {
         match self {
             CalendarError::Parse { message, .. }
             | CalendarError::Invalid { message, .. }
             | CalendarError::Conflict { message, .. } => message.clone(),
-            many => many.to_string(),
+            many => many.text(),
+        }
+    }
+
+    /// How to fix it, when there is advice.
+    pub fn help_text(&self) -> Option<Text> {
+        match self {
+            CalendarError::Parse { .. } => Some(tr!(
+                "a calendar file has the keys `gelijkgesteld` and `recesses`; see the calendar documentation for the fields of each entry"
+            )),
+            CalendarError::Invalid { help, .. } => help.as_deref().cloned(),
+            CalendarError::Conflict { .. } => Some(tr!(
+                "remove one of the two entries, or make their dates agree"
+            )),
+            CalendarError::Many { .. } => None,
         }
     }
 
@@ -291,20 +385,20 @@ impl<'a> Source<'a> {
     }
 
     /// An [`CalendarError::Invalid`] at `at`.
-    pub fn invalid(&self, at: &Location, message: String, help: Option<&str>) -> CalendarError {
+    pub fn invalid(&self, at: &Location, message: Text, help: Option<Text>) -> CalendarError {
         CalendarError::Invalid {
             origin: self.origin.to_string(),
             line: at.line(),
             column: at.column(),
             message,
-            help: help.map(str::to_string),
+            help: help.map(Box::new),
             src: self.named(),
             span: source_span(at),
         }
     }
 
     /// A [`CalendarError::Conflict`] at `at`.
-    pub fn conflict(&self, at: &Location, message: String) -> CalendarError {
+    pub fn conflict(&self, at: &Location, message: Text) -> CalendarError {
         CalendarError::Conflict {
             origin: self.origin.to_string(),
             line: at.line(),
@@ -323,10 +417,7 @@ impl<'a> Source<'a> {
         // The plain rendering ends in " at line L, column C"; we print the
         // place ourselves, in the `file:line:column` form, so drop it.
         let suffix = format!(" at line {line}, column {column}");
-        let message = rendered
-            .strip_suffix(&suffix)
-            .unwrap_or(&rendered)
-            .to_string();
+        let message = Text::verbatim(rendered.strip_suffix(&suffix).unwrap_or(&rendered));
         CalendarError::Parse {
             origin: self.origin.to_string(),
             line,
@@ -351,7 +442,7 @@ fn source_span(at: &Location) -> Option<SourceSpan> {
 /// jiff's own parser also takes date-times and the basic format
 /// (`20200703`); in a calendar file those are more likely typos than
 /// intent, so anything but the extended date form is refused.
-pub fn parse_iso_date(text: &str) -> Result<Date, String> {
+pub fn parse_iso_date(text: &str) -> Result<Date, Text> {
     let bytes = text.as_bytes();
     let shaped = bytes.len() == 10
         && bytes.iter().enumerate().all(|(i, b)| {
@@ -362,10 +453,18 @@ pub fn parse_iso_date(text: &str) -> Result<Date, String> {
             }
         });
     if !shaped {
-        return Err(format!("`{text}` is not a date of the form YYYY-MM-DD"));
+        return Err(tr!(
+            "`{text}` is not a date of the form YYYY-MM-DD",
+            text = text
+        ));
     }
-    text.parse::<Date>()
-        .map_err(|e| format!("`{text}` is not a valid date: {e}"))
+    text.parse::<Date>().map_err(|e| {
+        tr!(
+            "`{text}` is not a valid date: {reason}",
+            text = text,
+            reason = e
+        )
+    })
 }
 
 /// Parses and validates one calendar file. On failure, every problem found
@@ -419,8 +518,12 @@ fn date_field(
     parse_iso_date(&value.value).map_err(|reason| {
         source.invalid(
             &value.referenced,
-            format!("invalid `{field}`: {reason}"),
-            Some("write dates as YYYY-MM-DD, e.g. 2020-07-03"),
+            tr!(
+                "invalid `{field}`: {reason}",
+                field = field,
+                reason = reason
+            ),
+            Some(tr!("write dates as YYYY-MM-DD, e.g. 2020-07-03")),
         )
     })
 }
@@ -431,8 +534,10 @@ fn source_field(source: &Source<'_>, value: &Spanned<String>) -> Result<String, 
     if text.is_empty() {
         Err(source.invalid(
             &value.referenced,
-            "empty `source`".to_string(),
-            Some("every calendar entry names where its dates come from: a URL or a citation"),
+            tr!("empty `source`"),
+            Some(tr!(
+                "every calendar entry names where its dates come from: a URL or a citation"
+            )),
         ))
     } else {
         Ok(text.to_string())
@@ -484,11 +589,15 @@ fn recess_entry(
     {
         problems.push(source.invalid(
             &entry.year.referenced,
-            format!(
-                "{} {year} starts on {start}, which is not in {year}",
-                entry.name
+            tr!(
+                "{recess} starts on {start}, which is not in {year}",
+                recess = format!("{} {year}", entry.name),
+                start = start,
+                year = year
             ),
-            Some("`year` is the year in which the recess starts (a kerstreces belongs to the December it starts in)"),
+            Some(tr!(
+                "`year` is the year in which the recess starts (a kerstreces belongs to the December it starts in)"
+            )),
         ));
     }
     if let (Some(start), Some(Some(end))) = (start, end)
@@ -500,11 +609,16 @@ fn recess_entry(
             .map_or(&entry.start.referenced, |e| &e.referenced);
         problems.push(source.invalid(
             at,
-            format!(
-                "{} {year} ends on {end}, before it starts on {start}",
-                entry.name
+            tr!(
+                "{kind} {year} ends on {end}, before it starts on {start}",
+                kind = entry.name,
+                year = year,
+                end = end,
+                start = start
             ),
-            Some("`end` is the last day of the recess, `start` the first"),
+            Some(tr!(
+                "`end` is the last day of the recess, `start` the first"
+            )),
         ));
     }
     match (start, end, src) {
@@ -553,7 +667,7 @@ mod tests {
         assert!(parse_iso_date("2020-07-03T10:00").is_err());
         assert!(parse_iso_date("2020-7-3").is_err());
         insta::assert_snapshot!(
-            parse_iso_date("2020-02-30").err().unwrap_or_default(),
+            parse_iso_date("2020-02-30").err().map(|e| e.en()).unwrap_or_default(),
             @"`2020-02-30` is not a valid date: parsed date is not valid: parameter 'day' for `2020-02` is invalid, must be in range `1..=29`"
         );
     }

@@ -27,13 +27,17 @@
 //! phrase does not say which end is meant), and year-less forms other than
 //! the recess ones ("eind juni" could be this June or next).
 
+use std::fmt;
+
 use jiff::civil::Date;
 use miette::Diagnostic;
 
-use super::Calendar;
 use super::dutch::{long_date, month_name, month_number};
 use super::load::parse_iso_date;
 use super::recess::RecessKind;
+use super::{Calendar, TermijnCode};
+use crate::text::Text;
+use crate::tr;
 
 /// A resolved due phrase.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -46,28 +50,14 @@ pub struct PhraseDue {
 }
 
 /// Why a due phrase could not be resolved.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Diagnostic)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PhraseError {
     /// The phrase is none of the known forms.
-    #[error("unknown due phrase `{text}`")]
-    #[diagnostic(
-        code(termijn::onbekend),
-        help(
-            "write a term (`5 werkdagen`, `14 dagen`, `10 weken`, `3 maanden`), a date (`2020-06-05`) or a phrase: `voor het zomerreces 2020`, `eind 2020`, `medio 2020`, `Q3 2020`, `derde kwartaal 2020`, `juni 2020`, `najaar 2020`; a year may be `dit jaar` or `volgend jaar`"
-        )
-    )]
     Unknown {
         /// The phrase as given.
         text: String,
     },
     /// The phrase names a recess whose dates the calendar does not have.
-    #[error("no recess data for the {kind} of {year}")]
-    #[diagnostic(
-        code(termijn::onbekend),
-        help(
-            "add the recess with its source to a calendar file (`recesses: [{{ name, year, start, end, source }}]`), or write the due date itself"
-        )
-    )]
     NoRecessData {
         /// The recess.
         kind: RecessKind,
@@ -76,25 +66,86 @@ pub enum PhraseError {
     },
     /// The phrase is relative ("dit jaar", a year-less recess) and no date
     /// of the commitment was given.
-    #[error("`{text}` is relative, but the date the commitment was made is unknown")]
-    #[diagnostic(
-        code("termijn::geen-datum"),
-        help("give the date the commitment was made, or name the year (`eind 2020`)")
-    )]
     NeedsDate {
         /// The phrase as given.
         text: String,
     },
     /// The phrase is shaped like a date but is not one (`2020-02-30`), or
     /// names a day outside the representable years.
-    #[error("`{text}` is not a valid date: {reason}")]
-    #[diagnostic(code(termijn::datum), help("write dates as YYYY-MM-DD"))]
     InvalidDate {
         /// The phrase as given.
         text: String,
         /// What is wrong with it.
-        reason: String,
+        reason: Text,
     },
+}
+
+impl PhraseError {
+    /// What is wrong, in either language.
+    pub fn text(&self) -> Text {
+        match self {
+            PhraseError::Unknown { text } => tr!("unknown due phrase `{text}`", text = text),
+            PhraseError::NoRecessData { kind, year } => tr!(
+                "no recess data for the {kind} of {year}",
+                kind = kind,
+                year = year
+            ),
+            PhraseError::NeedsDate { text } => tr!(
+                "`{text}` is relative, but the date the commitment was made is unknown",
+                text = text
+            ),
+            PhraseError::InvalidDate { text, reason } => tr!(
+                "`{text}` is not a valid date: {reason}",
+                text = text,
+                reason = reason.clone()
+            ),
+        }
+    }
+
+    /// How to fix it.
+    pub fn help_text(&self) -> Text {
+        match self {
+            PhraseError::Unknown { .. } => tr!(
+                "write a term (`5 werkdagen`, `14 dagen`, `10 weken`, `3 maanden`), a date (`2020-06-05`) or a phrase: `voor het zomerreces 2020`, `eind 2020`, `medio 2020`, `Q3 2020`, `derde kwartaal 2020`, `juni 2020`, `najaar 2020`; a year may be `dit jaar` or `volgend jaar`"
+            ),
+            PhraseError::NoRecessData { .. } => tr!(
+                "add the recess with its source to a calendar file (`recesses: [{ name, year, start, end, source }]`), or write the due date itself"
+            ),
+            PhraseError::NeedsDate { .. } => {
+                tr!("give the date the commitment was made, or name the year (`eind 2020`)")
+            }
+            PhraseError::InvalidDate { .. } => tr!("write dates as YYYY-MM-DD"),
+        }
+    }
+
+    /// The problem code (`termijn::onbekend`, `termijn::geen-datum`,
+    /// `termijn::datum`).
+    pub fn problem_code(&self) -> TermijnCode {
+        match self {
+            PhraseError::Unknown { .. } | PhraseError::NoRecessData { .. } => TermijnCode::Onbekend,
+            PhraseError::NeedsDate { .. } => TermijnCode::GeenDatum,
+            PhraseError::InvalidDate { .. } => TermijnCode::Datum,
+        }
+    }
+}
+
+/// The English message, as logs and the machine formats show it.
+impl fmt::Display for PhraseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text().en())
+    }
+}
+
+impl std::error::Error for PhraseError {}
+
+impl Diagnostic for PhraseError {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(self.problem_code().as_str()))
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(self.help_text().en()))
+    }
 }
 
 /// Resolves a due phrase. `made_on` is the date the commitment was made;
@@ -140,7 +191,7 @@ pub fn resolve_phrase(
         .due(resolved_year)
         .ok_or_else(|| PhraseError::InvalidDate {
             text: text.trim().to_string(),
-            reason: format!("the year {resolved_year} is out of range"),
+            reason: tr!("the year {year} is out of range", year = resolved_year),
         })?;
     let year_text = match year {
         YearSpec::Absolute(y) => y.to_string(),
@@ -277,9 +328,10 @@ fn resolve_recess(
         .day_before()
         .ok_or_else(|| PhraseError::InvalidDate {
             text: context.text.trim().to_string(),
-            reason: format!(
-                "the {kind} {} starts on the first representable day",
-                recess.year
+            reason: tr!(
+                "the {kind} {year} starts on the first representable day",
+                kind = kind,
+                year = recess.year
             ),
         })?;
     let mut explanation = format!(
@@ -598,6 +650,10 @@ mod tests {
         }
         let err = error("zo snel mogelijk", None);
         insta::assert_snapshot!(err.to_string(), @"unknown due phrase `zo snel mogelijk`");
+        insta::assert_snapshot!(
+            err.text().render(crate::text::Lang::Nl),
+            @"onbekende termijnomschrijving `zo snel mogelijk`"
+        );
         assert_eq!(
             err.code().map(|c| c.to_string()).as_deref(),
             Some("termijn::onbekend")

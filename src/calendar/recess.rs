@@ -13,6 +13,9 @@ use std::str::FromStr;
 use jiff::civil::Date;
 use serde::Deserialize;
 
+use crate::text::Text;
+use crate::tr;
+
 /// The kinds of recess the Tweede Kamer holds each year.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -59,11 +62,27 @@ impl fmt::Display for RecessKind {
 
 /// The error of parsing a [`RecessKind`] from a name that is none of the
 /// five.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "unknown recess `{0}` (expected voorjaarsreces, meireces, zomerreces, herfstreces or kerstreces)"
-)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UnknownRecessKind(pub String);
+
+impl UnknownRecessKind {
+    /// What is wrong, in either language.
+    pub fn text(&self) -> Text {
+        tr!(
+            "unknown recess `{name}` (expected voorjaarsreces, meireces, zomerreces, herfstreces or kerstreces)",
+            name = &self.0
+        )
+    }
+}
+
+/// The English message.
+impl fmt::Display for UnknownRecessKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text().en())
+    }
+}
+
+impl std::error::Error for UnknownRecessKind {}
 
 impl FromStr for RecessKind {
     type Err = UnknownRecessKind;

@@ -10,6 +10,10 @@ use std::str::FromStr;
 
 use miette::Diagnostic;
 
+use super::TermijnCode;
+use crate::text::Text;
+use crate::tr;
+
 /// The unit of a [`Term`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Unit {
@@ -83,28 +87,14 @@ impl fmt::Display for Term {
 }
 
 /// Why a text is not a [`Term`].
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Diagnostic)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TermError {
     /// The text is not a number followed by a unit.
-    #[error("`{text}` is not a term")]
-    #[diagnostic(
-        code(termijn::syntax),
-        help(
-            "write a term as a number and a unit: `5 werkdagen`, `14 dagen`, `10 weken`, `3 maanden`"
-        )
-    )]
     Syntax {
         /// The text as given.
         text: String,
     },
     /// The unit is not one of werkdagen, dagen, weken, maanden.
-    #[error("unknown unit `{unit}` in term `{text}`")]
-    #[diagnostic(
-        code(termijn::eenheid),
-        help(
-            "the units are werkdag(en), dag(en), week/weken and maand(en); terms in hours or years are outside the Algemene termijnenwet"
-        )
-    )]
     UnknownUnit {
         /// The text as given.
         text: String,
@@ -112,22 +102,78 @@ pub enum TermError {
         unit: String,
     },
     /// The count is zero.
-    #[error("term `{text}` is empty: the count must be at least 1")]
-    #[diagnostic(
-        code(termijn::nul),
-        help("a term counts at least one unit; for a deadline on a fixed day, write the date")
-    )]
     Zero {
         /// The text as given.
         text: String,
     },
     /// The count does not fit in 32 bits.
-    #[error("term `{text}` is too long")]
-    #[diagnostic(code(termijn::syntax), help("a term counts at most 4294967295 units"))]
     TooLong {
         /// The text as given.
         text: String,
     },
+}
+
+impl TermError {
+    /// What is wrong, in either language.
+    pub fn text(&self) -> Text {
+        match self {
+            TermError::Syntax { text } => tr!("`{text}` is not a term", text = text),
+            TermError::UnknownUnit { text, unit } => tr!(
+                "unknown unit `{unit}` in term `{text}`",
+                unit = unit,
+                text = text
+            ),
+            TermError::Zero { text } => tr!(
+                "term `{text}` is empty: the count must be at least 1",
+                text = text
+            ),
+            TermError::TooLong { text } => tr!("term `{text}` is too long", text = text),
+        }
+    }
+
+    /// How to fix it.
+    pub fn help_text(&self) -> Text {
+        match self {
+            TermError::Syntax { .. } => tr!(
+                "write a term as a number and a unit: `5 werkdagen`, `14 dagen`, `10 weken`, `3 maanden`"
+            ),
+            TermError::UnknownUnit { .. } => tr!(
+                "the units are werkdag(en), dag(en), week/weken and maand(en); terms in hours or years are outside the Algemene termijnenwet"
+            ),
+            TermError::Zero { .. } => tr!(
+                "a term counts at least one unit; for a deadline on a fixed day, write the date"
+            ),
+            TermError::TooLong { .. } => tr!("a term counts at most 4294967295 units"),
+        }
+    }
+
+    /// The problem code (`termijn::syntax`, `termijn::eenheid`, `termijn::nul`).
+    pub fn problem_code(&self) -> TermijnCode {
+        match self {
+            TermError::Syntax { .. } | TermError::TooLong { .. } => TermijnCode::Syntax,
+            TermError::UnknownUnit { .. } => TermijnCode::Eenheid,
+            TermError::Zero { .. } => TermijnCode::Nul,
+        }
+    }
+}
+
+/// The English message, as logs and the machine formats show it.
+impl fmt::Display for TermError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text().en())
+    }
+}
+
+impl std::error::Error for TermError {}
+
+impl Diagnostic for TermError {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(self.problem_code().as_str()))
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(self.help_text().en()))
+    }
 }
 
 impl FromStr for Term {

@@ -92,7 +92,7 @@ pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<
             Err(err) => {
                 return Err(vec![BuildError {
                     code: BuildCode::Term,
-                    message: tr!("invalid term: {cause}", cause = err),
+                    message: tr!("invalid term: {cause}", cause = err.text()),
                     at: Some(cx.check_at),
                     help: Some(tr!(
                         "write a term as `5 werkdagen`, `14 dagen`, `10 weken` or `3 maanden`"
@@ -148,7 +148,10 @@ impl Deadline {
         let Some(start) = date_of(field(&record.fields, &self.start)) else {
             return Some(Outcome::Unjudged {
                 record: index,
-                cause: format!("start field `{}` is missing or not a date", self.start),
+                cause: tr!(
+                    "start field `{field}` is missing or not a date",
+                    field = &self.start
+                ),
             });
         };
         let (due, term_text) = match &self.termijn {
@@ -157,7 +160,7 @@ impl Deadline {
                 let Some(text) = field(&record.fields, name).and_then(Value::as_str) else {
                     return Some(Outcome::Unjudged {
                         record: index,
-                        cause: format!("due field `{name}` is missing or not text"),
+                        cause: tr!("due field `{field}` is missing or not text", field = name),
                     });
                 };
                 match resolve_termijn(start, text, cx.calendar, self.atw) {
@@ -174,7 +177,7 @@ impl Deadline {
                 None => {
                     return Some(Outcome::Unjudged {
                         record: index,
-                        cause: format!("end field `{}` is not a date", self.end),
+                        cause: tr!("end field `{field}` is not a date", field = &self.end),
                     });
                 }
             },

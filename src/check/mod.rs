@@ -272,7 +272,7 @@ pub enum Outcome {
         /// Index into the records the check was given.
         record: usize,
         /// Why.
-        cause: String,
+        cause: Text,
     },
     /// The check itself failed for some or all records (a plugin trapped,
     /// ran out of fuel, returned garbage): the run is incomplete.

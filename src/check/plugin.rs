@@ -83,13 +83,15 @@ impl Check for PluginCheck {
             return vec![Outcome::Failed(
                 Problem::unusable(
                     PluginCode::Unavailable,
-                    format!(
-                        "plugin `{}` is not loaded, so {} records were not checked",
-                        self.name,
-                        records.len()
+                    tr!(
+                        "plugin `{plugin}` is not loaded, so {count} records were not checked",
+                        plugin = &self.name,
+                        count = records.len()
                     ),
                 )
-                .help("see the plugin's own problem above: integrity, imports or a missing file"),
+                .help(tr!(
+                    "see the plugin's own problem above: integrity, imports or a missing file"
+                )),
             )];
         };
         let texts: Vec<String> = records
@@ -122,22 +124,22 @@ impl Check for PluginCheck {
                     let last = records
                         .get(offset + chunk.len() - 1)
                         .map_or("", |r| r.key.as_str());
-                    let range = format!(
-                        "batch {} (records {}–{}: `{}` … `{}`)",
-                        batch + 1,
-                        offset + 1,
-                        offset + chunk.len(),
-                        records.get(offset).map_or(first, |r| r.key.as_str()),
-                        last
+                    let message = tr!(
+                        "plugin `{plugin}` failed on batch {batch} (records {from}–{to}: `{first}` … `{last}`): {cause}",
+                        plugin = &self.name,
+                        batch = batch + 1,
+                        from = offset + 1,
+                        to = offset + chunk.len(),
+                        first = records.get(offset).map_or(first, |r| r.key.as_str()),
+                        last = last,
+                        cause = err.text()
                     );
-                    let message = format!("plugin `{}` failed on {range}: {err}", self.name);
                     let problem = if err.is_unusable_input() {
                         Problem::unusable(err.code(), message)
                     } else {
                         Problem::incomplete(err.code(), message)
                     };
-                    let help = miette::Diagnostic::help(&err).map(|h| h.to_string());
-                    out.push(Outcome::Failed(match help {
+                    out.push(Outcome::Failed(match err.help_text() {
                         Some(help) => problem.help(help),
                         None => problem,
                     }));

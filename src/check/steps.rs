@@ -237,7 +237,7 @@ impl Steps {
                 None => {
                     out.push(Outcome::Unjudged {
                         record: index,
-                        cause: format!("`{}` is not a date", self.path(step)),
+                        cause: tr!("`{field}` is not a date", field = self.path(step)),
                     });
                     return;
                 }
@@ -277,7 +277,11 @@ impl Steps {
                         Err(cause) => {
                             out.push(Outcome::Unjudged {
                                 record: index,
-                                cause: format!("`skip_when.{}`: {cause}", self.order[step]),
+                                cause: tr!(
+                                    "`skip_when.{step}`: {cause}",
+                                    step = &self.order[step],
+                                    cause = cause
+                                ),
                             });
                             return;
                         }
@@ -358,7 +362,7 @@ impl Steps {
                 )),
                 Err(cause) => out.push(Outcome::Unjudged {
                     record: index,
-                    cause,
+                    cause: Text::verbatim(cause),
                 }),
             }
         }

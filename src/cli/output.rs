@@ -11,6 +11,8 @@ use crate::engine::Run;
 use crate::finding::Severity;
 use crate::report::lang::Lang;
 use crate::report::{self, human::Style};
+use crate::text::Text;
+use crate::tr;
 
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -60,7 +62,7 @@ pub fn parse_target(text: &str) -> Result<Target, String> {
 /// The reports to write: the `--format`s given (human when none), with
 /// `--output` as the file of the one that has none. At most one report can
 /// go to standard output.
-pub fn resolve(formats: &[Target], output: Option<PathBuf>) -> Result<Vec<Target>, String> {
+pub fn resolve(formats: &[Target], output: Option<PathBuf>) -> Result<Vec<Target>, Text> {
     let mut targets = if formats.is_empty() {
         vec![Target {
             format: Format::Human,
@@ -73,19 +75,17 @@ pub fn resolve(formats: &[Target], output: Option<PathBuf>) -> Result<Vec<Target
         .filter(|&i| targets[i].file.is_none())
         .collect();
     if to_stdout.len() > 1 {
-        return Err(
+        return Err(tr!(
             "only one format can go to standard output; give the others a file, e.g. `--format sarif=naleving.sarif`"
-                .to_string(),
-        );
+        ));
     }
     if let Some(output) = output {
         match to_stdout.first() {
             Some(&i) => targets[i].file = Some(output),
             None => {
-                return Err(
+                return Err(tr!(
                     "--output has no format to write: every --format names its own file"
-                        .to_string(),
-                );
+                ));
             }
         }
     }
@@ -93,10 +93,9 @@ pub fn resolve(formats: &[Target], output: Option<PathBuf>) -> Result<Vec<Target
         .iter()
         .any(|t| t.format == Format::Xlsx && t.file.is_none())
     {
-        return Err(
+        return Err(tr!(
             "an Excel workbook is not written to standard output: name its file, e.g. `--format xlsx=bevindingen.xlsx`"
-                .to_string(),
-        );
+        ));
     }
     Ok(targets)
 }
@@ -139,39 +138,45 @@ pub fn render(
 /// rule file, a data file, the baseline, a waivers or calendar file, a
 /// plugin) or the file of another report: by the file they name, through
 /// `./`, `..` and symbolic links.
-pub fn guard(targets: &[Target], run: &Run, baseline: Option<&Path>) -> Result<(), String> {
-    let mut inputs: Vec<(PathBuf, String)> = Vec::new();
+pub fn guard(targets: &[Target], run: &Run, baseline: Option<&Path>) -> Result<(), Text> {
+    let mut inputs: Vec<(PathBuf, Text)> = Vec::new();
     if let Some(path) = baseline {
-        inputs.push((path.to_path_buf(), "the baseline".to_string()));
+        inputs.push((path.to_path_buf(), tr!("the baseline")));
     }
     if let Some(project) = &run.project {
         let root = &project.root;
         if let Some(file) = &project.file {
-            inputs.push((file.clone(), "the project file".to_string()));
+            inputs.push((file.clone(), tr!("the project file")));
         }
         for rule in &run.rules.rules {
             inputs.push((
                 root.join(&rule.path),
-                format!("the rule file of `{}`", rule.id),
+                tr!("the rule file of `{rule}`", rule = &rule.id),
             ));
         }
         for waiver in &project.waivers {
-            inputs.push((root.join(&waiver.file), "a waivers file".to_string()));
+            inputs.push((root.join(&waiver.file), tr!("a waivers file")));
         }
         for path in &project.calendar_extend {
-            inputs.push((path.clone(), "a calendar file".to_string()));
+            inputs.push((path.clone(), tr!("a calendar file")));
         }
         for plugin in &project.plugins {
-            inputs.push((plugin.path.clone(), format!("plugin `{}`", plugin.name)));
+            inputs.push((
+                plugin.path.clone(),
+                tr!("plugin `{name}`", name = &plugin.name),
+            ));
         }
     }
     for file in &run.dataset.files {
         inputs.push((
             file.path.clone(),
-            format!("a data file of `{}`", file.collection),
+            tr!(
+                "a data file of `{collection}`",
+                collection = &file.collection
+            ),
         ));
     }
-    let inputs: Vec<(PathBuf, String)> = inputs
+    let inputs: Vec<(PathBuf, Text)> = inputs
         .into_iter()
         .filter_map(|(path, what)| identity(&path).map(|id| (id, what)))
         .collect();
@@ -185,15 +190,16 @@ pub fn guard(targets: &[Target], run: &Run, baseline: Option<&Path>) -> Result<(
             continue;
         }
         if let Some((_, what)) = inputs.iter().find(|(input, _)| *input == id) {
-            return Err(format!(
-                "{} is {what}: a report would overwrite it",
-                file.display()
+            return Err(tr!(
+                "{file} is {what}: a report would overwrite it",
+                file = file.display(),
+                what = what.clone()
             ));
         }
         if written.contains(&id) {
-            return Err(format!(
-                "{} is named for two reports: the last would overwrite the first",
-                file.display()
+            return Err(tr!(
+                "{file} is named for two reports: the last would overwrite the first",
+                file = file.display()
             ));
         }
         written.push(id);

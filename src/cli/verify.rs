@@ -23,16 +23,18 @@ use crate::engine::manifest::Manifest;
 use crate::engine::{self, AsOfSource, Options};
 use crate::finding::Severity;
 use crate::report;
+use crate::text::{Lang, Text};
+use crate::tr;
 
 /// How many added or gone findings are named (the rest are counted).
 const NAMED: usize = 10;
 
 /// Verifies `report` against a rerun on `project`; prints the verdict.
-pub fn verify(report: &Path, project: PathBuf) -> ExitCode {
+pub fn verify(report: &Path, project: PathBuf, lang: Lang) -> ExitCode {
     match recorded(report) {
-        Ok((bytes, recorded)) => rerun(report, &bytes, &recorded, project),
+        Ok((bytes, recorded)) => rerun(report, &bytes, &recorded, project, lang),
         Err(message) => {
-            eprintln!("naleving: {}: {message}", report.display());
+            eprintln!("naleving: {}: {}", report.display(), message.render(lang));
             ExitCode::from(2)
         }
     }
@@ -46,16 +48,24 @@ struct Recorded {
     findings: Vec<Value>,
 }
 
-fn recorded(path: &Path) -> Result<(Vec<u8>, Recorded), String> {
-    let bytes = crate::read::bytes(path).map_err(|err| format!("cannot read the report: {err}"))?;
+fn recorded(path: &Path) -> Result<(Vec<u8>, Recorded), Text> {
+    let bytes = crate::read::bytes(path)
+        .map_err(|err| tr!("cannot read the report: {cause}", cause = err.text()))?;
     let report: Value = serde_json::from_slice(&bytes).map_err(|err| {
-        format!("is not a JSON report ({err}); --verify takes the file of `--format json=FILE`")
+        tr!(
+            "is not a JSON report ({cause}); --verify takes the file of `--format json=FILE`",
+            cause = err
+        )
     })?;
     let manifest: Manifest = report
         .get("manifest")
         .cloned()
         .and_then(|m| serde_json::from_value(m).ok())
-        .ok_or("has no `manifest`: it is not a naleving JSON report, or one written before reports recorded their inputs")?;
+        .ok_or_else(|| {
+            tr!(
+                "has no `manifest`: it is not a naleving JSON report, or one written before reports recorded their inputs"
+            )
+        })?;
     let as_of_source = report
         .get("as_of_source")
         .cloned()
@@ -78,13 +88,14 @@ fn recorded(path: &Path) -> Result<(Vec<u8>, Recorded), String> {
     ))
 }
 
-fn rerun(path: &Path, bytes: &[u8], recorded: &Recorded, project: PathBuf) -> ExitCode {
+fn rerun(path: &Path, bytes: &[u8], recorded: &Recorded, project: PathBuf, lang: Lang) -> ExitCode {
+    let say = |text: Text| println!("{}", text.render(lang));
     let Some(as_of) = crate::calendar::parse_date(&recorded.manifest.as_of) else {
-        eprintln!(
-            "naleving: {}: its as_of {:?} is not a date",
-            path.display(),
-            recorded.manifest.as_of
+        let said = tr!(
+            "its as_of {value} is not a date",
+            value = format!("{:?}", recorded.manifest.as_of)
         );
+        eprintln!("naleving: {}: {}", path.display(), said.render(lang));
         return ExitCode::from(2);
     };
     let options = Options {
@@ -102,25 +113,28 @@ fn rerun(path: &Path, bytes: &[u8], recorded: &Recorded, project: PathBuf) -> Ex
     let again = report::json::render(&run, recorded.fail_on);
     let shown = path.display();
     if again.as_bytes() == bytes {
-        println!(
-            "verified: {shown} is what these inputs give, byte for byte ({} inputs, run digest {})",
-            run.manifest.inputs.len(),
-            run.manifest.run_digest()
-        );
+        say(tr!(
+            "verified: {report} is what these inputs give, byte for byte ({count} inputs, run digest {digest})",
+            report = &shown,
+            count = run.manifest.inputs.len(),
+            digest = run.manifest.run_digest()
+        ));
         return ExitCode::SUCCESS;
     }
-    println!("not verified: rerunning the check does not give {shown}");
+    say(tr!(
+        "not verified: rerunning the check does not give {report}",
+        report = &shown
+    ));
     let changes = run.manifest.changes_since(&recorded.manifest);
     if changes.is_empty() {
-        println!(
-            "  the inputs are the same (run digest {}), yet the report differs: \
-             that is a fault in naleving, please report it",
-            run.manifest.run_digest()
-        );
+        say(tr!(
+            "  the inputs are the same (run digest {digest}), yet the report differs: that is a fault in naleving, please report it",
+            digest = run.manifest.run_digest()
+        ));
     } else {
-        println!("  what changed since the report:");
-        for change in &changes {
-            println!("    {change}");
+        say(tr!("  what changed since the report:"));
+        for change in changes {
+            say(tr!("    {change}", change = change));
         }
     }
     let now = serde_json::from_str::<Value>(&again)
@@ -129,18 +143,25 @@ fn rerun(path: &Path, bytes: &[u8], recorded: &Recorded, project: PathBuf) -> Ex
         .unwrap_or_default();
     let (added, gone) = compare(&recorded.findings, &now);
     if added.is_empty() && gone.is_empty() {
-        println!("  the findings are the same (by fingerprint); the rest of the report differs");
+        say(tr!(
+            "  the findings are the same (by fingerprint); the rest of the report differs"
+        ));
     }
-    for (what, list) in [("new", &added), ("gone", &gone)] {
+    for (new, list) in [(true, &added), (false, &gone)] {
         if list.is_empty() {
             continue;
         }
-        println!("  {} finding{} {what}:", list.len(), plural(list.len()));
+        say(match (new, list.len()) {
+            (true, 1) => tr!("  1 finding new:"),
+            (true, n) => tr!("  {count} findings new:", count = n),
+            (false, 1) => tr!("  1 finding gone:"),
+            (false, n) => tr!("  {count} findings gone:", count = n),
+        });
         for name in list.iter().take(NAMED) {
             println!("    {name}");
         }
         if list.len() > NAMED {
-            println!("    … and {} more", list.len() - NAMED);
+            say(tr!("    … and {count} more", count = list.len() - NAMED));
         }
     }
     ExitCode::from(1)
@@ -176,8 +197,4 @@ fn compare(before: &[Value], now: &[Value]) -> (Vec<String>, Vec<String>) {
             .collect()
     };
     (only(&now, &before), only(&before, &now))
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }

@@ -11,6 +11,8 @@ use sha2::{Digest, Sha256};
 use super::{MAX_RECORD_BYTES, RecordPos, Sink};
 use crate::data::DataCode;
 use crate::problem::{LineCol, Problem};
+use crate::text::Text;
+use crate::tr;
 
 /// Streams one CSV file into the sink; returns the file's digest if it was read.
 pub(super) fn load(path: &Path, sink: &mut Sink<'_, '_>) -> Option<[u8; 32]> {
@@ -76,7 +78,7 @@ fn rows<R: Read>(reader: &mut csv::Reader<Hashing<R>>, sink: &mut Sink<'_, '_>) 
                 Ok(names) => names,
                 Err(_) => {
                     sink.parse_error(
-                        "invalid UTF-8 in the header row",
+                        tr!("invalid UTF-8 in the header row"),
                         Some(LineCol { line: 1, column: 1 }),
                     );
                     return None;
@@ -86,13 +88,13 @@ fn rows<R: Read>(reader: &mut csv::Reader<Hashing<R>>, sink: &mut Sink<'_, '_>) 
         Ok(_) => {
             sink.problem(Problem::unusable(
                 DataCode::Empty,
-                "data file is empty (no header row)",
+                tr!("data file is empty (no header row)"),
             ));
             return None;
         }
         Err(err) => {
             sink.parse_error(
-                format!("cannot read the header row: {err}"),
+                tr!("cannot read the header row: {cause}", cause = err),
                 Some(LineCol { line: 1, column: 1 }),
             );
             return None;
@@ -100,9 +102,10 @@ fn rows<R: Read>(reader: &mut csv::Reader<Hashing<R>>, sink: &mut Sink<'_, '_>) 
     };
     if headers.len() > MAX_COLUMNS {
         sink.parse_error(
-            format!(
-                "the header row has {} columns; at most {MAX_COLUMNS} (a spreadsheet's width) are read",
-                headers.len()
+            tr!(
+                "the header row has {columns} columns; at most {max} (a spreadsheet's width) are read",
+                columns = headers.len(),
+                max = MAX_COLUMNS
             ),
             Some(LineCol { line: 1, column: 1 }),
         );
@@ -119,11 +122,11 @@ fn rows<R: Read>(reader: &mut csv::Reader<Hashing<R>>, sink: &mut Sink<'_, '_>) 
             Ok(true) => {}
             Err(err) if err.is_io_error() => {
                 let message = match err.kind() {
-                    csv::ErrorKind::Io(io) if io.to_string() == TOO_LONG => format!(
-                        "row longer than {} MiB: it and the rest of the file are not read",
-                        MAX_RECORD_BYTES >> 20
+                    csv::ErrorKind::Io(io) if io.to_string() == TOO_LONG => tr!(
+                        "row longer than {mib} MiB: it and the rest of the file are not read",
+                        mib = MAX_RECORD_BYTES >> 20
                     ),
-                    _ => format!("cannot read: {err}"),
+                    _ => tr!("cannot read: {cause}", cause = err),
                 };
                 let at = LineCol {
                     line: next_line,
@@ -137,10 +140,12 @@ fn rows<R: Read>(reader: &mut csv::Reader<Hashing<R>>, sink: &mut Sink<'_, '_>) 
                 let message = match err.kind() {
                     csv::ErrorKind::UnequalLengths {
                         expected_len, len, ..
-                    } => {
-                        format!("row has {len} fields, the header has {expected_len}")
-                    }
-                    _ => err.to_string(),
+                    } => tr!(
+                        "row has {len} fields, the header has {expected}",
+                        len = len,
+                        expected = expected_len
+                    ),
+                    _ => Text::verbatim(err.to_string()),
                 };
                 sink.parse_error(message, Some(LineCol { line, column: 1 }));
                 continue;
@@ -151,9 +156,10 @@ fn rows<R: Read>(reader: &mut csv::Reader<Hashing<R>>, sink: &mut Sink<'_, '_>) 
         let mut bad = None;
         for (index, (name, cell)) in headers.iter().zip(row.iter()).enumerate() {
             let Ok(text) = std::str::from_utf8(cell) else {
-                bad = Some(format!(
-                    "invalid UTF-8 in column `{name}` (field {})",
-                    index + 1
+                bad = Some(tr!(
+                    "invalid UTF-8 in column `{name}` (field {field})",
+                    name = name,
+                    field = index + 1
                 ));
                 break;
             };

@@ -73,14 +73,18 @@ pub fn as_key(value: &Value) -> Option<String> {
 /// `1.0`, so the two name one record. A number JSON cannot hold exactly (an
 /// integer beyond 2⁵³ written with a fraction or exponent, or beyond 2⁶⁴)
 /// is refused: two different keys could become one.
-pub fn number_key(n: &serde_json::Number) -> Result<String, &'static str> {
+pub fn number_key(n: &serde_json::Number) -> Result<String, crate::text::Text> {
     if n.is_i64() || n.is_u64() {
         return Ok(n.to_string());
     }
-    let float = n.as_f64().ok_or("not a finite number")?;
+    let float = n
+        .as_f64()
+        .ok_or_else(|| crate::tr!("not a finite number"))?;
     const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
     if float.abs() >= EXACT {
-        return Err("too large to keep exactly; write the key as a string");
+        return Err(crate::tr!(
+            "too large to keep exactly; write the key as a string"
+        ));
     }
     if float.fract() == 0.0 {
         return Ok(format!("{}", float as i64));

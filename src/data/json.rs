@@ -9,6 +9,8 @@ use serde_json::value::RawValue;
 
 use super::{RecordPos, Sink, read_text};
 use crate::problem::LineCol;
+use crate::text::Text;
+use crate::tr;
 
 /// Loads one JSON file into the sink; returns the file's digest if it was read.
 pub(super) fn load(path: &Path, sink: &mut Sink<'_, '_>) -> Option<[u8; 32]> {
@@ -18,9 +20,9 @@ pub(super) fn load(path: &Path, sink: &mut Sink<'_, '_>) -> Option<[u8; 32]> {
         Err(err) => {
             let message = strip_position(&err.to_string());
             let message = if err.is_data() {
-                "a .json data file must be an array of objects".to_string()
+                tr!("a .json data file must be an array of objects")
             } else {
-                message
+                Text::verbatim(message)
             };
             sink.parse_error(
                 message,
@@ -56,7 +58,9 @@ pub(super) fn load(path: &Path, sink: &mut Sink<'_, '_>) -> Option<[u8; 32]> {
                 };
                 sink.record(value, pos, Some(&text[line_start..]));
             }
-            Err(err) => sink.parse_error(strip_position(&err.to_string()), Some(at)),
+            Err(err) => {
+                sink.parse_error(Text::verbatim(strip_position(&err.to_string())), Some(at))
+            }
         }
     }
     Some(digest)

@@ -15,6 +15,7 @@ use super::json::strip_position;
 use super::{MAX_RECORD_BYTES, RecordPos, Sink};
 use crate::data::DataCode;
 use crate::problem::{LineCol, Problem};
+use crate::tr;
 
 /// Streams one JSONL file into the sink; returns the file's digest if it was read.
 pub(super) fn load(path: &Path, sink: &mut Sink<'_, '_>) -> Option<[u8; 32]> {
@@ -33,7 +34,10 @@ pub(super) fn load(path: &Path, sink: &mut Sink<'_, '_>) -> Option<[u8; 32]> {
                 number += 1;
                 hasher.update(&line);
                 sink.parse_error(
-                    format!("line longer than {} MiB: not read", MAX_RECORD_BYTES >> 20),
+                    tr!(
+                        "line longer than {mib} MiB: not read",
+                        mib = MAX_RECORD_BYTES >> 20
+                    ),
                     Some(LineCol {
                         line: number,
                         column: 1,
@@ -41,7 +45,7 @@ pub(super) fn load(path: &Path, sink: &mut Sink<'_, '_>) -> Option<[u8; 32]> {
                 );
                 if let Err(err) = skip_line(&mut reader, &mut hasher) {
                     sink.parse_error(
-                        format!("cannot read line: {err}"),
+                        tr!("cannot read line: {cause}", cause = err),
                         Some(LineCol {
                             line: number,
                             column: 1,
@@ -54,7 +58,7 @@ pub(super) fn load(path: &Path, sink: &mut Sink<'_, '_>) -> Option<[u8; 32]> {
             Ok(_) => {}
             Err(err) => {
                 sink.parse_error(
-                    format!("cannot read line: {err}"),
+                    tr!("cannot read line: {cause}", cause = err),
                     Some(LineCol {
                         line: number + 1,
                         column: 1,
@@ -77,8 +81,9 @@ pub(super) fn load(path: &Path, sink: &mut Sink<'_, '_>) -> Option<[u8; 32]> {
     parse_batch(&mut batch, sink);
     if records == 0 {
         sink.problem(
-            Problem::unusable(DataCode::Empty, "data file is empty")
-                .help("an intentionally empty collection is `[]` in a .json or .yaml file"),
+            Problem::unusable(DataCode::Empty, tr!("data file is empty")).help(tr!(
+                "an intentionally empty collection is `[]` in a .json or .yaml file"
+            )),
         );
     }
     Some(hasher.finalize().into())
@@ -129,7 +134,7 @@ fn parse_batch(batch: &mut Vec<(u32, Vec<u8>)>, sink: &mut Sink<'_, '_>) {
                 sink.record(value, pos, text);
             }
             Err(err) => sink.parse_error(
-                strip_position(&err.to_string()),
+                crate::text::Text::verbatim(strip_position(&err.to_string())),
                 Some(LineCol {
                     line: number,
                     column: indent as u32 + err.column() as u32,

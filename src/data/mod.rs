@@ -541,9 +541,9 @@ fn plain(message: &str) -> String {
 /// Expands a collection's path (file, directory or glob) to data files, sorted.
 fn resolve(root: &Path, collection: &Collection, problems: &mut Problems) -> Vec<PathBuf> {
     let pattern = root.join(&collection.path);
-    let missing = |problems: &mut Problems, what: String| {
+    let missing = |problems: &mut Problems, what: Text| {
         let mut problem = Problem::unusable(DataCode::Missing, what)
-            .help("check the collection's `path` in the project file");
+            .help(tr!("check the collection's `path` in the project file"));
         if let Some((file, at)) = &collection.declared_at {
             problem = problem.in_file(file).at(at.line, at.column);
         }
@@ -558,28 +558,38 @@ fn resolve(root: &Path, collection: &Collection, problems: &mut Problems) -> Vec
                         Ok(path) if Format::of(&path).is_some() => found.push(path),
                         Ok(_) => {}
                         Err(err) => problems.push(
-                            Problem::unusable(DataCode::Read, format!("cannot read: {err}"))
-                                .in_file(crate::problem::relative(root, err.path())),
+                            Problem::unusable(
+                                DataCode::Read,
+                                tr!("cannot read: {cause}", cause = err.error()),
+                            )
+                            .in_file(crate::problem::relative(root, err.path())),
                         ),
                     }
                 }
             }
             Err(err) => missing(
                 problems,
-                format!("invalid glob {:?}: {err}", collection.path),
+                tr!(
+                    "invalid glob {glob}: {cause}",
+                    glob = format!("{:?}", collection.path),
+                    cause = err
+                ),
             ),
         }
         if found.is_empty() {
             missing(
                 problems,
-                format!("no data files match {:?}", collection.path),
+                tr!(
+                    "no data files match {glob}",
+                    glob = format!("{:?}", collection.path)
+                ),
             );
         }
     } else if pattern.is_dir() {
         let walked = crate::walk::files(&pattern, &|p| Format::of(p).is_some());
         for (dir, why) in &walked.unreadable {
             problems.push(
-                Problem::unusable(DataCode::Read, format!("cannot read: {why}"))
+                Problem::unusable(DataCode::Read, tr!("cannot read: {cause}", cause = why))
                     .in_file(crate::problem::relative(root, dir)),
             );
         }
@@ -587,7 +597,7 @@ fn resolve(root: &Path, collection: &Collection, problems: &mut Problems) -> Vec
             problems.push(
                 Problem::unusable(
                     DataCode::Read,
-                    "not a regular file (a pipe, device or socket): not read",
+                    tr!("not a regular file (a pipe, device or socket): not read"),
                 )
                 .in_file(crate::problem::relative(root, path)),
             );
@@ -596,16 +606,19 @@ fn resolve(root: &Path, collection: &Collection, problems: &mut Problems) -> Vec
         if found.is_empty() && walked.unreadable.is_empty() {
             missing(
                 problems,
-                format!("no data files in directory {:?}", collection.path),
+                tr!(
+                    "no data files in directory {path}",
+                    path = format!("{:?}", collection.path)
+                ),
             );
         }
     } else if pattern.is_file() {
         if Format::of(&pattern).is_none() {
             missing(
                 problems,
-                format!(
-                    "{:?} is not a data file (.yaml, .yml, .json, .jsonl, .csv)",
-                    collection.path
+                tr!(
+                    "{path} is not a data file (.yaml, .yml, .json, .jsonl, .csv, .parquet, .xlsx, .xlsm, .xlsb, .xls, .ods)",
+                    path = format!("{:?}", collection.path)
                 ),
             );
         } else {
@@ -617,7 +630,10 @@ fn resolve(root: &Path, collection: &Collection, problems: &mut Problems) -> Vec
     } else {
         missing(
             problems,
-            format!("data file {:?} does not exist", collection.path),
+            tr!(
+                "data file {path} does not exist",
+                path = format!("{:?}", collection.path)
+            ),
         );
     }
     found.sort();
@@ -708,7 +724,10 @@ impl Sink<'_, '_> {
         let RecordPos { line, column, .. } = at;
         let Value::Object(mut fields) = value else {
             self.parse_error(
-                format!("a record must be an object, found {}", kind(&value)),
+                tr!(
+                    "a record must be an object, found {kind}",
+                    kind = kind(&value)
+                ),
                 Some(LineCol { line, column }),
             );
             return;
@@ -720,7 +739,11 @@ impl Sink<'_, '_> {
                 Ok(key) => key,
                 Err(why) => {
                     self.bad_key(
-                        format!("the key `{key_field}` is a number {why}"),
+                        tr!(
+                            "the key `{key}` is a number {cause}",
+                            key = key_field,
+                            cause = why
+                        ),
                         line,
                         column,
                     );
@@ -728,9 +751,10 @@ impl Sink<'_, '_> {
                 }
             },
             Some(other @ (Value::Bool(_) | Value::Array(_) | Value::Object(_))) => {
-                let message = format!(
-                    "the key `{key_field}` is {}; a key is a non-empty string or a number",
-                    kind(other)
+                let message = tr!(
+                    "the key `{key}` is {kind}; a key is a non-empty string or a number",
+                    key = key_field,
+                    kind = kind(other)
                 );
                 self.bad_key(message, line, column);
                 return;
@@ -739,14 +763,15 @@ impl Sink<'_, '_> {
                 self.problems.push(
                     Problem::unusable(
                         DataCode::MissingKey,
-                        format!(
-                            "record has no `{key_field}` (the key of collection `{}`)",
-                            self.collection.name
+                        tr!(
+                            "record has no `{key}` (the key of collection `{collection}`)",
+                            key = key_field,
+                            collection = &self.collection.name
                         ),
                     )
                     .in_file(&self.file.display)
                     .at(line, column)
-                    .help("every record needs a non-empty string or number key"),
+                    .help(tr!("every record needs a non-empty string or number key")),
                 );
                 return;
             }
@@ -764,16 +789,18 @@ impl Sink<'_, '_> {
                 self.problems.push(
                     Problem::unusable(
                         DataCode::DuplicateKey,
-                        format!(
-                            "duplicate key `{key}` in collection `{}`; first at {}:{first_line}",
-                            self.collection.name,
-                            first_file.display()
+                        tr!(
+                            "duplicate key `{key}` in collection `{collection}`; first at {place}",
+                            key = &key,
+                            collection = &self.collection.name,
+                            place = format!("{}:{first_line}", first_file.display())
                         ),
                     )
                     .in_file(&self.file.display)
                     .at(line, column)
-                    .help(format!(
-                        "`{key_field}` must identify one record; the duplicate is not checked"
+                    .help(tr!(
+                        "`{key}` must identify one record; the duplicate is not checked",
+                        key = key_field
                     )),
                 );
                 return;
@@ -802,15 +829,21 @@ impl Sink<'_, '_> {
 
 impl Sink<'_, '_> {
     /// Reports a record whose key cannot be used (`data::missing-key`).
-    fn bad_key(&mut self, message: String, line: u32, column: u32) {
+    fn bad_key(&mut self, message: Text, line: u32, column: u32) {
         self.problems.push(
             Problem::unusable(
                 DataCode::MissingKey,
-                format!("record of `{}`: {message}", self.collection.name),
+                tr!(
+                    "record of `{collection}`: {problem}",
+                    collection = &self.collection.name,
+                    problem = message
+                ),
             )
             .in_file(&self.file.display)
             .at(line, column)
-            .help("every record needs a non-empty string or number key; the record is not checked"),
+            .help(tr!(
+                "every record needs a non-empty string or number key; the record is not checked"
+            )),
         );
     }
 
@@ -868,14 +901,14 @@ fn column_letters(mut index: usize) -> String {
     String::from_utf8(letters).unwrap_or_default()
 }
 
-fn kind(value: &Value) -> &'static str {
+fn kind(value: &Value) -> Text {
     match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
+        Value::Null => tr!("null"),
+        Value::Bool(_) => tr!("a boolean"),
+        Value::Number(_) => tr!("a number"),
+        Value::String(_) => tr!("a string"),
+        Value::Array(_) => tr!("a list"),
+        Value::Object(_) => tr!("an object"),
     }
 }
 
@@ -890,7 +923,7 @@ pub(crate) fn open(path: &Path, sink: &mut Sink<'_, '_>) -> Option<std::fs::File
 fn cannot_read(sink: &mut Sink<'_, '_>, err: &crate::read::ReadError) {
     sink.problem(Problem::unusable(
         DataCode::Read,
-        format!("cannot read data file: {err}"),
+        tr!("cannot read data file: {cause}", cause = err.text()),
     ));
 }
 
@@ -909,15 +942,16 @@ pub(crate) fn read_text(path: &Path, sink: &mut Sink<'_, '_>) -> Option<(String,
         Ok(text) => {
             if text.trim().is_empty() {
                 sink.problem(
-                    Problem::unusable(DataCode::Empty, "data file is empty")
-                        .help("an intentionally empty collection is `[]` in a .json or .yaml file"),
+                    Problem::unusable(DataCode::Empty, tr!("data file is empty")).help(tr!(
+                        "an intentionally empty collection is `[]` in a .json or .yaml file"
+                    )),
                 );
                 return None;
             }
             Some((text, digest))
         }
         Err(err) => {
-            sink.problem(err.place(Problem::unusable(DataCode::Parse, err.to_string())));
+            sink.problem(err.place(Problem::unusable(DataCode::Parse, err.text())));
             None
         }
     }

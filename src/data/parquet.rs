@@ -32,9 +32,12 @@ pub(super) fn load(path: &Path, sink: &mut Sink<'_, '_>) -> Option<[u8; 32]> {
             sink.problem(
                 Problem::unusable(
                     DataCode::Parse,
-                    format!("not a readable Parquet file: {}", plain(&err.to_string())),
+                    tr!(
+                        "not a readable Parquet file: {cause}",
+                        cause = plain(&err.to_string())
+                    ),
                 )
-                .help("a truncated or damaged file: write it again"),
+                .help(tr!("a truncated or damaged file: write it again")),
             );
             return Some(digest);
         }
@@ -84,9 +87,9 @@ pub(super) fn load(path: &Path, sink: &mut Sink<'_, '_>) -> Option<[u8; 32]> {
         Ok(projection) => projection,
         Err(err) => {
             sink.parse_error(
-                format!(
-                    "cannot select the columns read: {}",
-                    plain(&err.to_string())
+                tr!(
+                    "cannot select the columns read: {cause}",
+                    cause = plain(&err.to_string())
                 ),
                 None,
             );
@@ -97,7 +100,10 @@ pub(super) fn load(path: &Path, sink: &mut Sink<'_, '_>) -> Option<[u8; 32]> {
         Ok(rows) => rows,
         Err(err) => {
             sink.parse_error(
-                format!("cannot read the rows: {}", plain(&err.to_string())),
+                tr!(
+                    "cannot read the rows: {cause}",
+                    cause = plain(&err.to_string())
+                ),
                 None,
             );
             return Some(digest);
@@ -112,9 +118,10 @@ pub(super) fn load(path: &Path, sink: &mut Sink<'_, '_>) -> Option<[u8; 32]> {
             }
             Err(err) => {
                 sink.parse_error(
-                    format!(
-                        "cannot read row {number}: {}; the rest of the file is not read",
-                        plain(&err.to_string())
+                    tr!(
+                        "cannot read row {row}: {cause}; the rest of the file is not read",
+                        row = number,
+                        cause = plain(&err.to_string())
                     ),
                     Some(LineCol {
                         line: number,
@@ -127,8 +134,9 @@ pub(super) fn load(path: &Path, sink: &mut Sink<'_, '_>) -> Option<[u8; 32]> {
     }
     if number == 0 {
         sink.problem(
-            Problem::unusable(DataCode::Empty, "data file has no rows")
-                .help("an intentionally empty collection is `[]` in a .json or .yaml file"),
+            Problem::unusable(DataCode::Empty, tr!("data file has no rows")).help(tr!(
+                "an intentionally empty collection is `[]` in a .json or .yaml file"
+            )),
         );
     }
     Some(digest)
@@ -147,7 +155,7 @@ fn digest(path: &Path, sink: &mut Sink<'_, '_>) -> Option<[u8; 32]> {
             Err(err) => {
                 sink.problem(Problem::unusable(
                     DataCode::Read,
-                    format!("cannot read data file: {err}"),
+                    tr!("cannot read data file: {cause}", cause = err),
                 ));
                 return None;
             }

@@ -30,6 +30,7 @@ use sha2::{Digest, Sha256};
 use super::{DataCode, RecordPos, Sink, column_letters, plain};
 use crate::problem::Problem;
 use crate::project::CellRange;
+use crate::text::Text;
 use crate::tr;
 
 /// The most cells an `.xls` or `.ods` sheet may have (a full-height sheet of
@@ -78,12 +79,11 @@ struct Rows<F> {
 
 impl<F: FnMut(u32, Row) -> ControlFlow<()>> Rows<F> {
     /// Takes one cell; `Ok(false)` when the caller wants no more.
-    fn cell(&mut self, (row, column): (u32, u32), value: Data) -> Result<bool, String> {
+    fn cell(&mut self, (row, column): (u32, u32), value: Data) -> Result<bool, Text> {
         if column >= MAX_COLUMNS {
-            return Err(format!(
-                "cell {}{} lies beyond the last column a sheet can have (XFD)",
-                column_letters(column as usize),
-                u64::from(row) + 1
+            return Err(tr!(
+                "cell {cell} lies beyond the last column a sheet can have (XFD)",
+                cell = format!("{}{}", column_letters(column as usize), u64::from(row) + 1)
             ));
         }
         if row < self.from || matches!(value, Data::Empty) {
@@ -93,10 +93,10 @@ impl<F: FnMut(u32, Row) -> ControlFlow<()>> Rows<F> {
             && current != row
         {
             if row < current {
-                return Err(format!(
-                    "the sheet's cells are out of order (row {} after row {})",
-                    row + 1,
-                    current + 1
+                return Err(tr!(
+                    "the sheet's cells are out of order (row {row} after row {before})",
+                    row = row + 1,
+                    before = current + 1
                 ));
             }
             if (self.each)(current, std::mem::take(&mut self.cells)).is_break() {
@@ -124,7 +124,7 @@ impl Opened {
         &mut self,
         from: u32,
         mut each: impl FnMut(u32, Row) -> ControlFlow<()>,
-    ) -> Result<(), String> {
+    ) -> Result<(), Text> {
         let Some(range) = self.range else {
             return rows(&mut self.cells, &self.sheet, from, each);
         };
@@ -147,8 +147,8 @@ fn rows(
     sheet: &str,
     from: u32,
     mut each: impl FnMut(u32, Row) -> ControlFlow<()>,
-) -> Result<(), String> {
-    let failed = |err: &dyn std::fmt::Display| plain(&err.to_string());
+) -> Result<(), Text> {
+    let failed = |err: &dyn std::fmt::Display| Text::verbatim(plain(&err.to_string()));
     match cells {
         Cells::Whole(range) => {
             let (top, left) = range.start().unwrap_or((0, 0));
@@ -193,7 +193,7 @@ fn rows(
             match &mut **book {
                 Sheets::Xlsx(book) => gather!(book.worksheet_cells_reader(sheet)),
                 Sheets::Xlsb(book) => gather!(book.worksheet_cells_reader(sheet)),
-                _ => Err("this kind of workbook is not read cell by cell".to_string()),
+                _ => Err(tr!("this kind of workbook is not read cell by cell")),
             }
         }
     }
@@ -216,7 +216,10 @@ pub(crate) fn open(
     let refuse = |problem: Problem, digest: Option<[u8; 32]>| Box::new(Refused { problem, digest });
     let bytes = crate::read::bytes(path).map_err(|err| {
         refuse(
-            Problem::unusable(DataCode::Read, format!("cannot read data file: {err}")),
+            Problem::unusable(
+                DataCode::Read,
+                tr!("cannot read data file: {cause}", cause = err.text()),
+            ),
             None,
         )
     })?;
@@ -225,9 +228,14 @@ pub(crate) fn open(
         refuse(
             Problem::unusable(
                 DataCode::Read,
-                format!("cannot read the workbook: {}", plain(&err.to_string())),
+                tr!(
+                    "cannot read the workbook: {cause}",
+                    cause = plain(&err.to_string())
+                ),
             )
-            .help("a workbook protected by a password, or damaged, cannot be read: save an unprotected copy"),
+            .help(tr!(
+                "a workbook protected by a password, or damaged, cannot be read: save an unprotected copy"
+            )),
             Some(digest),
         )
     })?;
@@ -253,15 +261,22 @@ pub(crate) fn open(
             Some(first) => first.clone(),
             None => {
                 return Err(refuse(
-                    Problem::unusable(DataCode::Empty, "the workbook has no sheets"),
+                    Problem::unusable(DataCode::Empty, tr!("the workbook has no sheets")),
                     Some(digest),
                 ));
             }
         },
     };
-    let cannot_read = |why: String| {
+    let cannot_read = |why: Text| {
         refuse(
-            Problem::unusable(DataCode::Read, format!("cannot read sheet `{name}`: {why}")),
+            Problem::unusable(
+                DataCode::Read,
+                tr!(
+                    "cannot read sheet `{sheet}`: {cause}",
+                    sheet = &name,
+                    cause = why
+                ),
+            ),
             Some(digest),
         )
     };
@@ -270,7 +285,7 @@ pub(crate) fn open(
         mut book => {
             let range = book
                 .worksheet_range(&name)
-                .map_err(|err| cannot_read(plain(&err.to_string())))?;
+                .map_err(|err| cannot_read(Text::verbatim(plain(&err.to_string()))))?;
             let (rows, width) = range.get_size();
             if rows as u64 * width as u64 > MAX_CELLS {
                 return Err(refuse(
@@ -300,9 +315,15 @@ pub(crate) fn open(
         return Err(refuse(
             Problem::unusable(
                 DataCode::Empty,
-                format!("sheet `{name}` has no header in row {header_row}"),
+                tr!(
+                    "sheet `{sheet}` has no header in row {row}",
+                    sheet = &name,
+                    row = header_row
+                ),
             )
-            .help("set `header_row:` in the collection to the row that names the columns"),
+            .help(tr!(
+                "set `header_row:` in the collection to the row that names the columns"
+            )),
             Some(digest),
         ));
     };
@@ -381,11 +402,17 @@ impl SheetText {
 fn too_many(name: &str, rows: u64, width: u64) -> Problem {
     Problem::unusable(
         DataCode::Read,
-        format!(
-            "sheet `{name}` has {rows} rows of {width} columns; at most {MAX_CELLS} cells are read"
+        tr!(
+            "sheet `{sheet}` has {rows} rows of {width} columns; at most {max} cells are read",
+            sheet = name,
+            rows = rows,
+            width = width,
+            max = MAX_CELLS
         ),
     )
-    .help("save it as .xlsx, which is read a row at a time, or export it as CSV")
+    .help(tr!(
+        "save it as .xlsx, which is read a row at a time, or export it as CSV"
+    ))
 }
 
 /// Reads the records of an opened sheet into the sink, a row at a time;
@@ -405,9 +432,10 @@ pub(crate) fn load(opened: &mut Opened, sink: &mut Sink<'_, '_>) -> Option<[u8; 
             sink.problem(
                 Problem::unusable(
                     DataCode::Parse,
-                    format!(
-                        "header cell {} repeats the name `{name}`: its column is not read",
-                        cell_name(header, col as u32)
+                    tr!(
+                        "header cell {cell} repeats the name `{name}`: its column is not read",
+                        cell = cell_name(header, col as u32),
+                        name = name
                     ),
                 )
                 .at(header + 1, col as u32 + 1),
@@ -444,10 +472,16 @@ pub(crate) fn load(opened: &mut Opened, sink: &mut Sink<'_, '_>) -> Option<[u8; 
                 Err(why) => sink.problem(
                     Problem::unusable(
                         DataCode::Cell,
-                        format!("cell {} {why}", cell_name(row, *col)),
+                        tr!(
+                            "cell {cell} {cause}",
+                            cell = cell_name(row, *col),
+                            cause = why
+                        ),
                     )
                     .at(row + 1, col + 1)
-                    .help("fix the formula or the value in the workbook; the field is left out"),
+                    .help(tr!(
+                        "fix the formula or the value in the workbook; the field is left out"
+                    )),
                 ),
             }
         }
@@ -461,37 +495,50 @@ pub(crate) fn load(opened: &mut Opened, sink: &mut Sink<'_, '_>) -> Option<[u8; 
         sink.problem(
             Problem::unusable(
                 DataCode::Parse,
-                format!(
-                    "header cell {} is empty (a merged cell?): its column is not read",
-                    cell_name(header, col)
+                tr!(
+                    "header cell {cell} is empty (a merged cell?): its column is not read",
+                    cell = cell_name(header, col)
                 ),
             )
             .at(header + 1, col + 1)
-            .help("give every column with values a name in the header row"),
+            .help(tr!(
+                "give every column with values a name in the header row"
+            )),
         );
     }
     if let Err(why) = read {
         sink.problem(
             Problem::unusable(
                 DataCode::Read,
-                format!("cannot read sheet `{}` to the end: {why}", opened.sheet),
+                tr!(
+                    "cannot read sheet `{sheet}` to the end: {cause}",
+                    sheet = &opened.sheet,
+                    cause = why
+                ),
             )
-            .help("the records before the fault are checked; save the workbook again"),
+            .help(tr!(
+                "the records before the fault are checked; save the workbook again"
+            )),
         );
     } else if records == 0 {
         sink.problem(
             Problem::unusable(
                 DataCode::Empty,
-                format!("sheet `{}` has no records below its header", opened.sheet),
+                tr!(
+                    "sheet `{sheet}` has no records below its header",
+                    sheet = &opened.sheet
+                ),
             )
-            .help("an intentionally empty collection is `[]` in a .json or .yaml file"),
+            .help(tr!(
+                "an intentionally empty collection is `[]` in a .json or .yaml file"
+            )),
         );
     }
     Some(opened.digest)
 }
 
 /// A cell as a field value; `None` for an empty cell.
-fn value(cell: &Data) -> Result<Option<Value>, String> {
+fn value(cell: &Data) -> Result<Option<Value>, Text> {
     Ok(Some(match cell {
         Data::Empty => return Ok(None),
         Data::String(s) if s.is_empty() => return Ok(None),
@@ -499,12 +546,15 @@ fn value(cell: &Data) -> Result<Option<Value>, String> {
         Data::Bool(b) => Value::Bool(*b),
         Data::Int(i) => Value::from(*i),
         Data::Float(f) => {
-            number(*f).ok_or_else(|| format!("holds {f}, not a number JSON can hold"))?
+            number(*f).ok_or_else(|| tr!("holds {value}, not a number JSON can hold", value = f))?
         }
         Data::DateTime(when) if when.is_datetime() => {
             let (y, m, d, hh, mm, ss, _) = when.to_ymd_hms_milli();
             let date = jiff::civil::Date::new(y as i16, m as i8, d as i8).map_err(|_| {
-                format!("holds the date serial {}, which is no date", when.as_f64())
+                tr!(
+                    "holds the date serial {serial}, which is no date",
+                    serial = when.as_f64()
+                )
             })?;
             if (hh, mm, ss) == (0, 0, 0) {
                 Value::String(date.to_string())
@@ -515,7 +565,7 @@ fn value(cell: &Data) -> Result<Option<Value>, String> {
         // A duration: its length in days, as Excel keeps it.
         Data::DateTime(when) => number(when.as_f64()).unwrap_or(Value::Null),
         Data::DateTimeIso(text) | Data::DurationIso(text) => Value::String(text.clone()),
-        Data::Error(err) => return Err(format!("holds the error value {err}")),
+        Data::Error(err) => return Err(tr!("holds the error value {error}", error = err)),
     }))
 }
 

@@ -10,6 +10,7 @@ use serde_saphyr::Spanned;
 
 use super::{RecordPos, Sink, read_text};
 use crate::problem::LineCol;
+use crate::text::Text;
 
 /// Loads one YAML file into the sink; returns the file's digest if it was read.
 pub(super) fn load(path: &Path, sink: &mut Sink<'_, '_>) -> Option<[u8; 32]> {
@@ -25,7 +26,7 @@ pub(super) fn load(path: &Path, sink: &mut Sink<'_, '_>) -> Option<[u8; 32]> {
                 if let Some(cut) = message.rfind(" at line ") {
                     message.truncate(cut);
                 }
-                sink.parse_error(message, at);
+                sink.parse_error(Text::verbatim(message), at);
                 return Some(digest);
             }
         },

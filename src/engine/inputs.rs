@@ -9,6 +9,7 @@ use crate::problem::{Problem, Problems, relative};
 use crate::project::Project;
 use crate::rule::Rule;
 use crate::rule::RuleCode;
+use crate::tr;
 
 /// Loads the plugins the selected rules use; a rule naming a plugin the
 /// project does not declare is a problem in the rule file.
@@ -24,14 +25,17 @@ pub fn plugins(project: &Project, rules: &[&Rule], problems: &mut Problems) -> P
             problems.push(
                 Problem::unusable(
                     RuleCode::UnknownPlugin,
-                    format!(
-                        "rule `{}` uses plugin `{name}`, which the project does not declare",
-                        rule.id
+                    tr!(
+                        "rule `{rule}` uses plugin `{name}`, which the project does not declare",
+                        rule = &rule.id,
+                        name = name
                     ),
                 )
                 .in_file(&rule.path)
                 .at(rule.check_at.line, rule.check_at.column)
-                .help("pin it in the project file: `plugins: { name: { path, sha256 } }`"),
+                .help(tr!(
+                    "pin it in the project file: `plugins: { name: { path, sha256 } }`"
+                )),
             );
         }
     }
@@ -52,7 +56,10 @@ pub fn calendar(project: &Project, problems: &mut Problems) -> Calendar {
         Err(err) => {
             problems.push(Problem::unusable(
                 InternalCode::Calendar,
-                format!("the built-in calendar is broken: {err}"),
+                tr!(
+                    "the built-in calendar is broken: {cause}",
+                    cause = err.text()
+                ),
             ));
             Calendar::empty()
         }
@@ -68,8 +75,8 @@ pub fn calendar(project: &Project, problems: &mut Problems) -> Calendar {
                         if let Some(at) = leaf.at() {
                             problem = problem.at(at.line, at.column);
                         }
-                        if let Some(help) = miette::Diagnostic::help(leaf) {
-                            problem = problem.help(help.to_string());
+                        if let Some(help) = leaf.help_text() {
+                            problem = problem.help(help);
                         }
                         problems.push(problem);
                     }
@@ -78,7 +85,7 @@ pub fn calendar(project: &Project, problems: &mut Problems) -> Calendar {
             Err(err) => problems.push(
                 err.place(Problem::unusable(
                     CalendarCode::Read,
-                    format!("cannot read calendar file: {err}"),
+                    tr!("cannot read calendar file: {cause}", cause = err.text()),
                 ))
                 .in_file(&shown),
             ),

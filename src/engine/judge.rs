@@ -24,6 +24,7 @@ use crate::finding::Finding;
 use crate::problem::{Problem, Problems};
 use crate::rule::Rule;
 use crate::rule::RuleCode;
+use crate::text::Text;
 use crate::tr;
 
 /// Runs `rules` over `dataset` as of a date: the findings, sorted by path,
@@ -169,11 +170,15 @@ pub(super) fn crashed(rule: &Rule, panic: &(dyn std::any::Any + Send)) -> Proble
         .unwrap_or_default();
     Problem::incomplete(
         InternalCode::Panic,
-        format!("rule `{}` crashed: {what}", rule.id),
+        tr!(
+            "rule `{rule}` crashed: {cause}",
+            rule = &rule.id,
+            cause = what
+        ),
     )
     .in_file(&rule.path)
     .at(rule.check_at.line, rule.check_at.column)
-    .help("this is a bug in naleving; the other rules still ran")
+    .help(tr!("this is a bug in naleving; the other rules still ran"))
 }
 
 /// Where a rule's outcomes go.
@@ -297,21 +302,21 @@ impl Cause {
     }
 
     /// The advice that fits.
-    fn help(self) -> &'static str {
+    fn help(self) -> Text {
         match self {
-            Cause::Missing => {
+            Cause::Missing => tr!(
                 "guard optional fields with `has(record.field)`, or declare them `required` in the collection's schema so a missing one is reported where the data is"
-            }
-            Cause::NotADate => {
+            ),
+            Cause::NotADate => tr!(
                 "write dates as YYYY-MM-DD, or declare the field `type: date` with its `format` in the collection's schema"
-            }
-            Cause::WrongType => {
+            ),
+            Cause::WrongType => tr!(
                 "declare the field's `type` in the collection's schema: a value that does not fit is then reported at load and left out of comparisons"
-            }
-            Cause::Budget => {
+            ),
+            Cause::Budget => tr!(
                 "walk fewer elements: narrow a list with `filter` on a key before nesting `exists` or `all`, or split the rule; a `reference` check looks keys up without walking"
-            }
-            Cause::Other => "the rule's expression failed on these records: see the cause",
+            ),
+            Cause::Other => tr!("the rule's expression failed on these records: see the cause"),
         }
     }
 }
@@ -322,7 +327,7 @@ struct Group {
     count: usize,
     /// Their keys, in record order (at most [`KEYS_KEPT`]).
     keys: Vec<String>,
-    first: Option<(RecordPos, String, String, PathBuf)>,
+    first: Option<(RecordPos, String, Text, PathBuf)>,
 }
 
 /// The most keys a problem lists.
@@ -332,10 +337,10 @@ impl Unjudged {
     pub(super) fn add<'f>(
         &mut self,
         record: &Record,
-        cause: String,
+        cause: Text,
         file: &dyn Fn(FileId) -> Option<&'f DataFile>,
     ) {
-        let group = self.causes.entry(Cause::of(&cause)).or_default();
+        let group = self.causes.entry(Cause::of(&cause.en())).or_default();
         group.count += 1;
         if group.keys.len() < KEYS_KEPT {
             group.keys.push(record.key.clone());
@@ -361,7 +366,7 @@ impl Unjudged {
                 continue;
             };
             let records = if group.count == 1 {
-                format!("record `{key}`")
+                tr!("record `{key}`", key = key)
             } else {
                 let shown: Vec<String> = group
                     .keys
@@ -370,12 +375,20 @@ impl Unjudged {
                     .map(|k| format!("`{k}`"))
                     .collect();
                 let more = group.count.saturating_sub(shown.len());
-                let tail = if more > 0 {
-                    format!(" and {more} more")
+                if more > 0 {
+                    tr!(
+                        "{count} records ({keys} and {more} more)",
+                        count = group.count,
+                        keys = shown.join(", "),
+                        more = more
+                    )
                 } else {
-                    String::new()
-                };
-                format!("{} records ({}{tail})", group.count, shown.join(", "))
+                    tr!(
+                        "{count} records ({keys})",
+                        count = group.count,
+                        keys = shown.join(", ")
+                    )
+                }
             };
             let code = match cause {
                 Cause::Budget => RuleCode::Budget,
@@ -383,7 +396,12 @@ impl Unjudged {
             };
             let mut problem = Problem::incomplete(
                 code,
-                format!("rule `{}` could not judge {records}: {text}", rule.id),
+                tr!(
+                    "rule `{rule}` could not judge {records}: {cause}",
+                    rule = &rule.id,
+                    records = records,
+                    cause = text
+                ),
             )
             .in_file(path)
             .at(pos.line, pos.column)
@@ -403,7 +421,7 @@ enum Selection {
     Applies,
     OutsideWindow,
     NotApplicable,
-    Unjudged(String),
+    Unjudged(Text),
 }
 
 /// Decides whether `rule` applies to `record`: its validity window, then
@@ -426,7 +444,7 @@ fn select(rule: &Rule, cx: &CheckCx<'_>, record: &Record) -> Selection {
     {
         None | Some(Ok(true)) => Selection::Applies,
         Some(Ok(false)) => Selection::NotApplicable,
-        Some(Err(cause)) => Selection::Unjudged(format!("`when` failed: {cause}")),
+        Some(Err(cause)) => Selection::Unjudged(tr!("`when` failed: {cause}", cause = cause)),
     }
 }
 

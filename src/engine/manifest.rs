@@ -26,6 +26,8 @@ use sha2::{Digest, Sha256};
 use super::{Options, Run};
 use crate::digest::hex;
 use crate::problem::relative;
+use crate::text::Text;
+use crate::tr;
 
 /// The kinds of input, in the order they are listed.
 pub const KINDS: &[&str] = &[
@@ -168,10 +170,14 @@ impl Manifest {
 
     /// What differs from `earlier` (the manifest of a report), in words,
     /// one line each; empty when nothing does.
-    pub fn changes_since(&self, earlier: &Manifest) -> Vec<String> {
+    pub fn changes_since(&self, earlier: &Manifest) -> Vec<Text> {
         let mut changes = Vec::new();
         if self.naleving != earlier.naleving {
-            changes.push(format!("naleving {} → {}", earlier.naleving, self.naleving));
+            changes.push(tr!(
+                "naleving {before} → {now}",
+                before = &earlier.naleving,
+                now = &self.naleving
+            ));
         }
         for (name, before, now) in [
             ("as_of", &earlier.as_of, &self.as_of),
@@ -183,22 +189,39 @@ impl Manifest {
             ),
         ] {
             if before != now {
-                changes.push(format!("{name}: {before:?} → {now:?}"));
+                changes.push(tr!(
+                    "{name}: {before} → {now}",
+                    name = name,
+                    before = format!("{before:?}"),
+                    now = format!("{now:?}")
+                ));
             }
         }
         let key = |i: &Input| (i.kind.clone(), i.path.clone());
         for input in &self.inputs {
             match earlier.inputs.iter().find(|e| key(e) == key(input)) {
                 Some(before) if before.sha256 != input.sha256 => {
-                    changes.push(format!("changed {} {}", input.kind, input.path));
+                    changes.push(tr!(
+                        "changed {kind} {path}",
+                        kind = &input.kind,
+                        path = &input.path
+                    ));
                 }
                 Some(_) => {}
-                None => changes.push(format!("added {} {}", input.kind, input.path)),
+                None => changes.push(tr!(
+                    "added {kind} {path}",
+                    kind = &input.kind,
+                    path = &input.path
+                )),
             }
         }
         for before in &earlier.inputs {
             if !self.inputs.iter().any(|i| key(i) == key(before)) {
-                changes.push(format!("removed {} {}", before.kind, before.path));
+                changes.push(tr!(
+                    "removed {kind} {path}",
+                    kind = &before.kind,
+                    path = &before.path
+                ));
             }
         }
         changes

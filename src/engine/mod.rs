@@ -43,6 +43,7 @@ use crate::plugin::Plugins;
 use crate::problem::{Problem, Problems, did_you_mean};
 use crate::project::{self, Project};
 use crate::rule::{LoadedRules, Rule, RuleCode, load_rules};
+use crate::text::Text;
 use crate::tr;
 
 crate::problem_codes! {
@@ -199,10 +200,12 @@ pub fn check_with(options: &Options, progress: &mut dyn Progress) -> Run {
             problems.push(
                 Problem::unusable(
                     RuleCode::NoRules,
-                    "the project selects no rule: its `rules` name no rule file",
+                    tr!("the project selects no rule: its `rules` name no rule file"),
                 )
                 .in_file(&options.project)
-                .help("`rules: [rules]` names a directory of `<id>.yaml` rule files"),
+                .help(tr!(
+                    "`rules: [rules]` names a directory of `<id>.yaml` rule files"
+                )),
             );
         }
         run_project(options, &project, &mut run, progress, &mut problems);
@@ -306,35 +309,51 @@ fn judged_nothing(rules: &[&Rule], runs: &[RuleRun], problems: &mut Problems) {
         if run.records == 0 || run.judged > 0 {
             continue;
         }
-        let records = if run.records == 1 {
-            "record"
-        } else {
-            "records"
-        };
         let mut why = Vec::new();
         if run.not_applicable > 0 {
-            why.push(format!("`when` was false for {}", run.not_applicable));
-        }
-        if run.outside_window > 0 {
-            why.push(format!(
-                "{} lie outside its validity window",
-                run.outside_window
+            why.push(tr!(
+                "`when` was false for {count}",
+                count = run.not_applicable
             ));
         }
-        problems.push(
-            Problem::warning(
-                RuleCode::JudgedNothing,
-                format!(
-                    "rule `{}` judged none of the {} {records} of `{}`: {}",
-                    rule.id,
-                    run.records,
-                    rule.collection,
-                    why.join(", ")
-                ),
+        if run.outside_window > 0 {
+            why.push(tr!(
+                "{count} lie outside its validity window",
+                count = run.outside_window
+            ));
+        }
+        let why = match why.as_slice() {
+            [first, second] => tr!(
+                "{first}, {second}",
+                first = first.clone(),
+                second = second.clone()
+            ),
+            [only] => only.clone(),
+            _ => Text::verbatim(""),
+        };
+        let message = if run.records == 1 {
+            tr!(
+                "rule `{rule}` judged none of the 1 record of `{collection}`: {why}",
+                rule = &rule.id,
+                collection = &rule.collection,
+                why = why
             )
-            .in_file(&rule.path)
-            .at(rule.check_at.line, rule.check_at.column)
-            .help("check the `when` and `valid` of the rule against the data: a misspelt field or value excludes every record"),
+        } else {
+            tr!(
+                "rule `{rule}` judged none of the {count} records of `{collection}`: {why}",
+                rule = &rule.id,
+                count = run.records,
+                collection = &rule.collection,
+                why = why
+            )
+        };
+        problems.push(
+            Problem::warning(RuleCode::JudgedNothing, message)
+                .in_file(&rule.path)
+                .at(rule.check_at.line, rule.check_at.column)
+                .help(tr!(
+                    "check the `when` and `valid` of the rule against the data: a misspelt field or value excludes every record"
+                )),
         );
     }
 }

@@ -36,6 +36,8 @@ use wasmtime::component::Component;
 
 use super::error::PluginError;
 use crate::digest::hex;
+use crate::text::Text;
+use crate::tr;
 
 /// Bumped whenever the file layout or the host's compilation settings change
 /// in a way the engine's compatibility hash would not notice.
@@ -69,29 +71,33 @@ impl std::fmt::Debug for Cache {
 impl Cache {
     /// Opens (creating it if needed) the cache directory for `engine`.
     pub(crate) fn open(dir: PathBuf, engine: &Engine) -> Result<Self, PluginError> {
-        let refuse = |cause: String| PluginError::Host {
+        let refuse = |cause: Text| PluginError::Host {
             plugin: String::new(),
             cause,
         };
         private_dir(&dir).map_err(|e| {
-            refuse(format!(
-                "the plugin cache {} is not used: {e}",
-                dir.display()
+            refuse(tr!(
+                "the plugin cache {dir} is not used: {cause}",
+                dir = dir.display(),
+                cause = e
             ))
         })?;
         let key_path = key_path().ok_or_else(|| {
-            refuse("the plugin cache is not used: no place for its key (set HOME)".to_string())
+            refuse(tr!(
+                "the plugin cache is not used: no place for its key (set HOME)"
+            ))
         })?;
         if key_path.starts_with(&dir) {
-            return Err(refuse(format!(
-                "the plugin cache {} is not used: its key must not lie inside it",
-                dir.display()
+            return Err(refuse(tr!(
+                "the plugin cache {dir} is not used: its key must not lie inside it",
+                dir = dir.display()
             )));
         }
         let key = user_key(&key_path).map_err(|e| {
-            refuse(format!(
-                "the plugin cache is not used: its key {}: {e}",
-                key_path.display()
+            refuse(tr!(
+                "the plugin cache is not used: its key {path}: {cause}",
+                path = key_path.display(),
+                cause = e
             ))
         })?;
         let mut hasher = Sha256Hasher::default();
@@ -193,35 +199,38 @@ pub(crate) fn key_path() -> Option<PathBuf> {
     std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".config/naleving/cache.key"))
 }
 
+/// An operating-system error, in its own words.
+#[cfg(unix)]
+fn os(err: std::io::Error) -> Text {
+    Text::verbatim(err.to_string())
+}
+
 /// Creates `dir` (0700) if needed, and checks that it is a directory of
 /// this user that no one else can write to.
 #[cfg(unix)]
-fn private_dir(dir: &Path) -> std::io::Result<()> {
+fn private_dir(dir: &Path) -> Result<(), Text> {
     use std::os::unix::fs::{DirBuilderExt, MetadataExt};
     fs::DirBuilder::new()
         .recursive(true)
         .mode(0o700)
-        .create(dir)?;
-    let metadata = fs::symlink_metadata(dir)?;
+        .create(dir)
+        .map_err(os)?;
+    let metadata = fs::symlink_metadata(dir).map_err(os)?;
     if !metadata.is_dir() {
-        return Err(std::io::Error::other("it is not a directory"));
+        return Err(tr!("it is not a directory"));
     }
-    if metadata.uid() != own_uid()? {
-        return Err(std::io::Error::other("it belongs to another user"));
+    if metadata.uid() != own_uid().map_err(os)? {
+        return Err(tr!("it belongs to another user"));
     }
     if metadata.mode() & 0o022 != 0 {
-        return Err(std::io::Error::other(
-            "others can write to it (chmod go-w, or remove it)",
-        ));
+        return Err(tr!("others can write to it (chmod go-w, or remove it)"));
     }
     Ok(())
 }
 
 #[cfg(not(unix))]
-fn private_dir(_: &Path) -> std::io::Result<()> {
-    Err(std::io::Error::other(
-        "ownership cannot be checked on this platform",
-    ))
+fn private_dir(_: &Path) -> Result<(), Text> {
+    Err(tr!("ownership cannot be checked on this platform"))
 }
 
 /// This process's user id, as the kernel shows it.
@@ -234,55 +243,61 @@ fn own_uid() -> std::io::Result<u32> {
 /// The user's secret key: read, or created (0600, 32 bytes from the
 /// system's random source) on first use. A key others can read is refused.
 #[cfg(unix)]
-fn user_key(path: &Path) -> std::io::Result<[u8; 32]> {
+fn user_key(path: &Path) -> Result<[u8; 32], Text> {
     use std::io::Read;
     use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
     if let Some(parent) = path.parent() {
-        fs::DirBuilder::new().recursive(true).create(parent)?;
+        fs::DirBuilder::new()
+            .recursive(true)
+            .create(parent)
+            .map_err(os)?;
     }
     match fs::symlink_metadata(path) {
         Ok(metadata) => {
-            if !metadata.is_file() || metadata.uid() != own_uid()? || metadata.mode() & 0o077 != 0 {
-                return Err(std::io::Error::other(
-                    "it must be a file of yours that no one else can read (chmod 600)",
+            if !metadata.is_file()
+                || metadata.uid() != own_uid().map_err(os)?
+                || metadata.mode() & 0o077 != 0
+            {
+                return Err(tr!(
+                    "it must be a file of yours that no one else can read (chmod 600)"
                 ));
             }
-            let bytes = fs::read(path)?;
-            bytes
-                .try_into()
-                .map_err(|_| std::io::Error::other("it is not 32 bytes long"))
+            let bytes = fs::read(path).map_err(os)?;
+            bytes.try_into().map_err(|_| tr!("it is not 32 bytes long"))
         }
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
             // Written whole under a temporary name, then linked into place:
             // another process creating the key at the same moment either
             // wins (and its key is read) or loses; no one reads half a key.
             let mut key = [0u8; 32];
-            fs::File::open("/dev/urandom")?.read_exact(&mut key)?;
+            fs::File::open("/dev/urandom")
+                .and_then(|mut random| random.read_exact(&mut key))
+                .map_err(os)?;
             let tmp = temp_path(path);
             let mut file = fs::OpenOptions::new()
                 .write(true)
                 .create_new(true)
                 .mode(0o600)
-                .open(&tmp)?;
-            file.write_all(&key)?;
-            file.sync_all()?;
+                .open(&tmp)
+                .map_err(os)?;
+            file.write_all(&key)
+                .and_then(|()| file.sync_all())
+                .map_err(os)?;
             let linked = fs::hard_link(&tmp, path);
             let _ = fs::remove_file(&tmp);
             match linked {
                 Ok(()) => Ok(key),
                 Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => user_key(path),
-                Err(err) => Err(err),
+                Err(err) => Err(os(err)),
             }
         }
-        Err(err) => Err(err),
+        Err(err) => Err(os(err)),
     }
 }
 
 #[cfg(not(unix))]
-fn user_key(_: &Path) -> std::io::Result<[u8; 32]> {
-    Err(std::io::Error::other(
-        "no private key store on this platform",
-    ))
+fn user_key(_: &Path) -> Result<[u8; 32], Text> {
+    Err(tr!("no private key store on this platform"))
 }
 
 /// A temporary name beside `target`, unique per process and call, so that
@@ -378,7 +393,7 @@ mod tests {
         let cache = dir.path().join("cache");
         assert!(private_dir(&cache).is_ok());
         fs::set_permissions(&cache, fs::Permissions::from_mode(0o777)).unwrap();
-        let err = private_dir(&cache).unwrap_err().to_string();
+        let err = private_dir(&cache).unwrap_err().en();
         assert_eq!(err, "others can write to it (chmod go-w, or remove it)");
     }
 

@@ -6,39 +6,29 @@
 //! cannot be used at all ([`PluginError::is_unusable_input`], exit 2) and a
 //! plugin that failed while checking ([`PluginError::is_incomplete`], exit 3).
 
+use std::fmt;
+
 use miette::Diagnostic;
-use thiserror::Error;
 
 use super::PluginCode;
+use crate::text::Text;
+use crate::tr;
 
 /// Why a plugin could not be loaded or could not check a batch.
-#[derive(Debug, Clone, PartialEq, Eq, Error, Diagnostic)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum PluginError {
     /// The plugin file could not be read.
-    #[error("plugin `{plugin}`: cannot read {path}: {cause}")]
-    #[diagnostic(
-        code(plugin::read),
-        help("check `plugins.{plugin}.path` in naleving.yaml; it is relative to the project file")
-    )]
     Read {
         /// Plugin name from the project file.
         plugin: String,
         /// Path that was read.
         path: String,
-        /// The operating system's reason.
-        cause: String,
+        /// Why not (the operating system's reason, or the host's).
+        cause: Text,
     },
 
     /// The plugin file's sha256 differs from the one pinned in the project file.
-    #[error("plugin `{plugin}`: sha256 mismatch: expected {expected}, found {actual}")]
-    #[diagnostic(
-        code(plugin::integrity),
-        help(
-            "the file is not the plugin that was pinned; if you rebuilt or upgraded it on purpose, \
-             review it and pin the new hash (`sha256sum` prints it)"
-        )
-    )]
     Integrity {
         /// Plugin name from the project file.
         plugin: String,
@@ -49,15 +39,6 @@ pub enum PluginError {
     },
 
     /// The component imports something besides the world's own `log`.
-    #[error("plugin `{plugin}`: refused: it imports {}", names.join(", "))]
-    #[diagnostic(
-        code(plugin::imports),
-        help(
-            "plugins get no WASI (no files, network, environment or clock); build for \
-             wasm32-unknown-unknown and componentize with plugins/build.sh so that `log` is the \
-             only import"
-        )
-    )]
     Imports {
         /// Plugin name from the project file.
         plugin: String,
@@ -66,14 +47,6 @@ pub enum PluginError {
     },
 
     /// The file is not a valid WebAssembly component, or compiling it failed.
-    #[error("plugin `{plugin}`: not a loadable component: {cause}")]
-    #[diagnostic(
-        code(plugin::compile),
-        help(
-            "a plugin must be a WebAssembly component (not a core module): build it with \
-             plugins/build.sh"
-        )
-    )]
     Compile {
         /// Plugin name from the project file.
         plugin: String,
@@ -83,11 +56,6 @@ pub enum PluginError {
 
     /// The component does not implement the `naleving:plugin/checker` world
     /// (missing export, wrong signature, wrong `log` type).
-    #[error("plugin `{plugin}`: does not implement naleving:plugin/checker@0.1.0: {cause}")]
-    #[diagnostic(
-        code(plugin::incompatible),
-        help("rebuild the plugin against plugins/wit/world.wit of this naleving version")
-    )]
     Incompatible {
         /// Plugin name from the project file.
         plugin: String,
@@ -96,11 +64,6 @@ pub enum PluginError {
     },
 
     /// The plugin ran longer than `timeout_ms` (wall clock).
-    #[error("plugin `{plugin}`: timed out after {timeout_ms} ms")]
-    #[diagnostic(
-        code(plugin::timeout),
-        help("raise `plugins.{plugin}.limits.timeout_ms`, or fix a loop in the plugin")
-    )]
     Timeout {
         /// Plugin name from the project file.
         plugin: String,
@@ -109,13 +72,6 @@ pub enum PluginError {
     },
 
     /// The plugin used up its fuel (instructions) for the batch.
-    #[error("plugin `{plugin}`: ran out of fuel ({fuel} units per batch)")]
-    #[diagnostic(
-        code(plugin::fuel),
-        help(
-            "raise `plugins.{plugin}.limits.fuel`, lower the batch size, or fix a loop in the plugin"
-        )
-    )]
     Fuel {
         /// Plugin name from the project file.
         plugin: String,
@@ -124,11 +80,6 @@ pub enum PluginError {
     },
 
     /// The plugin tried to grow its memory beyond `memory_mib`.
-    #[error("plugin `{plugin}`: exceeded its memory limit of {memory_mib} MiB")]
-    #[diagnostic(
-        code(plugin::memory),
-        help("raise `plugins.{plugin}.limits.memory_mib`, or lower the batch size")
-    )]
     Memory {
         /// Plugin name from the project file.
         plugin: String,
@@ -138,14 +89,6 @@ pub enum PluginError {
 
     /// The plugin crashed: a panic, `unreachable`, a stack overflow, an
     /// out-of-bounds memory access, or a malformed value at the boundary.
-    #[error("plugin `{plugin}`: crashed: {trap}")]
-    #[diagnostic(
-        code(plugin::trap),
-        help(
-            "the plugin has a bug (a Rust panic shows up as `unreachable`); run its unit tests \
-             natively to find it"
-        )
-    )]
     Trap {
         /// Plugin name from the project file.
         plugin: String,
@@ -154,13 +97,6 @@ pub enum PluginError {
     },
 
     /// The plugin logged more lines or bytes than allowed for one batch.
-    #[error(
-        "plugin `{plugin}`: killed for logging more than {max_lines} lines or {max_bytes} bytes in one batch"
-    )]
-    #[diagnostic(
-        code("plugin::log-flood"),
-        help("the plugin should log a summary, not a line per record")
-    )]
     LogFlood {
         /// Plugin name from the project file.
         plugin: String,
@@ -171,29 +107,14 @@ pub enum PluginError {
     },
 
     /// The plugin returned a result the host cannot trust.
-    #[error("plugin `{plugin}`: malformed result: {reason}")]
-    #[diagnostic(
-        code(plugin::result),
-        help(
-            "a finding's `index` must be a position in the batch and its `details` the text of a \
-             JSON object"
-        )
-    )]
     Result {
         /// Plugin name from the project file.
         plugin: String,
         /// What is wrong with the result.
-        reason: String,
+        reason: Text,
     },
 
     /// The plugin returned more findings for one batch than allowed.
-    #[error("plugin `{plugin}`: returned {count} findings for one batch; the limit is {max}")]
-    #[diagnostic(
-        code("plugin::too-many-findings"),
-        help(
-            "lower the batch size, or make the plugin report one finding per problem, not per field"
-        )
-    )]
     TooManyFindings {
         /// Plugin name from the project file.
         plugin: String,
@@ -204,13 +125,6 @@ pub enum PluginError {
     },
 
     /// The plugin declined the batch with its own error message.
-    #[error("plugin `{plugin}`: reported an error: {message}")]
-    #[diagnostic(
-        code(plugin::error),
-        help(
-            "the message comes from the plugin; often the rule's `check.plugin.params` are wrong"
-        )
-    )]
     Returned {
         /// Plugin name from the project file.
         plugin: String,
@@ -220,13 +134,11 @@ pub enum PluginError {
 
     /// The host itself failed (a thread could not be started, the cache
     /// directory could not be created, ...).
-    #[error("plugin host: {cause}")]
-    #[diagnostic(code(plugin::host))]
     Host {
         /// Plugin name, empty when no plugin was involved.
         plugin: String,
         /// What failed.
-        cause: String,
+        cause: Text,
     },
 }
 
@@ -273,6 +185,152 @@ impl PluginError {
         }
     }
 
+    /// What went wrong, in either language. Causes that come from
+    /// wasmtime, the operating system or the plugin itself are shown as
+    /// they came.
+    pub fn text(&self) -> Text {
+        match self {
+            Self::Read {
+                plugin,
+                path,
+                cause,
+            } => tr!(
+                "plugin `{plugin}`: cannot read {path}: {cause}",
+                plugin = plugin,
+                path = path,
+                cause = cause.clone()
+            ),
+            Self::Integrity {
+                plugin,
+                expected,
+                actual,
+            } => tr!(
+                "plugin `{plugin}`: sha256 mismatch: expected {expected}, found {actual}",
+                plugin = plugin,
+                expected = expected,
+                actual = actual
+            ),
+            Self::Imports { plugin, names } => tr!(
+                "plugin `{plugin}`: refused: it imports {names}",
+                plugin = plugin,
+                names = names.join(", ")
+            ),
+            Self::Compile { plugin, cause } => tr!(
+                "plugin `{plugin}`: not a loadable component: {cause}",
+                plugin = plugin,
+                cause = cause
+            ),
+            Self::Incompatible { plugin, cause } => tr!(
+                "plugin `{plugin}`: does not implement naleving:plugin/checker@0.1.0: {cause}",
+                plugin = plugin,
+                cause = cause
+            ),
+            Self::Timeout { plugin, timeout_ms } => tr!(
+                "plugin `{plugin}`: timed out after {timeout_ms} ms",
+                plugin = plugin,
+                timeout_ms = timeout_ms
+            ),
+            Self::Fuel { plugin, fuel } => tr!(
+                "plugin `{plugin}`: ran out of fuel ({fuel} units per batch)",
+                plugin = plugin,
+                fuel = fuel
+            ),
+            Self::Memory { plugin, memory_mib } => tr!(
+                "plugin `{plugin}`: exceeded its memory limit of {memory_mib} MiB",
+                plugin = plugin,
+                memory_mib = memory_mib
+            ),
+            Self::Trap { plugin, trap } => tr!(
+                "plugin `{plugin}`: crashed: {trap}",
+                plugin = plugin,
+                trap = trap
+            ),
+            Self::LogFlood {
+                plugin,
+                max_lines,
+                max_bytes,
+            } => tr!(
+                "plugin `{plugin}`: killed for logging more than {max_lines} lines or {max_bytes} bytes in one batch",
+                plugin = plugin,
+                max_lines = max_lines,
+                max_bytes = max_bytes
+            ),
+            Self::Result { plugin, reason } => tr!(
+                "plugin `{plugin}`: malformed result: {reason}",
+                plugin = plugin,
+                reason = reason.clone()
+            ),
+            Self::TooManyFindings { plugin, count, max } => tr!(
+                "plugin `{plugin}`: returned {count} findings for one batch; the limit is {max}",
+                plugin = plugin,
+                count = count,
+                max = max
+            ),
+            Self::Returned { plugin, message } => tr!(
+                "plugin `{plugin}`: reported an error: {message}",
+                plugin = plugin,
+                message = message
+            ),
+            Self::Host { cause, .. } => tr!("plugin host: {cause}", cause = cause.clone()),
+        }
+    }
+
+    /// How to fix it, when there is advice.
+    pub fn help_text(&self) -> Option<Text> {
+        Some(match self {
+            Self::Read { plugin, .. } => tr!(
+                "check `plugins.{plugin}.path` in naleving.yaml; it is relative to the project file",
+                plugin = plugin
+            ),
+            Self::Integrity { .. } => tr!(
+                "the file is not the plugin that was pinned; if you rebuilt or upgraded it on purpose, \
+                 review it and pin the new hash (`sha256sum` prints it)"
+            ),
+            Self::Imports { .. } => tr!(
+                "plugins get no WASI (no files, network, environment or clock); build for \
+                 wasm32-unknown-unknown and componentize with plugins/build.sh so that `log` is the \
+                 only import"
+            ),
+            Self::Compile { .. } => tr!(
+                "a plugin must be a WebAssembly component (not a core module): build it with \
+                 plugins/build.sh"
+            ),
+            Self::Incompatible { .. } => {
+                tr!("rebuild the plugin against plugins/wit/world.wit of this naleving version")
+            }
+            Self::Timeout { plugin, .. } => tr!(
+                "raise `plugins.{plugin}.limits.timeout_ms`, or fix a loop in the plugin",
+                plugin = plugin
+            ),
+            Self::Fuel { plugin, .. } => tr!(
+                "raise `plugins.{plugin}.limits.fuel`, lower the batch size, or fix a loop in the plugin",
+                plugin = plugin
+            ),
+            Self::Memory { plugin, .. } => tr!(
+                "raise `plugins.{plugin}.limits.memory_mib`, or lower the batch size",
+                plugin = plugin
+            ),
+            Self::Trap { .. } => tr!(
+                "the plugin has a bug (a Rust panic shows up as `unreachable`); run its unit tests \
+                 natively to find it"
+            ),
+            Self::LogFlood { .. } => {
+                tr!("the plugin should log a summary, not a line per record")
+            }
+            Self::Result { .. } => tr!(
+                "a finding's `index` must be a position in the batch and its `details` the text of a \
+                 JSON object"
+            ),
+            Self::TooManyFindings { .. } => tr!(
+                "lower the batch size, or make the plugin report one finding per problem, not per field"
+            ),
+            Self::Returned { .. } => tr!(
+                "the message comes from the plugin; often the rule's `check.plugin.params` are wrong"
+            ),
+            Self::Host { .. } => return None,
+        })
+    }
+
     /// True when the check ran but is incomplete: the plugin trapped, ran
     /// out of fuel, memory or time, flooded the log, or returned a malformed
     /// result or its own error (exit 3).
@@ -305,6 +363,26 @@ impl PluginError {
     }
 }
 
+/// The English message, as logs and the machine formats show it.
+impl fmt::Display for PluginError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text().en())
+    }
+}
+
+impl std::error::Error for PluginError {}
+
+impl Diagnostic for PluginError {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(PluginError::code(self).as_str()))
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help_text()
+            .map(|help| Box::new(help.en()) as Box<dyn fmt::Display>)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -316,7 +394,7 @@ mod tests {
             PluginError::Read {
                 plugin: p(),
                 path: p(),
-                cause: p(),
+                cause: Text::verbatim(p()),
             },
             PluginError::Integrity {
                 plugin: p(),
@@ -358,7 +436,7 @@ mod tests {
             },
             PluginError::Result {
                 plugin: p(),
-                reason: p(),
+                reason: Text::verbatim(p()),
             },
             PluginError::TooManyFindings {
                 plugin: p(),
@@ -371,7 +449,7 @@ mod tests {
             },
             PluginError::Host {
                 plugin: p(),
-                cause: p(),
+                cause: Text::verbatim(p()),
             },
         ];
         for e in &all {

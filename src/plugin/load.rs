@@ -22,7 +22,7 @@ pub(crate) fn load(host: &PluginHost, spec: &PluginSpec) -> Result<LoadedPlugin,
     let bytes = crate::read::bytes(&spec.path).map_err(|e| PluginError::Read {
         plugin: plugin.clone(),
         path: spec.path.display().to_string(),
-        cause: e.to_string(),
+        cause: e.text(),
     })?;
 
     let actual = hex(&Sha256::digest(&bytes));

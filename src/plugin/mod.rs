@@ -48,6 +48,9 @@ pub use registry::{Plugins, default_cache_dir};
 use bindings::CheckerPre;
 use run::{HostState, Runner, truncate};
 
+use crate::text::Text;
+use crate::tr;
+
 crate::problem_codes! {
     /// The codes of problems with plugins: refused before running (exit 2) or failed while checking (exit 3).
     pub enum PluginCode {
@@ -326,14 +329,15 @@ impl LoadedPlugin {
         finding: bindings::Finding,
         batch_len: usize,
     ) -> Result<PluginFinding, PluginError> {
-        let malformed = |reason: String| PluginError::Result {
+        let malformed = |reason: Text| PluginError::Result {
             plugin: self.name.clone(),
             reason,
         };
         if usize::try_from(finding.index).map_or(true, |i| i >= batch_len) {
-            return Err(malformed(format!(
-                "finding for record index {} in a batch of {batch_len} records",
-                finding.index
+            return Err(malformed(tr!(
+                "finding for record index {index} in a batch of {count} records",
+                index = finding.index,
+                count = batch_len
             )));
         }
         let details = match finding.details {
@@ -341,15 +345,16 @@ impl LoadedPlugin {
             Some(text) => match serde_json::from_str::<Value>(&text) {
                 Ok(Value::Object(map)) => Some(map),
                 Ok(_) => {
-                    return Err(malformed(format!(
-                        "details of the finding for record {} are not a JSON object",
-                        finding.index
+                    return Err(malformed(tr!(
+                        "details of the finding for record {index} are not a JSON object",
+                        index = finding.index
                     )));
                 }
                 Err(e) => {
-                    return Err(malformed(format!(
-                        "details of the finding for record {} are not JSON: {e}",
-                        finding.index
+                    return Err(malformed(tr!(
+                        "details of the finding for record {index} are not JSON: {cause}",
+                        index = finding.index,
+                        cause = e
                     )));
                 }
             },

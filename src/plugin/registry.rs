@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use super::{LoadedPlugin, PluginHost, PluginSpec};
 use crate::problem::Problem;
+use crate::tr;
 
 /// The loaded plugins, by their name in the project file.
 #[derive(Default)]
@@ -43,42 +44,40 @@ impl Plugins {
         if specs.is_empty() {
             return (plugins, problems);
         }
-        let host = match PluginHost::new(cache.clone()) {
-            Ok(host) => host,
-            // A cache that cannot be opened, or is not safe to use, should
-            // not stop the audit: compile without it, and say why.
-            Err(refused) if cache.is_some() => match PluginHost::new(None) {
-                Ok(host) => {
-                    let message = match refused {
-                        super::PluginError::Host { cause, .. } => cause,
-                        other => other.to_string(),
-                    };
-                    problems.push(
-                        Problem::warning(super::PluginCode::Cache, message)
-                            .help("plugins are compiled on every run until the cache can be used"),
-                    );
-                    host
-                }
+        let host =
+            match PluginHost::new(cache.clone()) {
+                Ok(host) => host,
+                // A cache that cannot be opened, or is not safe to use, should
+                // not stop the audit: compile without it, and say why.
+                Err(refused) if cache.is_some() => match PluginHost::new(None) {
+                    Ok(host) => {
+                        let message = match refused {
+                            super::PluginError::Host { cause, .. } => cause,
+                            other => other.text(),
+                        };
+                        problems.push(Problem::warning(super::PluginCode::Cache, message).help(
+                            tr!("plugins are compiled on every run until the cache can be used"),
+                        ));
+                        host
+                    }
+                    Err(err) => {
+                        problems.push(Problem::unusable(err.code(), err.text()));
+                        return (plugins, problems);
+                    }
+                },
                 Err(err) => {
-                    problems.push(Problem::unusable(err.code(), err.to_string()));
+                    problems.push(Problem::unusable(err.code(), err.text()));
                     return (plugins, problems);
                 }
-            },
-            Err(err) => {
-                problems.push(Problem::unusable(err.code(), err.to_string()));
-                return (plugins, problems);
-            }
-        };
+            };
         for spec in specs {
             match host.load(spec) {
                 Ok(plugin) => {
                     plugins.loaded.insert(spec.name.clone(), plugin);
                 }
                 Err(err) => {
-                    let help = miette::Diagnostic::help(&err).map(|h| h.to_string());
-                    let mut problem =
-                        Problem::unusable(err.code(), err.to_string()).in_file(&spec.path);
-                    if let Some(help) = help {
+                    let mut problem = Problem::unusable(err.code(), err.text()).in_file(&spec.path);
+                    if let Some(help) = err.help_text() {
                         problem = problem.help(help);
                     }
                     problems.push(problem);

@@ -17,6 +17,8 @@ use super::Limits;
 use super::bindings::{Checker, CheckerImports, CheckerPre};
 use super::error::PluginError;
 use super::runtime::deadline_ticks;
+use crate::text::Text;
+use crate::tr;
 
 /// Native stack of the thread a plugin call runs on: far above the wasm
 /// stack limit plus wasmtime's own frames.
@@ -177,10 +179,12 @@ impl Runner<'_> {
                 .name("naleving-plugin".to_owned())
                 .stack_size(CALL_STACK_BYTES)
                 .spawn_scoped(scope, || self.run_here(call))
-                .map_err(|e| self.host_error(format!("cannot start a plugin thread: {e}")))?;
+                .map_err(|e| {
+                    self.host_error(tr!("cannot start a plugin thread: {cause}", cause = e))
+                })?;
             handle
                 .join()
-                .unwrap_or_else(|_| Err(self.host_error("the plugin thread panicked".to_owned())))
+                .unwrap_or_else(|_| Err(self.host_error(tr!("the plugin thread panicked"))))
         })
     }
 
@@ -215,7 +219,7 @@ impl Runner<'_> {
         store.limiter(|state| &mut state.limiter);
         store
             .set_fuel(limits.fuel)
-            .map_err(|e| self.host_error(format!("cannot set fuel: {e}")))?;
+            .map_err(|e| self.host_error(tr!("cannot set fuel: {cause}", cause = e)))?;
         store.set_epoch_deadline(deadline_ticks(limits.timeout_ms));
 
         let result = self
@@ -274,7 +278,7 @@ impl Runner<'_> {
         }
     }
 
-    fn host_error(&self, cause: String) -> PluginError {
+    fn host_error(&self, cause: Text) -> PluginError {
         PluginError::Host {
             plugin: self.plugin.to_owned(),
             cause,

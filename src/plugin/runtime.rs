@@ -12,6 +12,7 @@ use std::time::Duration;
 use wasmtime::{Config, Engine};
 
 use super::error::PluginError;
+use crate::tr;
 
 /// How often the epoch advances; timeouts are measured in these ticks.
 pub(crate) const TICK: Duration = Duration::from_millis(10);
@@ -31,7 +32,7 @@ pub(crate) fn new_engine() -> Result<Engine, PluginError> {
         .wasm_component_model(true);
     let engine = Engine::new(&config).map_err(|e| PluginError::Host {
         plugin: String::new(),
-        cause: format!("cannot create the wasm engine: {e}"),
+        cause: tr!("cannot create the wasm engine: {cause}", cause = e),
     })?;
     spawn_ticker(&engine)?;
     Ok(engine)
@@ -54,7 +55,7 @@ fn spawn_ticker(engine: &Engine) -> Result<(), PluginError> {
         .map(drop)
         .map_err(|e| PluginError::Host {
             plugin: String::new(),
-            cause: format!("cannot start the epoch ticker thread: {e}"),
+            cause: tr!("cannot start the epoch ticker thread: {cause}", cause = e),
         })
 }
 

@@ -57,9 +57,11 @@ pub fn load_rules(
             report_walk(root, &walked, problems);
             if walked.files.is_empty() && walked.unreadable.is_empty() {
                 problems.push(
-                    Problem::warning(RuleCode::Read, "no rule files in this directory")
+                    Problem::warning(RuleCode::Read, tr!("no rule files in this directory"))
                         .in_file(display(root, path))
-                        .help("rule files are `<id>.yaml` files, in this directory or below it"),
+                        .help(tr!(
+                            "rule files are `<id>.yaml` files, in this directory or below it"
+                        )),
                 );
             }
             files.extend(walked.files);
@@ -67,7 +69,7 @@ pub fn load_rules(
             files.push(path.clone());
         } else {
             problems.push(
-                Problem::unusable(RuleCode::Read, "rule path does not exist")
+                Problem::unusable(RuleCode::Read, tr!("rule path does not exist"))
                     .in_file(display(root, path)),
             );
         }
@@ -86,11 +88,15 @@ pub fn load_rules(
         let bytes = match crate::read::bytes_at_most(path, MAX_RULE_BYTES) {
             Ok(bytes) => bytes,
             Err(err) => {
-                let mut problem =
-                    Problem::unusable(RuleCode::Read, format!("cannot read rule file: {err}"))
-                        .in_file(&shown);
+                let mut problem = Problem::unusable(
+                    RuleCode::Read,
+                    tr!("cannot read rule file: {cause}", cause = err.text()),
+                )
+                .in_file(&shown);
                 if matches!(err, crate::read::ReadError::TooLarge(_)) {
-                    problem = problem.help("a rule holds no data: keep long lists in a collection and look them up with a `reference` check");
+                    problem = problem.help(tr!(
+                        "a rule holds no data: keep long lists in a collection and look them up with a `reference` check"
+                    ));
                 }
                 problems.push(problem);
                 continue;

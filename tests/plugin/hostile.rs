@@ -142,7 +142,7 @@ fn bad_index_is_a_malformed_result() {
     };
     assert_eq!(error.code().as_str(), "plugin::result");
     assert_eq!(
-        reason,
+        reason.en(),
         "finding for record index 1000000000 in a batch of 3 records"
     );
 }

@@ -282,7 +282,7 @@ impl Aggregate {
 
     /// The group of a record (its `group_by` values, then its period), or
     /// why it has none.
-    fn key_of(&self, record: &Record) -> Result<Vec<String>, String> {
+    fn key_of(&self, record: &Record) -> Result<Vec<String>, crate::text::Text> {
         let mut key = Vec::with_capacity(self.group_by.len() + 1);
         for name in &self.group_by {
             key.push(
@@ -298,8 +298,9 @@ impl Aggregate {
             {
                 Some(date) => key.push(period_of(date, *per)),
                 None => {
-                    return Err(format!(
-                        "`{date_field}` is missing or not a date, so the record has no period"
+                    return Err(tr!(
+                        "`{field}` is missing or not a date, so the record has no period",
+                        field = date_field
                     ));
                 }
             }
@@ -438,7 +439,12 @@ impl Aggregate {
                 Err(cause) => {
                     return Some(Outcome::Unjudged {
                         record: first,
-                        cause: format!("`let {name}` failed for group {label}: {cause}"),
+                        cause: tr!(
+                            "`let {name}` failed for group {group}: {cause}",
+                            name = name,
+                            group = &label,
+                            cause = cause
+                        ),
                     });
                 }
             }
@@ -485,14 +491,19 @@ impl Aggregate {
             }
             Ok(other) => Some(Outcome::Unjudged {
                 record: first,
-                cause: format!(
-                    "`expr` gave {} for group {label}, not a boolean",
-                    other.type_of()
+                cause: tr!(
+                    "`expr` gave {kind} for group {group}, not a boolean",
+                    kind = other.type_of(),
+                    group = &label
                 ),
             }),
             Err(cause) => Some(Outcome::Unjudged {
                 record: first,
-                cause: format!("`expr` failed for group {label}: {cause}"),
+                cause: tr!(
+                    "`expr` failed for group {group}: {cause}",
+                    group = &label,
+                    cause = cause
+                ),
             }),
         }
     }

@@ -41,7 +41,7 @@ struct Tally {
 
 /// What one record adds: its group and, per `let`, whether it counts
 /// (`None`: the condition failed on it).
-type Hits = Result<(Vec<String>, Vec<Option<bool>>), String>;
+type Hits = Result<(Vec<String>, Vec<Option<bool>>), crate::text::Text>;
 
 impl<'a> Tallies<'a> {
     pub(super) fn new(check: &'a Aggregate) -> Tallies<'a> {
