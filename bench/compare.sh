@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # bench/compare.sh — whole-process comparison of naleving with regorus (Rego)
-# and cfn-guard (CloudFormation Guard) on the same generated records
-# (issue 7, item 5).
+# and cfn-guard (CloudFormation Guard) on the same generated records, in two
+# workloads: wide records with few violations (issue 7, item 5) and narrow
+# records with many (issue 20).
 #
 # What it does:
 #   0. copies the naleving and gen binaries into its temp dir, so a rebuild
@@ -9,10 +10,13 @@
 #      the binary's sha256 and the git state;
 #   1. generates RECORDS meldingen with the project's generator
 #      (target/release/examples/gen --kind meldingen --seed SEED);
-#   2. injects known violations of three rules, deterministically
+#   2. wide: injects known violations of three rules, deterministically
 #      (bench/inject.py), and writes the same records three ways:
 #      meldingen.jsonl and meldingen.json (array) for naleving,
 #      input.json = {"meldingen": [...]} for regorus and cfn-guard;
+#      narrow: writes RECORDS records of five fields (bench/narrow.py, seeded
+#      with SEED), about 40% of them violating one of three other rules, as
+#      narrow.jsonl for naleving and narrow-input.json for the peers;
 #   3. runs, RUNS times each and round-robin (so background load hits every
 #      tool alike), with every tool writing its findings as JSON to a file:
 #        naleving  check --format json   bench/naleving/naleving.yaml (.jsonl)
@@ -23,28 +27,41 @@
 #        naleving  reading only: the .jsonl with no rules (naleving-parse.yaml)
 #        regorus   eval -d bench/regorus/bench.rego -i input.json data.bench
 #        cfn-guard validate -d input.json -r bench/cfn-guard/bench.guard -o json
-#   4. checks that every tool found exactly the injected violations per rule
-#      (distinct records) and prints that table, then the timing table:
-#      median wall seconds, CPU seconds, peak RSS, ratio to naleving
-#      (bench/report.py). Exits 1 if the tools disagree.
+#      and for the narrow workload (variants named *-narrow):
+#        naleving  check --format json   naleving-narrow.yaml, 2 threads and 1
+#        naleving  reading only: naleving-narrow-parse.yaml
+#        regorus   eval -d bench/regorus/narrow.rego -i narrow-input.json
+#                  data.narrow.deny
+#        cfn-guard validate -d narrow-input.json -r bench/cfn-guard/narrow.guard
+#   4. checks that every tool found exactly the expected violations per rule
+#      (distinct records; for the narrow workload the findings too) and
+#      prints that table, then the timing table: median wall seconds, CPU,
+#      user and system seconds, peak RSS, ratio to naleving, and the targets
+#      of issue 20 (bench/report.py). Exits 1 if the tools disagree.
 #
-# The three rules, written for each tool:
+# The wide workload's three rules, written for each tool:
 #   required  id, regio, soort, ontvangen_op present and non-empty
 #   enum      soort in [melding, advies]; melder in its 8 values (when present)
 #   bound     veiligheidsbeoordeling_op >= ontvangen_op when both present
 #             (ISO dates compared as strings)
+# The narrow workload's (bench/naleving/rules-narrow, narrow.rego, narrow.guard):
+#   required  id, soort, regio, ontvangen_op present and non-empty
+#   enum      soort in [melding, advies] (when present)
+#   bound     betrokkenen <= 6
 #
 # Run from anywhere (needs bash, python3; the release binaries must be built):
 #   bench/compare.sh
 #   RUNS=3 RECORDS=100000 bench/compare.sh
-# Environment: RUNS (5), RECORDS (200000), SEED (42), JSON_TIMEOUT (120 s,
+# Environment: RUNS (5), RECORDS (200000), SEED (42), WORKLOADS ("wide
+# narrow", either or both), JSON_TIMEOUT (120 s,
 # for the naleving .json variant), PEER_TIMEOUT (1800 s, per run of any other
 # variant), KEEP=1 keeps the work directory, NALEVING, GEN, REGORUS, CFN_GUARD
 # (paths of the binaries; defaults: target/release/naleving,
 # target/release/examples/gen, regorus and cfn-guard on PATH or in
 # ~/.cargo/bin). Peers: `cargo install regorus --example regorus`,
 # `cargo install cfn-guard`. A peer that is not installed is skipped.
-# Note: cfn-guard needs about 9 GB of memory at 200,000 records.
+# Note: cfn-guard needs about 9 GB of memory at 200,000 wide records, and
+# 5.3 GB at 200,000 narrow ones.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -56,6 +73,15 @@ SEED=${SEED:-42}
 JSON_TIMEOUT=${JSON_TIMEOUT:-120}
 PEER_TIMEOUT=${PEER_TIMEOUT:-1800}
 KEEP=${KEEP:-0}
+WORKLOADS=${WORKLOADS:-wide narrow}
+wide=0 narrow=0
+for w in $WORKLOADS; do
+    case $w in
+        wide) wide=1 ;;
+        narrow) narrow=1 ;;
+        *) echo "compare.sh: unknown workload $w (wide, narrow)" >&2; exit 2 ;;
+    esac
+done
 NALEVING=${NALEVING:-$root/target/release/naleving}
 GEN=${GEN:-$root/target/release/examples/gen}
 
@@ -127,23 +153,33 @@ else
     echo "cfn-guard: not installed, skipped (cargo install cfn-guard)"
 fi
 echo "python3:  $(python3 --version 2>&1 | cut -d ' ' -f 2) (data preparation and timing only)"
-echo "records:  $RECORDS (seed $SEED), runs: $RUNS"
+echo "records:  $RECORDS (seed $SEED), runs: $RUNS, workloads: $WORKLOADS"
 echo
 
 # --- data -------------------------------------------------------------------
-"$GEN" --kind meldingen --records "$RECORDS" --seed "$SEED" --out "$work/gen" 2>/dev/null
 mkdir -p "$work/data"
-gen_sha=$(sha256sum "$work/gen/meldingen.jsonl" | cut -c 1-12)
-python3 "$here/inject.py" "$work/gen/meldingen.jsonl" "$work/data"
-rm -rf "$work/gen"
-cp "$work/data/expected.txt" "$work/expected.txt"
 cp -R "$here/naleving" "$work/naleving"
 mkdir -p "$work/naleving/data"
-ln -s "$work/data/meldingen.jsonl" "$work/naleving/data/meldingen.jsonl"
-ln -s "$work/data/meldingen.json" "$work/naleving/data/meldingen.json"
-echo "data:     $(du -h "$work/data/meldingen.jsonl" | cut -f 1) JSONL," \
-    "$(du -h "$work/data/input.json" | cut -f 1) JSON, in $work/data" \
-    "(generated file: sha256 $gen_sha)"
+if [ "$wide" = 1 ]; then
+    "$GEN" --kind meldingen --records "$RECORDS" --seed "$SEED" --out "$work/gen" 2>/dev/null
+    gen_sha=$(sha256sum "$work/gen/meldingen.jsonl" | cut -c 1-12)
+    python3 "$here/inject.py" "$work/gen/meldingen.jsonl" "$work/data"
+    rm -rf "$work/gen"
+    cp "$work/data/expected.txt" "$work/expected.txt"
+    ln -s "$work/data/meldingen.jsonl" "$work/naleving/data/meldingen.jsonl"
+    ln -s "$work/data/meldingen.json" "$work/naleving/data/meldingen.json"
+    echo "wide:     $(du -h "$work/data/meldingen.jsonl" | cut -f 1) JSONL," \
+        "$(du -h "$work/data/input.json" | cut -f 1) JSON, in $work/data" \
+        "(generated file: sha256 $gen_sha)"
+fi
+if [ "$narrow" = 1 ]; then
+    python3 "$here/narrow.py" "$RECORDS" "$SEED" "$work/data"
+    cp "$work/data/narrow-expected.txt" "$work/narrow-expected.txt"
+    ln -s "$work/data/narrow.jsonl" "$work/naleving/data/narrow.jsonl"
+    echo "narrow:   $(du -h "$work/data/narrow.jsonl" | cut -f 1) JSONL," \
+        "$(du -h "$work/data/narrow-input.json" | cut -f 1) JSON, in $work/data" \
+        "(sha256 $(sha256sum "$work/data/narrow.jsonl" | cut -c 1-12))"
+fi
 echo
 
 # --- the commands -----------------------------------------------------------
@@ -168,6 +204,29 @@ json_ok=1
 i=1
 while [ "$i" -le "$RUNS" ]; do
     echo "run $i of $RUNS" >&2
+    if [ "$narrow" = 1 ]; then
+        run naleving-narrow "$PEER_TIMEOUT" 1 \
+            "$NALEVING" check --project "$nal_project/naleving-narrow.yaml" --format json
+        run naleving-narrow-1t "$PEER_TIMEOUT" 1 \
+            env RAYON_NUM_THREADS=1 "$NALEVING" check \
+            --project "$nal_project/naleving-narrow.yaml" --format json
+        run naleving-narrow-parse "$PEER_TIMEOUT" 0 \
+            "$NALEVING" check --project "$nal_project/naleving-narrow-parse.yaml" --format json
+        if [ -n "$REGORUS" ]; then
+            run regorus-narrow "$PEER_TIMEOUT" 0 \
+                "$REGORUS" eval -d "$here/regorus/narrow.rego" \
+                -i "$work/data/narrow-input.json" data.narrow.deny
+        fi
+        if [ -n "$CFN_GUARD" ]; then
+            run cfn-guard-narrow "$PEER_TIMEOUT" 19 \
+                "$CFN_GUARD" validate -d "$work/data/narrow-input.json" \
+                -r "$here/cfn-guard/narrow.guard" -o json --show-summary none
+        fi
+    fi
+    if [ "$wide" = 0 ]; then
+        i=$((i + 1))
+        continue
+    fi
     run naleving "$PEER_TIMEOUT" 1 \
         "$NALEVING" check --project "$nal_project/naleving.yaml" --format json
     if [ "$json_ok" = 1 ]; then

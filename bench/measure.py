@@ -7,6 +7,7 @@ Runs COMMAND with its standard output written to the file STDOUT (stderr is
 passed through), and appends one line to RESULT:
 
     <wall seconds> <peak RSS in KiB> <exit code> <CPU seconds, user + system>
+    <user seconds> <system seconds>
 
 Wall time is measured around fork/exec/wait with a monotonic clock, so
 Python's own start-up is not in it. Peak RSS is the child's ru_maxrss
@@ -41,7 +42,8 @@ def main():
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = usage.ru_utime + usage.ru_stime
     with open(result, "a", encoding="utf-8") as f:
-        f.write(f"{wall:.3f} {usage.ru_maxrss} {code} {cpu:.3f}\n")
+        f.write(f"{wall:.3f} {usage.ru_maxrss} {code} {cpu:.3f} "
+                f"{usage.ru_utime:.3f} {usage.ru_stime:.3f}\n")
     if code == "timeout":
         sys.exit(124)
     if code not in ok_codes:
