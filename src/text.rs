@@ -15,7 +15,9 @@
 //!
 //! Text from elsewhere — a parser's message, an operating-system error — is
 //! passed as an argument and shown as it came; [`Text::verbatim`] wraps it
-//! when it is the whole message.
+//! when it is the whole message. A `String` does not convert into a `Text`
+//! by itself, so a message built with `format!` cannot slip past the
+//! catalogue: the compiler asks for `tr!` or an explicit `verbatim`.
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -207,20 +209,6 @@ impl PartialOrd for Text {
 impl serde::Serialize for Text {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(&self.en())
-    }
-}
-
-/// Text built by `format!` before it could be translated: shown as it is.
-/// Every such conversion is a message not yet in the catalogue.
-impl From<String> for Text {
-    fn from(text: String) -> Self {
-        Text::verbatim(text)
-    }
-}
-
-impl From<&str> for Text {
-    fn from(text: &str) -> Self {
-        Text::verbatim(text)
     }
 }
 
