@@ -136,7 +136,7 @@ impl Check for ExprCheck {
                 })),
                 Err(cause) => out.push(Outcome::Unjudged {
                     record: index,
-                    cause: crate::text::Text::verbatim(cause),
+                    cause,
                 }),
             }
         }

@@ -362,7 +362,7 @@ impl Steps {
                 )),
                 Err(cause) => out.push(Outcome::Unjudged {
                     record: index,
-                    cause: Text::verbatim(cause),
+                    cause,
                 }),
             }
         }

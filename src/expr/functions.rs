@@ -316,6 +316,7 @@ mod tests {
         compile(source)
             .map_err(|e| e.message.en())?
             .eval(&env, &record)
+            .map_err(|e| e.en())
     }
 
     #[test]

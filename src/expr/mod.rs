@@ -447,7 +447,7 @@ impl Expr {
 
     /// Evaluates the expression with `record` bound to `fields` (only the
     /// fields it reads are converted, when those are known).
-    pub fn eval(&self, env: &Env, fields: &Map<String, Value>) -> Result<CelValue, String> {
+    pub fn eval(&self, env: &Env, fields: &Map<String, Value>) -> Result<CelValue, Text> {
         self.within_budget(env, &[], Some(fields))?;
         let record = match &self.projection {
             Some(names) => projected(fields, names),
@@ -455,7 +455,9 @@ impl Expr {
         };
         let mut scope = env.context.new_inner_scope();
         scope.add_variable_from_value("record", record);
-        self.program.execute(&scope).map_err(|e| e.to_string())
+        self.program
+            .execute(&scope)
+            .map_err(|e| Text::verbatim(e.to_string()))
     }
 
     /// Evaluates the expression in a scope made with [`Env::scope`];
@@ -466,9 +468,11 @@ impl Expr {
         scope: &Context<'_, 'static>,
         env: &Env,
         lists: &[(&str, usize)],
-    ) -> Result<CelValue, String> {
+    ) -> Result<CelValue, Text> {
         self.within_budget(env, lists, None)?;
-        self.program.execute(scope).map_err(|e| e.to_string())
+        self.program
+            .execute(scope)
+            .map_err(|e| Text::verbatim(e.to_string()))
     }
 
     /// Refuses to run an expression whose loops could take more than
@@ -478,7 +482,7 @@ impl Expr {
         env: &Env,
         lists: &[(&str, usize)],
         record: Option<&Map<String, Value>>,
-    ) -> Result<(), String> {
+    ) -> Result<(), Text> {
         if self.loops.is_empty() {
             return Ok(());
         }
@@ -495,8 +499,11 @@ impl Expr {
         };
         let steps = self.loops.steps(&size);
         if steps > MAX_STEPS {
-            return Err(format!(
-                "{BUDGET_EXCEEDED}: it could take {steps} steps here, at most {MAX_STEPS} are allowed"
+            // Starts with BUDGET_EXCEEDED, by which the cause is classed.
+            return Err(tr!(
+                "evaluation budget exceeded: it could take {steps} steps here, at most {max} are allowed",
+                steps = steps,
+                max = MAX_STEPS
             ));
         }
         Ok(())
@@ -514,7 +521,7 @@ impl Expr {
     }
 
     /// Evaluates the expression and requires a boolean result.
-    pub fn eval_bool(&self, env: &Env, fields: &Map<String, Value>) -> Result<bool, String> {
+    pub fn eval_bool(&self, env: &Env, fields: &Map<String, Value>) -> Result<bool, Text> {
         if let Some(answer) = self
             .native
             .as_ref()
@@ -524,7 +531,10 @@ impl Expr {
         }
         match self.eval(env, fields)? {
             CelValue::Bool(b) => Ok(b),
-            other => Err(format!("expected a boolean, got {}", other.type_of())),
+            other => Err(tr!(
+                "expected a boolean, got {kind}",
+                kind = other.type_of()
+            )),
         }
     }
 

@@ -392,7 +392,10 @@ mod tests {
                     }
                     let mut scope = env.context.new_inner_scope();
                     scope.add_variable_from_value("record", object(&fields));
-                    let full = expr.program.execute(&scope).map_err(|e| e.to_string());
+                    let full = expr
+                        .program
+                        .execute(&scope)
+                        .map_err(|e| crate::text::Text::verbatim(e.to_string()));
                     assert_eq!(expr.eval(&env, &fields), full, "{source} on {fields:?}");
                     let bound = env.bindings();
                     if let Some(native) = expr.native.as_ref().and_then(|n| n.eval(&fields, &bound))

@@ -981,4 +981,11 @@ static NL: &[(&str, &str)] = &[
     ("changed {kind} {path}", "gewijzigd: {kind} {path}"),
     ("added {kind} {path}", "toegevoegd: {kind} {path}"),
     ("removed {kind} {path}", "verwijderd: {kind} {path}"),
+    // src/expr/mod.rs (evaluation)
+    ("evaluation budget exceeded: it could take {steps} steps here, at most {max} are allowed",
+     "evaluatiebudget overschreden: het zou hier {steps} stappen kunnen kosten, hoogstens {max} zijn toegestaan"),
+    ("expected a boolean, got {kind}",
+     "verwachtte een booleaanse waarde, kreeg {kind}"),
+    ("the condition gave {kind} for a record",
+     "de voorwaarde gaf {kind} voor een record"),
 ];

@@ -415,7 +415,10 @@ impl Aggregate {
         mut scope: Context<'_, 'static>,
         key: &[String],
         group: (usize, usize, Vec<(String, u32, u32)>),
-        value_of: &mut dyn FnMut(usize, &mut Context<'_, 'static>) -> Result<CelValue, String>,
+        value_of: &mut dyn FnMut(
+            usize,
+            &mut Context<'_, 'static>,
+        ) -> Result<CelValue, crate::text::Text>,
     ) -> Option<Outcome> {
         let (first, members, listed) = group;
         let names = self.names();

@@ -36,7 +36,7 @@ struct Tally {
     members: usize,
     /// The first records (key, file, line), at most [`MEMBERS_LISTED`].
     listed: Vec<(String, u32, u32)>,
-    counts: Vec<Result<i64, String>>,
+    counts: Vec<Result<i64, crate::text::Text>>,
 }
 
 /// What one record adds: its group and, per `let`, whether it counts
@@ -74,7 +74,13 @@ impl Aggregate {
     /// CEL's error for `let` number `index` on the list of `record` alone:
     /// the error CEL gives for the whole group, whose first failing record
     /// this is.
-    fn failure(&self, cx: &CheckCx<'_>, key: &[String], index: usize, record: &Record) -> String {
+    fn failure(
+        &self,
+        cx: &CheckCx<'_>,
+        key: &[String],
+        index: usize,
+        record: &Record,
+    ) -> crate::text::Text {
         let mut scope = self.scope(cx, key);
         let list = CelValue::List(std::sync::Arc::new(vec![object(&record.fields)]));
         scope.add_variable_from_value("records", list);
@@ -83,7 +89,10 @@ impl Aggregate {
             .eval_in(&scope, cx.env, &[("records", 1)])
         {
             Err(cause) => cause,
-            Ok(value) => format!("the condition gave {} for a record", value.type_of()),
+            Ok(value) => crate::tr!(
+                "the condition gave {kind} for a record",
+                kind = value.type_of()
+            ),
         }
     }
 }

@@ -7,6 +7,8 @@
 //! (beyond `as_of`), the machine or the order of loading, so the same inputs
 //! give the same bytes.
 
+mod finding;
+
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -136,25 +138,16 @@ pub fn write(
 
 /// Renders findings on all cores, each indented to its depth in the report
 /// and preceded by `,` and a newline: the bytes serde_json writes for them in
-/// place. A chunk is rendered as `{"findings": [...]}`, which puts its
-/// findings at their depth in the report, and cut out of that.
+/// place (see [`finding`]).
 fn render_findings(findings: &[Finding]) -> Vec<String> {
-    #[derive(Serialize)]
-    struct InPlace<'a> {
-        findings: &'a [Finding],
-    }
-    const OPEN: &str = "{\n  \"findings\": [";
-    const CLOSE: &str = "\n  ]\n}";
     findings
         .par_chunks(FINDINGS_CHUNK)
         .map(|chunk| {
-            let whole = serde_json::to_string_pretty(&InPlace { findings: chunk })
-                .unwrap_or_else(|e| format!("{OPEN}{{\"error\": \"{e}\"}}{CLOSE}"));
-            let inner = whole
-                .strip_prefix(OPEN)
-                .and_then(|rest| rest.strip_suffix(CLOSE))
-                .unwrap_or_default();
-            format!(",{inner}")
+            let mut out = String::with_capacity(chunk.len() * 640);
+            for f in chunk {
+                finding::write(&mut out, f);
+            }
+            out
         })
         .collect()
 }
@@ -174,43 +167,63 @@ mod tests {
     use crate::engine::AsOfSource;
     use crate::finding::{Location, SourceRef};
 
-    /// More findings than one window, with nested details and a waiver:
-    /// the report written piece by piece is the report serde_json writes
-    /// whole, byte for byte.
+    /// More findings than one window, with every optional part present
+    /// and absent (sheet and cell, field, a basis with and without url,
+    /// several or none, waivers with and without expiry, a group), strings
+    /// that need escaping, and details of each kind: the report written
+    /// piece by piece is the report serde_json writes whole, byte for byte.
     #[test]
     fn findings_written_in_windows_are_serde_jsons_bytes() {
+        let calendar = crate::calendar::Calendar::nl().unwrap();
+        let start = jiff::civil::date(2020, 1, 1);
+        let term: crate::calendar::Term = "5 werkdagen".parse().unwrap();
+        let due = std::sync::Arc::new(term.due(&calendar, start, true));
+        let severities = [Severity::Error, Severity::Warning, Severity::Info];
         let findings: Vec<Finding> = (0..FINDINGS_WINDOW * 2 + 7)
             .map(|n| Finding {
                 rule: format!("regel-{}", n % 3),
-                severity: Severity::Error,
-                message: format!("bericht {n} met \"aanhalingstekens\"\nen een regel"),
+                severity: severities[n % 3],
+                message: format!("bericht {n} met \"aanhalingstekens\"\nen een regel\t\u{1} ☞"),
                 collection: "meldingen".to_string(),
-                record: format!("m{n}"),
+                record: format!("m{n}\\é"),
                 location: Location {
                     path: "data/meldingen.jsonl".to_string(),
                     line: n as u32 + 1,
                     column: 3,
-                    sheet: None,
-                    cell: None,
+                    sheet: (n % 5 == 1).then(|| "Blad \"1\"".to_string()),
+                    cell: (n % 5 == 1).then(|| format!("Blad1!D{n}")),
                 },
                 field: (n % 2 == 0).then(|| "ontvangen_op".to_string()),
-                basis: vec![Basis {
-                    citation: "Wet".to_string(),
-                    url: None,
-                }],
+                basis: (0..n % 3)
+                    .map(|b| Basis {
+                        citation: format!("Wet {b}, art. \"1\""),
+                        url: (b == 1).then(|| "https://wetten.overheid.nl/".to_string()),
+                    })
+                    .collect(),
                 fingerprint: format!("{n:032x}"),
-                details: match json!({"due": "2020-01-08", "skipped": [{"date": "2020-01-04"}], "n": n}) {
-                    serde_json::Value::Object(map) => map.into(),
+                details: match n % 4 {
+                    0 => match json!({"due": "2020-01-08", "skipped": [{"date": "2020-01-04"}], "n": n, "x": 1.5, "leeg": {}, "lijst": []}) {
+                        serde_json::Value::Object(map) => map.into(),
+                        _ => Default::default(),
+                    },
+                    1 => crate::finding::Details::Deadline(crate::finding::DeadlineDetails {
+                        start,
+                        term: "5 werkdagen".to_string(),
+                        due: std::sync::Arc::clone(&due),
+                        late_by: "2 werkdagen".to_string(),
+                        overdue: n % 8 == 1,
+                        end: (n % 8 != 1).then(|| jiff::civil::date(2020, 1, 10)),
+                    }),
                     _ => Default::default(),
                 },
-                waived: (n == 5).then(|| crate::finding::Waived {
-                    reason: "bekend".to_string(),
+                waived: (n % 7 == 5).then(|| crate::finding::Waived {
+                    reason: "bekend \"probleem\"".to_string(),
                     approved_by: "auditor".to_string(),
-                    expires: None,
+                    expires: (n % 2 == 0).then(|| jiff::civil::date(2022, 1, 1)),
                 }),
                 source: SourceRef::default(),
                 members: Vec::new(),
-                group: None,
+                group: (n % 3 == 2).then(|| format!("regio {n}")),
             })
             .collect();
         let run = Run {
