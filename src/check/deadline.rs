@@ -258,7 +258,12 @@ fn unknown(index: usize, name: &str, text: &str, err: &TermijnError) -> Outcome 
     Outcome::Finding(Verdict {
         record: index,
         field: Some(name.to_string()),
-        message: format!("termijn::onbekend — de termijn in `{name}` is niet te bepalen: {err}"),
+        // The kind's own messages are Dutch (rule messages stay as
+        // written): so is the reason inside.
+        message: format!(
+            "termijn::onbekend — de termijn in `{name}` is niet te bepalen: {}",
+            err.text().render(crate::text::Lang::Nl)
+        ),
         vars: vec![
             ("due".to_string(), "onbekend".to_string()),
             ("late_by".to_string(), "onbekend".to_string()),

@@ -722,7 +722,13 @@ impl Diagnostic for ProblemDiagnostic<'_> {
         let offset = source.offset(at);
         Some(Box::new(std::iter::once(
             LabeledSpan::new_primary_with_span(
-                Some(format!("line {}, column {}", at.line, at.column)),
+                Some(fill(
+                    self.lang.words().line_column,
+                    &[
+                        ("line", &at.line.to_string()),
+                        ("column", &at.column.to_string()),
+                    ],
+                )),
                 SourceSpan::new(offset.into(), 1),
             ),
         )))

@@ -117,6 +117,7 @@ words! {
     problems: "Problemen met de invoer", "Problems with the inputs";
     impact_warning: "waarschuwing", "warning";
     help_label: "hulp", "help";
+    line_column: "regel {line}, kolom {column}", "line {line}, column {column}";
     miette_help: "hulp: ", "help: ";
     miette_facts: "feit: ", "help: ";
     miette_advice: "Uitleg: ", "Advice: ";

@@ -756,7 +756,7 @@ static NL: &[(&str, &str)] = &[
     ),
     (
         "pin it in the project file: `plugins: { name: { path, sha256 } }`",
-        "leg haar vast in het projectbestand: `plugins: { naam: { path, sha256 } }`",
+        "leg hem vast in het projectbestand: `plugins: { naam: { path, sha256 } }`",
     ),
     (
         "cannot read calendar file: {cause}",
