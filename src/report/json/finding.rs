@@ -1,0 +1,212 @@
+//! One finding of the JSON report, written straight from the [`Finding`]:
+//! the bytes serde_json's pretty printer writes for it at its depth in the
+//! report (a unit test holds the two to the same bytes), without going
+//! through serde's generic machinery for the fields every finding has.
+//!
+//! A report of 10⁵ findings spends most of its time here, so the fixed
+//! parts (keys, indentation, punctuation) are written as whole pieces; only
+//! strings that may need escaping are looked at byte by byte. The details,
+//! a waiver and other rare or nested values go through serde_json and are
+//! indented to their depth.
+
+use serde::Serialize;
+
+use crate::finding::{Basis, Finding};
+
+/// Appends `,` and one finding as the JSON report writes it inside its
+/// `findings` array: a newline, four spaces, the object.
+pub(super) fn write(out: &mut String, finding: &Finding) {
+    out.push_str(",\n    {\n      \"rule\": ");
+    string(out, &finding.rule);
+    out.push_str(",\n      \"severity\": \"");
+    out.push_str(finding.severity.as_str());
+    out.push_str("\",\n      \"message\": ");
+    string(out, &finding.message);
+    out.push_str(",\n      \"collection\": ");
+    string(out, &finding.collection);
+    out.push_str(",\n      \"record\": ");
+    string(out, &finding.record);
+    let location = &finding.location;
+    out.push_str(",\n      \"location\": {\n        \"path\": ");
+    string(out, &location.path);
+    out.push_str(",\n        \"line\": ");
+    number(out, location.line);
+    out.push_str(",\n        \"column\": ");
+    number(out, location.column);
+    if let Some(sheet) = &location.sheet {
+        out.push_str(",\n        \"sheet\": ");
+        string(out, sheet);
+    }
+    if let Some(cell) = &location.cell {
+        out.push_str(",\n        \"cell\": ");
+        string(out, cell);
+    }
+    out.push_str("\n      },\n      \"field\": ");
+    match &finding.field {
+        Some(field) => string(out, field),
+        None => out.push_str("null"),
+    }
+    out.push_str(",\n      \"basis\": ");
+    basis(out, &finding.basis);
+    out.push_str(",\n      \"fingerprint\": ");
+    string(out, &finding.fingerprint);
+    out.push_str(",\n      \"details\": ");
+    nested(out, &finding.details, DEPTH);
+    if let Some(waived) = &finding.waived {
+        out.push_str(",\n      \"waived\": ");
+        nested(out, waived, DEPTH);
+    }
+    if let Some(group) = &finding.group {
+        out.push_str(",\n      \"group\": ");
+        string(out, group);
+    }
+    out.push_str("\n    }");
+}
+
+/// The indentation of a finding's fields: the report's `findings` (2
+/// spaces), its elements (4), their fields (6).
+const DEPTH: &str = "      ";
+
+/// The `basis` list, whose objects are at the depth of a finding's fields.
+fn basis(out: &mut String, basis: &[Basis]) {
+    if basis.is_empty() {
+        out.push_str("[]");
+        return;
+    }
+    for (n, entry) in basis.iter().enumerate() {
+        out.push_str(if n == 0 { "[\n" } else { ",\n" });
+        out.push_str("        {\n          \"citation\": ");
+        string(out, &entry.citation);
+        if let Some(url) = &entry.url {
+            out.push_str(",\n          \"url\": ");
+            string(out, url);
+        }
+        out.push_str("\n        }");
+    }
+    out.push_str("\n      ]");
+}
+
+/// Any value, as serde_json pretty-prints it, each line after the first
+/// indented by `indent` (a JSON string holds no raw newline, so every
+/// newline is between tokens).
+pub(super) fn nested<T: Serialize + ?Sized>(out: &mut String, value: &T, indent: &str) {
+    let text = match serde_json::to_string_pretty(value) {
+        Ok(text) => text,
+        Err(e) => {
+            out.push_str("{\"error\": ");
+            string(out, &e.to_string());
+            out.push('}');
+            return;
+        }
+    };
+    let mut lines = text.split('\n');
+    if let Some(first) = lines.next() {
+        out.push_str(first);
+    }
+    for line in lines {
+        out.push('\n');
+        out.push_str(indent);
+        out.push_str(line);
+    }
+}
+
+/// A JSON string: quoted, escaped as serde_json escapes (`"`, `\`, and the
+/// control characters below U+0020, the common ones by letter, the others
+/// as `\u00XX` in lower-case hex); everything else as it is.
+pub(super) fn string(out: &mut String, text: &str) {
+    out.push('"');
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    for (at, &byte) in bytes.iter().enumerate() {
+        let escape = match byte {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            0x08 => "\\b",
+            0x09 => "\\t",
+            0x0a => "\\n",
+            0x0c => "\\f",
+            0x0d => "\\r",
+            0x00..=0x1f => "",
+            _ => continue,
+        };
+        // Everything before an ASCII byte ends on a character boundary.
+        out.push_str(&text[start..at]);
+        if escape.is_empty() {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.push_str("\\u00");
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            out.push(char::from(HEX[usize::from(byte & 0x0f)]));
+        } else {
+            out.push_str(escape);
+        }
+        start = at + 1;
+    }
+    out.push_str(&text[start..]);
+    out.push('"');
+}
+
+/// A number in decimal.
+fn number(out: &mut String, mut n: u32) {
+    let mut digits = [0u8; 10];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &digit in &digits[at..] {
+        out.push(char::from(digit));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every control character, the characters JSON escapes, and text
+    /// beyond ASCII come out as serde_json writes them.
+    #[test]
+    fn strings_are_escaped_as_serde_json_escapes_them() {
+        let mut texts: Vec<String> = (0u8..0x80).map(|b| char::from(b).to_string()).collect();
+        texts.extend(
+            [
+                "",
+                "gewoon",
+                "a\"b\\c",
+                "regel\nregel\r\n\ttab",
+                "é ü ☞ 𝄞 and \u{7f} \u{80} \u{2028}",
+                "\u{1}x\u{1f}y\u{0}",
+                "ends with \\",
+            ]
+            .map(String::from),
+        );
+        for text in texts {
+            let mut out = String::new();
+            string(&mut out, &text);
+            assert_eq!(out, serde_json::to_string(&text).unwrap(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn numbers_are_written_in_decimal() {
+        for n in [0, 1, 9, 10, 99, 100, 12345, u32::MAX] {
+            let mut out = String::new();
+            number(&mut out, n);
+            assert_eq!(out, n.to_string());
+        }
+    }
+
+    #[test]
+    fn nested_values_are_indented_after_their_first_line() {
+        let value = serde_json::json!({"a": [1, {"b": "c\nd"}], "e": {}});
+        let mut out = String::new();
+        nested(&mut out, &value, "  ");
+        let expected = serde_json::to_string_pretty(&value)
+            .unwrap()
+            .replace('\n', "\n  ");
+        assert_eq!(out, expected);
+    }
+}
