@@ -140,6 +140,33 @@ pub enum Details {
     /// skipped days are shared by every finding with the same start and
     /// term, so 10⁵ late records do not hold 10⁵ copies of them.
     Deadline(DeadlineDetails),
+    /// A failed one-comparison `expr`: the sides as written and the
+    /// operator, shared by every finding of the rule, and what each side
+    /// came to on the record. Written as the object `{ left, left_value,
+    /// operator, right, right_value }` (a value only when shown).
+    Comparison(Box<ComparisonDetails>),
+}
+
+/// What a failed one-comparison `expr` says about its sides.
+#[derive(Clone, Debug)]
+pub struct ComparisonDetails {
+    /// The sides as written and the operator.
+    pub sides: Arc<ComparisonSides>,
+    /// What the left side came to, when it may be shown.
+    pub left_value: Option<Value>,
+    /// What the right side came to, when it may be shown.
+    pub right_value: Option<Value>,
+}
+
+/// The sides of a one-comparison expression, as written, and its operator.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ComparisonSides {
+    /// The left side (`record.betrokkenen`).
+    pub left: String,
+    /// The operator (`<=`).
+    pub operator: &'static str,
+    /// The right side (`6`).
+    pub right: String,
 }
 
 /// What a `deadline` finding says about the deadline it missed.
@@ -177,7 +204,7 @@ impl Details {
         match self {
             Details::Map(map) => Cow::Borrowed(map),
             // Written as it serializes: the same keys, in the same order.
-            Details::Deadline(_) => match serde_json::to_value(self) {
+            Details::Deadline(_) | Details::Comparison(_) => match serde_json::to_value(self) {
                 Ok(Value::Object(map)) => Cow::Owned(map),
                 _ => Cow::Owned(Map::new()),
             },
@@ -216,6 +243,19 @@ impl Serialize for Details {
                         })
                         .collect();
                     map.serialize_entry("skipped", &days)?;
+                }
+                map.end()
+            }
+            Details::Comparison(c) => {
+                let mut map = serializer.serialize_map(None)?;
+                map.serialize_entry("left", &c.sides.left)?;
+                if let Some(value) = &c.left_value {
+                    map.serialize_entry("left_value", value)?;
+                }
+                map.serialize_entry("operator", c.sides.operator)?;
+                map.serialize_entry("right", &c.sides.right)?;
+                if let Some(value) = &c.right_value {
+                    map.serialize_entry("right_value", value)?;
                 }
                 map.end()
             }
@@ -329,6 +369,33 @@ mod tests {
             fingerprint("a", "bc", "k", None, None)
         );
         assert_eq!(a.len(), 32);
+    }
+
+    /// A comparison's details are written as the object the `expr` check
+    /// wrote as a map: these keys, in this order, a value only when there
+    /// is one.
+    #[test]
+    fn comparison_details_are_written_as_their_object() {
+        let sides = Arc::new(ComparisonSides {
+            left: "record.betrokkenen".to_string(),
+            operator: "<=",
+            right: "6".to_string(),
+        });
+        let both = Details::Comparison(Box::new(ComparisonDetails {
+            sides: Arc::clone(&sides),
+            left_value: Some(Value::from(7)),
+            right_value: Some(Value::from(6)),
+        }));
+        let expected = r#"{"left":"record.betrokkenen","left_value":7,"operator":"<=","right":"6","right_value":6}"#;
+        assert_eq!(serde_json::to_string(&both).unwrap(), expected);
+        assert_eq!(serde_json::to_string(&*both.to_map()).unwrap(), expected);
+        let neither = Details::Comparison(Box::new(ComparisonDetails {
+            sides,
+            left_value: None,
+            right_value: None,
+        }));
+        let keys: Vec<String> = neither.to_map().keys().cloned().collect();
+        assert_eq!(keys, ["left", "operator", "right"]);
     }
 
     /// A deadline's details, kept as computed, are written as the object

@@ -14,6 +14,7 @@
 //! value shown only when it is a number, a boolean or a date.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::Deserialize;
@@ -23,7 +24,8 @@ use super::{BuildCx, BuildError, Check, CheckCx, KindDocs, Outcome, Verdict, com
 use serde_json::Value;
 
 use crate::data::Record;
-use crate::expr::Expr;
+use crate::expr::{Expr, Side};
+use crate::finding::{ComparisonDetails, ComparisonSides, Details};
 
 /// See [`KindDocs`].
 pub const DOCS: KindDocs = KindDocs {
@@ -57,24 +59,47 @@ impl JsonSchema for Spec {
 #[derive(Debug)]
 struct ExprCheck {
     expr: Expr,
-    /// For a comparison, its sides compiled on their own (as written), and
-    /// the operator: a finding then says what each side came to.
-    sides: Option<(String, Expr, &'static str, String, Expr)>,
+    /// The message of every finding (the expression as written).
+    message: String,
+    /// For a comparison, its sides: a finding then says what each came to.
+    sides: Option<Sides>,
+}
+
+/// The sides of a one-comparison expression.
+#[derive(Debug)]
+struct Sides {
+    /// As written, with the operator, shared by the rule's findings.
+    written: Arc<ComparisonSides>,
+    /// Each compiled on its own, and read off the record without CEL when
+    /// it is a field or a literal.
+    left: (Expr, Option<Side>),
+    right: (Expr, Option<Side>),
 }
 
 pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<BuildError>> {
     let expr = compile_in_file(&spec.0, cx.text).map_err(|e| vec![e])?;
     let sides = expr.comparison().and_then(|(left, operator, right)| {
-        let compiled = |side: &str| crate::expr::compile(side).ok();
-        Some((
-            left.to_string(),
-            compiled(left)?,
-            operator,
-            right.to_string(),
-            compiled(right)?,
-        ))
+        let compiled = |side: &str| {
+            let expr = crate::expr::compile(side).ok()?;
+            let read = expr.side();
+            Some((expr, read))
+        };
+        Some(Sides {
+            written: Arc::new(ComparisonSides {
+                left: left.to_string(),
+                operator,
+                right: right.to_string(),
+            }),
+            left: compiled(left)?,
+            right: compiled(right)?,
+        })
     });
-    Ok(Box::new(ExprCheck { expr, sides }))
+    let message = format!("voorwaarde niet vervuld: {}", expr.source().trim());
+    Ok(Box::new(ExprCheck {
+        expr,
+        message,
+        sides,
+    }))
 }
 
 impl ExprCheck {
@@ -82,26 +107,25 @@ impl ExprCheck {
     /// `left`, `left_value`, `operator`, `right`, `right_value`. A value is
     /// shown when it is a number, a boolean, null or a date — never other
     /// text from a record (it may be personal).
-    fn compared(&self, cx: &CheckCx<'_>, record: &Record) -> serde_json::Map<String, Value> {
-        let mut details = serde_json::Map::new();
-        let Some((left, left_expr, operator, right, right_expr)) = &self.sides else {
-            return details;
+    fn compared(&self, cx: &CheckCx<'_>, record: &Record) -> Details {
+        let Some(sides) = &self.sides else {
+            return Details::default();
         };
-        for (name, source, expr) in [("left", left, left_expr), ("right", right, right_expr)] {
-            details.insert(name.to_string(), Value::from(source.as_str()));
-            if let Some(value) = expr
-                .eval(cx.env, &record.fields)
-                .ok()
-                .map(|v| crate::expr::to_json(&v))
-                .filter(shown)
-            {
-                details.insert(format!("{name}_value"), value);
+        let value = |(expr, read): &(Expr, Option<Side>)| {
+            match read {
+                Some(read) => read.value(&record.fields),
+                None => expr
+                    .eval(cx.env, &record.fields)
+                    .ok()
+                    .map(|v| crate::expr::to_json(&v)),
             }
-            if name == "left" {
-                details.insert("operator".to_string(), Value::from(*operator));
-            }
-        }
-        details
+            .filter(shown)
+        };
+        Details::Comparison(Box::new(ComparisonDetails {
+            sides: Arc::clone(&sides.written),
+            left_value: value(&sides.left),
+            right_value: value(&sides.right),
+        }))
     }
 }
 
@@ -130,8 +154,8 @@ impl Check for ExprCheck {
                 Ok(true) => {}
                 Ok(false) => out.push(Outcome::Finding(Verdict {
                     record: index,
-                    message: format!("voorwaarde niet vervuld: {}", self.expr.source().trim()),
-                    details: self.compared(cx, record).into(),
+                    message: self.message.clone(),
+                    details: self.compared(cx, record),
                     ..Verdict::default()
                 })),
                 Err(cause) => out.push(Outcome::Unjudged {

@@ -24,6 +24,7 @@ use cost::Loops;
 pub use cost::{MAX_STEPS, UNKNOWN_SIZE};
 use count::Counted;
 use functions::Terms;
+pub use native::Side;
 use native::{Bindings, Native};
 use serde_json::{Map, Value};
 
@@ -365,6 +366,12 @@ impl Expr {
     /// The expression as written.
     pub fn source(&self) -> &str {
         &self.source
+    }
+
+    /// The expression as a field of `record` or a literal, when it is one
+    /// (see [`Side`]).
+    pub fn side(&self) -> Option<Side> {
+        Side::of(self.program.expression(), "record")
     }
 
     /// For an expression that is one comparison (`a == b`, `<`, `<=`, `>`,

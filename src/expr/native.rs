@@ -317,6 +317,40 @@ fn resolve<'a>(
     }
 }
 
+/// An expression that is a field of the record or a literal: what it comes
+/// to can be read off the record without running CEL (see [`Side::value`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Side {
+    /// `<var>.field`, a top-level field.
+    Field(String),
+    /// A string, `int` or bool literal, as the JSON value CEL's would become.
+    Lit(Value),
+}
+
+impl Side {
+    /// The side of `expr` over the record bound to `var`, when it is one.
+    pub(crate) fn of(expr: &IdedExpr, var: &str) -> Option<Side> {
+        match operand(expr, var)? {
+            Operand::Field(name) => Some(Side::Field(name)),
+            Operand::Lit(Lit::Str(s)) => Some(Side::Lit(Value::String(s))),
+            Operand::Lit(Lit::Int(i)) => Some(Side::Lit(Value::from(i))),
+            Operand::Lit(Lit::Bool(b)) => Some(Side::Lit(Value::Bool(b))),
+            Operand::AsOf | Operand::AddTerm(..) => None,
+        }
+    }
+
+    /// What the side comes to for `fields`, as the JSON value of its CEL
+    /// value (`to_json` of the evaluation): a field's value as it is (JSON
+    /// to CEL and back gives the same value), a literal's. `None` where CEL
+    /// fails: the field is missing.
+    pub fn value(&self, fields: &Map<String, Value>) -> Option<Value> {
+        match self {
+            Side::Field(name) => get(fields, name).cloned(),
+            Side::Lit(value) => Some(value.clone()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -410,6 +444,58 @@ mod tests {
             answered > 1000,
             "the native path answered only {answered} times"
         );
+    }
+
+    /// A comparison side that is a field or a literal comes to what CEL's
+    /// evaluation comes to as JSON (`to_json`), for every field value
+    /// (absent, each JSON type, nested): no CEL needed to show it.
+    #[test]
+    fn sides_read_off_the_record_are_what_cel_gives() {
+        let env = env();
+        let mut values = field_values();
+        values.push(Some(serde_json::json!({"x": 1})));
+        values.push(Some(serde_json::json!([1, "2"])));
+        values.push(Some(Value::from(-7)));
+        values.push(Some(Value::from(2.5)));
+        let sides = [
+            "record.a",
+            "6",
+            "-6",
+            "0",
+            "'2020-01-01'",
+            "\"x\"",
+            "true",
+            "false",
+        ];
+        for source in sides {
+            let expr = compile(source).unwrap();
+            let side = expr.side().unwrap_or_else(|| panic!("{source} is a side"));
+            for a in &values {
+                let mut fields = Map::new();
+                if let Some(a) = a.clone() {
+                    fields.insert("a".into(), a);
+                }
+                let by_cel = expr
+                    .eval(&env, &fields)
+                    .ok()
+                    .map(|v| crate::expr::to_json(&v));
+                let read = side.value(&fields);
+                match (&read, &by_cel) {
+                    // CEL shows a map as its debug text: neither is shown.
+                    (Some(Value::Object(_)), Some(Value::String(_))) => {}
+                    _ => assert_eq!(read, by_cel, "{source} on {fields:?}"),
+                }
+            }
+        }
+        for source in [
+            "record.a.b",
+            "size(record.a)",
+            "as_of",
+            "1.5",
+            "record.a + 1",
+        ] {
+            assert!(compile(source).unwrap().side().is_none(), "{source}");
+        }
     }
 
     /// `records.filter(r, P).size()` counted element by element (natively,

@@ -10,8 +10,9 @@
 //! indented to their depth.
 
 use serde::Serialize;
+use serde_json::Value;
 
-use crate::finding::{Basis, Finding};
+use crate::finding::{Basis, Details, Finding};
 
 /// Appends `,` and one finding as the JSON report writes it inside its
 /// `findings` array: a newline, four spaces, the object.
@@ -51,7 +52,7 @@ pub(super) fn write(out: &mut String, finding: &Finding) {
     out.push_str(",\n      \"fingerprint\": ");
     string(out, &finding.fingerprint);
     out.push_str(",\n      \"details\": ");
-    nested(out, &finding.details, DEPTH);
+    details(out, &finding.details);
     if let Some(waived) = &finding.waived {
         out.push_str(",\n      \"waived\": ");
         nested(out, waived, DEPTH);
@@ -66,6 +67,49 @@ pub(super) fn write(out: &mut String, finding: &Finding) {
 /// The indentation of a finding's fields: the report's `findings` (2
 /// spaces), its elements (4), their fields (6).
 const DEPTH: &str = "      ";
+
+/// A finding's details: the common kinds written directly, the others by
+/// serde_json.
+fn details(out: &mut String, details: &Details) {
+    match details {
+        Details::Map(map) if map.is_empty() => out.push_str("{}"),
+        Details::Comparison(c) => {
+            out.push_str("{\n        \"left\": ");
+            string(out, &c.sides.left);
+            if let Some(value) = &c.left_value {
+                out.push_str(",\n        \"left_value\": ");
+                scalar(out, value);
+            }
+            out.push_str(",\n        \"operator\": ");
+            string(out, c.sides.operator);
+            out.push_str(",\n        \"right\": ");
+            string(out, &c.sides.right);
+            if let Some(value) = &c.right_value {
+                out.push_str(",\n        \"right_value\": ");
+                scalar(out, value);
+            }
+            out.push_str("\n      }");
+        }
+        _ => nested(out, details, DEPTH),
+    }
+}
+
+/// A JSON value that is not a list or an object as serde_json writes it
+/// (lists and objects are written nested at a finding's depth).
+fn scalar(out: &mut String, value: &Value) {
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(true) => out.push_str("true"),
+        Value::Bool(false) => out.push_str("false"),
+        // serde_json writes numbers with itoa and ryu, as `Display` does.
+        Value::Number(n) => {
+            use std::fmt::Write;
+            let _ = write!(out, "{n}");
+        }
+        Value::String(text) => string(out, text),
+        Value::Array(_) | Value::Object(_) => nested(out, value, "        "),
+    }
+}
 
 /// The `basis` list, whose objects are at the depth of a finding's fields.
 fn basis(out: &mut String, basis: &[Basis]) {
@@ -187,6 +231,27 @@ mod tests {
             let mut out = String::new();
             string(&mut out, &text);
             assert_eq!(out, serde_json::to_string(&text).unwrap(), "{text:?}");
+        }
+    }
+
+    /// Scalars of every kind, numbers of every representation, and
+    /// nested values at the depth of a detail.
+    #[test]
+    fn values_are_written_as_serde_json_writes_them() {
+        let values = serde_json::json!([
+            null, true, false, 0, 7, -7, u64::MAX, i64::MIN, 1.5, -0.0, 100.0, 1e300, 1e-7,
+            2.5e-300, 0.1, "2020-01-01", "a\"b", [], [1, [2]], {}, {"a": {"b": null}}
+        ]);
+        let Value::Array(values) = values else {
+            unreachable!()
+        };
+        for value in values {
+            let mut out = String::new();
+            scalar(&mut out, &value);
+            let expected = serde_json::to_string_pretty(&value)
+                .unwrap()
+                .replace('\n', "\n        ");
+            assert_eq!(out, expected, "{value:?}");
         }
     }
 

@@ -179,6 +179,11 @@ mod tests {
         let term: crate::calendar::Term = "5 werkdagen".parse().unwrap();
         let due = std::sync::Arc::new(term.due(&calendar, start, true));
         let severities = [Severity::Error, Severity::Warning, Severity::Info];
+        let sides = std::sync::Arc::new(crate::finding::ComparisonSides {
+            left: "record.\"b\"".to_string(),
+            operator: "<=",
+            right: "6".to_string(),
+        });
         let findings: Vec<Finding> = (0..FINDINGS_WINDOW * 2 + 7)
             .map(|n| Finding {
                 rule: format!("regel-{}", n % 3),
@@ -214,6 +219,15 @@ mod tests {
                         overdue: n % 8 == 1,
                         end: (n % 8 != 1).then(|| jiff::civil::date(2020, 1, 10)),
                     }),
+                    2 => crate::finding::Details::Comparison(Box::new(
+                        crate::finding::ComparisonDetails {
+                            sides: std::sync::Arc::clone(&sides),
+                            left_value: [json!(n), json!(n as f64 / 7.0), json!("2020-01-01")]
+                                .get(n % 5)
+                                .cloned(),
+                            right_value: (n % 3 != 0).then(|| json!(6)),
+                        },
+                    )),
                     _ => Default::default(),
                 },
                 waived: (n % 7 == 5).then(|| crate::finding::Waived {
