@@ -192,6 +192,13 @@ struct CheckArgs {
         conflicts_with_all = ["as_of", "rules", "collections", "formats", "output", "baseline", "fail_on", "group_by"]
     )]
     verify: Option<PathBuf>,
+    /// Print what the check would read (files, database tables with the
+    /// statement sent) and where each rule is judged, without reading data.
+    #[arg(
+        long,
+        conflicts_with_all = ["verify", "formats", "output", "baseline", "fail_on"]
+    )]
+    plan: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -271,6 +278,25 @@ fn check(args: CheckArgs) -> ExitCode {
         return verify::verify(report, args.run.project, Lang::from(args.run.lang));
     }
     let lang = Lang::from(args.run.lang);
+    if args.plan {
+        let mut options = args.run.options(None);
+        options.group_by = args.group_by;
+        return match engine::plan_text(&options, lang) {
+            Ok(text) => {
+                if emit(&text, None) {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::from(2)
+                }
+            }
+            Err(problems) => {
+                for problem in &problems {
+                    eprintln!("{}: {}", problem.code, problem.message.render(lang));
+                }
+                ExitCode::from(2)
+            }
+        };
+    }
     let targets = match output::resolve(&args.formats, args.output) {
         Ok(targets) => targets,
         Err(message) => {

@@ -125,7 +125,11 @@ pub struct LimitsSpec {
 #[serde(deny_unknown_fields)]
 pub struct CollectionSpec {
     /// A file, a directory (every data file in it, sorted) or a glob.
-    pub path: Spanned<String>,
+    #[serde(default)]
+    pub path: Option<Spanned<String>>,
+    /// A database the records are read from, instead of files.
+    #[serde(default)]
+    pub source: Option<Spanned<SourceSpec>>,
     /// The field that identifies a record; keys must be unique.
     pub key: Spanned<String>,
     /// Types of fields (CSV columns are otherwise text): a short way to
@@ -147,6 +151,76 @@ pub struct CollectionSpec {
     #[serde(default)]
     pub range: Option<Spanned<String>>,
 }
+
+/// A collection's records from a database: `source: { postgres: { … } }`.
+/// The connection is never written here (see [`crate::data::postgres`]).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceSpec {
+    /// A PostgreSQL table or query.
+    #[serde(default)]
+    pub postgres: Option<PostgresSpec>,
+}
+
+/// A PostgreSQL table (`vt.meldingen`) or a read-only query.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PostgresSpec {
+    /// The table or view, `schema.table` or `table`.
+    #[serde(default)]
+    pub table: Option<Spanned<String>>,
+    /// A query whose rows are the records (run only when the environment
+    /// allows queries: `NALEVING_ALLOW_QUERY=1`).
+    #[serde(default)]
+    pub query: Option<Spanned<String>>,
+    /// The longest a statement may run, in milliseconds (default 300000).
+    #[serde(default)]
+    pub timeout_ms: Option<u64>,
+}
+
+/// A collection read from PostgreSQL.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PgSource {
+    /// The table or the query.
+    pub from: PgFrom,
+    /// `statement_timeout`, in milliseconds.
+    pub timeout_ms: u64,
+}
+
+/// What a PostgreSQL collection reads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PgFrom {
+    /// A table or view: its schema (when written) and name, both checked to
+    /// be plain identifiers.
+    Table {
+        /// The schema, e.g. `vt`.
+        schema: Option<String>,
+        /// The table.
+        table: String,
+    },
+    /// A query, as written.
+    Query(String),
+}
+
+impl PgFrom {
+    /// How it is named in locations: `vt.meldingen`, or `query`.
+    pub fn shown(&self) -> String {
+        match self {
+            PgFrom::Table {
+                schema: Some(schema),
+                table,
+            } => format!("{schema}.{table}"),
+            PgFrom::Table {
+                schema: None,
+                table,
+            } => table.clone(),
+            PgFrom::Query(_) => "query".to_string(),
+        }
+    }
+}
+
+/// The default `statement_timeout` of a PostgreSQL collection: 5 minutes.
+pub const PG_TIMEOUT_MS: u64 = 300_000;
 
 /// Where a collection's schema is written.
 #[derive(Debug)]
@@ -206,8 +280,11 @@ pub struct Project {
 pub struct Collection {
     /// Its name in the project file.
     pub name: String,
-    /// The path pattern as written (relative to the project root).
+    /// The path pattern as written (relative to the project root); empty
+    /// for a collection read from a database.
     pub path: String,
+    /// The database table or query it is read from, instead of files.
+    pub postgres: Option<PgSource>,
     /// The key field.
     pub key: String,
     /// The collection's schema, when it declares one.
@@ -302,9 +379,17 @@ fn cell(text: &str) -> Option<(u32, u32)> {
 /// The keys a project file may have, for [`strict::check_keys`].
 fn shape() -> Shape {
     Shape::Struct(strict::fields_of::<ProjectFile>(), |key| match key {
-        "collections" => {
-            Shape::MapOf(|| Shape::Struct(strict::fields_of::<CollectionSpec>(), |_| Shape::Any))
-        }
+        "collections" => Shape::MapOf(|| {
+            Shape::Struct(strict::fields_of::<CollectionSpec>(), |key| match key {
+                "source" => Shape::Struct(strict::fields_of::<SourceSpec>(), |key| match key {
+                    "postgres" => {
+                        Shape::Struct(strict::fields_of::<PostgresSpec>(), |_| Shape::Any)
+                    }
+                    _ => Shape::Any,
+                }),
+                _ => Shape::Any,
+            })
+        }),
         "waivers" => waiver::shape(),
         "plugins" => Shape::MapOf(|| {
             Shape::Struct(strict::fields_of::<PluginEntry>(), |key| match key {
@@ -494,6 +579,7 @@ fn collections(
         }
         let before = problems.len();
         let range = sheet_options(&name, &spec, path, problems);
+        let postgres = source(&name, &spec, path, problems);
         let unreadable = problems.len() > before;
         let schema_file = spec.schema.as_ref().and_then(|source| match &source.value {
             SchemaSource::File(file) => Some(project.root.join(file)),
@@ -521,12 +607,23 @@ fn collections(
             name.clone(),
             Collection {
                 name,
-                path: spec.path.value,
+                path: spec
+                    .path
+                    .as_ref()
+                    .map(|p| p.value.clone())
+                    .unwrap_or_default(),
+                postgres,
                 key: spec.key.value,
                 schema,
                 declared_at: Some((
                     relative(&project.root, path),
-                    LineCol::from(spec.path.referenced),
+                    LineCol::from(
+                        spec.path
+                            .as_ref()
+                            .map(|p| p.referenced)
+                            .or(spec.source.as_ref().map(|s| s.referenced))
+                            .unwrap_or(spec.key.referenced),
+                    ),
                 )),
                 sheet: spec.sheet.map(|s| s.value),
                 header_row: spec
@@ -540,6 +637,118 @@ fn collections(
     }
 }
 
+/// Where the records come from: files (`path`) or a database (`source`),
+/// exactly one. Returns the database source, checked.
+fn source(
+    name: &str,
+    spec: &CollectionSpec,
+    path: &Path,
+    problems: &mut Problems,
+) -> Option<PgSource> {
+    let at = spec.key.referenced;
+    let problem = |message: Text, at| {
+        Problem::unusable(ProjectCode::Collections, message)
+            .in_file(path)
+            .at_loc(at)
+    };
+    let source = match (&spec.path, &spec.source) {
+        (Some(_), None) => return None,
+        (None, None) => {
+            problems.push(
+                problem(
+                    tr!(
+                        "collection `{name}` has no `path` and no `source`",
+                        name = name
+                    ),
+                    at,
+                )
+                .help(tr!(
+                    "read files with `path: data.jsonl`, or a database table with `source: { postgres: { table: schema.table } }`"
+                )),
+            );
+            return None;
+        }
+        (Some(_), Some(source)) => {
+            problems.push(problem(
+                tr!(
+                    "collection `{name}` has both `path` and `source`: it is read from one place",
+                    name = name
+                ),
+                source.referenced,
+            ));
+            return None;
+        }
+        (None, Some(source)) => source,
+    };
+    let Some(pg) = &source.value.postgres else {
+        problems.push(
+            problem(
+                tr!(
+                    "collection `{name}`: `source` names no database",
+                    name = name
+                ),
+                source.referenced,
+            )
+            .help(tr!("write `source: { postgres: { table: schema.table } }`")),
+        );
+        return None;
+    };
+    let from = match (&pg.table, &pg.query) {
+        (Some(table), None) => {
+            let parts: Vec<&str> = table.value.split('.').collect();
+            let plain = |s: &str| {
+                !s.is_empty()
+                    && s.len() <= 63
+                    && s.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                    && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            };
+            match parts.as_slice() {
+                [table] if plain(table) => PgFrom::Table {
+                    schema: None,
+                    table: (*table).to_string(),
+                },
+                [schema, table] if plain(schema) && plain(table) => PgFrom::Table {
+                    schema: Some((*schema).to_string()),
+                    table: (*table).to_string(),
+                },
+                _ => {
+                    problems.push(
+                        problem(
+                            tr!(
+                                "collection `{name}`: `{table}` is not a table name naleving reads",
+                                name = name,
+                                table = &table.value
+                            ),
+                            table.referenced,
+                        )
+                        .help(tr!(
+                            "write `table` or `schema.table` with letters, digits and `_`; for anything else, a view"
+                        )),
+                    );
+                    return None;
+                }
+            }
+        }
+        (None, Some(query)) if !query.value.trim().is_empty() => {
+            PgFrom::Query(query.value.trim().trim_end_matches(';').to_string())
+        }
+        _ => {
+            problems.push(problem(
+                tr!(
+                    "collection `{name}`: `postgres` needs either `table` or `query`",
+                    name = name
+                ),
+                source.referenced,
+            ));
+            return None;
+        }
+    };
+    Some(PgSource {
+        from,
+        timeout_ms: pg.timeout_ms.unwrap_or(PG_TIMEOUT_MS).max(1),
+    })
+}
+
 /// `sheet`, `header_row` and `range` belong to spreadsheets, rows count
 /// from 1, and a header row named with a range is in it. Returns the range.
 fn sheet_options(
@@ -550,7 +759,11 @@ fn sheet_options(
 ) -> Option<CellRange> {
     let spreadsheet = [".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"]
         .iter()
-        .any(|ext| spec.path.value.to_ascii_lowercase().ends_with(ext));
+        .any(|ext| {
+            spec.path
+                .as_ref()
+                .is_some_and(|p| p.value.to_ascii_lowercase().ends_with(ext))
+        });
     let options = [
         spec.sheet.as_ref().map(|s| ("sheet", s.referenced)),
         spec.header_row

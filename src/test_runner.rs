@@ -98,6 +98,7 @@ fn run_one(rule: &Rule, test: &RuleTest, env: &TestEnv<'_>) -> TestResult {
         digest: [0; 32],
         sheet: None,
         columns: Vec::new(),
+        database: None,
     });
     let mut collections: Vec<(&str, &[Map<String, Value>])> =
         vec![(rule.collection.as_str(), &test.records)];

@@ -487,7 +487,9 @@ fn run_case(env: &naleving::expr::Env, test: &Message) -> Outcome {
     match (expected, got) {
         (Some(want), Ok(got)) if same(&want, &got) => Outcome::Pass,
         (Some(want), Ok(got)) => Outcome::Wrong(format!("{got:?} instead of {want:?}")),
-        (Some(_), Err(err)) => Outcome::Unsupported(format!("evaluation error: {}", short(&err.en()))),
+        (Some(_), Err(err)) => {
+            Outcome::Unsupported(format!("evaluation error: {}", short(&err.en())))
+        }
         (None, Err(_)) => Outcome::Pass,
         (None, Ok(got)) => Outcome::Wrong(format!("{got:?} instead of an error")),
     }

@@ -15,7 +15,7 @@ use crate::problem::LineCol;
 /// `text` starts at the record's first line (see [`LineIndex`]).
 pub fn locate_field(text: &str, format: Format, pos: &RecordPos, field: &str) -> Option<LineCol> {
     match format {
-        Format::Csv | Format::Sheet | Format::Parquet => None,
+        Format::Csv | Format::Sheet | Format::Parquet | Format::Postgres => None,
         Format::Yaml => locate_yaml(text, pos, field),
         Format::Json | Format::Jsonl => {
             let from = (pos.byte as usize).min(text.len());

@@ -12,6 +12,7 @@ mod json;
 mod jsonl;
 mod locate;
 mod parquet;
+pub mod postgres;
 mod sheet;
 
 pub use sheet::SheetText;
@@ -148,12 +149,14 @@ pub enum Format {
     Sheet,
     /// `.parquet`: one record per row, read row group by row group.
     Parquet,
+    /// A PostgreSQL table or query (no file): one record per row.
+    Postgres,
 }
 
 impl Format {
     /// Whether the format is text, whose lines a report can show.
     pub fn is_text(self) -> bool {
-        !matches!(self, Format::Sheet | Format::Parquet)
+        !matches!(self, Format::Sheet | Format::Parquet | Format::Postgres)
     }
 }
 
@@ -190,6 +193,18 @@ pub struct DataFile {
     /// A spreadsheet's columns (header names, from column A), to place a
     /// field at its cell.
     pub columns: Vec<String>,
+    /// A database source: what was read, to reproduce it.
+    pub database: Option<DbRead>,
+}
+
+/// What was read from a database: the transaction's snapshot
+/// (`pg_current_snapshot()`) and how many rows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DbRead {
+    /// The snapshot every collection of the run was read in.
+    pub snapshot: String,
+    /// The rows read.
+    pub rows: u64,
 }
 
 impl DataFile {
@@ -461,6 +476,40 @@ fn read(
         return records;
     }
     let mut keys: FastMap<KeyDigest, (FileId, u32)> = FastMap::default();
+    if let Some(source) = &collection.postgres {
+        let shown = postgres::location(source);
+        let mut file = DataFile {
+            display: PathBuf::from(&shown),
+            path: PathBuf::from(&shown),
+            format: Format::Postgres,
+            collection: collection.name.clone(),
+            digest: [0; 32],
+            sheet: None,
+            columns: Vec::new(),
+            database: None,
+        };
+        let mut sink = Sink {
+            collection,
+            file: &file,
+            id: files.len() as FileId,
+            earlier: files,
+            records: &mut records,
+            keys: &mut keys,
+            problems,
+            on_batch: on_batch.as_deref_mut(),
+            columns: Vec::new(),
+            seen: &mut *seen,
+            wanted,
+        };
+        let read = postgres::load(source, &mut sink);
+        sink.flush();
+        if let Some((digest, database)) = read {
+            file.digest = digest;
+            file.database = Some(database);
+            files.push(file);
+        }
+        return records;
+    }
     for path in resolve(root, collection, problems) {
         let Some(format) = Format::of(&path) else {
             continue;
@@ -473,6 +522,7 @@ fn read(
             digest: [0; 32],
             sheet: None,
             columns: Vec::new(),
+            database: None,
         };
         // A sheet is opened first: its name and columns place findings
         // while its records stream.
@@ -522,6 +572,7 @@ fn read(
                 .as_mut()
                 .and_then(|opened| sheet::load(opened, &mut sink)),
             Format::Parquet => parquet::load(&file.path, &mut sink),
+            Format::Postgres => None,
         };
         sink.flush();
         if let Some(digest) = digest {

@@ -65,8 +65,15 @@ pub struct Input {
     /// The file, relative to the project (the baseline as given).
     pub path: String,
     /// The sha256 of its bytes, hex; `unreadable` when it could not be read
-    /// again after the run.
+    /// again after the run. For a database table, of the rows read.
     pub sha256: String,
+    /// A database table's transaction snapshot (`pg_current_snapshot()`):
+    /// recorded, not part of the run digest (a rerun has another).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snapshot: Option<String>,
+    /// A database table's rows read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rows: Option<u64>,
 }
 
 impl Manifest {
@@ -78,6 +85,8 @@ impl Manifest {
                 kind: kind.to_string(),
                 path: path.replace('\\', "/"),
                 sha256,
+                snapshot: None,
+                rows: None,
             });
         };
         let shown = |root: &Path, path: &Path| relative(root, path).display().to_string();
@@ -132,6 +141,20 @@ impl Manifest {
         }
         if let Some(path) = &options.baseline {
             add("baseline", path.display().to_string(), digest_of(path));
+        }
+        // A database table's snapshot and row count, for the record.
+        for file in &run.dataset.files {
+            let Some(read) = &file.database else {
+                continue;
+            };
+            let path = file.display.display().to_string();
+            if let Some(input) = inputs
+                .iter_mut()
+                .find(|i| i.kind == "data" && i.path == path)
+            {
+                input.snapshot = Some(read.snapshot.clone());
+                input.rows = Some(read.rows);
+            }
         }
         // Within a kind, by path (data files come in the order they were
         // read otherwise).

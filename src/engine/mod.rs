@@ -40,10 +40,10 @@ use crate::calendar::Calendar;
 use crate::data::{self, Dataset};
 use crate::finding::Finding;
 use crate::plugin::Plugins;
-use crate::problem::{Problem, Problems, did_you_mean};
+use crate::problem::{Impact, Problem, Problems, did_you_mean};
 use crate::project::{self, Project};
 use crate::rule::{LoadedRules, Rule, RuleCode, load_rules};
-use crate::text::Text;
+use crate::text::{Lang, Text};
 use crate::tr;
 
 crate::problem_codes! {
@@ -236,28 +236,7 @@ fn run_project(
     problems: &mut Problems,
 ) {
     let selected = selected(&run.rules, options);
-    let declared: Vec<&str> = project.collections.keys().map(String::as_str).collect();
-    let everything = options.rules.is_empty() && options.collections.is_empty();
-    let mut plan = Plan::new(&selected, &declared, everything);
-    if let Some(field) = &options.group_by {
-        // The field findings are grouped by is read wherever it is.
-        let top = field.split('.').next().unwrap_or(field);
-        for columns in plan.columns.values_mut() {
-            columns.insert(top.to_string());
-        }
-    }
-    if everything {
-        // A whole run reports every field's fault against its schema, so
-        // the fields a schema declares are read whether a rule reads them
-        // or not (a run with `--rule` reads what its rules read).
-        for (name, columns) in &mut plan.columns {
-            let schema = project
-                .collections
-                .get(*name)
-                .and_then(|c| c.schema.as_ref());
-            columns.extend(schema.into_iter().flat_map(|s| s.fields.keys().cloned()));
-        }
-    }
+    let plan = data_plan(options, project, &selected);
     let to_load: Vec<&project::Collection> = plan
         .resident
         .iter()
@@ -523,4 +502,94 @@ pub fn by_rule(findings: &[Finding]) -> BTreeMap<&str, usize> {
         *counts.entry(finding.rule.as_str()).or_insert(0) += 1;
     }
     counts
+}
+
+/// `check --plan`: what a run of `options` would read and where each rule
+/// runs, without reading any data; or the problems that stop it.
+pub fn plan_text(options: &Options, lang: Lang) -> Result<String, Vec<Problem>> {
+    let mut problems = Problems::default();
+    let project = crate::project::load(&options.project, &mut problems);
+    let Some(project) = project.filter(|_| !problems.any(Impact::Unusable)) else {
+        return Err(problems.into_sorted());
+    };
+    let rules = load_rules(
+        &project.root,
+        &project.rules,
+        Some(&project.collections),
+        &mut problems,
+    );
+    if problems.any(Impact::Unusable) {
+        return Err(problems.into_sorted());
+    }
+    let selected = selected(&rules, options);
+    let plan = data_plan(options, &project, &selected);
+    let mut out = String::new();
+    let mut line = |text: Text| {
+        out.push_str(&text.render(lang));
+        out.push('\n');
+    };
+    line(tr!("Collections read:"));
+    for name in plan.resident.iter().chain(&plan.streamed) {
+        let Some(collection) = project.collections.get(*name) else {
+            continue;
+        };
+        let how = if plan.streams(name) {
+            tr!("streamed")
+        } else {
+            tr!("kept in memory")
+        };
+        match &collection.postgres {
+            Some(source) => line(tr!(
+                "  {name} ({how}): {place}, rows read with: {sql}",
+                name = name,
+                how = how,
+                place = data::postgres::location(source),
+                sql = data::postgres::pull_sql(source, &collection.key, plan.columns.get(name))
+            )),
+            None => line(tr!(
+                "  {name} ({how}): {path}",
+                name = name,
+                how = how,
+                path = &collection.path
+            )),
+        }
+    }
+    line(tr!("Rules:"));
+    for rule in &selected {
+        line(tr!(
+            "  {rule} ({kind} over {collection}): judged in naleving",
+            rule = &rule.id,
+            kind = rule.check.kind(),
+            collection = &rule.collection
+        ));
+    }
+    Ok(out)
+}
+
+/// What a run of `selected` reads: the collections, streamed or kept, and
+/// the columns of each (see [`Plan`]).
+fn data_plan<'a>(options: &Options, project: &'a Project, selected: &[&'a Rule]) -> Plan<'a> {
+    let declared: Vec<&str> = project.collections.keys().map(String::as_str).collect();
+    let everything = options.rules.is_empty() && options.collections.is_empty();
+    let mut plan = Plan::new(selected, &declared, everything);
+    if let Some(field) = &options.group_by {
+        // The field findings are grouped by is read wherever it is.
+        let top = field.split('.').next().unwrap_or(field);
+        for columns in plan.columns.values_mut() {
+            columns.insert(top.to_string());
+        }
+    }
+    if everything {
+        // A whole run reports every field's fault against its schema, so
+        // the fields a schema declares are read whether a rule reads them
+        // or not (a run with `--rule` reads what its rules read).
+        for (name, columns) in &mut plan.columns {
+            let schema = project
+                .collections
+                .get(*name)
+                .and_then(|c| c.schema.as_ref());
+            columns.extend(schema.into_iter().flat_map(|s| s.fields.keys().cloned()));
+        }
+    }
+    plan
 }

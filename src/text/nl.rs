@@ -982,10 +982,101 @@ static NL: &[(&str, &str)] = &[
     ("added {kind} {path}", "toegevoegd: {kind} {path}"),
     ("removed {kind} {path}", "verwijderd: {kind} {path}"),
     // src/expr/mod.rs (evaluation)
-    ("evaluation budget exceeded: it could take {steps} steps here, at most {max} are allowed",
-     "evaluatiebudget overschreden: het zou hier {steps} stappen kunnen kosten, hoogstens {max} zijn toegestaan"),
-    ("expected a boolean, got {kind}",
-     "verwachtte een booleaanse waarde, kreeg {kind}"),
-    ("the condition gave {kind} for a record",
-     "de voorwaarde gaf {kind} voor een record"),
+    (
+        "evaluation budget exceeded: it could take {steps} steps here, at most {max} are allowed",
+        "evaluatiebudget overschreden: het zou hier {steps} stappen kunnen kosten, hoogstens {max} zijn toegestaan",
+    ),
+    (
+        "expected a boolean, got {kind}",
+        "verwachtte een booleaanse waarde, kreeg {kind}",
+    ),
+    (
+        "the condition gave {kind} for a record",
+        "de voorwaarde gaf {kind} voor een record",
+    ),
+    // src/project.rs (database sources)
+    (
+        "collection `{name}` has no `path` and no `source`",
+        "collectie `{name}` heeft geen `path` en geen `source`",
+    ),
+    (
+        "read files with `path: data.jsonl`, or a database table with `source: { postgres: { table: schema.table } }`",
+        "lees bestanden met `path: data.jsonl`, of een databasetabel met `source: { postgres: { table: schema.tabel } }`",
+    ),
+    (
+        "collection `{name}` has both `path` and `source`: it is read from one place",
+        "collectie `{name}` heeft zowel `path` als `source`: ze wordt uit één plaats gelezen",
+    ),
+    (
+        "collection `{name}`: `source` names no database",
+        "collectie `{name}`: `source` noemt geen database",
+    ),
+    (
+        "write `source: { postgres: { table: schema.table } }`",
+        "schrijf `source: { postgres: { table: schema.tabel } }`",
+    ),
+    (
+        "collection `{name}`: `{table}` is not a table name naleving reads",
+        "collectie `{name}`: `{table}` is geen tabelnaam die naleving leest",
+    ),
+    (
+        "write `table` or `schema.table` with letters, digits and `_`; for anything else, a view",
+        "schrijf `tabel` of `schema.tabel` met letters, cijfers en `_`; voor al het andere: een view",
+    ),
+    (
+        "collection `{name}`: `postgres` needs either `table` or `query`",
+        "collectie `{name}`: `postgres` heeft `table` of `query` nodig",
+    ),
+    // src/data/postgres.rs, check --plan
+    ("  {name} ({how}): {path}", "  {name} ({how}): {path}"),
+    (
+        "  {name} ({how}): {place}, rows read with: {sql}",
+        "  {name} ({how}): {place}, rijen gelezen met: {sql}",
+    ),
+    (
+        "  {rule} ({kind} over {collection}): judged in naleving",
+        "  {rule} ({kind} over {collection}): beoordeeld in naleving",
+    ),
+    ("Collections read:", "Gelezen collecties:"),
+    ("PGPORT is not a port number", "PGPORT is geen poortnummer"),
+    ("Rules:", "Regels:"),
+    (
+        "cannot connect to {server}: {cause}",
+        "kan geen verbinding maken met {server}: {cause}",
+    ),
+    (
+        "cannot read `{from}` from {server}: {cause}",
+        "kan `{from}` niet lezen uit {server}: {cause}",
+    ),
+    (
+        "cannot start a read-only transaction on {server}: {cause}",
+        "kan geen alleen-lezen-transactie starten op {server}: {cause}",
+    ),
+    ("kept in memory", "in het geheugen gehouden"),
+    (
+        "naleving reads the connection from {var} or libpq's PG* variables, never from the project",
+        "naleving leest de verbinding uit {var} of de PG*-variabelen van libpq, nooit uit het project",
+    ),
+    (
+        "no database is named: set {var} (or libpq's PGHOST, PGDATABASE, PGUSER …)",
+        "er is geen database genoemd: zet {var} (of PGHOST, PGDATABASE, PGUSER … van libpq)",
+    ),
+    ("row {row} is not a record", "rij {row} is geen record"),
+    ("streamed", "gestroomd"),
+    (
+        "table `{table}` has no column `{key}`, the collection's key{hint}",
+        "tabel `{table}` heeft geen kolom `{key}`, de sleutel van de collectie{hint}",
+    ),
+    (
+        "the collection is a query, and queries from a project file run only when the environment sets {var}=1",
+        "de collectie is een query, en query's uit een projectbestand worden alleen uitgevoerd als de omgeving {var}=1 zet",
+    ),
+    (
+        "{server} has no table `{table}` that this user can read{hint}",
+        "{server} heeft geen tabel `{table}` die deze gebruiker kan lezen{hint}",
+    ),
+    (
+        "{var} is not a connection string naleving can read (a postgresql:// URL or key=value pairs)",
+        "{var} is geen verbindingsgegeven dat naleving kan lezen (een postgresql://-URL of sleutel=waarde-paren)",
+    ),
 ];
