@@ -85,8 +85,8 @@ impl Baseline {
             .iter()
             .filter(|f| f.waived.is_none())
             .map(|f| Entry {
-                fingerprint: f.fingerprint.clone(),
-                rule: f.rule.clone(),
+                fingerprint: f.fingerprint.to_string(),
+                rule: f.rule.to_string(),
                 record: f.record.clone(),
             })
             .collect();
@@ -181,7 +181,7 @@ impl Baseline {
             .iter()
             .map(|e| e.fingerprint.as_str())
             .collect();
-        let found: BTreeSet<String> = findings.iter().map(|f| f.fingerprint.clone()).collect();
+        let found: BTreeSet<String> = findings.iter().map(|f| f.fingerprint.to_string()).collect();
         let before = findings.len();
         findings.retain(|f| !known.contains(f.fingerprint.as_str()));
         let fixed = self
@@ -221,7 +221,7 @@ mod tests {
                 cell: None,
             },
             field: None,
-            basis: Vec::new(),
+            basis: Default::default(),
             fingerprint: crate::finding::fingerprint(rule, "c", record, None, None),
             details: Default::default(),
             waived: None,
@@ -255,11 +255,11 @@ mod tests {
     #[test]
     fn sorted_and_without_waived_findings() {
         let mut waived = finding("r", "w");
-        waived.waived = Some(crate::finding::Waived {
+        waived.waived = Some(Box::new(crate::finding::Waived {
             reason: "x".into(),
             approved_by: "y".into(),
             expires: None,
-        });
+        }));
         let baseline = Baseline::of(
             jiff::civil::date(2021, 1, 15),
             &[finding("s", "a"), waived, finding("r", "b")],

@@ -12,8 +12,11 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use crate::calendar::Due;
-use crate::digest::hex;
 use crate::problem::LineCol;
+
+mod shared;
+
+pub use shared::{BasisList, Fingerprint, Shared};
 
 /// How serious a finding of a rule is.
 #[derive(
@@ -66,7 +69,7 @@ pub struct Waived {
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Location {
     /// The data file, relative to the project root, with `/` separators.
-    pub path: String,
+    pub path: Shared,
     /// 1-based line.
     pub line: u32,
     /// 1-based column.
@@ -94,29 +97,29 @@ impl Location {
 #[derive(Clone, Debug, Serialize)]
 pub struct Finding {
     /// The rule's id.
-    pub rule: String,
+    pub rule: Shared,
     /// The rule's severity.
     pub severity: Severity,
     /// The message, interpolated.
-    pub message: String,
+    pub message: Shared,
     /// The collection of the record.
-    pub collection: String,
+    pub collection: Shared,
     /// The record's key.
     pub record: String,
     /// Where the record (or its field) is written.
     pub location: Location,
     /// The field at fault, if one is.
-    pub field: Option<String>,
+    pub field: Option<Shared>,
     /// The rule's legal basis.
-    pub basis: Vec<Basis>,
+    pub basis: BasisList,
     /// Identifies the finding across runs: independent of line numbers and
     /// record order, so baselines survive reformatting.
-    pub fingerprint: String,
+    pub fingerprint: Fingerprint,
     /// Computed values (for deadlines at least `due` and `late_by`).
     pub details: Details,
     /// The waiver that accepts this finding, if one does and has not expired.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub waived: Option<Waived>,
+    pub waived: Option<Box<Waived>>,
     /// With `--group-by FIELD`: that field's value in the record (absent
     /// when the record has none).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -131,15 +134,20 @@ pub struct Finding {
 }
 
 /// The machine-readable details of a finding: a JSON object in the outputs.
-#[derive(Clone, Debug)]
+/// Each kind is boxed, so a finding without details (or with a small
+/// object) does not carry the room of the largest.
+#[derive(Clone, Debug, Default)]
 pub enum Details {
+    /// No details: `{}`.
+    #[default]
+    Empty,
     /// Any object (aggregates, steps, plugins, …).
-    Map(Map<String, Value>),
+    Map(Box<Map<String, Value>>),
     /// A missed deadline, kept as computed and written out as an object only
     /// when the finding is rendered: the due date, its explanation and the
     /// skipped days are shared by every finding with the same start and
     /// term, so 10⁵ late records do not hold 10⁵ copies of them.
-    Deadline(DeadlineDetails),
+    Deadline(Box<DeadlineDetails>),
     /// A failed one-comparison `expr`: the sides as written and the
     /// operator, shared by every finding of the rule, and what each side
     /// came to on the record. Written as the object `{ left, left_value,
@@ -186,15 +194,15 @@ pub struct DeadlineDetails {
     pub end: Option<Date>,
 }
 
-impl Default for Details {
-    fn default() -> Details {
-        Details::Map(Map::new())
+impl From<Map<String, Value>> for Details {
+    fn from(map: Map<String, Value>) -> Details {
+        Details::Map(Box::new(map))
     }
 }
 
-impl From<Map<String, Value>> for Details {
-    fn from(map: Map<String, Value>) -> Details {
-        Details::Map(map)
+impl From<DeadlineDetails> for Details {
+    fn from(deadline: DeadlineDetails) -> Details {
+        Details::Deadline(Box::new(deadline))
     }
 }
 
@@ -202,6 +210,7 @@ impl Details {
     /// The details as a JSON object, keys in the order they are written.
     pub fn to_map(&self) -> Cow<'_, Map<String, Value>> {
         match self {
+            Details::Empty => Cow::Owned(Map::new()),
             Details::Map(map) => Cow::Borrowed(map),
             // Written as it serializes: the same keys, in the same order.
             Details::Deadline(_) | Details::Comparison(_) => match serde_json::to_value(self) {
@@ -215,6 +224,7 @@ impl Details {
 impl Serialize for Details {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
+            Details::Empty => serializer.serialize_map(Some(0))?.end(),
             Details::Map(map) => map.serialize(serializer),
             Details::Deadline(d) => {
                 #[derive(Serialize)]
@@ -271,7 +281,7 @@ pub struct SourceRef {
     /// The field's position, when it was found.
     pub field_at: Option<LineCol>,
     /// The rule file.
-    pub rule_path: String,
+    pub rule_path: Shared,
     /// Where the rule's `check:` is written.
     pub check_at: LineCol,
     /// The check kind.
@@ -287,7 +297,7 @@ pub fn fingerprint(
     record: &str,
     field: Option<&str>,
     discriminator: Option<&str>,
-) -> String {
+) -> Fingerprint {
     let mut hasher = Sha256::new();
     for part in [
         "v1",
@@ -300,7 +310,10 @@ pub fn fingerprint(
         hasher.update(part.as_bytes());
         hasher.update([0]);
     }
-    hex(&hasher.finalize()[..16])
+    let digest = hasher.finalize();
+    let mut first = [0; 16];
+    first.copy_from_slice(&digest[..16]);
+    Fingerprint::of_bytes(&first)
 }
 
 /// Counts of findings by severity.
@@ -407,7 +420,7 @@ mod tests {
         let start = jiff::civil::date(2020, 1, 1);
         let term: crate::calendar::Term = "5 werkdagen".parse().unwrap();
         let due = Arc::new(term.due(&calendar, start, true));
-        let late = Details::Deadline(DeadlineDetails {
+        let late = Details::from(DeadlineDetails {
             start,
             term: "5 werkdagen".to_string(),
             due: Arc::clone(&due),
@@ -420,7 +433,7 @@ mod tests {
         let map = late.to_map();
         assert_eq!(serde_json::to_string(&*map).unwrap(), expected);
 
-        let open = Details::Deadline(DeadlineDetails {
+        let open = Details::from(DeadlineDetails {
             start,
             term: "5 werkdagen".to_string(),
             due: Arc::new(Due {

@@ -298,11 +298,11 @@ pub fn apply(
         {
             matched = true;
             if expired.is_none() && finding.waived.is_none() {
-                finding.waived = Some(Waived {
+                finding.waived = Some(Box::new(Waived {
                     reason: waiver.reason.clone(),
                     approved_by: waiver.approved_by.clone(),
                     expires: waiver.expires,
-                });
+                }));
             }
         }
         let problem = match (matched, expired) {

@@ -328,7 +328,7 @@ fn looked_up_collections_are_streamed_and_only_their_keys_kept() {
         run.findings
             .iter()
             .filter(|f| f.rule == id)
-            .map(|f| (f.record.clone(), f.message.clone(), f.location.line))
+            .map(|f| (f.record.clone(), f.message.to_string(), f.location.line))
             .collect()
     };
     for id in ["melding-bestaat", "regio-bestaat"] {

@@ -211,7 +211,7 @@ impl Deadline {
             ("start".to_string(), start.to_string()),
             ("as_of".to_string(), cx.as_of.to_string()),
         ];
-        let details = Details::Deadline(DeadlineDetails {
+        let details = Details::from(DeadlineDetails {
             start,
             term: term_text,
             due,
@@ -221,8 +221,8 @@ impl Deadline {
         });
         Some(Outcome::Finding(Verdict {
             record: index,
-            field: Some(self.end.clone()),
-            message,
+            field: Some(self.end.as_str().into()),
+            message: message.into(),
             vars,
             details,
             discriminator: None,
@@ -257,13 +257,14 @@ fn unknown(index: usize, name: &str, text: &str, err: &TermijnError) -> Outcome 
     details.insert("cause".to_string(), json!(err.to_string()));
     Outcome::Finding(Verdict {
         record: index,
-        field: Some(name.to_string()),
+        field: Some(name.into()),
         // The kind's own messages are Dutch (rule messages stay as
         // written): so is the reason inside.
         message: format!(
             "termijn::onbekend — de termijn in `{name}` is niet te bepalen: {}",
             err.text().render(crate::text::Lang::Nl)
-        ),
+        )
+        .into(),
         vars: vec![
             ("due".to_string(), "onbekend".to_string()),
             ("late_by".to_string(), "onbekend".to_string()),

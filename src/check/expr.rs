@@ -25,7 +25,7 @@ use serde_json::Value;
 
 use crate::data::Record;
 use crate::expr::{Expr, Side};
-use crate::finding::{ComparisonDetails, ComparisonSides, Details};
+use crate::finding::{ComparisonDetails, ComparisonSides, Details, Shared};
 
 /// See [`KindDocs`].
 pub const DOCS: KindDocs = KindDocs {
@@ -60,7 +60,7 @@ impl JsonSchema for Spec {
 struct ExprCheck {
     expr: Expr,
     /// The message of every finding (the expression as written).
-    message: String,
+    message: Shared,
     /// For a comparison, its sides: a finding then says what each came to.
     sides: Option<Sides>,
 }
@@ -94,7 +94,7 @@ pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<
             right: compiled(right)?,
         })
     });
-    let message = format!("voorwaarde niet vervuld: {}", expr.source().trim());
+    let message = format!("voorwaarde niet vervuld: {}", expr.source().trim()).into();
     Ok(Box::new(ExprCheck {
         expr,
         message,

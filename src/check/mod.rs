@@ -23,7 +23,7 @@ use serde_saphyr::Spanned;
 use crate::calendar::Calendar;
 use crate::data::{Dataset, Record};
 use crate::expr::{Env, Expr};
-use crate::finding::Details;
+use crate::finding::{Details, Shared};
 use crate::plugin::Plugins;
 use crate::problem::{LineCol, Problem};
 use crate::text::Text;
@@ -236,9 +236,9 @@ pub struct Verdict {
     /// Index into the records the check was given.
     pub record: usize,
     /// The field at fault, if one is.
-    pub field: Option<String>,
+    pub field: Option<Shared>,
     /// The default message, used when the rule has none.
-    pub message: String,
+    pub message: Shared,
     /// Computed values for `{{ name }}` in the rule's message (`due`, `late_by`, …).
     pub vars: Vec<(String, String)>,
     /// Machine-readable details for the outputs.

@@ -21,6 +21,7 @@ use serde_json::Value;
 
 use super::{BuildCx, BuildError, Check, CheckCx, KindDocs, Outcome, Verdict};
 use crate::data::Record;
+use crate::finding::Shared;
 use crate::plugin::PluginCode;
 use crate::problem::Problem;
 
@@ -108,9 +109,9 @@ impl Check for PluginCheck {
                         let message = finding.message;
                         out.push(Outcome::Finding(Verdict {
                             record: offset + finding.index as usize,
-                            field: finding.field,
+                            field: finding.field.map(Shared::from),
                             discriminator: Some(message.clone()),
-                            message,
+                            message: message.into(),
                             vars: Vec::new(),
                             details: finding.details.unwrap_or_default().into(),
                             keep_message: false,

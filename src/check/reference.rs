@@ -98,7 +98,7 @@ impl Check for Reference {
             if dangling > 0 {
                 out.push(Outcome::Finding(Verdict {
                     record: index,
-                    field: Some(self.field.clone()),
+                    field: Some(self.field.as_str().into()),
                     message: format!(
                         "`{}` verwijst naar {} in `{}`",
                         self.field,
@@ -108,7 +108,8 @@ impl Check for Reference {
                             format!("{dangling} sleutels die niet bestaan")
                         },
                         self.to
-                    ),
+                    )
+                    .into(),
                     vars: vec![("to".to_string(), self.to.clone())],
                     ..Verdict::default()
                 }));

@@ -14,6 +14,7 @@ use serde::Deserialize;
 
 use super::{BuildCx, BuildError, Check, CheckCx, KindDocs, Outcome, Verdict};
 use crate::data::{Record, field, is_present};
+use crate::finding::Shared;
 
 /// See [`KindDocs`].
 pub const DOCS: KindDocs = KindDocs {
@@ -34,6 +35,9 @@ pub struct Spec {
 #[derive(Debug)]
 struct Required {
     fields: Vec<String>,
+    /// Per field, its name and the message of its findings, made once and
+    /// shared by them.
+    shared: Vec<(Shared, Shared)>,
 }
 
 pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<BuildError>> {
@@ -43,8 +47,17 @@ pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<
             cx.check_at,
         )]);
     }
+    let shared = spec
+        .fields
+        .iter()
+        .map(|name| {
+            let message = format!("verplicht veld `{name}` ontbreekt of is leeg");
+            (Shared::from(name), Shared::from(message))
+        })
+        .collect();
     Ok(Box::new(Required {
         fields: spec.fields,
+        shared,
     }))
 }
 
@@ -64,12 +77,12 @@ impl Check for Required {
     fn run(&self, _cx: &CheckCx<'_>, records: &[&Record]) -> Vec<Outcome> {
         let mut out = Vec::new();
         for (index, record) in records.iter().enumerate() {
-            for name in &self.fields {
+            for (name, (shared, message)) in self.fields.iter().zip(&self.shared) {
                 if !is_present(field(&record.fields, name)) {
                     out.push(Outcome::Finding(Verdict {
                         record: index,
-                        field: Some(name.clone()),
-                        message: format!("verplicht veld `{name}` ontbreekt of is leeg"),
+                        field: Some(shared.clone()),
+                        message: message.clone(),
                         vars: vec![("field".to_string(), name.clone())],
                         ..Verdict::default()
                     }));

@@ -250,8 +250,8 @@ impl Steps {
             details.insert("problem".to_string(), json!(kind));
             Outcome::Finding(Verdict {
                 record: index,
-                field: Some(self.path(step)),
-                message,
+                field: Some(self.path(step).into()),
+                message: message.into(),
                 vars: vec![
                     ("step".to_string(), self.label(step)),
                     ("problem".to_string(), kind.to_string()),

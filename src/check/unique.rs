@@ -120,10 +120,11 @@ impl Unique {
         for index in &members[1..] {
             out.push(Outcome::Finding(Verdict {
                 record: *index,
-                field: Some(self.fields.join(", ")),
+                field: Some(self.fields.join(", ").into()),
                 message: format!(
                     "{named} is niet uniek: dezelfde waarde staat ook in record `{original}`"
-                ),
+                )
+                .into(),
                 vars: vec![("other".to_string(), original.clone())],
                 discriminator: Some(original.clone()),
                 ..Verdict::default()

@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::locate::Source;
 use crate::check::Verdict;
 use crate::data::{self, DataFile, Record, field};
-use crate::finding::{Finding, Location, SourceRef, fingerprint};
+use crate::finding::{BasisList, Finding, Location, Shared, SourceRef, fingerprint};
 use crate::rule::{Rule, placeholders};
 
 /// Findings by path, line, column, rule and fingerprint: one order for
@@ -20,17 +20,41 @@ pub(super) fn sort_findings(findings: &mut [Finding]) {
     });
 }
 
-/// Builds a located finding from a verdict.
+/// What every finding of a rule shares, made once per batch of outcomes
+/// (see [`Shared`]).
+pub(super) struct RuleParts {
+    id: Shared,
+    collection: Shared,
+    basis: BasisList,
+    path: Shared,
+}
+
+impl RuleParts {
+    pub(super) fn of(rule: &Rule) -> RuleParts {
+        RuleParts {
+            id: rule.id.as_str().into(),
+            collection: rule.collection.as_str().into(),
+            basis: rule.basis.as_slice().into(),
+            path: shown_path(&rule.path),
+        }
+    }
+}
+
+/// A path as findings show it: with `/` separators.
+pub(super) fn shown_path(path: &std::path::Path) -> Shared {
+    path.to_string_lossy().replace('\\', "/").into()
+}
+
+/// Builds a located finding from a verdict. `path` is the shown path of
+/// `file` (empty when there is none).
 pub(super) fn finding(
     rule: &Rule,
+    parts: &RuleParts,
     record: &Record,
     verdict: Verdict,
-    file: Option<&DataFile>,
+    (file, path): (Option<&DataFile>, &Shared),
     source: Option<&Source>,
 ) -> Finding {
-    let path = file
-        .map(|f| f.display.to_string_lossy().replace('\\', "/"))
-        .unwrap_or_default();
     let sheet_cell = file.filter(|f| f.sheet.is_some()).map(|file| {
         let name = verdict
             .field
@@ -55,7 +79,7 @@ pub(super) fn finding(
         None => (None, None),
     };
     let message = match &rule.message {
-        Some(template) if !verdict.keep_message => interpolate(template, &verdict, record),
+        Some(template) if !verdict.keep_message => interpolate(template, &verdict, record).into(),
         _ => verdict.message.clone(),
     };
     let subject = verdict
@@ -64,26 +88,26 @@ pub(super) fn finding(
         .unwrap_or_else(|| record.key.clone());
     Finding {
         fingerprint: fingerprint(
-            &rule.id,
-            &rule.collection,
+            &parts.id,
+            &parts.collection,
             &subject,
             verdict.field.as_deref(),
             verdict.discriminator.as_deref(),
         ),
-        rule: rule.id.clone(),
+        rule: parts.id.clone(),
         severity: rule.severity,
         message,
-        collection: rule.collection.clone(),
+        collection: parts.collection.clone(),
         record: subject,
         location: Location {
-            path,
+            path: path.clone(),
             line,
             column,
             sheet,
             cell,
         },
         field: verdict.field,
-        basis: rule.basis.clone(),
+        basis: parts.basis.clone(),
         details: verdict.details,
         members: verdict.members,
         waived: None,
@@ -91,7 +115,7 @@ pub(super) fn finding(
         source: SourceRef {
             record_lines: (record.pos.line, record.pos.end_line),
             field_at,
-            rule_path: rule.path.to_string_lossy().replace('\\', "/"),
+            rule_path: parts.path.clone(),
             check_at: rule.check_at,
             check_kind: rule.check.kind(),
         },

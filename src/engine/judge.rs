@@ -11,7 +11,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde_json::Value;
 
-use super::findings::{finding, sort_findings};
+use super::findings::{RuleParts, finding, shown_path, sort_findings};
 use super::locate::Sources;
 use super::plan::{collections_read, reads_collections};
 use super::{Progress, RuleRun, RunCx};
@@ -20,7 +20,7 @@ use crate::check::{CheckCx, Outcome, Stream};
 use crate::data::{DataFile, Dataset, FileId, Record, RecordPos, field};
 use crate::engine::InternalCode;
 use crate::expr::{CollectionsVar, Env};
-use crate::finding::Finding;
+use crate::finding::{Finding, Shared};
 use crate::problem::{Problem, Problems};
 use crate::rule::Rule;
 use crate::rule::RuleCode;
@@ -207,7 +207,11 @@ pub(super) fn take_outcomes<'f>(
         group_by,
     } = sink;
     // Findings are built on all cores (message, fingerprint, location), in
-    // outcome order; the file texts they need are read first.
+    // outcome order; the file texts they need are read first. What they
+    // share is made once: the rule's id, collection, basis and path, and
+    // the shown path of each file.
+    let parts = RuleParts::of(rule);
+    let mut paths: Vec<(FileId, Shared)> = Vec::new();
     let mut found = Vec::new();
     for outcome in outcomes {
         match outcome {
@@ -222,7 +226,17 @@ pub(super) fn take_outcomes<'f>(
                         }
                         _ => None,
                     };
-                    found.push((verdict, *record, data_file, source));
+                    let id = record.pos.file;
+                    let path = match paths.iter().find(|(file, _)| *file == id) {
+                        Some((_, path)) => path.clone(),
+                        None => {
+                            let path =
+                                data_file.map_or_else(Shared::default, |f| shown_path(&f.display));
+                            paths.push((id, path.clone()));
+                            path
+                        }
+                    };
+                    found.push((verdict, *record, (data_file, path), source));
                 }
             }
             Outcome::Unjudged { record, cause } => {
@@ -247,8 +261,9 @@ pub(super) fn take_outcomes<'f>(
     let built: Vec<Finding> = found
         .into_par_iter()
         .with_min_len(FINDINGS_CHUNK)
-        .map(|(verdict, record, data_file, source)| {
-            let mut finding = finding(rule, record, verdict, data_file, source.as_ref());
+        .map(|(verdict, record, (data_file, path), source)| {
+            let file = (data_file, &path);
+            let mut finding = finding(rule, &parts, record, verdict, file, source.as_ref());
             finding.group = group_by
                 .and_then(|name| crate::data::field(&record.fields, name))
                 .and_then(crate::data::as_key);

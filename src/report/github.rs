@@ -69,9 +69,9 @@ fn command(
 fn finding_line(finding: &Finding) -> String {
     let (name, title) = match (&finding.waived, finding.severity) {
         (Some(_), _) => ("notice", format!("{} (waived)", finding.rule)),
-        (None, Severity::Error) => ("error", finding.rule.clone()),
-        (None, Severity::Warning) => ("warning", finding.rule.clone()),
-        (None, Severity::Info) => ("notice", finding.rule.clone()),
+        (None, Severity::Error) => ("error", finding.rule.to_string()),
+        (None, Severity::Warning) => ("warning", finding.rule.to_string()),
+        (None, Severity::Info) => ("notice", finding.rule.to_string()),
     };
     let mut message = format!(
         "{} · {} `{}`",

@@ -72,7 +72,7 @@ pub fn render(run: &Run, fail_on: Severity, style: Style) -> String {
         if let Some(sheet) = &finding.location.sheet {
             texts
                 .rows
-                .entry((finding.location.path.clone(), sheet.clone()))
+                .entry((finding.location.path.to_string(), sheet.clone()))
                 .or_default()
                 .insert(finding.location.line);
         }
@@ -115,7 +115,7 @@ pub fn render(run: &Run, fail_on: Severity, style: Style) -> String {
                 let collection = run
                     .project
                     .as_ref()
-                    .and_then(|p| p.collections.get(&finding.collection));
+                    .and_then(|p| p.collections.get(finding.collection.as_str()));
                 let header_row = collection.map_or(1, |c| c.header_row);
                 let range = collection.and_then(|c| c.range);
                 texts

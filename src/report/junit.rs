@@ -62,7 +62,7 @@ fn case(finding: &Finding) -> TestCase {
         name.push_str(&format!(" › {field}"));
     }
     let location = finding.location.place();
-    let mut description = vec![location.clone(), finding.message.clone()];
+    let mut description = vec![location.clone(), finding.message.to_string()];
     description.extend(super::fact_lines(finding, 10, super::lang::Lang::En));
     for basis in &finding.basis {
         description.push(format!("basis: {}", basis.citation));

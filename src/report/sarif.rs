@@ -252,7 +252,7 @@ fn result(finding: &Finding, rule_index: Option<i64>, run: &Run) -> SarifResult 
         )])
         .partial_fingerprints(BTreeMap::from([(
             FINGERPRINT_KEY.to_string(),
-            finding.fingerprint.clone(),
+            finding.fingerprint.to_string(),
         )]))
         .properties(properties)
         .build();

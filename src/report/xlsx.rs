@@ -203,7 +203,7 @@ fn finding_row(
         super::fact_lines(finding, 10, super::lang::Lang::En).join("\n"),
     )?;
     put(sheet, row, 13, basis(&finding.basis))?;
-    put(sheet, row, 14, &finding.fingerprint)?;
+    put(sheet, row, 14, finding.fingerprint)?;
     if let Some(waived) = &finding.waived {
         let until = waived
             .expires

@@ -483,7 +483,8 @@ impl Aggregate {
                     message: format!(
                         "groep {label}: voorwaarde niet vervuld: {}",
                         self.expr.source().trim()
-                    ),
+                    )
+                    .into(),
                     vars,
                     details: details.into(),
                     discriminator: Some(label.clone()),

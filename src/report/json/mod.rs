@@ -186,32 +186,32 @@ mod tests {
         });
         let findings: Vec<Finding> = (0..FINDINGS_WINDOW * 2 + 7)
             .map(|n| Finding {
-                rule: format!("regel-{}", n % 3),
+                rule: format!("regel-{}", n % 3).into(),
                 severity: severities[n % 3],
-                message: format!("bericht {n} met \"aanhalingstekens\"\nen een regel\t\u{1} ☞"),
-                collection: "meldingen".to_string(),
+                message: format!("bericht {n} met \"aanhalingstekens\"\nen een regel\t\u{1} ☞").into(),
+                collection: "meldingen".into(),
                 record: format!("m{n}\\é"),
                 location: Location {
-                    path: "data/meldingen.jsonl".to_string(),
+                    path: "data/meldingen.jsonl".into(),
                     line: n as u32 + 1,
                     column: 3,
                     sheet: (n % 5 == 1).then(|| "Blad \"1\"".to_string()),
                     cell: (n % 5 == 1).then(|| format!("Blad1!D{n}")),
                 },
-                field: (n % 2 == 0).then(|| "ontvangen_op".to_string()),
+                field: (n % 2 == 0).then(|| "ontvangen_op".into()),
                 basis: (0..n % 3)
                     .map(|b| Basis {
                         citation: format!("Wet {b}, art. \"1\""),
                         url: (b == 1).then(|| "https://wetten.overheid.nl/".to_string()),
                     })
                     .collect(),
-                fingerprint: format!("{n:032x}"),
+                fingerprint: crate::finding::Fingerprint::parse(&format!("{n:032x}")).unwrap(),
                 details: match n % 4 {
                     0 => match json!({"due": "2020-01-08", "skipped": [{"date": "2020-01-04"}], "n": n, "x": 1.5, "leeg": {}, "lijst": []}) {
                         serde_json::Value::Object(map) => map.into(),
                         _ => Default::default(),
                     },
-                    1 => crate::finding::Details::Deadline(crate::finding::DeadlineDetails {
+                    1 => crate::finding::Details::from(crate::finding::DeadlineDetails {
                         start,
                         term: "5 werkdagen".to_string(),
                         due: std::sync::Arc::clone(&due),
@@ -230,11 +230,11 @@ mod tests {
                     )),
                     _ => Default::default(),
                 },
-                waived: (n % 7 == 5).then(|| crate::finding::Waived {
+                waived: (n % 7 == 5).then(|| Box::new(crate::finding::Waived {
                     reason: "bekend \"probleem\"".to_string(),
                     approved_by: "auditor".to_string(),
                     expires: (n % 2 == 0).then(|| jiff::civil::date(2022, 1, 1)),
-                }),
+                })),
                 source: SourceRef::default(),
                 members: Vec::new(),
                 group: (n % 3 == 2).then(|| format!("regio {n}")),
