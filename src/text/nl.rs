@@ -1079,4 +1079,21 @@ static NL: &[(&str, &str)] = &[
         "{var} is not a connection string naleving can read (a postgresql:// URL or key=value pairs)",
         "{var} is geen verbindingsgegeven dat naleving kan lezen (een postgresql://-URL of sleutel=waarde-paren)",
     ),
+    // src/data/postgres/tls.rs
+    (
+        "a root certificate in {path} cannot be used: {cause}",
+        "een rootcertificaat in {path} is onbruikbaar: {cause}",
+    ),
+    (
+        "cannot read the root certificate file {path}: {cause}",
+        "kan het rootcertificaatbestand {path} niet lezen: {cause}",
+    ),
+    (
+        "cannot set up TLS: {cause}",
+        "kan TLS niet instellen: {cause}",
+    ),
+    (
+        "sslmode {mode} is not one of disable, allow, prefer, require, verify-ca, verify-full",
+        "sslmode {mode} is niet een van disable, allow, prefer, require, verify-ca, verify-full",
+    ),
 ];

@@ -26,6 +26,8 @@
 //! that reaches the network): it is run only when the environment allows
 //! it with `NALEVING_ALLOW_QUERY=1`, inside the read-only transaction.
 
+mod tls;
+
 use std::collections::BTreeSet;
 use std::sync::Mutex;
 
@@ -66,23 +68,84 @@ struct Session {
 /// named in findings and problems, without credentials. The server part is
 /// read from the environment; `postgres://?/?` when it is not set.
 pub fn location(source: &PgSource) -> String {
-    let server = config().map_or_else(|_| "postgres://?/?".to_string(), |c| server_name(&c));
+    let server =
+        settings().map_or_else(|_| "postgres://?/?".to_string(), |s| server_name(&s.config));
     format!("{server}#{}", source.from.shown())
 }
 
+/// The connection settings from the environment, with the TLS mode and
+/// root certificate file that the client library does not read itself.
+struct Settings {
+    config: postgres::Config,
+    mode: tls::Mode,
+    root: Option<std::path::PathBuf>,
+}
+
+/// Takes `name=value` out of a connection string (URL query or key/value
+/// pairs), returning the value.
+fn take_setting(text: &mut String, name: &str) -> Option<String> {
+    let pattern = format!("{name}=");
+    let start = text
+        .match_indices(&pattern)
+        .map(|(i, _)| i)
+        .find(|&i| i == 0 || matches!(text.as_bytes()[i - 1], b'?' | b'&' | b' ' | b'\t'))?;
+    let value_start = start + pattern.len();
+    let end = text[value_start..]
+        .find(['&', ' ', '\t'])
+        .map_or(text.len(), |i| value_start + i);
+    let value = text[value_start..end].to_string();
+    // Remove the pair and one separator.
+    let (from, to) = if end < text.len() {
+        (start, end + 1)
+    } else if start > 0 && matches!(text.as_bytes()[start - 1], b'&' | b' ' | b'\t') {
+        (start - 1, end)
+    } else {
+        (start, end)
+    };
+    text.replace_range(from..to, "");
+    if text.ends_with('?') {
+        text.pop();
+    }
+    Some(value)
+}
+
 /// The connection settings from the environment.
-fn config() -> Result<postgres::Config, Text> {
+fn settings() -> Result<Settings, Text> {
+    let bad_mode = |value: &str| {
+        tr!(
+            "sslmode {mode} is not one of disable, allow, prefer, require, verify-ca, verify-full",
+            mode = value
+        )
+    };
     if let Ok(url) = std::env::var(URL_VAR) {
+        let mut text = url;
+        let mode = take_setting(&mut text, "sslmode");
+        let root = take_setting(&mut text, "sslrootcert");
+        let mode = match mode {
+            Some(value) => tls::Mode::parse(&value).ok_or_else(|| bad_mode(&value))?,
+            None => tls::Mode::Prefer,
+        };
         // The text is never echoed: it may hold a password.
-        return url.parse::<postgres::Config>().map_err(|_| {
+        let mut config = text.parse::<postgres::Config>().map_err(|_| {
             tr!(
                 "{var} is not a connection string naleving can read (a postgresql:// URL or key=value pairs)",
                 var = URL_VAR
             )
+        })?;
+        config.ssl_mode(client_mode(mode));
+        return Ok(Settings {
+            config,
+            mode,
+            root: tls::root_file(root.as_deref()),
         });
     }
     let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let mode = match var("PGSSLMODE") {
+        Some(value) => tls::Mode::parse(&value).ok_or_else(|| bad_mode(&value))?,
+        None => tls::Mode::Prefer,
+    };
     let mut config = postgres::Config::new();
+    config.ssl_mode(client_mode(mode));
     match var("PGHOST") {
         Some(host) => {
             for host in host.split(',') {
@@ -117,7 +180,20 @@ fn config() -> Result<postgres::Config, Text> {
     if let Some(seconds) = var("PGCONNECT_TIMEOUT").and_then(|s| s.parse::<u64>().ok()) {
         config.connect_timeout(std::time::Duration::from_secs(seconds));
     }
-    Ok(config)
+    Ok(Settings {
+        config,
+        mode,
+        root: tls::root_file(var("PGSSLROOTCERT").as_deref()),
+    })
+}
+
+/// The client library's mode for a libpq mode.
+fn client_mode(mode: tls::Mode) -> postgres::config::SslMode {
+    match mode.for_client() {
+        "disable" => postgres::config::SslMode::Disable,
+        "prefer" => postgres::config::SslMode::Prefer,
+        _ => postgres::config::SslMode::Require,
+    }
 }
 
 /// `postgres://HOST[:PORT]/DB` of a configuration (a Unix socket is
@@ -144,12 +220,23 @@ fn server_name(config: &postgres::Config) -> String {
 
 /// Connects and opens the run's transaction.
 fn open() -> Result<Session, Text> {
-    let mut config = config()?;
+    let Settings {
+        mut config,
+        mode,
+        root,
+    } = settings()?;
     if config.get_application_name().is_none() {
         config.application_name("naleving");
     }
     let server = server_name(&config);
-    let mut client = config.connect(postgres::NoTls).map_err(|err| {
+    let connected = match mode {
+        tls::Mode::Disable => config.connect(postgres::NoTls),
+        _ => {
+            let tls = tls::config(mode, root.as_ref())?;
+            config.connect(tokio_postgres_rustls::MakeRustlsConnect::new(tls))
+        }
+    };
+    let mut client = connected.map_err(|err| {
         tr!(
             "cannot connect to {server}: {cause}",
             server = &server,
@@ -177,10 +264,22 @@ fn open() -> Result<Session, Text> {
 
 /// The server's words for an error (without the connection string).
 fn cause(err: &postgres::Error) -> Text {
-    match err.as_db_error() {
-        Some(db) => Text::verbatim(db.message()),
-        None => Text::verbatim(err.to_string()),
+    if let Some(db) = err.as_db_error() {
+        return Text::verbatim(db.message());
     }
+    // The reason under a general one ("error performing TLS handshake:
+    // invalid peer certificate: UnknownIssuer").
+    let mut text = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(inner) = source {
+        let said = inner.to_string();
+        if !text.contains(&said) {
+            text.push_str(": ");
+            text.push_str(&said);
+        }
+        source = inner.source();
+    }
+    Text::verbatim(text)
 }
 
 /// A name quoted as a PostgreSQL identifier.
@@ -395,6 +494,30 @@ mod tests {
     fn identifiers_are_quoted() {
         assert_eq!(quoted("meldingen"), "\"meldingen\"");
         assert_eq!(quoted("a\"b"), "\"a\"\"b\"");
+    }
+
+    #[test]
+    fn tls_settings_are_taken_out_of_the_connection_string() {
+        let mut url = "postgresql://u:p@h/db?sslmode=verify-full&sslrootcert=/ca.pem".to_string();
+        assert_eq!(
+            take_setting(&mut url, "sslmode").as_deref(),
+            Some("verify-full")
+        );
+        assert_eq!(
+            take_setting(&mut url, "sslrootcert").as_deref(),
+            Some("/ca.pem")
+        );
+        assert_eq!(url, "postgresql://u:p@h/db");
+        let mut pairs = "host=h sslmode=require dbname=x".to_string();
+        assert_eq!(
+            take_setting(&mut pairs, "sslmode").as_deref(),
+            Some("require")
+        );
+        assert_eq!(pairs, "host=h dbname=x");
+        let mut none = "host=h xsslmode=require".to_string();
+        assert_eq!(take_setting(&mut none, "sslmode"), None);
+        assert_eq!(tls::Mode::parse("verify-ca"), Some(tls::Mode::VerifyCa));
+        assert_eq!(tls::Mode::parse("bogus"), None);
     }
 
     #[test]
