@@ -19,10 +19,10 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 use serde_sarif::sarif::{
-    ArtifactLocation, Invocation, Location, Message, MultiformatMessageString, Notification,
-    PhysicalLocation, PropertyBag, Region, ReportingConfiguration, ReportingDescriptor,
-    ReportingDescriptorReference, Result as SarifResult, ResultLevel, Run as SarifRun, Sarif,
-    Suppression, Tool, ToolComponent,
+    ArtifactLocation, Invocation, Location, LogicalLocation, Message, MultiformatMessageString,
+    Notification, PhysicalLocation, PropertyBag, Region, ReportingConfiguration,
+    ReportingDescriptor, ReportingDescriptorReference, Result as SarifResult, ResultLevel,
+    Run as SarifRun, Sarif, Suppression, Tool, ToolComponent,
 };
 
 use super::{Deadline, Summary, project_name, rules_run};
@@ -224,6 +224,28 @@ fn location(path: &str, line: u32, column: u32) -> Location {
     Location::builder().physical_location(physical).build()
 }
 
+/// Where a finding is: a line and column of its file, or for a record of a
+/// database table a logical location — the table, the record's key and the
+/// field, as `postgres://HOST/DB#vt.meldingen[KEY].field` (a table has no
+/// lines to point at).
+fn finding_location(finding: &Finding) -> Location {
+    let path = &finding.location.path;
+    if !path.starts_with("postgres://") {
+        return location(path, finding.location.line, finding.location.column);
+    }
+    let mut name = format!("{path}[{}]", finding.record);
+    if let Some(field) = &finding.field {
+        name.push('.');
+        name.push_str(field);
+    }
+    let logical = LogicalLocation::builder()
+        .name(finding.record.to_string())
+        .fully_qualified_name(name)
+        .kind("object")
+        .build();
+    Location::builder().logical_locations(vec![logical]).build()
+}
+
 /// The `result` of a finding.
 fn result(finding: &Finding, rule_index: Option<i64>, run: &Run) -> SarifResult {
     let deadline = Deadline::of(finding);
@@ -245,11 +267,7 @@ fn result(finding: &Finding, rule_index: Option<i64>, run: &Run) -> SarifResult 
         .rule_id(&finding.rule)
         .level(level(finding.severity))
         .message(Message::builder().text(message).build())
-        .locations(vec![location(
-            &finding.location.path,
-            finding.location.line,
-            finding.location.column,
-        )])
+        .locations(vec![finding_location(finding)])
         .partial_fingerprints(BTreeMap::from([(
             FINGERPRINT_KEY.to_string(),
             finding.fingerprint.to_string(),

@@ -229,7 +229,17 @@ fn open() -> Result<Session, Text> {
         config.application_name("naleving");
     }
     let server = server_name(&config);
+    // As in libpq, a Unix socket is never encrypted: it does not leave the
+    // machine, and it has no host name to check a certificate against.
+    let socket_only = config
+        .get_hosts()
+        .iter()
+        .all(|h| !matches!(h, postgres::config::Host::Tcp(_)));
     let connected = match mode {
+        _ if socket_only && mode != tls::Mode::Disable => {
+            config.ssl_mode(postgres::config::SslMode::Disable);
+            config.connect(postgres::NoTls)
+        }
         tls::Mode::Disable => config.connect(postgres::NoTls),
         _ => {
             let tls = tls::config(mode, root.as_ref())?;
