@@ -10,7 +10,10 @@ use std::sync::Arc;
 
 use super::judge::{Batch, Sink, Unjudged, crashed, run_rule, take_outcomes};
 use super::locate::{Sources, locate_streamed};
-use super::{RuleRun, RunCx, findings::message_fields};
+use super::{
+    RuleRun, RunCx,
+    findings::{compare_findings, message_fields},
+};
 use crate::check::{CheckCx, Stream};
 use crate::data::{self, DataFile, Dataset, KeySet, Record, lookup_key};
 use crate::expr::Env;
@@ -86,13 +89,13 @@ impl Streamed<'_> {
                 .map(|r| r.check.stream(&message_fields(r)))
                 .collect(),
         };
-        let mut findings = Vec::new();
         let mut rule_problems = Problems::default();
         let mut sources = Sources::default();
         let first_new = dataset.files.len();
         let mut keys: Vec<KeySet> = self.looked_up.iter().map(|_| KeySet::default()).collect();
         let mut sink = Gathered {
-            findings: &mut findings,
+            batches: Vec::new(),
+            findings: Vec::new(),
             problems: &mut rule_problems,
             sources: &mut sources,
         };
@@ -113,6 +116,7 @@ impl Streamed<'_> {
             },
         );
         let runs = self.finish(&cx, dataset, per_rule, &mut sink);
+        let mut findings = sink.all_findings();
         for problem in rule_problems.into_sorted() {
             problems.push(problem);
         }
@@ -144,6 +148,7 @@ impl Streamed<'_> {
             .zip(&mut per_rule.runs)
             .zip(&mut per_rule.unjudged)
             .zip(&mut per_rule.streams);
+        let mut found = Vec::new();
         for (((rule, stats), unjudged), stream) in each {
             let batch = Batch {
                 records,
@@ -151,15 +156,14 @@ impl Streamed<'_> {
                 sources: (!jsonl).then_some(&mut *sink.sources),
                 stream: stream.as_deref_mut().map(|s| s as &mut dyn Stream),
             };
-            run_rule(
-                rule,
-                cx,
-                batch,
-                stats,
-                sink.findings,
-                unjudged,
-                sink.problems,
-            );
+            run_rule(rule, cx, batch, stats, &mut found, unjudged, sink.problems);
+        }
+        if !found.is_empty() {
+            // In report order within the batch (a batch is a run of lines
+            // of one file), so that the findings of all batches are in
+            // order, or nearly, for the one sort at the end.
+            found.sort_by(compare_findings);
+            sink.batches.push(found);
         }
     }
 
@@ -192,7 +196,7 @@ impl Streamed<'_> {
                 Ok((records, outcomes)) => {
                     let applies: Vec<&Record> = records.iter().collect();
                     let to = Sink {
-                        findings: &mut *sink.findings,
+                        findings: &mut sink.findings,
                         unjudged,
                         problems: &mut *sink.problems,
                         group_by: cx.group_by,
@@ -214,7 +218,27 @@ impl Streamed<'_> {
 
 /// Where the streamed rules' findings and problems go.
 struct Gathered<'g> {
-    findings: &'g mut Vec<Finding>,
+    /// The findings of each batch, sorted: kept apart until the end, so
+    /// that 10⁵ findings are moved once into one list of the right size
+    /// instead of into ever larger ones as they come.
+    batches: Vec<Vec<Finding>>,
+    /// The findings of the checks that judge at the end.
+    findings: Vec<Finding>,
     problems: &'g mut Problems,
     sources: &'g mut Sources,
+}
+
+impl Gathered<'_> {
+    /// Every finding: the batches' in batch order, then the end's.
+    fn all_findings(&mut self) -> Vec<Finding> {
+        let batches = std::mem::take(&mut self.batches);
+        let end = std::mem::take(&mut self.findings);
+        let total = batches.iter().map(Vec::len).sum::<usize>() + end.len();
+        let mut all = Vec::with_capacity(total);
+        for batch in batches {
+            all.extend(batch);
+        }
+        all.extend(end);
+        all
+    }
 }
