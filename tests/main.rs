@@ -15,6 +15,7 @@ mod layers;
 mod legal_time;
 mod pack;
 mod parquet;
+mod pg;
 mod plugin;
 mod reports;
 mod sheets;
