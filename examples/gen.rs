@@ -18,10 +18,10 @@
 //! The same seed and arguments give byte-identical files: every file draws
 //! from its own ChaCha8 stream of the seed (so `--kind meldingen` writes the
 //! same `meldingen.jsonl` as `--kind all`; the dossiers' decisions draw from
-//! a fourth), no clock is read, and no hash map is iterated. Records come out
-//! sorted by their own date. The extract is taken at `--as-of` (default
-//! `--to`): a follow-up date after it is left out, so what was received just
-//! before it is still open.
+//! a fourth, the starts of the onderzoeken from a fifth), no clock is read,
+//! and no hash map is iterated. Records come out sorted by their own date.
+//! The extract is taken at `--as-of` (default `--to`): a follow-up date after
+//! it is left out, so what was received just before it is still open.
 //!
 //! Volumes and distributions (tags are the sources of the domain brief,
 //! `shared/domain/BRIEF.md` §5; "assumed" means no source gave a figure):
@@ -45,6 +45,8 @@
 //!   regions meet the 90% norm [S20][S21]; 37% are late overall, near the
 //!   IGJ's 4,200 of some 10,600 meldingen a month [S21]. About 2% of a year's
 //!   meldingen are still unassessed at the extract.
+//! - onderzoek start: on the day of the vaststelling (the beoordeling) or
+//!   up to two weeks later, mostly the same or the next day (assumed).
 //! - onderzoek_nodig: 6% of meldingen [S66]; per region 10–45% of the
 //!   onderzoeken take longer than 10 weeks (fewer show in an extract, as the
 //!   slow ones are often still open), so 5 regions meet the 80% norm [S20].
@@ -429,6 +431,10 @@ struct Melding<'a> {
     onderzoek_nodig: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     vastgesteld_op: Option<&'a str>,
+    /// The start of the onderzoek (art. 4.1.7 lid 1 Uitvoeringsbesluit Wmo
+    /// 2015), when one was needed and it started by the extract.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    onderzoek_gestart_op: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     onderzoek_afgerond_op: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -451,6 +457,10 @@ fn meldingen(out: &mut Out, cal: &Calendar, n: u64, rng: &mut ChaCha8Rng) -> Res
         MELDER.map(|(m, w, _)| (m, w)),
     ];
     let codewoord_from = Date::new(2020, 5, 1)?;
+    // The start of each onderzoek draws from a stream of its own, so the
+    // other fields of every melding stay what they were without it.
+    let mut start = rng.clone();
+    start.set_stream(ONDERZOEK_STREAM);
     let mut seq = [0u32; 25];
     let mut year = cal.dates[0].year();
     let mut written = 0;
@@ -477,7 +487,13 @@ fn meldingen(out: &mut Out, cal: &Calendar, n: u64, rng: &mut ChaCha8Rng) -> Res
                 ..Melding::default()
             };
             if is_melding {
-                follow_up(rng, cal, (laat_beoordeling, laat_onderzoek), day, &mut m);
+                follow_up(
+                    (rng, &mut start),
+                    cal,
+                    (laat_beoordeling, laat_onderzoek),
+                    day,
+                    &mut m,
+                );
                 // The codeword started on 1 May 2020; the few earlier ones
                 // are the registration error a rule should catch.
                 let since = cal.dates[day] >= codewoord_from;
@@ -493,11 +509,21 @@ fn meldingen(out: &mut Out, cal: &Calendar, n: u64, rng: &mut ChaCha8Rng) -> Res
     Ok(written)
 }
 
+/// Days from the vaststelling that onderzoek is needed to its start, with
+/// relative weights (assumed): mostly the same day or the next.
+const START_ONDERZOEK: [(u32, u32); 7] =
+    [(0, 50), (1, 20), (2, 12), (3, 8), (4, 4), (7, 4), (14, 2)];
+
+/// The stream of the start dates of onderzoeken; the files use streams 1 to
+/// 3, the dossiers' decisions 4.
+const ONDERZOEK_STREAM: u64 = 5;
+
 /// Fills in what happened after a melding received on `day`: the
 /// beoordeling, the onderzoek, the vervolg and the terugkoppeling; `laat`
-/// holds the region's late shares per mille (beoordeling, onderzoek).
+/// holds the region's late shares per mille (beoordeling, onderzoek). Of
+/// the two generators, the second draws the start of an onderzoek.
 fn follow_up<'a>(
-    rng: &mut ChaCha8Rng,
+    (rng, start): (&mut ChaCha8Rng, &mut ChaCha8Rng),
     cal: &'a Calendar,
     laat: (u32, u32),
     day: usize,
@@ -524,6 +550,12 @@ fn follow_up<'a>(
             rng.random_range(21..=70)
         };
         m.onderzoek_afgerond_op = cal.known(cal.add_days(beoordeeld, days));
+        // The onderzoek starts on or after the vaststelling (here the day of
+        // the beoordeling), well before it ends (21 days at the least). The
+        // statute counts five calendar days from receipt (art. 4.1.7 lid 1),
+        // so a start after a beoordeling late in its five working days is
+        // already late: no fault is injected, the model shows the tension.
+        m.onderzoek_gestart_op = cal.known(cal.add_days(beoordeeld, pick(start, &START_ONDERZOEK)));
     } else {
         let vervolg = pick(rng, &VERVOLG);
         // Only children are the Raad voor de Kinderbescherming's business.

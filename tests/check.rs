@@ -44,7 +44,9 @@ fn json_output_is_byte_identical_across_runs() {
 #[test]
 fn findings_are_sorted_by_path_line_and_rule() {
     let (_, report) = json_report(&root(), &[]);
-    let keys: Vec<(String, u64, String)> = report["findings"]
+    // Path, line and column of the location, then rule (two rules can flag
+    // different fields of one record line).
+    let keys: Vec<(String, u64, u64, String)> = report["findings"]
         .as_array()
         .unwrap()
         .iter()
@@ -52,6 +54,7 @@ fn findings_are_sorted_by_path_line_and_rule() {
             (
                 f["location"]["path"].as_str().unwrap().to_string(),
                 f["location"]["line"].as_u64().unwrap(),
+                f["location"]["column"].as_u64().unwrap(),
                 f["rule"].as_str().unwrap().to_string(),
             )
         })
@@ -136,12 +139,26 @@ fn as_of_flag_wins_over_the_project() {
 
 #[test]
 fn validity_window_keeps_old_records_out() {
-    let (_, report) = json_report(&root(), &["--rule", "veiligheidsbeoordeling-te-laat"]);
+    // The regional norm counts from 2019: the melding of 2018 stays out of
+    // every group.
+    let (_, report) = json_report(&root(), &["--rule", "veiligheidsbeoordeling-norm-regio"]);
     let rule = &report["rules"][0];
     assert_eq!(rule["valid"]["from"], "2019-01-01");
     assert_eq!(rule["outside_window"], 1);
     let keys = finding_values(&report, "record");
-    assert!(!keys.contains(&"VT-HGL-2018-0001"), "{keys:?}");
+    assert!(!keys.iter().any(|k| k.contains("2018")), "{keys:?}");
+    assert!(
+        keys.contains(&"regio=Haaglanden, periode=2020-H1"),
+        "{keys:?}"
+    );
+    // The Handelingsprotocol's five working days count from 2015: the
+    // melding of 2018 is judged (it was assessed six working days late).
+    let (_, report) = json_report(&root(), &["--rule", "veiligheidsbeoordeling-te-laat"]);
+    let rule = &report["rules"][0];
+    assert_eq!(rule["valid"]["from"], "2015-01-01");
+    assert_eq!(rule["outside_window"], 0);
+    let keys = finding_values(&report, "record");
+    assert!(keys.contains(&"VT-HGL-2018-0001"), "{keys:?}");
     assert!(keys.contains(&"VT-HGL-2020-0002"), "{keys:?}");
 }
 

@@ -206,9 +206,13 @@ fn sarif_rules_results_fingerprints_and_digests() {
         late["shortDescription"]["text"],
         "Veiligheidsbeoordeling binnen 5 werkdagen na ontvangst van de melding"
     );
-    assert_eq!(late["helpUri"], "https://wetten.overheid.nl/BWBR0035733");
+    // The first basis is the rule's primary source: the Handelingsprotocol.
+    assert_eq!(
+        late["helpUri"],
+        "https://www.huiselijkgeweld.nl/actueel/nieuws/2019/01/22/nieuw-handelingsprotocol-veilig-thuis-beschikbaar"
+    );
     assert!(late["help"]["markdown"].as_str().unwrap().contains(
-        "[Uitvoeringsbesluit Wmo 2015, art. 4.1.7 lid 1](https://wetten.overheid.nl/BWBR0035733)"
+        "(start van het onderzoek binnen vijf dagen; de wettelijke norm is een eigen regel, onderzoek-start-te-laat)](https://wetten.overheid.nl/BWBR0035733/2026-01-01#Artikel4.1.7)"
     ));
     assert!(
         late["fullDescription"]["text"]
@@ -533,7 +537,7 @@ fn html_has_what_each_rule_checks() {
         .expect("the rule's docs");
     for part in [
         "<dt>Controle</dt><dd><code>deadline</code> over <code>meldingen</code>, fout</dd>",
-        "<dt>Geldig</dt><dd>vanaf 2019-01-01 (ontvangen_op)</dd>",
+        "<dt>Geldig</dt><dd>vanaf 2015-01-01 (ontvangen_op)</dd>",
         "Uitvoeringsbesluit Wmo 2015, art. 4.1.7 lid 1",
         " beoordeeld, ",
         " niet van toepassing, ",
@@ -782,7 +786,7 @@ fn the_terminal_is_told_what_was_written() {
     assert_eq!(code, 1);
     assert_eq!(stdout, "");
     assert!(
-        stderr.starts_with("41 bevindingen (26 fouten, 14 waarschuwingen, 1 info) van 27 regels"),
+        stderr.starts_with("44 bevindingen (29 fouten, 14 waarschuwingen, 1 info) van 28 regels"),
         "{stderr}"
     );
     assert!(

@@ -49,10 +49,10 @@ fn a_waived_finding_is_counted_and_shown_but_does_not_fail() {
         ),
     );
     let (code, report) = late_only(dir.path());
-    // The other two late assessments still fail the run.
+    // The other three late assessments still fail the run.
     assert_eq!(code, 1);
     let findings = report["findings"].as_array().unwrap();
-    assert_eq!(findings.len(), 3);
+    assert_eq!(findings.len(), 4);
     let waived: Vec<&Value> = findings
         .iter()
         .filter(|f| f.get("waived").is_some())
@@ -67,30 +67,31 @@ fn a_waived_finding_is_counted_and_shown_but_does_not_fail() {
             "expires": "2021-06-30"
         })
     );
-    assert_eq!(report["summary"]["findings"], 3);
+    assert_eq!(report["summary"]["findings"], 4);
     assert_eq!(report["summary"]["waived"], 1);
-    assert_eq!(report["summary"]["failing"], 2);
+    assert_eq!(report["summary"]["failing"], 3);
     assert_eq!(report["problems"], Value::Array(Vec::new()));
 
-    // All three waived (one without expiry): the run passes.
+    // All four waived (two without expiry): the run passes.
     let dir = reference_copy();
     append_to_project(
         dir.path(),
         &format!(
-            "waivers:\n{}{}{}",
+            "waivers:\n{}{}{}{}",
             waiver("VT-HGL-2020-0002", Some("2021-06-30")),
             waiver("VT-AA-2020-0002", None),
             waiver("VT-FL-2020-0001", Some("2021-01-15")),
+            waiver("VT-HGL-2018-0001", None),
         ),
     );
     let (code, report) = late_only(dir.path());
     assert_eq!(code, 0, "{report:#}");
-    assert_eq!(report["summary"]["waived"], 3);
+    assert_eq!(report["summary"]["waived"], 4);
     assert_eq!(report["summary"]["failing"], 0);
     // A waiver holds on its last day (expires == as_of) and not after.
     let (code, report) = json_report(dir.path(), &["--rule", LATE, "--as-of", "2021-01-16"]);
     assert_eq!(code, 1);
-    assert_eq!(report["summary"]["waived"], 2);
+    assert_eq!(report["summary"]["waived"], 3);
 }
 
 /// Kyverno's CLI kept applying expired policy exceptions. Here an expired
@@ -114,7 +115,7 @@ fn an_expired_waiver_does_not_suppress() {
         "{report:#}"
     );
     assert_eq!(report["summary"]["waived"], 0);
-    assert_eq!(report["summary"]["failing"], 3);
+    assert_eq!(report["summary"]["failing"], 4);
     let project_lines = std::fs::read_to_string(dir.path().join("naleving.yaml"))
         .unwrap()
         .lines()
@@ -140,10 +141,11 @@ fn an_expired_waiver_does_not_suppress() {
     append_to_project(
         dir.path(),
         &format!(
-            "waivers:\n{}{}{}",
+            "waivers:\n{}{}{}{}",
             waiver("VT-HGL-2020-0002", Some("2020-12-31")),
             waiver("VT-AA-2020-0002", None),
             waiver("VT-FL-2020-0001", None),
+            waiver("VT-HGL-2018-0001", None),
         ),
     );
     let (code, report) = late_only(dir.path());
