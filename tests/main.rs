@@ -17,6 +17,7 @@ mod pack;
 mod parquet;
 mod pg;
 mod plugin;
+mod postgres;
 mod reports;
 mod sheets;
 mod silent;

@@ -139,6 +139,11 @@ fn shown(value: &Value) -> bool {
 }
 
 impl Check for ExprCheck {
+    fn sql_may_fail(&self, cx: &mut crate::expr::SqlCx<'_>) -> Option<String> {
+        let (certainly_true, _) = self.expr.sql_certain(cx)?;
+        Some(format!("NOT {certainly_true}"))
+    }
+
     fn expressions(&self) -> Vec<&Expr> {
         vec![&self.expr]
     }

@@ -345,6 +345,14 @@ pub trait Check: Send + Sync + Debug {
         false
     }
 
+    /// For a check judged per record: an SQL condition that holds for every
+    /// row of a table the check might not pass (it may hold for more), so
+    /// the database can leave out the rows it certainly passes; `None` when
+    /// the check cannot be put in SQL. See [`crate::expr::SqlCx`].
+    fn sql_may_fail(&self, _cx: &mut crate::expr::SqlCx<'_>) -> Option<String> {
+        None
+    }
+
     /// Judges the records (those that passed `when` and `valid`).
     fn run(&self, cx: &CheckCx<'_>, records: &[&Record]) -> Vec<Outcome>;
 

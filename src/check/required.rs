@@ -62,6 +62,31 @@ pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<
 }
 
 impl Check for Required {
+    fn sql_may_fail(&self, cx: &mut crate::expr::SqlCx<'_>) -> Option<String> {
+        // Certainly present (see `is_present`): a number or boolean, a
+        // string with a letter or digit, a non-empty list or object. A
+        // string of only spaces of some other kind is left to naleving.
+        let mut present = Vec::new();
+        for name in &self.fields {
+            if name.contains('.') {
+                return None;
+            }
+            let Some(json) = (cx.column)(name) else {
+                // No such column: missing from every row.
+                return Some("TRUE".to_string());
+            };
+            present.push(format!(
+                "CASE jsonb_typeof({json}) \
+                 WHEN 'number' THEN TRUE WHEN 'boolean' THEN TRUE \
+                 WHEN 'string' THEN ({json} #>> '{{}}') ~ '[A-Za-z0-9]' \
+                 WHEN 'array' THEN jsonb_array_length({json}) > 0 \
+                 WHEN 'object' THEN {json} <> '{{}}'::jsonb \
+                 ELSE FALSE END"
+            ));
+        }
+        Some(format!("NOT ({})", present.join(" AND ")))
+    }
+
     fn fields(&self) -> Vec<String> {
         self.fields.clone()
     }

@@ -560,6 +560,12 @@ pub fn plan_text(options: &Options, lang: Lang) -> Result<String, Vec<Problem>> 
         }
     }
     line(tr!("Rules:"));
+    let as_of = options
+        .as_of
+        .or(project.as_of)
+        .unwrap_or_else(today)
+        .to_string();
+    let column = |name: &str| Some(format!("to_jsonb(r.\"{}\")", name.replace('"', "\"\"")));
     for rule in &selected {
         line(tr!(
             "  {rule} ({kind} over {collection}): judged in naleving",
@@ -567,6 +573,25 @@ pub fn plan_text(options: &Options, lang: Lang) -> Result<String, Vec<Problem>> 
             kind = rule.check.kind(),
             collection = &rule.collection
         ));
+        let from_database = project
+            .collections
+            .get(&rule.collection)
+            .is_some_and(|c| c.postgres.is_some());
+        if !from_database || !rule.check.per_record() {
+            continue;
+        }
+        let mut cx = crate::expr::SqlCx {
+            column: &column,
+            as_of: &as_of,
+            params: Vec::new(),
+        };
+        if let Some(may_fail) = rule.check.sql_may_fail(&mut cx) {
+            line(tr!(
+                "    the rows it may not pass, as SQL (prepared, not yet sent: every row is read): WHERE {condition} {params}",
+                condition = may_fail,
+                params = format!("{:?}", cx.params)
+            ));
+        }
     }
     Ok(out)
 }

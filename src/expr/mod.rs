@@ -12,6 +12,7 @@ mod functions;
 mod macros;
 mod native;
 mod reads;
+mod sql;
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, LazyLock};
@@ -27,6 +28,7 @@ use functions::Terms;
 pub use native::Side;
 use native::{Bindings, Native};
 use serde_json::{Map, Value};
+pub use sql::SqlCx;
 
 /// How many operators (outside string literals) an expression may have:
 /// CEL's parser needs stack for each, and 1,600 already fill the 2 MiB of a
@@ -525,6 +527,13 @@ impl Expr {
     /// reads, when only those are read (see [`reads::element_projection`]).
     pub fn element_fields(&self, list: &str) -> Option<BTreeSet<String>> {
         reads::element_projection(self.program.expression(), list)
+    }
+
+    /// `(certainly true, certainly false)` of the expression over a row, as
+    /// SQL (see [`sql`]); `None` when it has no native form, so only
+    /// naleving can judge it.
+    pub fn sql_certain(&self, cx: &mut SqlCx<'_>) -> Option<(String, String)> {
+        self.native.as_ref().map(|native| sql::certain(native, cx))
     }
 
     /// Evaluates the expression and requires a boolean result.

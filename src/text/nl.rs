@@ -1096,4 +1096,9 @@ static NL: &[(&str, &str)] = &[
         "sslmode {mode} is not one of disable, allow, prefer, require, verify-ca, verify-full",
         "sslmode {mode} is niet een van disable, allow, prefer, require, verify-ca, verify-full",
     ),
+    // check --plan (pushdown)
+    (
+        "    the rows it may not pass, as SQL (prepared, not yet sent: every row is read): WHERE {condition} {params}",
+        "    de rijen waar ze mogelijk niet aan voldoet, als SQL (voorbereid, nog niet verstuurd: elke rij wordt gelezen): WHERE {condition} {params}",
+    ),
 ];

@@ -1,0 +1,240 @@
+//! A rule's predicate as SQL, for checks pushed down into PostgreSQL.
+//!
+//! The database is asked a question whose answer may be too wide but never
+//! too narrow: *which rows might this rule not pass?* naleving then judges
+//! the rows it gets back as it judges any record, so the findings are the
+//! same as when every row is read, and a row left in the table is one the
+//! rule certainly passes.
+//!
+//! For each [`Native`] predicate two conditions are made: one that holds only
+//! when the predicate is **certainly true** for the row under CEL's rules
+//! (both sides of a comparison of the same JSON type, the field present),
+//! and one only when it is **certainly false**. Whatever else can happen — a
+//! missing field, another type, an error — satisfies neither, and the row is
+//! sent back for naleving to judge. `!` swaps the two, `&&` and `||` combine
+//! them as CEL's commutative operators do (`false && error` is `false`,
+//! `true || error` is `true`). Values are compared as naleving sees them:
+//! each column through `to_jsonb`, strings byte by byte (`COLLATE "C"`, like
+//! Rust's and CEL's string order), integers only when written as integers.
+//!
+//! Every literal of a rule and `as_of` are **bind parameters** (`$1`, … as
+//! text, cast in SQL); a field becomes SQL only as a column that exists,
+//! named by the caller (quoted); a field that is no column is an absent one.
+
+use super::native::{Lit, Native, Op, Operand};
+
+/// What a translation needs: the SQL of a field's value as JSON (`None`
+/// when the table has no such column), `as_of`, and the parameters so far.
+pub struct SqlCx<'a> {
+    /// The SQL `jsonb` of a top-level field, e.g. `to_jsonb(r."regio")`.
+    pub column: &'a dyn Fn(&str) -> Option<String>,
+    /// The run's evaluation date (`YYYY-MM-DD`).
+    pub as_of: &'a str,
+    /// The bind parameters, all text; `$n` is `params[n - 1]`.
+    pub params: Vec<String>,
+}
+
+impl SqlCx<'_> {
+    /// A new parameter holding `value`, as `$n`.
+    fn param(&mut self, value: String) -> String {
+        self.params.push(value);
+        format!("${}", self.params.len())
+    }
+}
+
+/// `(certainly true, certainly false)` of a predicate, as SQL booleans
+/// that are never NULL (a test checks it on a table of NULLs and edge
+/// cases).
+pub(super) fn certain(native: &Native, cx: &mut SqlCx<'_>) -> (String, String) {
+    const NEITHER: (&str, &str) = ("FALSE", "FALSE");
+    let neither = || (NEITHER.0.to_string(), NEITHER.1.to_string());
+    match native {
+        Native::Const(true) => ("TRUE".to_string(), "FALSE".to_string()),
+        Native::Const(false) => ("FALSE".to_string(), "TRUE".to_string()),
+        Native::Has(field) => match (cx.column)(field) {
+            Some(json) => {
+                let present = format!("({json} IS NOT NULL AND jsonb_typeof({json}) <> 'null')");
+                (present.clone(), format!("(NOT {present})"))
+            }
+            // No such column: the field is absent from every row.
+            None => ("FALSE".to_string(), "TRUE".to_string()),
+        },
+        Native::Not(inner) => {
+            let (yes, no) = certain(inner, cx);
+            (no, yes)
+        }
+        Native::And(items) => {
+            let parts: Vec<(String, String)> = items.iter().map(|i| certain(i, cx)).collect();
+            (
+                joined(parts.iter().map(|p| &p.0), "AND", "TRUE"),
+                joined(parts.iter().map(|p| &p.1), "OR", "FALSE"),
+            )
+        }
+        Native::Or(items) => {
+            let parts: Vec<(String, String)> = items.iter().map(|i| certain(i, cx)).collect();
+            (
+                joined(parts.iter().map(|p| &p.0), "OR", "FALSE"),
+                joined(parts.iter().map(|p| &p.1), "AND", "TRUE"),
+            )
+        }
+        Native::In(field, items) => {
+            let Some(json) = (cx.column)(field) else {
+                return neither();
+            };
+            let Some(kind) = items.first().map(kind_of) else {
+                // `x in []` is false for any x of any type.
+                return ("FALSE".to_string(), "TRUE".to_string());
+            };
+            let (typed, value) = typed_value(&json, kind);
+            let list: Vec<String> = items
+                .iter()
+                .map(|item| {
+                    let param = cx.param(lit_text(item));
+                    cast(&param, kind)
+                })
+                .collect();
+            let list = list.join(", ");
+            (
+                format!("({typed} AND {value} IN ({list}))"),
+                format!("({typed} AND {value} NOT IN ({list}))"),
+            )
+        }
+        Native::Cmp(left, op, right) => comparison(left, *op, right, cx).unwrap_or_else(neither),
+        // A pattern, or a term added to a date: naleving judges.
+        Native::Matches(..) => neither(),
+    }
+}
+
+/// The kind of a literal's JSON type.
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Str,
+    Int,
+    Bool,
+}
+
+fn kind_of(lit: &Lit) -> Kind {
+    match lit {
+        Lit::Str(_) => Kind::Str,
+        Lit::Int(_) => Kind::Int,
+        Lit::Bool(_) => Kind::Bool,
+    }
+}
+
+fn lit_text(lit: &Lit) -> String {
+    match lit {
+        Lit::Str(s) => s.clone(),
+        Lit::Int(i) => i.to_string(),
+        Lit::Bool(b) => b.to_string(),
+    }
+}
+
+/// A text parameter as a value of `kind`.
+fn cast(param: &str, kind: Kind) -> String {
+    match kind {
+        Kind::Str => format!("{param}::text COLLATE \"C\""),
+        Kind::Int => format!("{param}::text::numeric"),
+        Kind::Bool => format!("{param}::text::boolean"),
+    }
+}
+
+/// `(the JSON value has this kind, its value as SQL)`. The first is never
+/// NULL (a NULL column, an absent field, has no kind), so the value is only
+/// compared when it is there.
+fn typed_value(json: &str, kind: Kind) -> (String, String) {
+    let (typed, value) = match kind {
+        Kind::Str => (
+            format!("jsonb_typeof({json}) = 'string'"),
+            format!("({json} #>> '{{}}') COLLATE \"C\""),
+        ),
+        // An integer as JSON writes it: no fraction, no exponent.
+        Kind::Int => (
+            format!("(jsonb_typeof({json}) = 'number' AND ({json})::text ~ '^-?[0-9]+$')"),
+            format!("(({json})::text)::numeric"),
+        ),
+        Kind::Bool => (
+            format!("jsonb_typeof({json}) = 'boolean'"),
+            format!("(({json})::text)::boolean"),
+        ),
+    };
+    (format!("COALESCE({typed}, FALSE)"), value)
+}
+
+/// A comparison of a field with a literal, `as_of` or another field, when
+/// its sides' kinds are known; `None` otherwise (naleving judges).
+fn comparison(
+    left: &Operand,
+    op: Op,
+    right: &Operand,
+    cx: &mut SqlCx<'_>,
+) -> Option<(String, String)> {
+    let (field, op, other) = match (left, right) {
+        (Operand::Field(field), other) => (field, op, other),
+        (other, Operand::Field(field)) => (field, flipped(op), other),
+        _ => return None,
+    };
+    let json = (cx.column)(field)?;
+    let sql_op = match op {
+        Op::Eq => "=",
+        Op::Ne => "<>",
+        Op::Lt => "<",
+        Op::Le => "<=",
+        Op::Gt => ">",
+        Op::Ge => ">=",
+    };
+    let (typed, value, against) = match other {
+        Operand::Lit(lit) => {
+            let kind = kind_of(lit);
+            if kind == Kind::Bool && !matches!(op, Op::Eq | Op::Ne) {
+                return None;
+            }
+            let (typed, value) = typed_value(&json, kind);
+            let param = cx.param(lit_text(lit));
+            (typed, value, cast(&param, kind))
+        }
+        Operand::AsOf => {
+            let (typed, value) = typed_value(&json, Kind::Str);
+            let param = cx.param(cx.as_of.to_string());
+            (typed, value, cast(&param, Kind::Str))
+        }
+        Operand::Field(other) => {
+            let other_json = (cx.column)(other)?;
+            let (typed, value) = typed_value(&json, Kind::Str);
+            let (other_typed, other_value) = typed_value(&other_json, Kind::Str);
+            (format!("({typed} AND {other_typed})"), value, other_value)
+        }
+        Operand::AddTerm(..) => return None,
+    };
+    Some((
+        format!("({typed} AND {value} {sql_op} {against})"),
+        format!("({typed} AND NOT ({value} {sql_op} {against}))"),
+    ))
+}
+
+/// The operator with its sides swapped (`5 < x` is `x > 5`).
+fn flipped(op: Op) -> Op {
+    match op {
+        Op::Lt => Op::Gt,
+        Op::Le => Op::Ge,
+        Op::Gt => Op::Lt,
+        Op::Ge => Op::Le,
+        same => same,
+    }
+}
+
+/// `a AND b AND …` (or `OR`), `empty` for none.
+fn joined<'a>(parts: impl Iterator<Item = &'a String>, op: &str, empty: &str) -> String {
+    let parts: Vec<&String> = parts.collect();
+    if parts.is_empty() {
+        return empty.to_string();
+    }
+    let separator = format!(" {op} ");
+    format!(
+        "({})",
+        parts
+            .iter()
+            .map(|p| p.as_str())
+            .collect::<Vec<_>>()
+            .join(&separator)
+    )
+}
