@@ -32,7 +32,7 @@
 use std::ffi::OsStr;
 use std::fmt::Write as _;
 use std::io::Write as _;
-use std::os::unix::fs::MetadataExt;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::OnceLock;
@@ -80,6 +80,17 @@ impl Server {
     /// Initialises and starts a server of one's own (for a test that stops
     /// it or breaks its connections); panics, saying why, when it cannot.
     pub fn start() -> Server {
+        Server::start_with(None)
+    }
+
+    /// A server of one's own that also listens on 127.0.0.1, over TLS only
+    /// (with this certificate and key, PEM), for the TLS tests: there every
+    /// connection must encrypt, a plain one is refused.
+    pub fn start_tls(certificate: &str, key: &str) -> Server {
+        Server::start_with(Some((certificate, key)))
+    }
+
+    fn start_with(tls: Option<(&str, &str)>) -> Server {
         let bin = bin_dir();
         let dir = tempfile::Builder::new()
             .prefix("naleving-pg-")
@@ -147,11 +158,25 @@ rm -rf "$1""#,
         // The superuser without a password (over the socket, which only this
         // machine's processes reach); any other role with its password, so a
         // test can create a role and try a wrong one.
-        std::fs::write(
-            data.join("pg_hba.conf"),
-            format!("local all {SUPERUSER} trust\nlocal all all scram-sha-256\n"),
-        )
-        .unwrap();
+        let mut hba = format!("local all {SUPERUSER} trust\nlocal all all scram-sha-256\n");
+        if let Some((certificate, key)) = tls {
+            // TCP on the loopback address only, and only encrypted.
+            for (name, text) in [("server.crt", certificate), ("server.key", key)] {
+                let path = data.join(name);
+                std::fs::write(&path, text).unwrap();
+                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+                if as_postgres {
+                    let (uid, gid) = postgres_user();
+                    std::os::unix::fs::chown(&path, Some(uid), Some(gid)).unwrap();
+                }
+            }
+            append(
+                &data.join("postgresql.conf"),
+                "listen_addresses = '127.0.0.1'\nssl = on\nssl_cert_file = 'server.crt'\nssl_key_file = 'server.key'\n",
+            );
+            hba.push_str(&format!("hostssl all {SUPERUSER} 127.0.0.1/32 trust\n"));
+        }
+        std::fs::write(data.join("pg_hba.conf"), hba).unwrap();
         let log = server.dir.join("server.log");
         let mut pg_ctl = ["start", "-w", "-t", "60", "-D"].map(OsStr::new).to_vec();
         pg_ctl.extend([data.as_os_str(), OsStr::new("-l"), log.as_os_str()]);
@@ -198,6 +223,16 @@ rm -rf "$1""#,
     /// The port, which names the socket file (libpq's `port`).
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The connection string over TCP to 127.0.0.1 (a [`Server::start_tls`]
+    /// server), without TLS settings: the test adds them.
+    pub fn tcp_url(&self, dbname: &str) -> String {
+        format!(
+            "host=127.0.0.1 port={} user={SUPERUSER} dbname={}",
+            self.port,
+            quote_value(dbname)
+        )
     }
 
     /// A connection string for the superuser to database `dbname`, in

@@ -555,3 +555,87 @@ fn pushed_down_conditions_match_naleving_on_edge_cases() {
         assert_eq!(returned, expected, "{}\n{sql}\n{:?}", rule.id, cx.params);
     }
 }
+
+/// TLS as libpq's sslmodes promise it, against a server that takes only
+/// encrypted connections on 127.0.0.1 with a certificate for `localhost`
+/// from a test CA: `verify-full` with that CA reads the table; without it
+/// (the Mozilla roots), or for another host name, it refuses; `verify-ca`
+/// does not check the name; `require` encrypts without checking; `disable`
+/// is refused by the server.
+#[test]
+fn tls_checks_what_the_sslmode_says() {
+    let ca_key = rcgen::KeyPair::generate().unwrap();
+    let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    ca_params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "naleving test CA");
+    let ca = ca_params.self_signed(&ca_key).unwrap();
+    let issuer = rcgen::Issuer::from_params(&ca_params, &ca_key);
+    let key = rcgen::KeyPair::generate().unwrap();
+    let leaf = rcgen::CertificateParams::new(vec!["localhost".to_string()])
+        .unwrap()
+        .signed_by(&key, &issuer)
+        .unwrap();
+    let server = Server::start_tls(&leaf.pem(), &key.serialize_pem());
+    let mut client = server.connect("postgres");
+    client
+        .batch_execute(
+            "CREATE SCHEMA vt; CREATE TABLE vt.meldingen (id text, regio text);
+             INSERT INTO vt.meldingen VALUES ('a', 'Haaglanden'), ('b', NULL);",
+        )
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let ca_file = dir.path().join("ca.pem");
+    std::fs::write(&ca_file, ca.pem()).unwrap();
+    std::fs::create_dir(dir.path().join("rules")).unwrap();
+    std::fs::write(
+        dir.path().join("rules/regio-ontbreekt.yaml"),
+        "id: regio-ontbreekt\ntitle: Regio ontbreekt\nseverity: error\ncollection: meldingen\nbasis: [{ citation: test }]\ncheck:\n  required: { fields: [regio] }\n",
+    )
+    .unwrap();
+    let project = dir.path().join("naleving.yaml");
+    std::fs::write(
+        &project,
+        "collections:\n  meldingen:\n    source: { postgres: { table: vt.meldingen } }\n    key: id\nrules: [rules]\n",
+    )
+    .unwrap();
+    let tcp = server.tcp_url("postgres");
+    let localhost = tcp.replace("host=127.0.0.1", "host=localhost hostaddr=127.0.0.1");
+    let root = format!("sslrootcert={}", ca_file.display());
+    let cases = [
+        (format!("{localhost} sslmode=verify-full {root}"), None),
+        (
+            format!("{localhost} sslmode=verify-full"),
+            Some("UnknownIssuer"),
+        ),
+        (
+            format!("{tcp} sslmode=verify-full {root}"),
+            Some("not valid for name"),
+        ),
+        (format!("{tcp} sslmode=verify-ca {root}"), None),
+        (format!("{tcp} sslmode=verify-ca"), Some("UnknownIssuer")),
+        (format!("{tcp} sslmode=require"), None),
+        (format!("{tcp} sslmode=disable"), Some("no encryption")),
+    ];
+    for (url, refused) in cases {
+        let (code, stdout, stderr) = run(naleving_in(dir.path())
+            .env("NALEVING_DATABASE_URL", &url)
+            // No ~/.postgresql/root.crt of this machine's user.
+            .env("HOME", dir.path())
+            .args(["check", "--format", "json", "--lang", "en"]));
+        let report: Value = serde_json::from_str(&stdout).unwrap_or_else(|_| panic!("{stderr}"));
+        match refused {
+            None => {
+                assert_eq!(code, 1, "{url}: {report}");
+                assert_eq!(report["summary"]["records"], 2, "{url}");
+                assert_eq!(report["summary"]["findings"], 1, "{url}");
+            }
+            Some(why) => {
+                assert_eq!(code, 2, "{url}: {report}");
+                let problem = report["problems"][0]["message"].as_str().unwrap();
+                assert!(problem.contains(why), "{url}: {problem}");
+            }
+        }
+    }
+}
