@@ -8,9 +8,12 @@ use super::Record;
 
 /// Reads a (possibly dotted) field path from a record.
 pub fn field<'a>(fields: &'a Map<String, Value>, path: &str) -> Option<&'a Value> {
-    let mut parts = path.split('.');
-    let mut current = get(fields, parts.next()?)?;
-    for part in parts {
+    // Most paths are one name: looked up without splitting.
+    let Some((first, rest)) = path.split_once('.') else {
+        return get(fields, path);
+    };
+    let mut current = get(fields, first)?;
+    for part in rest.split('.') {
         current = current.as_object()?.get(part)?;
     }
     Some(current)
@@ -109,6 +112,34 @@ mod tests {
         );
         assert!(key("18446744073709551616").is_err());
         assert!(key("9007199254740993.0").is_err());
+    }
+
+    /// A path of one name, of several, with empty parts or through a
+    /// value that is no object finds what walking the objects finds.
+    #[test]
+    fn field_paths_walk_the_objects() {
+        let record = serde_json::json!({
+            "a": {"b": {"c": 1}, "": 2},
+            "x": 3,
+            "": {"y": 4},
+        });
+        let Value::Object(fields) = record else {
+            unreachable!()
+        };
+        let walk = |path: &str| {
+            let mut current = Some(&fields);
+            let mut value = None;
+            for part in path.split('.') {
+                value = current.and_then(|m| m.get(part));
+                current = value.and_then(Value::as_object);
+            }
+            value
+        };
+        for path in [
+            "a", "a.b", "a.b.c", "a.b.c.d", "a.", "a..", "x", "x.y", "", ".y", "z", "a.z", "a.b.z",
+        ] {
+            assert_eq!(field(&fields, path), walk(path), "{path}");
+        }
     }
 
     /// `get` finds what the map's own lookup finds, for records searched by

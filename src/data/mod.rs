@@ -249,6 +249,10 @@ pub struct SeenFields {
     pub records: usize,
     /// More names than [`SeenFields::MAX`] were seen.
     pub overflow: bool,
+    /// The top-level names of the last record noted whose values are all
+    /// not mappings: a record with exactly these names adds nothing, and
+    /// most records of a collection have the same fields.
+    shape: Vec<String>,
 }
 
 impl SeenFields {
@@ -273,7 +277,16 @@ impl SeenFields {
     /// Notes the fields of one record.
     fn add(&mut self, fields: &Map<String, Value>) {
         self.records += 1;
+        let flat = !fields.values().any(Value::is_object);
+        if flat && fields.len() == self.shape.len() && fields.keys().eq(self.shape.iter()) {
+            // Its names were all noted with the record before.
+            return;
+        }
         self.add_within("", fields, 0);
+        self.shape.clear();
+        if flat {
+            self.shape.extend(fields.keys().cloned());
+        }
     }
 
     /// Notes the names of a mapping at `prefix`, and of the mappings in it
@@ -758,6 +771,20 @@ impl Sink<'_, '_> {
         self.seen.note(name);
     }
 
+    /// Makes room in the index of keys for about `records` records in all,
+    /// as a format that can tell estimates from the first ones: the index
+    /// is then made once at its size, instead of grown by doubling (when
+    /// both the old and the new table are held).
+    pub(crate) fn expect_records(&mut self, records: usize) {
+        self.keys.reserve(records.saturating_sub(self.keys.len()));
+    }
+
+    /// Whether records are typed by a schema: only then is a record's text
+    /// read, to place a value that does not fit.
+    pub(crate) fn types_records(&self) -> bool {
+        self.collection.schema.is_some()
+    }
+
     /// The collection's key field.
     pub(crate) fn key_field(&self) -> &str {
         &self.collection.key
@@ -1005,5 +1032,64 @@ pub(crate) fn read_text(path: &Path, sink: &mut Sink<'_, '_>) -> Option<(String,
             sink.problem(err.place(Problem::unusable(DataCode::Parse, err.text())));
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Noting records one by one gives the names and overflow that noting
+    /// each record in full gives: records with the same names (skipped),
+    /// new names, names in another order, mappings (never skipped), and
+    /// past the most names kept.
+    #[test]
+    fn seen_fields_note_every_name() {
+        let records = [
+            r#"{"a":1,"b":2}"#,
+            r#"{"a":3,"b":4}"#,
+            r#"{"a":1,"c":2}"#,
+            r#"{"b":1,"a":2}"#,
+            r#"{"a":1,"b":2}"#,
+            r#"{"a":{"x":1},"b":2}"#,
+            r#"{"a":{"y":1},"b":2}"#,
+            r#"{"a":{"y":{"z":{"w":1}}},"b":2}"#,
+            r#"{"a":1,"b":2}"#,
+            r#"{}"#,
+            r#"{"a":1,"b":2,"d":[{"e":1}]}"#,
+            r#"{"a":1,"b":2,"d":null}"#,
+        ];
+        let parsed: Vec<Map<String, Value>> = records
+            .iter()
+            .map(|r| serde_json::from_str(r).unwrap())
+            .collect();
+        let mut seen = SeenFields::default();
+        let mut full = SeenFields::default();
+        for (n, fields) in parsed.iter().enumerate() {
+            seen.add(fields);
+            full.records += 1;
+            full.add_within("", fields, 0);
+            assert_eq!(seen.names, full.names, "after record {n}");
+            assert_eq!(seen.records, n + 1);
+        }
+        let names: Vec<&str> = seen.names.iter().map(String::as_str).collect();
+        assert_eq!(
+            names,
+            ["a", "a.x", "a.y", "a.y.z", "b", "c", "d"],
+            "three levels deep, lists not entered"
+        );
+
+        // Past the most names: the overflow is noted whether or not the
+        // record's names were the last record's.
+        let mut seen = SeenFields::default();
+        for n in 0..SeenFields::MAX {
+            seen.note(&format!("n{n}"));
+        }
+        let one: Map<String, Value> = serde_json::from_str(r#"{"new":1}"#).unwrap();
+        seen.add(&one);
+        seen.add(&one);
+        assert!(seen.overflow);
+        assert!(!seen.names.contains("new"));
+        assert_eq!(seen.records, 2);
     }
 }

@@ -212,7 +212,7 @@ pub(super) fn take_outcomes<'f>(
     // the shown path of each file.
     let parts = RuleParts::of(rule);
     let mut paths: Vec<(FileId, Shared)> = Vec::new();
-    let mut found = Vec::new();
+    let mut found = Vec::with_capacity(outcomes.len());
     for outcome in outcomes {
         match outcome {
             Outcome::Finding(verdict) => {
@@ -270,7 +270,11 @@ pub(super) fn take_outcomes<'f>(
             finding
         })
         .collect();
-    findings.extend(built);
+    if findings.is_empty() {
+        *findings = built;
+    } else {
+        findings.extend(built);
+    }
 }
 
 /// Findings per parallel work item.

@@ -148,7 +148,7 @@ impl Streamed<'_> {
             .zip(&mut per_rule.runs)
             .zip(&mut per_rule.unjudged)
             .zip(&mut per_rule.streams);
-        let mut found = Vec::new();
+        let mut by_rule: Vec<Vec<Finding>> = Vec::new();
         for (((rule, stats), unjudged), stream) in each {
             let batch = Batch {
                 records,
@@ -156,8 +156,22 @@ impl Streamed<'_> {
                 sources: (!jsonl).then_some(&mut *sink.sources),
                 stream: stream.as_deref_mut().map(|s| s as &mut dyn Stream),
             };
+            let mut found = Vec::new();
             run_rule(rule, cx, batch, stats, &mut found, unjudged, sink.problems);
+            if !found.is_empty() {
+                by_rule.push(found);
+            }
         }
+        // The rules' findings moved once into a list of the right size.
+        let mut found = if by_rule.len() == 1 {
+            by_rule.pop().unwrap_or_default()
+        } else {
+            let mut all = Vec::with_capacity(by_rule.iter().map(Vec::len).sum());
+            for found in by_rule {
+                all.extend(found);
+            }
+            all
+        };
         if !found.is_empty() {
             // In report order within the batch (a batch is a run of lines
             // of one file), so that the findings of all batches are in
