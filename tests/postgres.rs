@@ -639,3 +639,64 @@ fn tls_checks_what_the_sslmode_says() {
         }
     }
 }
+
+/// PostgreSQL's types as naleving sees them: `timestamptz` as ISO in UTC,
+/// `numeric` a number, arrays arrays, `jsonb` itself, `date` an ISO date,
+/// `boolean` a boolean, NULL an absent field — each written as a rule that
+/// must pass, and one that must fail so the rules are known to have run.
+#[test]
+fn column_types_become_the_values_rules_compare() {
+    let server = Server::shared();
+    let db = server.database();
+    db.client()
+        .batch_execute(
+            "CREATE SCHEMA vt;
+             CREATE TABLE vt.typen (id text, ts timestamptz, n numeric, i int[], j jsonb,
+                                    d date, b boolean, leeg text, t timestamp);
+             INSERT INTO vt.typen VALUES ('t1', '2020-06-01 10:00:00+02', 1.50, '{1,2}',
+                                          '{\"a\": {\"b\": 1}}', '2020-06-01', true, NULL,
+                                          '2020-06-01 10:00:00');",
+        )
+        .unwrap();
+    let checks = [
+        ("tijdstip", "record.ts == '2020-06-01T08:00:00+00:00'"),
+        ("getal", "record.n == 1.5"),
+        ("lijst", "record.i == [1, 2]"),
+        ("object", "record.j.a.b == 1"),
+        ("datum", "record.d == '2020-06-01'"),
+        ("waarheid", "record.b == true"),
+        ("afwezig", "!has(record.leeg)"),
+        ("tijd", "record.t == '2020-06-01T10:00:00'"),
+        ("moet-falen", "record.d == '1999-01-01'"),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("rules")).unwrap();
+    for (id, expr) in checks {
+        std::fs::write(
+            dir.path().join(format!("rules/{id}.yaml")),
+            format!(
+                "id: {id}\ntitle: {id}\nseverity: error\ncollection: typen\nbasis: [{{ citation: test }}]\ncheck:\n  expr: \"{expr}\"\n"
+            ),
+        )
+        .unwrap();
+    }
+    let project = dir.path().join("naleving.yaml");
+    std::fs::write(
+        &project,
+        "collections:\n  typen:\n    source: { postgres: { table: vt.typen } }\n    key: id\nrules: [rules]\n",
+    )
+    .unwrap();
+    let (code, report, stderr) = json_run(&project, &db.url(), &[]);
+    assert_eq!(code, 1, "{report}\n{stderr}");
+    assert_eq!(report["problems"], serde_json::json!([]), "{report}");
+    let failed: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(failed, ["moet-falen"], "{report}");
+    for rule in report["rules"].as_array().unwrap() {
+        assert_eq!(rule["judged"], 1, "{rule}");
+    }
+}

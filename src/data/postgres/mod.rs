@@ -386,9 +386,10 @@ fn read(
             for column in &columns {
                 if *column == key || sink.column_wanted(column) {
                     chosen.insert(column.clone());
-                } else {
-                    sink.unread_column(column);
                 }
+                // Every column is a field the records have, NULL in all of
+                // them or not: a rule that names it is not misspelt.
+                sink.unread_column(column);
             }
             pull_sql(source, &key, Some(&chosen))
         }
