@@ -18,7 +18,8 @@
 //! The same seed and arguments give byte-identical files: every file draws
 //! from its own ChaCha8 stream of the seed (so `--kind meldingen` writes the
 //! same `meldingen.jsonl` as `--kind all`; the dossiers' decisions draw from
-//! a fourth, the starts of the onderzoeken from a fifth), no clock is read,
+//! a fourth, the starts of the onderzoeken from a fifth, the vindplaats and
+//! register date of the toezeggingen from a sixth), no clock is read,
 //! and no hash map is iterated. Records come out sorted by their own date.
 //! The extract is taken at `--as-of` (default `--to`): a follow-up date after
 //! it is left out, so what was received just before it is still open.
@@ -922,8 +923,14 @@ struct Toezegging<'a> {
     gedaan_op: &'a str,
     bewindspersoon: &'static str,
     kamer: &'static str,
+    /// Where the promise was made: the Handelingen of a plenary debate or
+    /// the verslag of a committee's debate.
+    vindplaats: String,
     onderwerp: String,
     termijn: String,
+    /// The date the register records as the term, for some promises.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uiterste_datum: Option<String>,
     status: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     nakoming: Option<String>,
@@ -993,8 +1000,36 @@ fn nakoming(rng: &mut ChaCha8Rng) -> String {
     format!("{dossier}, nr. {nr}")
 }
 
+/// The stream of the vindplaats and the register's date of each
+/// toezegging, so its other fields stay what they were without them.
+const REGISTER_STREAM: u64 = 6;
+
+/// Where a promise made on `date` was made: three in four in a plenary
+/// debate (`Handelingen II 2019/20, nr. 48, item 8`, the sitting numbered
+/// from September, when the vergaderjaar starts), the others in a committee
+/// debate whose verslag is a Kamerstuk, numbered by the day (assumed).
+fn vindplaats(rng: &mut ChaCha8Rng, date: Date) -> Res<String> {
+    let (y, m) = (date.year(), date.month());
+    let start = if m >= 9 { y } else { y - 1 };
+    let september = Date::new(start, 9, 1)?;
+    let day = september.until(date)?.get_days();
+    let sitting = 1 + day * 110 / 366;
+    let item = rng.random_range(1..=60);
+    Ok(if rng.random_bool(0.75) {
+        format!(
+            "Handelingen II {start}/{:02}, nr. {sitting}, item {item}",
+            (start + 1) % 100
+        )
+    } else {
+        let dossier = pick(rng, &[("28 345", 70), ("31 015", 30)]);
+        format!("{dossier}, nr. {}", 150 + day)
+    })
+}
+
 /// Writes `n` toezeggingen made in the window.
 fn toezeggingen(out: &mut Out, cal: &Calendar, n: u64, rng: &mut ChaCha8Rng) -> Res<u64> {
+    let mut register = rng.clone();
+    register.set_stream(REGISTER_STREAM);
     // The Kamer sits Tuesday to Thursday; commitments are made in debates.
     let weight = |i: usize| match (cal.working[i], cal.dates[i].weekday()) {
         (false, _) => 0,
@@ -1021,13 +1056,20 @@ fn toezeggingen(out: &mut Out, cal: &Calendar, n: u64, rng: &mut ChaCha8Rng) -> 
             let reference = nakoming(rng);
             // 1% is marked voldaan without naming the Kamerstuk.
             let nakoming = (nagekomen_op.is_some() && !rng.random_bool(0.01)).then_some(reference);
+            // 40% of the promises have a date of the register (assumed):
+            // the due date the phrase stands for, which the rules then
+            // prefer to reading the phrase.
+            let vindplaats = vindplaats(&mut register, cal.dates[made])?;
+            let uiterste_datum = register.random_bool(0.4).then(|| due.to_string());
             let t = Toezegging {
                 nummer: format!("TZ-SYN-{seq:06}"),
                 gedaan_op: &cal.text[made],
                 bewindspersoon: pick(rng, &BEWINDSPERSONEN),
                 kamer: "TK",
+                vindplaats,
                 onderwerp: format!("{actie} {thema}"),
                 termijn,
+                uiterste_datum,
                 status: if nagekomen_op.is_some() {
                     "voldaan"
                 } else {

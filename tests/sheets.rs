@@ -198,7 +198,7 @@ fn commitment_findings_are_located_at_cells() {
         "html",
     ]));
     assert!(
-        html.contains("<code>fixtures/ghnt/kamer/toezeggingen.xlsx, Toezeggingen!J3</code>"),
+        html.contains("<code>fixtures/ghnt/kamer/toezeggingen.xlsx, Toezeggingen!K3</code>"),
         "the HTML names the cell"
     );
     let (_, junit, _) = run(crate::support::naleving().args([
@@ -209,7 +209,7 @@ fn commitment_findings_are_located_at_cells() {
         "junit",
     ]));
     assert!(
-        junit.contains("message=\"fixtures/ghnt/kamer/toezeggingen.xlsx, Toezeggingen!I9: "),
+        junit.contains("message=\"fixtures/ghnt/kamer/toezeggingen.xlsx, Toezeggingen!J9: "),
         "the JUnit failure names the cell: {junit}"
     );
     // The record's row, cell by cell, instead of source lines.
