@@ -84,10 +84,13 @@ pub struct Location {
 
 impl Location {
     /// The place as people write it: `path, Blad1!D12` in a spreadsheet,
+    /// the table (`postgres://HOST/DB#vt.meldingen`) for a database record
+    /// (its key says which row; its line is only its place in key order),
     /// `path:line:column` elsewhere.
     pub fn place(&self) -> String {
         match &self.cell {
             Some(cell) => format!("{}, {cell}", self.path),
+            None if self.path.starts_with("postgres://") => self.path.to_string(),
             None => format!("{}:{}:{}", self.path, self.line, self.column),
         }
     }

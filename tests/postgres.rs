@@ -699,4 +699,17 @@ fn column_types_become_the_values_rules_compare() {
     for rule in report["rules"].as_array().unwrap() {
         assert_eq!(rule["judged"], 1, "{rule}");
     }
+    // People read where the record is: the table (the key says which row).
+    let (_, human, _) = run(naleving_in(&root())
+        .env("NALEVING_DATABASE_URL", db.url())
+        .args(["check", "--project"])
+        .arg(&project));
+    assert!(
+        human.contains("typen `t1` in postgres://localhost/"),
+        "{human}"
+    );
+    assert!(
+        human.contains(&format!("{}#vt.typen\n", db.name())),
+        "{human}"
+    );
 }

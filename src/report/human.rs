@@ -494,6 +494,9 @@ impl Display for FindingDiagnostic<'_> {
             let (line, column) = (line.to_string(), column.to_string());
             let place = match cell {
                 Some(cell) => fill(w.at_cell, &[("path", path), ("cell", cell)]),
+                // A database record: its key (in the message) says which
+                // row; the line is only its place in key order.
+                None if path.starts_with("postgres://") => fill(w.at_table, &[("path", path)]),
                 None if !is_text(path) => fill(w.at_row, &[("path", path), ("line", &line)]),
                 None => fill(
                     w.at_place,

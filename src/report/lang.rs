@@ -189,6 +189,7 @@ words! {
     what_it_checks: "wat zij controleert", "what it checks";
     at_cell: " in {path}, {cell}", " at {path}, {cell}";
     at_row: " in {path}, rij {line}", " at {path}, row {line}";
+    at_table: " in {path}", " in {path}";
     at_place: " in {path}:{line}:{column}", " at {path}:{line}:{column}";
     waived_suffix: " (geaccepteerd)", " (waived)";
     record_label: "record `{record}`", "record `{record}`";
