@@ -19,8 +19,9 @@
 //! from its own ChaCha8 stream of the seed (so `--kind meldingen` writes the
 //! same `meldingen.jsonl` as `--kind all`; the dossiers' decisions draw from
 //! a fourth, the starts of the onderzoeken from a fifth, the vindplaats and
-//! register date of the toezeggingen from a sixth), no clock is read,
-//! and no hash map is iterated. Records come out sorted by their own date.
+//! register date of the toezeggingen from a sixth, the dossiers' adult
+//! clients from a seventh), no clock is read, and no hash map is iterated.
+//! Records come out sorted by their own date.
 //! The extract is taken at `--as-of` (default `--to`): a follow-up date after
 //! it is left out, so what was received just before it is still open.
 //!
@@ -572,13 +573,21 @@ fn follow_up<'a>(
 }
 
 /// Sectors with a meldcode dossier: name, id code, weight (assumed, after the
-/// professional melders of [S63]) and whether the kindcheck applies (the
-/// sectors facing adults).
+/// professional melders of [S63]), whether every dossier records a kindcheck
+/// (the sectors facing adults), and per mille of dossiers whose client is an
+/// adult (assumed: mbo and adult students in onderwijs, adults in the ggz
+/// besides the youth ggz, every apotheek client).
 #[rustfmt::skip]
-const SECTOREN: [(&str, &str, u32, bool); 5] = [
-    ("onderwijs", "ONDERWIJS", 40, false), ("jgz", "JGZ", 25, false), ("ggz", "GGZ", 20, true),
-    ("kinderopvang", "KINDEROPVANG", 10, false), ("apotheek", "APOTHEEK", 5, true),
+const SECTOREN: [(&str, &str, u32, bool, u32); 5] = [
+    ("onderwijs", "ONDERWIJS", 40, false, 80), ("jgz", "JGZ", 25, false, 0),
+    ("ggz", "GGZ", 20, true, 800), ("kinderopvang", "KINDEROPVANG", 10, false, 0),
+    ("apotheek", "APOTHEEK", 5, true, 1000),
 ];
+
+/// The stream of whether a dossier's client is an adult, and of the
+/// kindchecks of adults outside the sectors facing adults, so a dossier's
+/// other fields stay what they were without them.
+const CLIENT_STREAM: u64 = 7;
 
 /// The five meldcode steps [S4], as `stappen` keys.
 #[rustfmt::skip]
@@ -617,6 +626,9 @@ impl<T: Serialize> Serialize for Named<T> {
 struct Dossier<'a> {
     id: String,
     sector: &'static str,
+    /// Whether the client (art. 1 onder d Besluit verplichte meldcode) is an
+    /// adult: the kindcheck is then due from the first step.
+    client_volwassen: bool,
     organisatie: String,
     signaal_op: &'a str,
     /// Only written when true.
@@ -749,11 +761,14 @@ fn dossiers(out: &mut Out, cal: &Calendar, n: u64, rng: &mut ChaCha8Rng) -> Res<
     // the kader is walked leaves every dossier's other fields as they are.
     let mut kader = rng.clone();
     kader.set_stream(KADER_STREAM);
+    let mut client = rng.clone();
+    client.set_stream(CLIENT_STREAM);
     // Schools and day care are closed at weekends.
     for (day, count) in cal.spread(n, |i| if cal.working[i] { 20 } else { 1 })? {
         for _ in 0..count {
             let s = pick(rng, &sectors);
-            let (sector, code, _, kindcheck) = SECTOREN[s];
+            let (sector, code, _, kindcheck, adult) = SECTOREN[s];
+            let volwassen = client.random_range(0..1000) < adult;
             seq[s] += 1;
             // Numbering by sector keeps an organisation in one sector.
             let org = 1 + s as u64 + 5 * rng.random_range(0..orgs_per_sector);
@@ -780,11 +795,18 @@ fn dossiers(out: &mut Out, cal: &Calendar, n: u64, rng: &mut ChaCha8Rng) -> Res<
             let mut d = Dossier {
                 id: format!("MC-{code}-{:06}", seq[s]),
                 sector,
+                client_volwassen: volwassen,
                 organisatie: format!("ORG-{org:04}"),
                 signaal_op: &cal.text[day],
                 codewoord: codewoord.then_some(true),
                 stappen: Named(&STAPPEN, dates),
-                kindcheck: kindcheck.then(|| !rng.random_bool(0.15)),
+                // 15% without a kindcheck (the violation a rule should
+                // find), also while the dossier is at its first steps.
+                kindcheck: if kindcheck {
+                    Some(!rng.random_bool(0.15))
+                } else {
+                    volwassen.then(|| !client.random_bool(0.15))
+                },
                 afweging: None,
                 disclosure: rng.random_bool(0.03),
                 besluit: None,
