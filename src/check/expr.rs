@@ -25,7 +25,7 @@ use serde_json::Value;
 
 use crate::data::Record;
 use crate::expr::{Expr, Side};
-use crate::finding::{ComparisonDetails, ComparisonSides, Details, Shared};
+use crate::finding::{ComparisonDetails, ComparisonSides, Details, Shared, Shown};
 
 /// See [`KindDocs`].
 pub const DOCS: KindDocs = KindDocs {
@@ -120,6 +120,7 @@ impl ExprCheck {
                     .map(|v| crate::expr::to_json(&v)),
             }
             .filter(shown)
+            .and_then(Shown::of)
         };
         Details::Comparison(Box::new(ComparisonDetails {
             sides: Arc::clone(&sides.written),

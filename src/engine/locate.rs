@@ -73,27 +73,37 @@ fn skip_lines(reader: &mut impl std::io::BufRead, mut n: u32) -> std::io::Result
         if buffer.is_empty() {
             return Err(std::io::ErrorKind::UnexpectedEof.into());
         }
-        let mut used = 0;
-        while n > 0 {
-            match memchr(b'\n', &buffer[used..]) {
-                Some(at) => {
-                    used += at + 1;
-                    n -= 1;
-                }
-                None => {
-                    used = buffer.len();
-                    break;
-                }
-            }
-        }
+        let (used, skipped) = past_newlines(buffer, n);
+        n -= skipped;
         reader.consume(used);
     }
     Ok(())
 }
 
-/// The first position of `byte` in `haystack`.
-fn memchr(byte: u8, haystack: &[u8]) -> Option<usize> {
-    haystack.iter().position(|&b| b == byte)
+/// How far into `buffer` the `n`th newline ends (the whole buffer when it
+/// has fewer), and how many newlines that passes. Blocks of 64 bytes with
+/// fewer newlines than are still to pass are counted, not searched: a
+/// count without a branch per byte, which the compiler makes wide.
+fn past_newlines(buffer: &[u8], n: u32) -> (usize, u32) {
+    let mut left = n as usize;
+    let mut used = 0;
+    for block in buffer.chunks(64) {
+        let count = block.iter().filter(|&&b| b == b'\n').count();
+        if count < left {
+            left -= count;
+            used += block.len();
+            continue;
+        }
+        for (at, &b) in block.iter().enumerate() {
+            if b == b'\n' {
+                left -= 1;
+                if left == 0 {
+                    return (used + at + 1, n);
+                }
+            }
+        }
+    }
+    (used, n - left as u32)
 }
 
 /// Data file texts with their line index, read on demand to place findings
@@ -118,3 +128,45 @@ impl Sources {
 
 /// A data file's text and where its lines start.
 pub(super) type Source = (Arc<str>, Arc<LineIndex>);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Skipping lines through buffers of every size ends where reading
+    /// them one by one ends: newlines at block edges, runs of empty lines,
+    /// long lines, and more lines asked for than there are.
+    #[test]
+    fn skipping_lines_ends_after_the_nth_newline() {
+        let mut text = Vec::new();
+        for i in 0..400usize {
+            let len = [0, 1, 62, 63, 64, 65, 127, 128, 200][i % 9];
+            text.extend(std::iter::repeat_n(b'a' + (i % 26) as u8, len));
+            text.push(b'\n');
+        }
+        text.extend_from_slice(b"last line without newline");
+        let starts: Vec<usize> = std::iter::once(0)
+            .chain(
+                text.iter()
+                    .enumerate()
+                    .filter(|(_, b)| **b == b'\n')
+                    .map(|(i, _)| i + 1),
+            )
+            .collect();
+        for capacity in [1, 7, 64, 100, 4096] {
+            for n in [0u32, 1, 2, 63, 64, 65, 200, 399, 400] {
+                let mut reader = std::io::BufReader::with_capacity(capacity, text.as_slice());
+                skip_lines(&mut reader, n).unwrap();
+                let mut rest = Vec::new();
+                std::io::Read::read_to_end(&mut reader, &mut rest).unwrap();
+                assert_eq!(
+                    rest.as_slice(),
+                    &text[starts[n as usize]..],
+                    "{n} lines through {capacity}-byte buffers"
+                );
+            }
+            let mut reader = std::io::BufReader::with_capacity(capacity, text.as_slice());
+            assert!(skip_lines(&mut reader, 402).is_err());
+        }
+    }
+}

@@ -10,9 +10,8 @@
 //! indented to their depth.
 
 use serde::Serialize;
-use serde_json::Value;
 
-use crate::finding::{Basis, Details, Finding};
+use crate::finding::{Basis, Details, Finding, Shown};
 
 /// Appends `,` and one finding as the JSON report writes it inside its
 /// `findings` array: a newline, four spaces, the object.
@@ -78,7 +77,7 @@ fn details(out: &mut String, details: &Details) {
             string(out, &c.sides.left);
             if let Some(value) = &c.left_value {
                 out.push_str(",\n        \"left_value\": ");
-                scalar(out, value);
+                shown(out, value);
             }
             out.push_str(",\n        \"operator\": ");
             string(out, c.sides.operator);
@@ -86,7 +85,7 @@ fn details(out: &mut String, details: &Details) {
             string(out, &c.sides.right);
             if let Some(value) = &c.right_value {
                 out.push_str(",\n        \"right_value\": ");
-                scalar(out, value);
+                shown(out, value);
             }
             out.push_str("\n      }");
         }
@@ -94,20 +93,18 @@ fn details(out: &mut String, details: &Details) {
     }
 }
 
-/// A JSON value that is not a list or an object as serde_json writes it
-/// (lists and objects are written nested at a finding's depth).
-fn scalar(out: &mut String, value: &Value) {
+/// A value a finding shows, as serde_json writes it.
+fn shown(out: &mut String, value: &Shown) {
     match value {
-        Value::Null => out.push_str("null"),
-        Value::Bool(true) => out.push_str("true"),
-        Value::Bool(false) => out.push_str("false"),
+        Shown::Null => out.push_str("null"),
+        Shown::Bool(true) => out.push_str("true"),
+        Shown::Bool(false) => out.push_str("false"),
         // serde_json writes numbers with itoa and ryu, as `Display` does.
-        Value::Number(n) => {
+        Shown::Number(n) => {
             use std::fmt::Write;
             let _ = write!(out, "{n}");
         }
-        Value::String(text) => string(out, text),
-        Value::Array(_) | Value::Object(_) => nested(out, value, "        "),
+        Shown::Date(text) => string(out, text),
     }
 }
 
@@ -219,6 +216,8 @@ fn number(out: &mut String, mut n: u32) {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::Value;
+
     use super::*;
 
     /// Every control character, the characters JSON escapes, and text
@@ -249,25 +248,39 @@ mod tests {
         }
     }
 
-    /// Scalars of every kind, numbers of every representation, and
-    /// nested values at the depth of a detail.
+    /// Every kind of shown value, numbers of every representation, is
+    /// written as serde_json writes the JSON value it came from.
     #[test]
-    fn values_are_written_as_serde_json_writes_them() {
+    fn shown_values_are_written_as_serde_json_writes_them() {
         let values = serde_json::json!([
-            null, true, false, 0, 7, -7, u64::MAX, i64::MIN, 1.5, -0.0, 100.0, 1e300, 1e-7,
-            2.5e-300, 0.1, "2020-01-01", "a\"b", [], [1, [2]], {}, {"a": {"b": null}}
+            null,
+            true,
+            false,
+            0,
+            7,
+            -7,
+            u64::MAX,
+            i64::MIN,
+            1.5,
+            -0.0,
+            100.0,
+            1e300,
+            1e-7,
+            2.5e-300,
+            0.1,
+            "2020-01-01",
+            "a\"b"
         ]);
         let Value::Array(values) = values else {
             unreachable!()
         };
         for value in values {
             let mut out = String::new();
-            scalar(&mut out, &value);
-            let expected = serde_json::to_string_pretty(&value)
-                .unwrap()
-                .replace('\n', "\n        ");
-            assert_eq!(out, expected, "{value:?}");
+            shown(&mut out, &Shown::of(value.clone()).unwrap());
+            assert_eq!(out, serde_json::to_string(&value).unwrap(), "{value:?}");
         }
+        assert_eq!(Shown::of(serde_json::json!([1])), None);
+        assert_eq!(Shown::of(serde_json::json!({})), None);
     }
 
     #[test]

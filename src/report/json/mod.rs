@@ -224,8 +224,12 @@ mod tests {
                             sides: std::sync::Arc::clone(&sides),
                             left_value: [json!(n), json!(n as f64 / 7.0), json!("2020-01-01")]
                                 .get(n % 5)
-                                .cloned(),
-                            right_value: (n % 3 != 0).then(|| json!(6)),
+                                .cloned()
+                                .and_then(crate::finding::Shown::of),
+                            right_value: [json!(6), json!(null), json!(true), json!(-1.5e-7)]
+                                .get(n % 5)
+                                .cloned()
+                                .and_then(crate::finding::Shown::of),
                         },
                     )),
                     _ => Default::default(),
