@@ -18,7 +18,9 @@
 #      with SEED), about 40% of them violating one of three other rules, as
 #      narrow.jsonl for naleving and narrow-input.json for the peers;
 #   3. runs, RUNS times each and round-robin (so background load hits every
-#      tool alike), with every tool writing its findings as JSON to a file:
+#      tool alike), each run starting one variant further along the list
+#      (so every variant runs in every place, none always right after
+#      cfn-guard), with every tool writing its findings as JSON to a file:
 #        naleving  check --format json   bench/naleving/naleving.yaml (.jsonl)
 #        naleving  the same on the .json array (naleving-json.yaml; skipped
 #                  after its first run if that exceeds JSON_TIMEOUT)
@@ -201,53 +203,87 @@ run() {
 
 nal_project="$work/naleving"
 json_ok=1
-i=1
-while [ "$i" -le "$RUNS" ]; do
-    echo "run $i of $RUNS" >&2
-    if [ "$narrow" = 1 ]; then
-        run naleving-narrow "$PEER_TIMEOUT" 1 \
-            "$NALEVING" check --project "$nal_project/naleving-narrow.yaml" --format json
-        run naleving-narrow-1t "$PEER_TIMEOUT" 1 \
-            env RAYON_NUM_THREADS=1 "$NALEVING" check \
-            --project "$nal_project/naleving-narrow.yaml" --format json
-        run naleving-narrow-parse "$PEER_TIMEOUT" 0 \
-            "$NALEVING" check --project "$nal_project/naleving-narrow-parse.yaml" --format json
-        if [ -n "$REGORUS" ]; then
-            run regorus-narrow "$PEER_TIMEOUT" 0 \
-                "$REGORUS" eval -d "$here/regorus/narrow.rego" \
-                -i "$work/data/narrow-input.json" data.narrow.deny
-        fi
-        if [ -n "$CFN_GUARD" ]; then
-            run cfn-guard-narrow "$PEER_TIMEOUT" 19 \
-                "$CFN_GUARD" validate -d "$work/data/narrow-input.json" \
-                -r "$here/cfn-guard/narrow.guard" -o json --show-summary none
-        fi
-    fi
-    if [ "$wide" = 0 ]; then
-        i=$((i + 1))
-        continue
-    fi
+
+# One function per variant, so that the order can turn from run to run.
+v_naleving_narrow() {
+    run naleving-narrow "$PEER_TIMEOUT" 1 \
+        "$NALEVING" check --project "$nal_project/naleving-narrow.yaml" --format json
+}
+v_naleving_narrow_1t() {
+    run naleving-narrow-1t "$PEER_TIMEOUT" 1 \
+        env RAYON_NUM_THREADS=1 "$NALEVING" check \
+        --project "$nal_project/naleving-narrow.yaml" --format json
+}
+v_naleving_narrow_parse() {
+    run naleving-narrow-parse "$PEER_TIMEOUT" 0 \
+        "$NALEVING" check --project "$nal_project/naleving-narrow-parse.yaml" --format json
+}
+v_regorus_narrow() {
+    run regorus-narrow "$PEER_TIMEOUT" 0 \
+        "$REGORUS" eval -d "$here/regorus/narrow.rego" \
+        -i "$work/data/narrow-input.json" data.narrow.deny
+}
+v_cfn_guard_narrow() {
+    # 19 is cfn-guard's exit code for "validation failed" (findings).
+    run cfn-guard-narrow "$PEER_TIMEOUT" 19 \
+        "$CFN_GUARD" validate -d "$work/data/narrow-input.json" \
+        -r "$here/cfn-guard/narrow.guard" -o json --show-summary none
+}
+v_naleving() {
     run naleving "$PEER_TIMEOUT" 1 \
         "$NALEVING" check --project "$nal_project/naleving.yaml" --format json
+}
+v_naleving_json() {
     if [ "$json_ok" = 1 ]; then
         run naleving-json "$JSON_TIMEOUT" 1 \
             "$NALEVING" check --project "$nal_project/naleving-json.yaml" --format json \
             || json_ok=0
     fi
+}
+v_naleving_1t() {
     run naleving-1t "$PEER_TIMEOUT" 1 \
         env RAYON_NUM_THREADS=1 "$NALEVING" check --project "$nal_project/naleving.yaml" --format json
+}
+v_naleving_parse() {
     run naleving-parse "$PEER_TIMEOUT" 0 \
         "$NALEVING" check --project "$nal_project/naleving-parse.yaml" --format json
-    if [ -n "$REGORUS" ]; then
-        run regorus "$PEER_TIMEOUT" 0 \
-            "$REGORUS" eval -d "$here/regorus/bench.rego" -i "$work/data/input.json" data.bench
-    fi
-    if [ -n "$CFN_GUARD" ]; then
-        # 19 is cfn-guard's exit code for "validation failed" (findings).
-        run cfn-guard "$PEER_TIMEOUT" 19 \
-            "$CFN_GUARD" validate -d "$work/data/input.json" -r "$here/cfn-guard/bench.guard" \
-            -o json --show-summary none
-    fi
+}
+v_regorus() {
+    run regorus "$PEER_TIMEOUT" 0 \
+        "$REGORUS" eval -d "$here/regorus/bench.rego" -i "$work/data/input.json" data.bench
+}
+v_cfn_guard() {
+    run cfn-guard "$PEER_TIMEOUT" 19 \
+        "$CFN_GUARD" validate -d "$work/data/input.json" -r "$here/cfn-guard/bench.guard" \
+        -o json --show-summary none
+}
+variants=""
+if [ "$narrow" = 1 ]; then
+    variants="$variants v_naleving_narrow v_naleving_narrow_1t v_naleving_narrow_parse"
+    [ -n "$REGORUS" ] && variants="$variants v_regorus_narrow"
+    [ -n "$CFN_GUARD" ] && variants="$variants v_cfn_guard_narrow"
+fi
+if [ "$wide" = 1 ]; then
+    variants="$variants v_naleving v_naleving_json v_naleving_1t v_naleving_parse"
+    [ -n "$REGORUS" ] && variants="$variants v_regorus"
+    [ -n "$CFN_GUARD" ] && variants="$variants v_cfn_guard"
+fi
+set -- $variants
+count=$#
+
+# Run i starts at the (i-1)th variant and goes round: every variant takes
+# every place in the order about equally often, so none always runs right
+# after cfn-guard (whose gigabytes the kernel is still taking back).
+i=1
+while [ "$i" -le "$RUNS" ]; do
+    echo "run $i of $RUNS" >&2
+    k=0
+    while [ "$k" -lt "$count" ]; do
+        n=$(( (i - 1 + k) % count + 1 ))
+        eval "variant=\${$n}"
+        "$variant"
+        k=$((k + 1))
+    done
     i=$((i + 1))
 done
 
