@@ -314,32 +314,12 @@ fn a_query_runs_only_when_the_environment_allows_it() {
     assert_eq!(next, 1, "the sequence was not advanced");
 }
 
-/// The SQL of a pushed-down check may be wider than the rule but never
-/// narrower: every record of the steekproef a rule has a finding for, or
-/// could not judge, is among the rows the database returns for it — and
-/// the database leaves out most rows of at least some rules.
-#[test]
-fn pushed_down_conditions_never_leave_out_a_failing_row() {
-    use std::collections::{BTreeMap, BTreeSet};
-
-    let server = Server::shared();
-    let db = server.database();
-    let mut client = db.client();
-    load_steekproef(&mut client);
-    let project_file = root().join("fixtures/ghnt/steekproef/naleving.yaml");
-    let mut problems = naleving::problem::Problems::default();
-    let project = naleving::project::load(&project_file, &mut problems).unwrap();
-    let rules = naleving::rule::load_rules(
-        &project.root,
-        &project.rules,
-        Some(&project.collections),
-        &mut problems,
-    );
-    let as_of = project.as_of.unwrap().to_string();
-    // What naleving finds reading the JSONL files: per rule, the records
-    // with a finding or that it could not judge.
-    let (_, report, _) = json_run(&project_file, "host=/nonexistent", &[]);
-    let mut failing: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+/// Per rule, the records of a JSON report it has a finding for or could
+/// not judge (a `rule::eval` problem names them).
+fn failing_records(
+    report: &Value,
+) -> std::collections::BTreeMap<String, std::collections::BTreeSet<String>> {
+    let mut failing = std::collections::BTreeMap::<_, std::collections::BTreeSet<_>>::new();
     for finding in report["findings"].as_array().unwrap() {
         failing
             .entry(finding["rule"].as_str().unwrap().to_string())
@@ -361,6 +341,35 @@ fn pushed_down_conditions_never_leave_out_a_failing_row() {
                 .insert(record.as_str().unwrap().to_string());
         }
     }
+    failing
+}
+
+/// The SQL of a pushed-down check may be wider than the rule but never
+/// narrower: every record of the steekproef a rule has a finding for, or
+/// could not judge, is among the rows the database returns for it — and
+/// the database leaves out most rows of at least some rules.
+#[test]
+fn pushed_down_conditions_never_leave_out_a_failing_row() {
+    use std::collections::BTreeSet;
+
+    let server = Server::shared();
+    let db = server.database();
+    let mut client = db.client();
+    load_steekproef(&mut client);
+    let project_file = root().join("fixtures/ghnt/steekproef/naleving.yaml");
+    let mut problems = naleving::problem::Problems::default();
+    let project = naleving::project::load(&project_file, &mut problems).unwrap();
+    let rules = naleving::rule::load_rules(
+        &project.root,
+        &project.rules,
+        Some(&project.collections),
+        &mut problems,
+    );
+    let as_of = project.as_of.unwrap().to_string();
+    // What naleving finds reading the JSONL files: per rule, the records
+    // with a finding or that it could not judge.
+    let (_, report, _) = json_run(&project_file, "host=/nonexistent", &[]);
+    let failing = failing_records(&report);
     let mut pushed = 0;
     let mut narrow = 0;
     for (table, _, key) in crate::pg::STEEKPROEF {
@@ -439,7 +448,7 @@ fn pushed_down_conditions_never_leave_out_a_failing_row() {
 /// neither narrower (a lost finding) nor wider than it needs to be here.
 #[test]
 fn pushed_down_conditions_match_naleving_on_edge_cases() {
-    use std::collections::{BTreeMap, BTreeSet};
+    use std::collections::BTreeSet;
 
     let server = Server::shared();
     let db = server.database();
@@ -493,27 +502,7 @@ fn pushed_down_conditions_match_naleving_on_edge_cases() {
     )
     .unwrap();
     let (_, report, stderr) = json_run(&project, &db.url(), &[]);
-    let mut failing: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for finding in report["findings"].as_array().unwrap() {
-        failing
-            .entry(finding["rule"].as_str().unwrap().to_string())
-            .or_default()
-            .insert(finding["record"].as_str().unwrap().to_string());
-    }
-    for problem in report["problems"].as_array().unwrap() {
-        let message = problem["message"].as_str().unwrap();
-        if let Some(rule) = message
-            .strip_prefix("rule `")
-            .and_then(|m| m.split('`').next())
-        {
-            for record in problem["records"].as_array().into_iter().flatten() {
-                failing
-                    .entry(rule.to_string())
-                    .or_default()
-                    .insert(record.as_str().unwrap().to_string());
-            }
-        }
-    }
+    let failing = failing_records(&report);
     let mut problems = naleving::problem::Problems::default();
     let loaded = naleving::project::load(&project, &mut problems).unwrap();
     let compiled = naleving::rule::load_rules(

@@ -489,46 +489,26 @@ fn read(
         return records;
     }
     let mut keys: FastMap<KeyDigest, (FileId, u32)> = FastMap::default();
-    if let Some(source) = &collection.postgres {
-        let shown = postgres::location(source);
-        let mut file = DataFile {
-            display: PathBuf::from(&shown),
-            path: PathBuf::from(&shown),
-            format: Format::Postgres,
-            collection: collection.name.clone(),
-            digest: [0; 32],
-            sheet: None,
-            columns: Vec::new(),
-            database: None,
+    // A database table is one source, named by its location; files are
+    // found by the collection's path.
+    let sources = match &collection.postgres {
+        Some(source) => vec![PathBuf::from(postgres::location(source))],
+        None => resolve(root, collection, problems),
+    };
+    for path in sources {
+        let format = match &collection.postgres {
+            Some(_) => Format::Postgres,
+            None => match Format::of(&path) {
+                Some(format) => format,
+                None => continue,
+            },
         };
-        let mut sink = Sink {
-            collection,
-            file: &file,
-            id: files.len() as FileId,
-            earlier: files,
-            records: &mut records,
-            keys: &mut keys,
-            problems,
-            on_batch: on_batch.as_deref_mut(),
-            columns: Vec::new(),
-            seen: &mut *seen,
-            wanted,
-        };
-        let read = postgres::load(source, &mut sink);
-        sink.flush();
-        if let Some((digest, database)) = read {
-            file.digest = digest;
-            file.database = Some(database);
-            files.push(file);
-        }
-        return records;
-    }
-    for path in resolve(root, collection, problems) {
-        let Some(format) = Format::of(&path) else {
-            continue;
+        let display = match format {
+            Format::Postgres => path.clone(),
+            _ => crate::problem::relative(root, &path),
         };
         let mut file = DataFile {
-            display: crate::problem::relative(root, &path),
+            display,
             path,
             format,
             collection: collection.name.clone(),
@@ -576,6 +556,7 @@ fn read(
             seen: &mut *seen,
             wanted,
         };
+        let mut database = None;
         let digest = match format {
             Format::Yaml => yaml::load(&file.path, &mut sink),
             Format::Json => json::load(&file.path, &mut sink),
@@ -585,11 +566,19 @@ fn read(
                 .as_mut()
                 .and_then(|opened| sheet::load(opened, &mut sink)),
             Format::Parquet => parquet::load(&file.path, &mut sink),
-            Format::Postgres => None,
+            Format::Postgres => collection
+                .postgres
+                .as_ref()
+                .and_then(|source| postgres::load(source, &mut sink))
+                .map(|(digest, read)| {
+                    database = Some(read);
+                    digest
+                }),
         };
         sink.flush();
         if let Some(digest) = digest {
             file.digest = digest;
+            file.database = database;
             files.push(file);
         }
     }
