@@ -314,6 +314,36 @@ fn a_query_runs_only_when_the_environment_allows_it() {
     assert_eq!(next, 1, "the sequence was not advanced");
 }
 
+/// A project in `dir` with one collection read from `table` (key `id`) and
+/// a rule per `(id, check)`, the check as the YAML under `check:`; returns
+/// the project file.
+fn table_project(
+    dir: &Path,
+    collection: &str,
+    table: &str,
+    rules: &[(&str, &str)],
+) -> std::path::PathBuf {
+    std::fs::create_dir_all(dir.join("rules")).unwrap();
+    for (id, check) in rules {
+        std::fs::write(
+            dir.join(format!("rules/{id}.yaml")),
+            format!(
+                "id: {id}\ntitle: {id}\nseverity: error\ncollection: {collection}\nbasis: [{{ citation: test }}]\ncheck:\n  {check}\n"
+            ),
+        )
+        .unwrap();
+    }
+    let project = dir.join("naleving.yaml");
+    std::fs::write(
+        &project,
+        format!(
+            "as_of: 2021-01-15\ncollections:\n  {collection}:\n    source: {{ postgres: {{ table: {table} }} }}\n    key: id\nrules: [rules]\n"
+        ),
+    )
+    .unwrap();
+    project
+}
+
 /// Per rule, the records of a JSON report it has a finding for or could
 /// not judge (a `rule::eval` problem names them).
 fn failing_records(
@@ -485,22 +515,7 @@ fn pushed_down_conditions_match_naleving_on_edge_cases() {
         ("niet-een-van", "expr: \"!(record.s in ['nee'])\""),
     ];
     let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join("rules")).unwrap();
-    for (id, check) in rules {
-        std::fs::write(
-            dir.path().join(format!("rules/{id}.yaml")),
-            format!(
-                "id: {id}\ntitle: {id}\nseverity: error\ncollection: randgevallen\nbasis: [{{ citation: test }}]\ncheck:\n  {check}\n"
-            ),
-        )
-        .unwrap();
-    }
-    let project = dir.path().join("naleving.yaml");
-    std::fs::write(
-        &project,
-        "as_of: 2021-01-15\ncollections:\n  randgevallen:\n    source: { postgres: { table: vt.randgevallen } }\n    key: id\nrules: [rules]\n",
-    )
-    .unwrap();
+    let project = table_project(dir.path(), "randgevallen", "vt.randgevallen", &rules);
     let (_, report, stderr) = json_run(&project, &db.url(), &[]);
     let failing = failing_records(&report);
     let mut problems = naleving::problem::Problems::default();
@@ -659,22 +674,12 @@ fn column_types_become_the_values_rules_compare() {
         ("moet-falen", "record.d == '1999-01-01'"),
     ];
     let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join("rules")).unwrap();
-    for (id, expr) in checks {
-        std::fs::write(
-            dir.path().join(format!("rules/{id}.yaml")),
-            format!(
-                "id: {id}\ntitle: {id}\nseverity: error\ncollection: typen\nbasis: [{{ citation: test }}]\ncheck:\n  expr: \"{expr}\"\n"
-            ),
-        )
-        .unwrap();
-    }
-    let project = dir.path().join("naleving.yaml");
-    std::fs::write(
-        &project,
-        "collections:\n  typen:\n    source: { postgres: { table: vt.typen } }\n    key: id\nrules: [rules]\n",
-    )
-    .unwrap();
+    let rules: Vec<(&str, String)> = checks
+        .iter()
+        .map(|(id, expr)| (*id, format!("expr: \"{expr}\"")))
+        .collect();
+    let rules: Vec<(&str, &str)> = rules.iter().map(|(id, c)| (*id, c.as_str())).collect();
+    let project = table_project(dir.path(), "typen", "vt.typen", &rules);
     let (code, report, stderr) = json_run(&project, &db.url(), &[]);
     assert_eq!(code, 1, "{report}\n{stderr}");
     assert_eq!(report["problems"], serde_json::json!([]), "{report}");
