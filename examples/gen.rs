@@ -20,7 +20,8 @@
 //! same `meldingen.jsonl` as `--kind all`; the dossiers' decisions draw from
 //! a fourth, the starts of the onderzoeken from a fifth, the vindplaats and
 //! register date of the toezeggingen from a sixth, the dossiers' adult
-//! clients from a seventh), no clock is read, and no hash map is iterated.
+//! clients from a seventh, the promises registered twice from an eighth), no
+//! clock is read, and no hash map is iterated.
 //! Records come out sorted by their own date.
 //! The extract is taken at `--as-of` (default `--to`): a follow-up date after
 //! it is left out, so what was received just before it is still open.
@@ -1048,10 +1049,35 @@ fn vindplaats(rng: &mut ChaCha8Rng, date: Date) -> Res<String> {
     })
 }
 
+/// The stream of the promises registered twice, so the other promises stay
+/// what they were without them.
+const DUBBEL_STREAM: u64 = 8;
+
+/// A Kamerstuk written `28 345, nr. 234` in another notation the registers
+/// use (`28345-234`, `kst-28345-234`, `28 345 nr 234`); the Handelingen as
+/// they are.
+fn anders_geschreven(rng: &mut ChaCha8Rng, vindplaats: &str) -> String {
+    let kamerstuk = vindplaats.split_once(", nr. ");
+    let Some((dossier, nr)) = kamerstuk.filter(|_| !vindplaats.starts_with("Handelingen")) else {
+        return vindplaats.to_string();
+    };
+    let compact = dossier.replace(' ', "");
+    match rng.random_range(0..3) {
+        0 => format!("{compact}-{nr}"),
+        1 => format!("kst-{compact}-{nr}"),
+        _ => format!("{dossier} nr {nr}"),
+    }
+}
+
 /// Writes `n` toezeggingen made in the window.
 fn toezeggingen(out: &mut Out, cal: &Calendar, n: u64, rng: &mut ChaCha8Rng) -> Res<u64> {
     let mut register = rng.clone();
     register.set_stream(REGISTER_STREAM);
+    let mut dubbel = rng.clone();
+    dubbel.set_stream(DUBBEL_STREAM);
+    // The vindplaats and onderwerp of the promise before, for the 1% that
+    // register it a second time (assumed): the violation a rule should find.
+    let mut vorige: Option<(String, String)> = None;
     // The Kamer sits Tuesday to Thursday; commitments are made in debates.
     let weight = |i: usize| match (cal.working[i], cal.dates[i].weekday()) {
         (false, _) => 0,
@@ -1081,15 +1107,24 @@ fn toezeggingen(out: &mut Out, cal: &Calendar, n: u64, rng: &mut ChaCha8Rng) -> 
             // 40% of the promises have a date of the register (assumed):
             // the due date the phrase stands for, which the rules then
             // prefer to reading the phrase.
-            let vindplaats = vindplaats(&mut register, cal.dates[made])?;
+            let mut vindplaats = vindplaats(&mut register, cal.dates[made])?;
             let uiterste_datum = register.random_bool(0.4).then(|| due.to_string());
+            let mut onderwerp = format!("{actie} {thema}");
+            if dubbel.random_bool(0.01)
+                && let Some((plaats, wat)) = &vorige
+            {
+                vindplaats = anders_geschreven(&mut dubbel, plaats);
+                onderwerp = wat.clone();
+            } else {
+                vorige = Some((vindplaats.clone(), onderwerp.clone()));
+            }
             let t = Toezegging {
                 nummer: format!("TZ-SYN-{seq:06}"),
                 gedaan_op: &cal.text[made],
                 bewindspersoon: pick(rng, &BEWINDSPERSONEN),
                 kamer: "TK",
                 vindplaats,
-                onderwerp: format!("{actie} {thema}"),
+                onderwerp,
                 termijn,
                 uiterste_datum,
                 status: if nagekomen_op.is_some() {

@@ -209,7 +209,7 @@ fn commitment_findings_are_located_at_cells() {
         "junit",
     ]));
     assert!(
-        junit.contains("message=\"fixtures/ghnt/kamer/toezeggingen.xlsx, Toezeggingen!J9: "),
+        junit.contains("message=\"fixtures/ghnt/kamer/toezeggingen.xlsx, Toezeggingen!K9: "),
         "the JUnit failure names the cell: {junit}"
     );
     // The record's row, cell by cell, instead of source lines.
