@@ -374,6 +374,24 @@ fn failing_records(
     failing
 }
 
+/// The keys a query of one text column returns, with text parameters.
+fn keys_returned(
+    client: &mut postgres::Client,
+    sql: &str,
+    params: &[String],
+) -> std::collections::BTreeSet<String> {
+    let params: Vec<&(dyn postgres::types::ToSql + Sync)> = params
+        .iter()
+        .map(|p| p as &(dyn postgres::types::ToSql + Sync))
+        .collect();
+    client
+        .query(sql, &params)
+        .unwrap_or_else(|e| panic!("{e:?}\n{sql}"))
+        .iter()
+        .map(|r| r.get(0))
+        .collect()
+}
+
 /// The SQL of a pushed-down check may be wider than the rule but never
 /// narrower: every record of the steekproef a rule has a finding for, or
 /// could not judge, is among the rows the database returns for it — and
@@ -440,17 +458,7 @@ fn pushed_down_conditions_never_leave_out_a_failing_row() {
             let sql = format!(
                 "SELECT r.\"{key}\"::text FROM {table} r WHERE ({applies}) AND ({may_fail})"
             );
-            let params: Vec<&(dyn postgres::types::ToSql + Sync)> = cx
-                .params
-                .iter()
-                .map(|p| p as &(dyn postgres::types::ToSql + Sync))
-                .collect();
-            let returned: BTreeSet<String> = client
-                .query(&sql, &params)
-                .unwrap_or_else(|e| panic!("{}: {e:?}\n{sql}", rule.id))
-                .iter()
-                .map(|r| r.get(0))
-                .collect();
+            let returned = keys_returned(&mut client, &sql, &cx.params);
             let expected = failing.get(&rule.id).cloned().unwrap_or_default();
             let missing: Vec<&String> = expected.difference(&returned).collect();
             assert!(
@@ -478,8 +486,6 @@ fn pushed_down_conditions_never_leave_out_a_failing_row() {
 /// neither narrower (a lost finding) nor wider than it needs to be here.
 #[test]
 fn pushed_down_conditions_match_naleving_on_edge_cases() {
-    use std::collections::BTreeSet;
-
     let server = Server::shared();
     let db = server.database();
     let mut client = db.client();
@@ -544,17 +550,7 @@ fn pushed_down_conditions_match_naleving_on_edge_cases() {
             .sql_may_fail(&mut cx)
             .unwrap_or_else(|| panic!("{} is not put in SQL", rule.id));
         let sql = format!("SELECT r.id FROM vt.randgevallen r WHERE {may_fail}");
-        let params: Vec<&(dyn postgres::types::ToSql + Sync)> = cx
-            .params
-            .iter()
-            .map(|p| p as &(dyn postgres::types::ToSql + Sync))
-            .collect();
-        let returned: BTreeSet<String> = client
-            .query(&sql, &params)
-            .unwrap_or_else(|e| panic!("{}: {e:?}\n{sql}", rule.id))
-            .iter()
-            .map(|r| r.get(0))
-            .collect();
+        let returned = keys_returned(&mut client, &sql, &cx.params);
         let expected = failing.get(&rule.id).cloned().unwrap_or_default();
         assert_eq!(returned, expected, "{}\n{sql}\n{:?}", rule.id, cx.params);
     }
