@@ -24,6 +24,29 @@ fn before_the_summer_recess() {
 }
 
 #[test]
+fn days_fixed_by_law_and_counts_in_words() {
+    let first_line = |args: &[&str]| {
+        let (code, stdout, stderr) = run(naleving().args(args));
+        assert_eq!(code, 0, "{stderr}");
+        stdout.lines().next().unwrap_or_default().to_string()
+    };
+    // Grondwet art. 65: Prinsjesdag 2021 was Tuesday 21 September.
+    assert_eq!(
+        first_line(&["termijn", "2021-03-01", "voor Prinsjesdag 2021"]),
+        "2021-09-20"
+    );
+    // Comptabiliteitswet 2016 art. 2.37 lid 2: Wednesday 18 May 2022.
+    assert_eq!(
+        first_line(&["termijn", "2021-03-01", "uiterlijk Verantwoordingsdag 2022"]),
+        "2022-05-18"
+    );
+    assert_eq!(
+        first_line(&["termijn", "2020-01-30", "drie maanden"]),
+        first_line(&["termijn", "2020-01-30", "3 maanden"])
+    );
+}
+
+#[test]
 fn calendar_terms_use_the_atw() {
     assert_cmd_snapshot!(naleving().args(["termijn", "2020-04-30", "3 dagen"]));
     let (_, plain, _) = run(naleving().args(["termijn", "2020-04-30", "3 dagen", "--no-atw"]));

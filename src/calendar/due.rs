@@ -6,11 +6,12 @@
 //! - `N werkdagen`: the N-th working day after the start date. The due date
 //!   is a working day by construction, so the Algemene termijnenwet has
 //!   nothing to add.
-//! - `N dagen` / `N weken` / `N maanden`: start + N days, 7N days or N
-//!   calendar months (clamped to the last day of a shorter month: one month
-//!   after 31 January is 28 or 29 February). This is the *plain* due date.
-//!   Then the Atw extends it, unless the term is longer than 90 days, 12
-//!   weeks or 3 months (art. 4) or the rule says `atw: false`:
+//! - `N dagen` / `N weken` / `N maanden` / `N jaar`: start + N days, 7N
+//!   days, N calendar months or N years (clamped to the last day of a
+//!   shorter month: one month after 31 January is 28 or 29 February). This
+//!   is the *plain* due date. Then the Atw extends it, unless the term is
+//!   longer than 90 days, 12 weeks or 3 months (art. 4; so never for a
+//!   term in years) or the rule says `atw: false`:
 //!   - art. 1: a term ending on a Saturday, Sunday or feestdag runs on to
 //!     the end of the next working day;
 //!   - art. 2: a term of 3 days or more is extended, where needed, until it
@@ -94,7 +95,9 @@ impl Term {
     pub fn due(&self, cal: &Calendar, start: Date, atw: bool) -> Due {
         match self.unit {
             Unit::Werkdagen => self.due_in_workdays(cal, start),
-            Unit::Dagen | Unit::Weken | Unit::Maanden => self.due_in_calendar_time(cal, start, atw),
+            Unit::Dagen | Unit::Weken | Unit::Maanden | Unit::Jaren => {
+                self.due_in_calendar_time(cal, start, atw)
+            }
         }
     }
 
@@ -123,7 +126,7 @@ impl Term {
         }
     }
 
-    /// Start + N days, 7N days or N months (clamped), saturating at the
+    /// Start + N days, 7N days, N months or N years (clamped), saturating at the
     /// last representable date. Meaningless for werkdagen, which never get
     /// here.
     fn calendar_due(&self, start: Date) -> Date {
@@ -132,6 +135,7 @@ impl Term {
             Unit::Werkdagen | Unit::Dagen => Span::new().try_days(n),
             Unit::Weken => Span::new().try_days(n * 7),
             Unit::Maanden => Span::new().try_months(n),
+            Unit::Jaren => Span::new().try_years(n),
         };
         span.and_then(|span| start.checked_add(span))
             .unwrap_or(Date::MAX)
@@ -143,15 +147,7 @@ impl Term {
         let not_applicable = if !atw {
             Some("atw: false".to_string())
         } else {
-            self.unit
-                .atw_limit()
-                .filter(|limit| self.n > *limit)
-                .map(|limit| {
-                    format!(
-                        "termijn langer dan {limit} {} (Atw art. 4)",
-                        self.unit.word(limit)
-                    )
-                })
+            self.unit.atw_excluded(self.n)
         };
         if let Some(reason) = not_applicable {
             return Due {
@@ -335,7 +331,8 @@ impl Diagnostic for TermijnError {
 
 /// Resolves `text`, a term or a due phrase, relative to `start`.
 ///
-/// A term ("5 werkdagen") runs from `start` as [`Term::due`] computes it.
+/// A term ("5 werkdagen", also "drie maanden": [`Term::read`]) runs from
+/// `start` as [`Term::due`] computes it.
 /// Anything else is a due phrase ("voor het zomerreces", "eind dit jaar"),
 /// resolved with `start` as the date the commitment was made: a year-less
 /// recess phrase means the first such recess starting after `start`. For a
@@ -347,7 +344,7 @@ pub fn resolve_termijn(
     atw: bool,
 ) -> Result<Due, TermijnError> {
     if looks_like_term(text) {
-        let term: Term = text.parse()?;
+        let term = Term::read(text)?;
         return Ok(term.due(cal, start, atw));
     }
     let phrase = resolve_phrase(text, Some(start), cal)?;
@@ -641,6 +638,26 @@ mod tests {
         assert!(due.skipped.is_empty());
         assert!(matches!(due.atw, AtwOutcome::NotApplicable { .. }));
         insta::assert_snapshot!(due.explanation, @"dag vóór het zomerreces 2020 (reces begint vrijdag 3 juli 2020; eerste zomerreces na donderdag 30 januari 2020)");
+    }
+
+    #[test]
+    fn terms_in_words_and_in_years() {
+        // Thursday 30 January 2020 + 3 months: Thursday 30 April 2020.
+        let words = resolve_termijn(date(2020, 1, 30), "drie maanden", &NL, true).expect("term");
+        let digits = resolve_termijn(date(2020, 1, 30), "3 maanden", &NL, true).expect("term");
+        assert_eq!(words, digits);
+        let due = resolve_termijn(date(2020, 2, 29), "een jaar", &NL, true).expect("term");
+        assert_eq!(due.due, date(2021, 2, 28));
+        insta::assert_snapshot!(due.explanation, @"1 jaar na zaterdag 29 februari 2020: zondag 28 februari 2021 (Atw niet van toepassing: termijn langer dan 3 maanden (Atw art. 4))");
+        assert_eq!(
+            term("2 jaar").due(&NL, date(2019, 6, 3), true).due,
+            date(2021, 6, 3)
+        );
+        // Twelve weeks still have the Atw, thirteen do not.
+        let twelve = resolve_termijn(date(2020, 1, 30), "twaalf weken", &NL, true).expect("term");
+        assert!(matches!(twelve.atw, AtwOutcome::Applied { .. }));
+        let due = resolve_termijn(date(2020, 1, 30), "twee weken", &NL, true).expect("term");
+        assert_eq!(due.due, date(2020, 2, 13));
     }
 
     #[test]

@@ -15,6 +15,8 @@
 //!   the exclusions of art. 4, and an explanation of every skipped day;
 //! - [`phrase`]: due phrases of commitments to parliament ("voor het
 //!   zomerreces 2020", "Q3 2020", "eind dit jaar");
+//! - [`named_day`]: the days the law fixes, Prinsjesdag and
+//!   Verantwoordingsdag;
 //! - [`resolve_termijn`]: either of the two, as `naleving termijn` and the
 //!   `deadline` check take it.
 
@@ -24,6 +26,7 @@ pub mod easter;
 pub mod holidays;
 pub mod iso;
 pub mod load;
+pub mod named_day;
 pub mod phrase;
 pub mod recess;
 pub mod term;
@@ -70,7 +73,7 @@ crate::problem_codes! {
         Datum = "termijn::datum",
         /// A term that is not `<number> <unit>` (`5 werkdagen`), or a number too large.
         Syntax = "termijn::syntax",
-        /// A term in an unknown unit (known: werkdagen, dagen, weken, maanden).
+        /// A term in an unknown unit (known: werkdagen, dagen, weken, maanden, jaar).
         Eenheid = "termijn::eenheid",
         /// A term of zero units.
         Nul = "termijn::nul",

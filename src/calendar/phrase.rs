@@ -17,6 +17,10 @@
 //! | `Q3 2020`, `derde kwartaal 2020`, `3e kwartaal 2020` | the last day of the quarter |
 //! | `juni 2020`, `eind juni 2020` | the last day of the month |
 //! | `voorjaar 2020`, `zomer 2020`, `najaar 2020` | 20 June, 21 September, 20 December |
+//! | `Prinsjesdag 2021`, `op Prinsjesdag 2021` | the third Tuesday of September (Grondwet art. 65) |
+//! | `voor Prinsjesdag 2021` | the day before it |
+//! | `Verantwoordingsdag 2022`, `voor Verantwoordingsdag 2022` | the third Wednesday of May, or the day before (Comptabiliteitswet 2016 art. 2.37 lid 2; see [`super::named_day`]) |
+//! | `voor Prinsjesdag` | the day before the first Prinsjesdag after the commitment was made |
 //!
 //! Every year may be written `dit jaar` (the year the commitment was made)
 //! or `volgend jaar`. A recess the data does not cover is
@@ -34,6 +38,7 @@ use miette::Diagnostic;
 
 use super::dutch::{long_date, month_name, month_number};
 use super::load::parse_iso_date;
+use super::named_day::NamedDay;
 use super::recess::RecessKind;
 use super::{Calendar, TermijnCode};
 use crate::text::Text;
@@ -106,7 +111,7 @@ impl PhraseError {
     pub fn help_text(&self) -> Text {
         match self {
             PhraseError::Unknown { .. } => tr!(
-                "write a term (`5 werkdagen`, `14 dagen`, `10 weken`, `3 maanden`), a date (`2020-06-05`) or a phrase: `voor het zomerreces 2020`, `eind 2020`, `medio 2020`, `Q3 2020`, `derde kwartaal 2020`, `juni 2020`, `najaar 2020`; a year may be `dit jaar` or `volgend jaar`"
+                "write a term (`5 werkdagen`, `14 dagen`, `zes weken`, `3 maanden`), a date (`2020-06-05`) or a phrase: `voor het zomerreces 2020`, `eind 2020`, `medio 2020`, `Q3 2020`, `derde kwartaal 2020`, `juni 2020`, `najaar 2020`, `voor Prinsjesdag 2020`, `Verantwoordingsdag 2020`; a year may be `dit jaar` or `volgend jaar`"
             ),
             PhraseError::NoRecessData { .. } => tr!(
                 "add the recess with its source to a calendar file (`recesses: [{ name, year, start, end, source }]`), or write the due date itself"
@@ -179,6 +184,9 @@ pub fn resolve_phrase(
 
     if let Some(kind) = recess_head(head) {
         return resolve_recess(&context, cal, kind, year);
+    }
+    if let Some((before, day)) = named_day_head(head) {
+        return resolve_named_day(&context, cal, day, before, year);
     }
 
     let head = strip_prefix(head, &["in", "het", "de"]);
@@ -276,6 +284,16 @@ fn recess_head(head: &[&str]) -> Option<RecessKind> {
     name.parse().ok()
 }
 
+/// The day a head names and whether the phrase wants the day before it:
+/// "voor Prinsjesdag" (true), "Prinsjesdag" or "op Prinsjesdag" (false).
+fn named_day_head(head: &[&str]) -> Option<(bool, NamedDay)> {
+    match head {
+        ["voor", name] => NamedDay::from_word(name).map(|day| (true, day)),
+        ["op", name] | [name] => NamedDay::from_word(name).map(|day| (false, day)),
+        _ => None,
+    }
+}
+
 /// The phrase and its reference date, for errors and relative years.
 struct Context<'a> {
     text: &'a str,
@@ -344,6 +362,71 @@ fn resolve_recess(
     }
     explanation.push(')');
     Ok(PhraseDue { due, explanation })
+}
+
+fn resolve_named_day(
+    context: &Context<'_>,
+    cal: &Calendar,
+    day: NamedDay,
+    before: bool,
+    year: Option<YearSpec>,
+) -> Result<PhraseDue, PhraseError> {
+    let out_of_range = |year: i16| PhraseError::InvalidDate {
+        text: context.text.trim().to_string(),
+        reason: tr!("the year {year} is out of range", year = year),
+    };
+    let (named, year_text, after) = match year {
+        Some(spec) => {
+            let resolved = context.year(spec)?;
+            let named = day
+                .in_year(resolved, cal)
+                .ok_or_else(|| out_of_range(resolved))?;
+            let year_text = match spec {
+                YearSpec::Absolute(y) => y.to_string(),
+                YearSpec::This => format!("dit jaar ({resolved})"),
+                YearSpec::Next => format!("volgend jaar ({resolved})"),
+            };
+            (named, year_text, None)
+        }
+        None => {
+            let made_on = context.made_on.ok_or_else(|| context.needs_date())?;
+            let next_year = made_on.year().saturating_add(1);
+            let named = day
+                .next_after(made_on, cal)
+                .ok_or_else(|| out_of_range(next_year))?;
+            let year_text = named.date.year().to_string();
+            (named, year_text, Some(made_on))
+        }
+    };
+    let after = after
+        .map(|after| format!("; eerste {} na {}", day.name(), long_date(after)))
+        .unwrap_or_default();
+    if !before {
+        return Ok(PhraseDue {
+            due: named.date,
+            explanation: format!(
+                "{} {year_text}: {} ({}{after})",
+                day.name(),
+                long_date(named.date),
+                named.rule
+            ),
+        });
+    }
+    let due = named
+        .date
+        .yesterday()
+        .map_err(|_| out_of_range(named.date.year()))?;
+    Ok(PhraseDue {
+        due,
+        explanation: format!(
+            "dag vóór {} {year_text}: {} ({} is {}: {}{after})",
+            day.name(),
+            long_date(due),
+            day.name(),
+            long_date(named.date),
+            named.rule
+        ),
+    })
 }
 
 /// A phrase form other than a date or a recess, before its year is known.
@@ -608,6 +691,70 @@ mod tests {
             error("winter 2020", None),
             PhraseError::Unknown { .. }
         ));
+    }
+
+    #[test]
+    fn prinsjesdag_and_verantwoordingsdag() {
+        // Grondwet art. 65: the third Tuesday of September.
+        let on = resolve_phrase("Prinsjesdag 2021", None, &NL).expect("known day");
+        assert_eq!(on.due, date(2021, 9, 21));
+        insta::assert_snapshot!(on.explanation, @"Prinsjesdag 2021: dinsdag 21 september 2021 (derde dinsdag van september, Grondwet art. 65)");
+        let before = resolve_phrase("voor Prinsjesdag 2021", None, &NL).expect("known day");
+        assert_eq!(before.due, date(2021, 9, 20));
+        insta::assert_snapshot!(before.explanation, @"dag vóór Prinsjesdag 2021: maandag 20 september 2021 (Prinsjesdag is dinsdag 21 september 2021: derde dinsdag van september, Grondwet art. 65)");
+        for text in [
+            "uiterlijk Prinsjesdag 2021",
+            "op Prinsjesdag 2021",
+            "uiterlijk op prinsjesdag van 2021",
+            "PRINSJESDAG 2021.",
+        ] {
+            assert_eq!(due(text, None), date(2021, 9, 21), "{text:?}");
+        }
+        assert_eq!(due("vóór Prinsjesdag 2021", None), date(2021, 9, 20));
+        // Comptabiliteitswet 2016 art. 2.37 lid 2: the third Wednesday of May.
+        assert_eq!(
+            due("uiterlijk Verantwoordingsdag 2022", None),
+            date(2022, 5, 18)
+        );
+        assert_eq!(due("voor Verantwoordingsdag 2024", None), date(2024, 5, 14));
+        let resolved = resolve_phrase("Verantwoordingsdag 2024", None, &NL).expect("known day");
+        insta::assert_snapshot!(resolved.explanation, @"Verantwoordingsdag 2024: woensdag 15 mei 2024 (derde woensdag van mei, Comptabiliteitswet 2016 art. 2.37 lid 2)");
+        assert_eq!(
+            due("Verantwoordingsdag volgend jaar", Some(date(2021, 6, 1))),
+            date(2022, 5, 18)
+        );
+        assert_eq!(
+            due("voor Prinsjesdag dit jaar", Some(date(2021, 1, 4))),
+            date(2021, 9, 20)
+        );
+    }
+
+    #[test]
+    fn a_named_day_without_a_year_is_the_next_one() {
+        let resolved =
+            resolve_phrase("voor Prinsjesdag", Some(date(2021, 9, 21)), &NL).expect("next one");
+        assert_eq!(resolved.due, date(2022, 9, 19));
+        insta::assert_snapshot!(resolved.explanation, @"dag vóór Prinsjesdag 2022: maandag 19 september 2022 (Prinsjesdag is dinsdag 20 september 2022: derde dinsdag van september, Grondwet art. 65; eerste Prinsjesdag na dinsdag 21 september 2021)");
+        assert_eq!(
+            due("Verantwoordingsdag", Some(date(2023, 1, 10))),
+            date(2023, 5, 17)
+        );
+        assert!(matches!(
+            error("voor Prinsjesdag", None),
+            PhraseError::NeedsDate { .. }
+        ));
+        // Other prepositions and names stay unknown.
+        for text in [
+            "rond Prinsjesdag 2021",
+            "na Prinsjesdag 2021",
+            "voor het Prinsjesdag 2021",
+            "voor Koningsdag 2021",
+        ] {
+            assert!(
+                matches!(error(text, None), PhraseError::Unknown { .. }),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]

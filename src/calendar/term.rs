@@ -1,5 +1,7 @@
 //! Legal terms as written in rules: `N werkdagen`, `N dagen`, `N weken`,
-//! `N maanden` (SPEC §7).
+//! `N maanden`, `N jaar` (SPEC §7). In a due phrase ([`Term::read`]) the
+//! count may also be written in words ("drie maanden", "een jaar",
+//! "veertien dagen"), as letters and promises write it.
 //!
 //! This file is the grammar: [`Term`] parses a text case-insensitively and
 //! prints it back in canonical form. What a term *means*, the due date and
@@ -25,6 +27,9 @@ pub enum Unit {
     Weken,
     /// Calendar months.
     Maanden,
+    /// Calendar years (12 months): longer than the Atw's three months, so
+    /// the Atw never applies (art. 4).
+    Jaren,
 }
 
 impl Unit {
@@ -39,6 +44,8 @@ impl Unit {
             (Unit::Weken, false) => "weken",
             (Unit::Maanden, true) => "maand",
             (Unit::Maanden, false) => "maanden",
+            // Dutch counts years in the singular: "2 jaar".
+            (Unit::Jaren, _) => "jaar",
         }
     }
 
@@ -50,19 +57,35 @@ impl Unit {
             "dag" | "dagen" | "kalenderdag" | "kalenderdagen" => Some(Unit::Dagen),
             "week" | "weken" => Some(Unit::Weken),
             "maand" | "maanden" => Some(Unit::Maanden),
+            "jaar" | "jaren" => Some(Unit::Jaren),
             _ => None,
         }
     }
 
     /// The largest count of this unit to which the Atw applies (art. 4:
-    /// not to terms longer than 90 days, 12 weeks or 3 months); `None` for
-    /// working days, to which it is irrelevant.
+    /// not to terms longer than 90 days, 12 weeks or 3 months; so to no
+    /// term in years); `None` for working days, to which it is irrelevant.
     pub fn atw_limit(self) -> Option<u32> {
         match self {
             Unit::Werkdagen => None,
             Unit::Dagen => Some(90),
             Unit::Weken => Some(12),
             Unit::Maanden => Some(3),
+            Unit::Jaren => Some(0),
+        }
+    }
+
+    /// Why the Atw does not apply to `n` of this unit (art. 4), in Dutch,
+    /// or `None` when it does.
+    pub fn atw_excluded(self, n: u32) -> Option<String> {
+        match self {
+            Unit::Jaren => Some("termijn langer dan 3 maanden (Atw art. 4)".to_string()),
+            _ => self.atw_limit().filter(|limit| n > *limit).map(|limit| {
+                format!(
+                    "termijn langer dan {limit} {} (Atw art. 4)",
+                    self.word(limit)
+                )
+            }),
         }
     }
 }
@@ -94,7 +117,7 @@ pub enum TermError {
         /// The text as given.
         text: String,
     },
-    /// The unit is not one of werkdagen, dagen, weken, maanden.
+    /// The unit is not one of werkdagen, dagen, weken, maanden, jaar.
     UnknownUnit {
         /// The text as given.
         text: String,
@@ -138,7 +161,7 @@ impl TermError {
                 "write a term as a number and a unit: `5 werkdagen`, `14 dagen`, `10 weken`, `3 maanden`"
             ),
             TermError::UnknownUnit { .. } => tr!(
-                "the units are werkdag(en), dag(en), week/weken and maand(en); terms in hours or years are outside the Algemene termijnenwet"
+                "the units are werkdag(en), dag(en), week/weken, maand(en) and jaar; terms in hours are outside the Algemene termijnenwet"
             ),
             TermError::Zero { .. } => tr!(
                 "a term counts at least one unit; for a deadline on a fixed day, write the date"
@@ -212,11 +235,84 @@ impl FromStr for Term {
     }
 }
 
-/// Whether `text` has the shape of a term (a number, then one word), as
-/// opposed to a due phrase. A text of that shape with an unknown unit is a
-/// bad term, not an unknown phrase.
+impl Term {
+    /// Reads a term as a due phrase writes it: like [`str::parse`], but the
+    /// count may also be a Dutch number word ("drie maanden", "een jaar").
+    ///
+    /// A rule's `term:` and CEL's `add_term` take digits only: a rule is
+    /// written for naleving, a letter is not.
+    pub fn read(text: &str) -> Result<Term, TermError> {
+        let trimmed = text.trim();
+        let Some((n, unit_word)) = in_words(&trimmed.to_lowercase()) else {
+            return trimmed.parse();
+        };
+        let unit = Unit::from_word(&unit_word).ok_or_else(|| TermError::UnknownUnit {
+            text: trimmed.to_string(),
+            unit: unit_word.clone(),
+        })?;
+        Ok(Term { n, unit })
+    }
+}
+
+/// The count a lower-case Dutch number word names: "een" (also "één",
+/// "eén") to "twintig", and the tens to "negentig". Compounds ("eenentwintig") are not read; write
+/// those in digits.
+fn number_word(word: &str) -> Option<u32> {
+    const WORDS: [(&str, u32); 27] = [
+        ("een", 1),
+        ("twee", 2),
+        ("drie", 3),
+        ("vier", 4),
+        ("vijf", 5),
+        ("zes", 6),
+        ("zeven", 7),
+        ("acht", 8),
+        ("negen", 9),
+        ("tien", 10),
+        ("elf", 11),
+        ("twaalf", 12),
+        ("dertien", 13),
+        ("veertien", 14),
+        ("vijftien", 15),
+        ("zestien", 16),
+        ("zeventien", 17),
+        ("achttien", 18),
+        ("negentien", 19),
+        ("twintig", 20),
+        ("dertig", 30),
+        ("veertig", 40),
+        ("vijftig", 50),
+        ("zestig", 60),
+        ("zeventig", 70),
+        ("tachtig", 80),
+        ("negentig", 90),
+    ];
+    let word = word.replace('é', "e");
+    WORDS.iter().find(|(w, _)| *w == word).map(|(_, n)| *n)
+}
+
+/// A lower-case term with its count in words ("drie maanden"): the count
+/// and the unit's word, or `None` when the text is not two words of which
+/// the first is a number word.
+fn in_words(lower: &str) -> Option<(u32, String)> {
+    let mut words = lower.split_whitespace();
+    let (count, unit, None) = (words.next()?, words.next()?, words.next()) else {
+        return None;
+    };
+    let n = number_word(count)?;
+    unit.chars()
+        .all(char::is_alphabetic)
+        .then(|| (n, unit.to_string()))
+}
+
+/// Whether `text` has the shape of a term (a number in digits or in words,
+/// then one word: see [`Term::read`]), as opposed to a due phrase. A text of that shape with an
+/// unknown unit is a bad term, not an unknown phrase.
 pub fn looks_like_term(text: &str) -> bool {
     let text = text.trim();
+    if in_words(&text.to_lowercase()).is_some() {
+        return true;
+    }
     let rest = text.trim_start_matches(|c: char| c.is_ascii_digit());
     rest.len() < text.len() && {
         let word = rest.trim();
@@ -259,6 +355,56 @@ mod tests {
     }
 
     #[test]
+    fn counts_in_words() {
+        let cases = [
+            ("drie maanden", 3, Unit::Maanden, "3 maanden"),
+            ("een jaar", 1, Unit::Jaren, "1 jaar"),
+            ("één jaar", 1, Unit::Jaren, "1 jaar"),
+            ("Eén week", 1, Unit::Weken, "1 week"),
+            ("twee weken", 2, Unit::Weken, "2 weken"),
+            ("zes weken", 6, Unit::Weken, "6 weken"),
+            ("tien dagen", 10, Unit::Dagen, "10 dagen"),
+            ("  Vijf   Werkdagen ", 5, Unit::Werkdagen, "5 werkdagen"),
+            ("twaalf maanden", 12, Unit::Maanden, "12 maanden"),
+            ("veertien dagen", 14, Unit::Dagen, "14 dagen"),
+            ("twintig werkdagen", 20, Unit::Werkdagen, "20 werkdagen"),
+            ("negentig dagen", 90, Unit::Dagen, "90 dagen"),
+            ("twee jaren", 2, Unit::Jaren, "2 jaar"),
+        ];
+        let read = |text: &str| Term::read(text).expect("a valid term");
+        for (text, n, unit, canonical) in cases {
+            assert_eq!(read(text), Term { n, unit }, "{text:?}");
+            assert_eq!(read(text).to_string(), canonical);
+            assert!(looks_like_term(text), "{text:?}");
+            // A rule's `term:` and `add_term` take digits only.
+            assert!(text.parse::<Term>().is_err(), "{text:?}");
+        }
+        assert_eq!(read("14 dagen"), term("14 dagen"));
+        let words = [
+            "een", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien", "elf",
+            "twaalf",
+        ];
+        for (n, word) in (1..).zip(words) {
+            assert_eq!(read(&format!("{word} dagen")).n, n, "{word}");
+        }
+        // Not a count: a phrase, not a term.
+        for text in [
+            "eind juni",
+            "voor het zomerreces",
+            "een",
+            "drie maanden na ontvangst",
+        ] {
+            assert!(!looks_like_term(text), "{text:?}");
+        }
+        insta::assert_snapshot!(
+            Term::read("drie uren").err().map(|e| e.to_string()).unwrap_or_default(),
+            @"unknown unit `uren` in term `drie uren`"
+        );
+        // Compounds are not read: the text is no term at all.
+        assert!(Term::read("eenentwintig dagen").is_err());
+    }
+
+    #[test]
     fn bad_terms_say_why() {
         let error = |text: &str| {
             text.parse::<Term>()
@@ -273,7 +419,7 @@ mod tests {
         insta::assert_snapshot!(error("5 uren"), @"unknown unit `uren` in term `5 uren`");
         insta::assert_snapshot!(error("0 dagen"), @"term `0 dagen` is empty: the count must be at least 1");
         insta::assert_snapshot!(error("99999999999 dagen"), @"term `99999999999 dagen` is too long");
-        let code = "5 jaar"
+        let code = "5 jaartjes"
             .parse::<Term>()
             .err()
             .and_then(|e| e.code().map(|c| c.to_string()));

@@ -19,8 +19,8 @@ pub(super) static NL: &[(&str, &str)] = &[
         "schrijf een termijn als een getal en een eenheid: `5 werkdagen`, `14 dagen`, `10 weken`, `3 maanden`",
     ),
     (
-        "the units are werkdag(en), dag(en), week/weken and maand(en); terms in hours or years are outside the Algemene termijnenwet",
-        "de eenheden zijn werkdag(en), dag(en), week/weken en maand(en); termijnen in uren of jaren vallen buiten de Algemene termijnenwet",
+        "the units are werkdag(en), dag(en), week/weken, maand(en) and jaar; terms in hours are outside the Algemene termijnenwet",
+        "de eenheden zijn werkdag(en), dag(en), week/weken, maand(en) en jaar; termijnen in uren vallen buiten de Algemene termijnenwet",
     ),
     (
         "a term counts at least one unit; for a deadline on a fixed day, write the date",
@@ -48,8 +48,8 @@ pub(super) static NL: &[(&str, &str)] = &[
         "`{text}` is geen geldige datum: {reason}",
     ),
     (
-        "write a term (`5 werkdagen`, `14 dagen`, `10 weken`, `3 maanden`), a date (`2020-06-05`) or a phrase: `voor het zomerreces 2020`, `eind 2020`, `medio 2020`, `Q3 2020`, `derde kwartaal 2020`, `juni 2020`, `najaar 2020`; a year may be `dit jaar` or `volgend jaar`",
-        "schrijf een termijn (`5 werkdagen`, `14 dagen`, `10 weken`, `3 maanden`), een datum (`2020-06-05`) of een omschrijving: `voor het zomerreces 2020`, `eind 2020`, `medio 2020`, `Q3 2020`, `derde kwartaal 2020`, `juni 2020`, `najaar 2020`; een jaar mag ook `dit jaar` of `volgend jaar` zijn",
+        "write a term (`5 werkdagen`, `14 dagen`, `zes weken`, `3 maanden`), a date (`2020-06-05`) or a phrase: `voor het zomerreces 2020`, `eind 2020`, `medio 2020`, `Q3 2020`, `derde kwartaal 2020`, `juni 2020`, `najaar 2020`, `voor Prinsjesdag 2020`, `Verantwoordingsdag 2020`; a year may be `dit jaar` or `volgend jaar`",
+        "schrijf een termijn (`5 werkdagen`, `14 dagen`, `zes weken`, `3 maanden`), een datum (`2020-06-05`) of een omschrijving: `voor het zomerreces 2020`, `eind 2020`, `medio 2020`, `Q3 2020`, `derde kwartaal 2020`, `juni 2020`, `najaar 2020`, `voor Prinsjesdag 2020`, `Verantwoordingsdag 2020`; een jaar mag ook `dit jaar` of `volgend jaar` zijn",
     ),
     (
         "add the recess with its source to a calendar file (`recesses: [{ name, year, start, end, source }]`), or write the due date itself",
