@@ -223,6 +223,7 @@ fn checks(c: &mut Criterion) {
                     calendar: Arc::clone(&calendar),
                     plugins: &plugins,
                     group_by: None,
+                    push_down: false,
                 };
                 let (findings, _) = evaluate(&[rule], &fx.dataset, &run, &mut (), &mut problems);
                 black_box(findings)

@@ -143,6 +143,11 @@ struct RunArgs {
     /// JUnit and GitHub output keep English).
     #[arg(long, value_enum, default_value_t = LangArg::Nl)]
     lang: LangArg,
+    /// Read every row of a database table and judge every rule in naleving,
+    /// instead of letting the database leave out the rows the pushed-down
+    /// checks certainly pass (the findings are the same).
+    #[arg(long)]
+    no_pushdown: bool,
 }
 
 impl RunArgs {
@@ -154,6 +159,7 @@ impl RunArgs {
             collections: self.collections,
             baseline,
             group_by: None,
+            no_pushdown: self.no_pushdown,
         }
     }
 }

@@ -125,6 +125,7 @@ fn run_one(rule: &Rule, test: &RuleTest, env: &TestEnv<'_>) -> TestResult {
         calendar: Arc::clone(&env.calendar),
         plugins: env.plugins,
         group_by: None,
+        push_down: false,
     };
     let (findings, _) = evaluate(&[rule], &dataset, &run, &mut (), &mut problems);
     for problem in problems.into_sorted() {

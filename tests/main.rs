@@ -18,6 +18,7 @@ mod parquet;
 mod pg;
 mod plugin;
 mod postgres;
+mod pushdown;
 mod reports;
 mod sheets;
 mod silent;

@@ -14,7 +14,7 @@ use crate::support::{naleving_in, root, run};
 /// The steekproef's project with `meldingen` and `dossiers` read from the
 /// tables of [`load_steekproef`] instead of their JSONL files (every other
 /// path made absolute), written into `dir`.
-fn steekproef_from_postgres(dir: &Path) -> std::path::PathBuf {
+pub(crate) fn steekproef_from_postgres(dir: &Path) -> std::path::PathBuf {
     let sample = root().join("fixtures/ghnt/steekproef");
     let text = std::fs::read_to_string(sample.join("naleving.yaml")).unwrap();
     let text = text
@@ -48,7 +48,7 @@ fn json_run(project: &Path, url: &str, extra: &[&str]) -> (i32, Value, String) {
 }
 
 /// A finding without where it is: what must be the same from any source.
-fn without_location(finding: &Value) -> Value {
+pub(crate) fn without_location(finding: &Value) -> Value {
     let mut finding = finding.clone();
     let object = finding.as_object_mut().unwrap();
     object.remove("location");

@@ -205,6 +205,18 @@ pub struct DbRead {
     pub snapshot: String,
     /// The rows read.
     pub rows: u64,
+    /// When checks were pushed down: what was counted of the rows left in
+    /// the database.
+    pub pushed: Option<PushedRead>,
+}
+
+/// The rows a push-down left in the database (see [`postgres::Pushed`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PushedRead {
+    /// How many rows were not read.
+    pub left: u64,
+    /// Of those, how many meet each of the push-down's count conditions.
+    pub counts: Vec<u64>,
 }
 
 impl DataFile {
@@ -412,11 +424,14 @@ pub fn load(
             .fields_seen
             .entry(collection.name.clone())
             .or_default();
-        let wanted = columns.get(collection.name.as_str());
+        let reads = Reads {
+            wanted: columns.get(collection.name.as_str()),
+            push: None,
+        };
         let records = read(
             root,
             collection,
-            wanted,
+            reads,
             &mut dataset.files,
             seen,
             problems,
@@ -445,12 +460,12 @@ pub type OnBatch<'f> = dyn FnMut(&DataFile, &[Record]) + 'f;
 /// then handed on in batches). Only a digest of each key is kept, to report
 /// duplicates (see [`KeyDigest`]).
 /// The files read are appended to `files` (their ids continue from its
-/// length); returns how many records there were. With `wanted`, only those
-/// top-level fields need be read (see [`Sink::wanted`]).
+/// length); returns how many records there were. `reads` says which
+/// fields need be read and what a database may judge itself.
 pub fn stream(
     root: &Path,
     collection: &Collection,
-    wanted: Option<&BTreeSet<String>>,
+    reads: Reads<'_>,
     files: &mut Vec<DataFile>,
     seen: &mut SeenFields,
     problems: &mut Problems,
@@ -464,7 +479,7 @@ pub fn stream(
     read(
         root,
         collection,
-        wanted,
+        reads,
         files,
         seen,
         problems,
@@ -473,17 +488,29 @@ pub fn stream(
     count
 }
 
+/// What a run reads of a collection.
+#[derive(Clone, Copy, Default)]
+pub struct Reads<'r> {
+    /// The only top-level fields the run reads, when bounded (see
+    /// [`Sink::wanted`]).
+    pub wanted: Option<&'r BTreeSet<String>>,
+    /// For a database table: the checks it may judge itself (see
+    /// [`postgres::Push`]).
+    pub push: Option<&'r postgres::Push<'r>>,
+}
+
 /// Reads every file of a collection; with `on_batch`, hands the records on in
 /// batches instead of returning them.
 fn read(
     root: &Path,
     collection: &Collection,
-    wanted: Option<&BTreeSet<String>>,
+    reads: Reads<'_>,
     files: &mut Vec<DataFile>,
     seen: &mut SeenFields,
     problems: &mut Problems,
     mut on_batch: Option<&mut OnBatch<'_>>,
 ) -> Vec<Record> {
+    let Reads { wanted, push } = reads;
     let mut records = Vec::new();
     if collection.unreadable {
         return records;
@@ -569,7 +596,7 @@ fn read(
             Format::Postgres => collection
                 .postgres
                 .as_ref()
-                .and_then(|source| postgres::load(source, &mut sink))
+                .and_then(|source| postgres::load(source, push, &mut sink))
                 .map(|(digest, read)| {
                     database = Some(read);
                     digest
@@ -583,6 +610,24 @@ fn read(
         }
     }
     records
+}
+
+/// Whether a run that reads the fields `wanted` of a collection (all when
+/// `None`) reads its column `name`: the key, the schema's required fields,
+/// every field when the schema allows no others (to report them), and
+/// those wanted.
+pub fn column_wanted(
+    collection: &Collection,
+    wanted: Option<&BTreeSet<String>>,
+    name: &str,
+) -> bool {
+    let Some(wanted) = wanted else {
+        return true;
+    };
+    let schema = collection.schema.as_ref();
+    schema.is_some_and(|s| !s.additional_fields || s.required.iter().any(|r| r == name))
+        || name == collection.key
+        || wanted.contains(name)
 }
 
 /// A library's error message, its first line only (some carry a debug dump
@@ -744,13 +789,7 @@ impl Sink<'_, '_> {
     /// must be seen); otherwise for the fields wanted, the key and the
     /// fields the schema requires (a record without one is at fault).
     pub(crate) fn column_wanted(&self, name: &str) -> bool {
-        let Some(wanted) = self.wanted else {
-            return true;
-        };
-        let schema = self.collection.schema.as_ref();
-        schema.is_some_and(|s| !s.additional_fields || s.required.iter().any(|r| r == name))
-            || name == self.collection.key
-            || wanted.contains(name)
+        column_wanted(self.collection, self.wanted, name)
     }
 
     /// Notes a field the file has but that was not read (see

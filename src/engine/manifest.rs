@@ -52,6 +52,11 @@ pub struct Manifest {
     /// report, not the verdicts, so it is not in the digest.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_by: Option<String>,
+    /// Every row of a database table was read and judged in naleving
+    /// (`--no-pushdown`): it changes what is read (the digest of a table's
+    /// rows), not the verdicts.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub no_pushdown: bool,
     /// Every input file, in the order of the module docs.
     pub inputs: Vec<Input>,
 }
@@ -71,9 +76,14 @@ pub struct Input {
     /// recorded, not part of the run digest (a rerun has another).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snapshot: Option<String>,
-    /// A database table's rows read.
+    /// A database table's rows (all of them, read or judged in the
+    /// database).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rows: Option<u64>,
+    /// When checks were pushed down into the database: the rows it sent
+    /// back to be judged (the digest is over these and the condition).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rows_read: Option<u64>,
 }
 
 impl Manifest {
@@ -87,6 +97,7 @@ impl Manifest {
                 sha256,
                 snapshot: None,
                 rows: None,
+                rows_read: None,
             });
         };
         let shown = |root: &Path, path: &Path| relative(root, path).display().to_string();
@@ -153,7 +164,9 @@ impl Manifest {
                 .find(|i| i.kind == "data" && i.path == path)
             {
                 input.snapshot = Some(read.snapshot.clone());
-                input.rows = Some(read.rows);
+                let left = read.pushed.as_ref().map_or(0, |p| p.left);
+                input.rows = Some(read.rows + left);
+                input.rows_read = read.pushed.as_ref().map(|_| read.rows);
             }
         }
         // Within a kind, by path (data files come in the order they were
@@ -167,6 +180,7 @@ impl Manifest {
             collections: sorted(&options.collections),
             baseline: options.baseline.as_ref().map(|p| p.display().to_string()),
             group_by: options.group_by.clone(),
+            no_pushdown: options.no_pushdown,
             inputs,
         }
     }

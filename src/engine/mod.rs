@@ -22,6 +22,7 @@ mod judge;
 mod locate;
 pub mod manifest;
 mod plan;
+mod pushdown;
 mod stream;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -73,6 +74,9 @@ pub struct Options {
     /// Note in each finding the value of this field of its record, to
     /// group findings by (`--group-by regio`).
     pub group_by: Option<String>,
+    /// Read every row of a database table and judge every rule in
+    /// naleving, instead of pushing checks down (`--no-pushdown`).
+    pub no_pushdown: bool,
 }
 
 /// Told about the steps of a run, so the CLI can show progress on long ones.
@@ -161,6 +165,8 @@ pub struct RunCx<'a> {
     pub plugins: &'a Plugins,
     /// The record field findings are grouped by (`--group-by`).
     pub group_by: Option<&'a str>,
+    /// Checks may be pushed down into a database (not `--no-pushdown`).
+    pub push_down: bool,
 }
 
 /// Runs a check as described by `options`.
@@ -252,6 +258,7 @@ fn run_project(
         calendar,
         plugins: &plugins,
         group_by: options.group_by.as_deref(),
+        push_down: !options.no_pushdown,
     };
     let dataset = &mut run.dataset;
     let (mut findings, rules_run) =
@@ -408,7 +415,7 @@ pub fn fields_seen(project: &Project) -> Dataset {
         data::stream(
             &project.root,
             collection,
-            None,
+            data::Reads::default(),
             &mut dataset.files,
             seen,
             &mut ignored,
@@ -533,6 +540,13 @@ pub fn plan_text(options: &Options, lang: Lang) -> Result<String, Vec<Problem>> 
         out.push_str(&text.render(lang));
         out.push('\n');
     };
+    let as_of = options
+        .as_of
+        .or(project.as_of)
+        .unwrap_or_else(today)
+        .to_string();
+    // The rules judged in the database.
+    let mut in_database: BTreeSet<&str> = BTreeSet::new();
     line(tr!("Collections read:"));
     for name in plan.resident.iter().chain(&plan.streamed) {
         let Some(collection) = project.collections.get(*name) else {
@@ -543,55 +557,106 @@ pub fn plan_text(options: &Options, lang: Lang) -> Result<String, Vec<Problem>> 
         } else {
             tr!("kept in memory")
         };
-        match &collection.postgres {
-            Some(source) => line(tr!(
-                "  {name} ({how}): {place}, rows read with: {sql}",
-                name = name,
-                how = how,
-                place = data::postgres::location(source),
-                sql = data::postgres::pull_sql(source, &collection.key, plan.columns.get(name))
-            )),
-            None => line(tr!(
+        let Some(source) = &collection.postgres else {
+            line(tr!(
                 "  {name} ({how}): {path}",
                 name = name,
                 how = how,
                 path = &collection.path
+            ));
+            continue;
+        };
+        line(tr!(
+            "  {name} ({how}): {place}",
+            name = name,
+            how = how,
+            place = data::postgres::location(source)
+        ));
+        let rules: Vec<&Rule> = selected
+            .iter()
+            .copied()
+            .filter(|r| r.collection == **name)
+            .collect();
+        let looked_up = plan.looked_up.get(name).is_some_and(|l| !l.is_empty());
+        let wanted = plan.columns.get(name);
+        let alone = std::cell::RefCell::new(Vec::new());
+        let push = |table: &data::postgres::Table<'_>| {
+            *alone.borrow_mut() = rules
+                .iter()
+                .map(|r| {
+                    pushdown::build(&[*r], collection.schema.as_ref(), &as_of, table).is_some()
+                })
+                .collect();
+            pushdown::build(&rules, collection.schema.as_ref(), &as_of, table)
+        };
+        let pushable = plan.streams(name) && !looked_up && !options.no_pushdown;
+        let statements = data::postgres::plan(
+            source,
+            &collection.key,
+            &|column| data::column_wanted(collection, wanted, column),
+            pushable.then_some(&push as &data::postgres::Push<'_>),
+        );
+        match statements {
+            Err(why) => line(tr!(
+                "    the table's columns cannot be read, so the plan is not known: {why}",
+                why = why
             )),
+            Ok(statements) => match &statements.pushed {
+                Some((pushed, counts)) => {
+                    in_database.extend(rules.iter().map(|r| r.id.as_str()));
+                    line(tr!(
+                        "    checks pushed down; only the rows they may not pass are read, with: {sql}",
+                        sql = &statements.read
+                    ));
+                    line(tr!(
+                        "    the rows left in the database are counted with: {sql}",
+                        sql = counts
+                    ));
+                    line(tr!(
+                        "    parameters: {params}",
+                        params = format!("{:?}", pushed.params)
+                    ));
+                }
+                None => {
+                    line(tr!(
+                        "    every row is read, with: {sql}",
+                        sql = &statements.read
+                    ));
+                    let why = if !plan.streams(name) {
+                        tr!("a rule needs every record at once")
+                    } else if looked_up {
+                        tr!("other rules look up its keys")
+                    } else {
+                        let cannot: Vec<&str> = rules
+                            .iter()
+                            .zip(alone.borrow().iter())
+                            .filter(|(_, pushable)| !**pushable)
+                            .map(|(r, _)| r.id.as_str())
+                            .collect();
+                        tr!(
+                            "these rules have no SQL form: {rules}",
+                            rules = cannot.join(", ")
+                        )
+                    };
+                    line(tr!("    not pushed down: {why}", why = why));
+                }
+            },
         }
     }
     line(tr!("Rules:"));
-    let as_of = options
-        .as_of
-        .or(project.as_of)
-        .unwrap_or_else(today)
-        .to_string();
-    let column = |name: &str| Some(format!("to_jsonb(r.\"{}\")", name.replace('"', "\"\"")));
     for rule in &selected {
+        let place = if in_database.contains(rule.id.as_str()) {
+            tr!("judged in the database")
+        } else {
+            tr!("judged in naleving")
+        };
         line(tr!(
-            "  {rule} ({kind} over {collection}): judged in naleving",
+            "  {rule} ({kind} over {collection}): {place}",
             rule = &rule.id,
             kind = rule.check.kind(),
-            collection = &rule.collection
+            collection = &rule.collection,
+            place = place
         ));
-        let from_database = project
-            .collections
-            .get(&rule.collection)
-            .is_some_and(|c| c.postgres.is_some());
-        if !from_database || !rule.check.per_record() {
-            continue;
-        }
-        let mut cx = crate::expr::SqlCx {
-            column: &column,
-            as_of: &as_of,
-            params: Vec::new(),
-        };
-        if let Some(may_fail) = rule.check.sql_may_fail(&mut cx) {
-            line(tr!(
-                "    the rows it may not pass, as SQL (prepared, not yet sent: every row is read): WHERE {condition} {params}",
-                condition = may_fail,
-                params = format!("{:?}", cx.params)
-            ));
-        }
     }
     Ok(out)
 }

@@ -101,10 +101,22 @@ impl Streamed<'_> {
         };
         let name = &self.collection.name;
         let seen = dataset.fields_seen.entry(name.clone()).or_default();
-        let count = data::stream(
+        // A table whose rules all have an SQL form is judged in the
+        // database, apart from the rows it sends back (see `pushdown`).
+        let as_of = run.as_of.to_string();
+        let schema = self.collection.schema.as_ref();
+        let push = |table: &data::postgres::Table<'_>| {
+            super::pushdown::build(self.rules, schema, &as_of, table)
+        };
+        let pushable =
+            run.push_down && self.collection.postgres.is_some() && self.looked_up.is_empty();
+        let mut count = data::stream(
             self.root,
             self.collection,
-            self.columns,
+            data::Reads {
+                wanted: self.columns,
+                push: pushable.then_some(&push as &data::postgres::Push<'_>),
+            },
             &mut dataset.files,
             seen,
             problems,
@@ -115,7 +127,14 @@ impl Streamed<'_> {
                 self.feed(&cx, file, records, &mut per_rule, &mut sink);
             },
         );
-        let runs = self.finish(&cx, dataset, per_rule, &mut sink);
+        let mut runs = self.finish(&cx, dataset, per_rule, &mut sink);
+        let pushed = dataset.files[first_new..]
+            .iter()
+            .filter_map(|f| f.database.as_ref()?.pushed.as_ref());
+        for left in pushed {
+            count += usize::try_from(left.left).unwrap_or(usize::MAX);
+            add_left(&mut runs, left);
+        }
         let mut findings = sink.all_findings();
         for problem in rule_problems.into_sorted() {
             problems.push(problem);
@@ -227,6 +246,22 @@ impl Streamed<'_> {
             unjudged.report(rule, sink.problems);
         }
         runs
+    }
+}
+
+/// Adds the rows a push-down left in the database to the rules' counts:
+/// each rule's two counts (outside its window; not applicable), the rest
+/// judged and passed.
+fn add_left(runs: &mut [RuleRun], left: &data::PushedRead) {
+    let count = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
+    for (stats, counts) in runs.iter_mut().zip(left.counts.chunks(2)) {
+        let (outside, not_applicable) = (count(counts[0]), count(counts[1]));
+        stats.records += count(left.left);
+        stats.outside_window += outside;
+        stats.not_applicable += not_applicable;
+        stats.judged += count(left.left)
+            .saturating_sub(outside)
+            .saturating_sub(not_applicable);
     }
 }
 

@@ -20,6 +20,15 @@
 //! depend on how the server stores them. `statement_timeout` is the
 //! collection's `timeout_ms`.
 //!
+//! **Checks pushed down**: for a table, the engine may hand [`load`] a
+//! [`Push`]: given the table's columns and their types it makes an SQL
+//! condition that holds for every row the run's rules might not pass (and
+//! every row whose key or schema naleving must see), and the conditions to
+//! count the rows left in the database per rule. Only those rows are read;
+//! the counts come from one `count(*) FILTER (…)` over the others, in the
+//! same snapshot. Values are bind parameters; row numbers stay each row's
+//! place in key order over the whole table.
+//!
 //! **A table** name is checked when the project loads (plain identifiers,
 //! `schema.table`) and quoted here. **A query** is text from the project
 //! file, which naleving treats as untrusted (it could call a server function
@@ -34,7 +43,7 @@ use std::sync::Mutex;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use super::{DataCode, DbRead, RecordPos, Sink};
+use super::{DataCode, DbRead, PushedRead, RecordPos, Sink};
 use crate::problem::{LineCol, Problem};
 use crate::project::{PgFrom, PgSource};
 use crate::text::Text;
@@ -48,6 +57,58 @@ pub const URL_VAR: &str = "NALEVING_DATABASE_URL";
 
 /// The environment variable that allows `query:` sources.
 pub const ALLOW_QUERY_VAR: &str = "NALEVING_ALLOW_QUERY";
+
+/// A table as the engine's push-down sees it: its columns, their types,
+/// the columns read and how the table is named in SQL.
+pub struct Table<'a> {
+    /// Every column of the table, with its type as PostgreSQL names it
+    /// (`date`, `text`, `integer`, …).
+    pub columns: &'a [(String, String)],
+    /// The columns the run reads (the key among them).
+    pub chosen: &'a BTreeSet<String>,
+    /// The collection's key column.
+    pub key: &'a str,
+    /// The table's quoted name (`"vt"."meldingen"`).
+    pub from: &'a str,
+}
+
+impl Table<'_> {
+    /// The type of a column, if the table has it.
+    pub fn type_of(&self, column: &str) -> Option<&str> {
+        self.columns
+            .iter()
+            .find(|(name, _)| name == column)
+            .map(|(_, ty)| ty.as_str())
+    }
+
+    /// The SQL `jsonb` value of a column of the row `r`, as naleving reads
+    /// it (`to_jsonb(r."regio")`), when the run reads that column.
+    pub fn json(&self, column: &str) -> Option<String> {
+        self.chosen
+            .contains(column)
+            .then(|| format!("to_jsonb(r.{})", quoted(column)))
+    }
+
+    /// The row's column quoted (`r."regio"`), for SQL on its own type.
+    pub fn column(&self, column: &str) -> String {
+        format!("r.{}", quoted(column))
+    }
+}
+
+/// What the engine pushes down into one table's read (see the module
+/// documentation).
+pub struct Pushed {
+    /// The rows to read: a condition on the row `r`, never NULL.
+    pub read_when: String,
+    /// Conditions on a row left in the database, each counted.
+    pub counts: Vec<String>,
+    /// The bind parameters, as text: `$n` is `params[n - 1]`.
+    pub params: Vec<String>,
+}
+
+/// What the engine hands a table's read: it makes a [`Pushed`] for the
+/// table, or `None` to read every row.
+pub type Push<'p> = dyn Fn(&Table<'_>) -> Option<Pushed> + 'p;
 
 /// The run's connection, in its one read-only transaction, opened by the
 /// first PostgreSQL collection read (or why it could not be).
@@ -293,14 +354,18 @@ fn cause(err: &postgres::Error) -> Text {
 }
 
 /// A name quoted as a PostgreSQL identifier.
-fn quoted(name: &str) -> String {
+pub fn quoted(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
 /// Reads the records of a PostgreSQL collection into the sink; returns a
 /// digest of the rows read (their JSON text) and the snapshot and row
 /// count, or `None` when nothing could be read (the problem is reported).
-pub(crate) fn load(source: &PgSource, sink: &mut Sink<'_, '_>) -> Option<([u8; 32], DbRead)> {
+pub(crate) fn load(
+    source: &PgSource,
+    push: Option<&Push<'_>>,
+    sink: &mut Sink<'_, '_>,
+) -> Option<([u8; 32], DbRead)> {
     let mut guard = SESSION.lock().unwrap_or_else(|p| p.into_inner());
     let session = match guard.get_or_insert_with(open) {
         Ok(session) => session,
@@ -312,12 +377,13 @@ pub(crate) fn load(source: &PgSource, sink: &mut Sink<'_, '_>) -> Option<([u8; 3
             return None;
         }
     };
-    match read(session, source, sink) {
-        Ok((digest, rows)) => Some((
+    match read(session, source, push, sink) {
+        Ok((digest, rows, pushed)) => Some((
             digest,
             DbRead {
                 snapshot: session.snapshot.clone(),
                 rows,
+                pushed,
             },
         )),
         Err(why) => {
@@ -331,27 +397,12 @@ pub(crate) fn load(source: &PgSource, sink: &mut Sink<'_, '_>) -> Option<([u8; 3
 /// in key order, of the columns named (all when `None`). A table's name
 /// and the columns are quoted; a query is used as written.
 pub fn pull_sql(source: &PgSource, key: &str, columns: Option<&BTreeSet<String>>) -> String {
-    let select = match &source.from {
-        PgFrom::Table { schema, table } => {
-            let name = match schema {
-                Some(schema) => format!("{}.{}", quoted(schema), quoted(table)),
-                None => quoted(table),
-            };
-            let list = match columns {
-                Some(columns) => {
-                    let mut names: Vec<String> = columns
-                        .iter()
-                        .filter(|c| *c != key)
-                        .map(|c| quoted(c))
-                        .collect();
-                    names.insert(0, quoted(key));
-                    names.join(", ")
-                }
-                None => "*".to_string(),
-            };
-            format!("SELECT {list} FROM {name}")
+    let select = match (&source.from, columns) {
+        (PgFrom::Table { .. }, Some(columns)) => {
+            select_sql(&table_name(&source.from), key, columns)
         }
-        PgFrom::Query(query) => query.clone(),
+        (PgFrom::Table { .. }, None) => format!("SELECT * FROM {}", table_name(&source.from)),
+        (PgFrom::Query(query), _) => query.clone(),
     };
     format!(
         "SELECT to_jsonb(r)::text FROM ({select}) AS r ORDER BY r.{}",
@@ -359,57 +410,158 @@ pub fn pull_sql(source: &PgSource, key: &str, columns: Option<&BTreeSet<String>>
     )
 }
 
-/// Declares a cursor over the collection's rows and fetches them all.
+/// A table's name as SQL, quoted (`"vt"."meldingen"`); a query's text.
+fn table_name(from: &PgFrom) -> String {
+    match from {
+        PgFrom::Table {
+            schema: Some(schema),
+            table,
+        } => format!("{}.{}", quoted(schema), quoted(table)),
+        PgFrom::Table {
+            schema: None,
+            table,
+        } => quoted(table),
+        PgFrom::Query(query) => query.clone(),
+    }
+}
+
+/// The statement that reads the rows a push-down asks for: each as JSON
+/// with its place in key order over the whole table (`n`), so a row is
+/// numbered as when every row is read.
+fn pushed_sql(select: &str, key: &str, read_when: &str) -> String {
+    format!(
+        "SELECT s.n, to_jsonb(s.r)::text FROM (\
+         SELECT row_number() OVER (ORDER BY r.{key}) AS n, r, ({read_when}) AS pulled \
+         FROM ({select}) AS r) AS s WHERE s.pulled ORDER BY s.n",
+        key = quoted(key)
+    )
+}
+
+/// The statement that counts the rows a push-down leaves in the database:
+/// all of them, then those of each condition.
+fn counts_sql(select: &str, pushed: &Pushed) -> String {
+    let mut list = vec!["count(*)".to_string()];
+    list.extend(
+        pushed
+            .counts
+            .iter()
+            .map(|c| format!("count(*) FILTER (WHERE {c})")),
+    );
+    format!(
+        "SELECT {} FROM ({select}) AS r WHERE NOT ({})",
+        list.join(", "),
+        pushed.read_when
+    )
+}
+
+/// A table's `SELECT` of the columns chosen, the key first.
+fn select_sql(name: &str, key: &str, chosen: &BTreeSet<String>) -> String {
+    let mut names: Vec<String> = chosen
+        .iter()
+        .filter(|c| *c != key)
+        .map(|c| quoted(c))
+        .collect();
+    names.insert(0, quoted(key));
+    format!("SELECT {} FROM {name}", names.join(", "))
+}
+
+/// The statements a collection is read with.
+pub struct Statements {
+    /// The rows read: all of them, or those a push-down asks for.
+    pub read: String,
+    /// With a push-down: what it asks, and the statement that counts the
+    /// rows left in the database.
+    pub pushed: Option<(Pushed, String)>,
+}
+
+/// The columns of a collection's table (none for a query) and the
+/// statements it is read with: the columns `wanted` and the key, through
+/// the push-down when it gives one.
+fn statements(
+    session: &mut Session,
+    source: &PgSource,
+    key: &str,
+    wanted: &dyn Fn(&str) -> bool,
+    push: Option<&Push<'_>>,
+) -> Result<(Vec<(String, String)>, Statements), Text> {
+    if let PgFrom::Query(_) = &source.from {
+        if std::env::var(ALLOW_QUERY_VAR).as_deref() != Ok("1") {
+            return Err(tr!(
+                "the collection is a query, and queries from a project file run only when the environment sets {var}=1",
+                var = ALLOW_QUERY_VAR
+            ));
+        }
+        let read = pull_sql(source, key, None);
+        return Ok((Vec::new(), Statements { read, pushed: None }));
+    }
+    let name = table_name(&source.from);
+    let columns = columns(session, &name, &source.from)?;
+    if !columns.iter().any(|(c, _)| c == key) {
+        let hint = crate::problem::hint(key, columns.iter().map(|(c, _)| c.as_str()));
+        return Err(tr!(
+            "table `{table}` has no column `{key}`, the collection's key{hint}",
+            table = source.from.shown(),
+            key = key,
+            hint = hint
+        ));
+    }
+    let chosen: BTreeSet<String> = columns
+        .iter()
+        .map(|(c, _)| c)
+        .filter(|c| *c == key || wanted(c))
+        .cloned()
+        .collect();
+    let select = select_sql(&name, key, &chosen);
+    let table = Table {
+        columns: &columns,
+        chosen: &chosen,
+        key,
+        from: &name,
+    };
+    let statements = match push.and_then(|push| push(&table)) {
+        Some(push) => Statements {
+            read: pushed_sql(&select, key, &push.read_when),
+            pushed: Some({
+                let counts = counts_sql(&select, &push);
+                (push, counts)
+            }),
+        },
+        None => Statements {
+            read: pull_sql(source, key, Some(&chosen)),
+            pushed: None,
+        },
+    };
+    Ok((columns, statements))
+}
+
+/// The statements `check --plan` shows for a collection: read from the
+/// server's catalogue (the table's columns and their types), in the run's
+/// transaction, without reading a row.
+pub fn plan(
+    source: &PgSource,
+    key: &str,
+    wanted: &dyn Fn(&str) -> bool,
+    push: Option<&Push<'_>>,
+) -> Result<Statements, Text> {
+    let mut guard = SESSION.lock().unwrap_or_else(|p| p.into_inner());
+    let session = guard
+        .get_or_insert_with(open)
+        .as_mut()
+        .map_err(|why| why.clone())?;
+    statements(session, source, key, wanted, push).map(|(_, statements)| statements)
+}
+
+/// Reads the collection's rows through a cursor, all of them or those a
+/// push-down asks for; returns the digest of the rows read, their number
+/// and what the push-down counted.
 fn read(
     session: &mut Session,
     source: &PgSource,
+    push: Option<&Push<'_>>,
     sink: &mut Sink<'_, '_>,
-) -> Result<([u8; 32], u64), Text> {
+) -> Result<([u8; 32], u64, Option<PushedRead>), Text> {
     let key = sink.key_field().to_string();
-    let pull = match &source.from {
-        PgFrom::Table { schema, table } => {
-            let name = match schema {
-                Some(schema) => format!("{}.{}", quoted(schema), quoted(table)),
-                None => quoted(table),
-            };
-            let columns = columns(session, &name, &source.from)?;
-            if !columns.contains(&key) {
-                let hint = crate::problem::hint(&key, columns.iter().map(String::as_str));
-                return Err(tr!(
-                    "table `{table}` has no column `{key}`, the collection's key{hint}",
-                    table = source.from.shown(),
-                    key = &key,
-                    hint = hint
-                ));
-            }
-            let mut chosen = BTreeSet::new();
-            for column in &columns {
-                if *column == key || sink.column_wanted(column) {
-                    chosen.insert(column.clone());
-                }
-                // Every column is a field the records have, NULL in all of
-                // them or not: a rule that names it is not misspelt.
-                sink.unread_column(column);
-            }
-            pull_sql(source, &key, Some(&chosen))
-        }
-        PgFrom::Query(_) => {
-            if std::env::var(ALLOW_QUERY_VAR).as_deref() != Ok("1") {
-                return Err(tr!(
-                    "the collection is a query, and queries from a project file run only when the environment sets {var}=1",
-                    var = ALLOW_QUERY_VAR
-                ));
-            }
-            pull_sql(source, &key, None)
-        }
-    };
-    session.cursors += 1;
-    let cursor = format!("naleving_{}", session.cursors);
     let server = session.server.clone();
-    let declare = format!(
-        "SET LOCAL statement_timeout = {timeout}; DECLARE {cursor} NO SCROLL CURSOR FOR {pull}",
-        timeout = source.timeout_ms,
-    );
     let fail = |err: postgres::Error| {
         tr!(
             "cannot read `{from}` from {server}: {cause}",
@@ -418,18 +570,65 @@ fn read(
             cause = cause(&err)
         )
     };
-    session.client.batch_execute(&declare).map_err(fail)?;
+    let (columns, statements) = statements(
+        session,
+        source,
+        &key,
+        &|column| sink.column_wanted(column),
+        push,
+    )?;
+    for (column, _) in &columns {
+        // Every column is a field the records have, NULL in all of them or
+        // not: a rule that names it is not misspelt.
+        sink.unread_column(column);
+    }
+    let Statements { read: pull, pushed } = statements;
+    session.cursors += 1;
+    let cursor = format!("naleving_{}", session.cursors);
+    session
+        .client
+        .batch_execute(&format!(
+            "SET LOCAL statement_timeout = {timeout}",
+            timeout = source.timeout_ms
+        ))
+        .map_err(fail)?;
+    let params: Vec<&str> = pushed
+        .as_ref()
+        .map(|(p, _)| p.params.iter().map(String::as_str).collect())
+        .unwrap_or_default();
+    let bound: Vec<&(dyn postgres::types::ToSql + Sync)> = params
+        .iter()
+        .map(|p| p as &(dyn postgres::types::ToSql + Sync))
+        .collect();
+    let text_params = vec![postgres::types::Type::TEXT; params.len()];
+    let declare = session
+        .client
+        .prepare_typed(
+            &format!("DECLARE {cursor} NO SCROLL CURSOR FOR {pull}"),
+            &text_params,
+        )
+        .map_err(fail)?;
+    session.client.execute(&declare, &bound).map_err(fail)?;
     let fetch = format!("FETCH {FETCH} FROM {cursor}");
     let mut hasher = Sha256::new();
     let mut number = 0u32;
+    let mut read = 0u64;
     loop {
         let rows = session.client.query(fetch.as_str(), &[]).map_err(fail)?;
         if rows.is_empty() {
             break;
         }
         for row in &rows {
-            number += 1;
-            let text: &str = row.get(0);
+            read += 1;
+            let text: &str = if pushed.is_some() {
+                // The row's place in key order over the whole table.
+                let n: i64 = row.get(0);
+                number = u32::try_from(n).unwrap_or(u32::MAX);
+                row.get(1)
+            } else {
+                number += 1;
+                row.get(0)
+            };
             hasher.update(text.as_bytes());
             hasher.update(b"\n");
             match serde_json::from_str::<Value>(text) {
@@ -448,12 +647,39 @@ fn read(
         }
     }
     let _ = session.client.batch_execute(&format!("CLOSE {cursor}"));
-    Ok((hasher.finalize().into(), u64::from(number)))
+    let counted = match &pushed {
+        Some((push, sql)) => {
+            let statement = session
+                .client
+                .prepare_typed(sql, &text_params)
+                .map_err(fail)?;
+            let row = session.client.query_one(&statement, &bound).map_err(fail)?;
+            let count = |i: usize| u64::try_from(row.get::<_, i64>(i)).unwrap_or(0);
+            let left = count(0);
+            // What was pushed down is part of what the digest identifies:
+            // the rows read are those the condition selected.
+            hasher.update(push.read_when.as_bytes());
+            for param in &push.params {
+                hasher.update(b"\0");
+                hasher.update(param.as_bytes());
+            }
+            Some(PushedRead {
+                left,
+                counts: (1..=push.counts.len()).map(count).collect(),
+            })
+        }
+        None => None,
+    };
+    Ok((hasher.finalize().into(), read, counted))
 }
 
 /// The columns of a table or view, in their order; a table that does not
 /// exist is named with the closest that does.
-fn columns(session: &mut Session, name: &str, from: &PgFrom) -> Result<Vec<String>, Text> {
+fn columns(
+    session: &mut Session,
+    name: &str,
+    from: &PgFrom,
+) -> Result<Vec<(String, String)>, Text> {
     let server = session.server.clone();
     let fail = |err: postgres::Error| {
         tr!(
@@ -466,14 +692,17 @@ fn columns(session: &mut Session, name: &str, from: &PgFrom) -> Result<Vec<Strin
     let rows = session
         .client
         .query(
-            "SELECT a.attname::text FROM pg_attribute a \
+            "SELECT a.attname::text, format_type(a.atttypid, NULL) FROM pg_attribute a \
              WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped \
              ORDER BY a.attnum",
             &[&name],
         )
         .map_err(fail)?;
     if !rows.is_empty() {
-        return Ok(rows.iter().map(|r| r.get::<_, String>(0)).collect());
+        return Ok(rows
+            .iter()
+            .map(|r| (r.get::<_, String>(0), r.get::<_, String>(1)))
+            .collect());
     }
     let known = session
         .client

@@ -1,0 +1,247 @@
+//! Checks pushed down into PostgreSQL: which rows of a table the run must
+//! read, and what the database counts of the others.
+//!
+//! A table is pushed down when every selected rule over it judges records
+//! one by one and its check, `when` and validity window have an SQL form
+//! (see [`crate::expr::sql`]), and no other rule looks keys up in it. The
+//! database then sends back only the rows that some rule might not pass —
+//! and every row naleving must see for another reason: a key that is
+//! missing, blank, of another type or duplicated, and a value that does
+//! not certainly fit the collection's schema as it stands (a schema may
+//! convert a value; only a value it keeps unchanged is judged in SQL).
+//! naleving judges those rows as it judges any record, so findings and
+//! problems are the same as when every row is read; the rows left behind
+//! are counted per rule — outside the window, not applicable, judged and
+//! passed — so the report's statistics are the same too.
+//!
+//! A row is *settled* for a rule when it is certainly outside the rule's
+//! window, or certainly inside it and either certainly not applicable or
+//! certainly applicable and certainly passing. Every condition here is an
+//! SQL boolean that is never NULL; anything uncertain reads the row.
+
+use std::cell::Cell;
+
+use crate::data::postgres::{Pushed, Table};
+use crate::expr::SqlCx;
+use crate::rule::{Rule, Validity};
+use crate::table_schema::{Kind, Schema};
+
+/// The push-down of `rules` over one table, or `None` when one of them (or
+/// a column it names that the run does not read) has no SQL form. The
+/// counts are two per rule, in order: outside the window; inside it and
+/// not applicable.
+pub(super) fn build(
+    rules: &[&Rule],
+    schema: Option<&Schema>,
+    as_of: &str,
+    table: &Table<'_>,
+) -> Option<Pushed> {
+    // A column the table has but the run does not read cannot be judged
+    // in SQL as "absent": the push-down is then given up.
+    let unread = Cell::new(false);
+    let column = |name: &str| {
+        let json = table.json(name);
+        if json.is_none() && table.type_of(name).is_some() {
+            unread.set(true);
+        }
+        json
+    };
+    let mut cx = SqlCx {
+        column: &column,
+        as_of,
+        params: Vec::new(),
+    };
+    let mut settled = vec![key_sound(table), schema_sound(schema, table, &mut cx)?];
+    let mut counts = Vec::new();
+    for rule in rules {
+        if !rule.check.per_record() {
+            return None;
+        }
+        let pass = format!("(NOT {})", rule.check.sql_may_fail(&mut cx)?);
+        let (applies, not_applicable) = match &rule.when {
+            Some(when) => when.sql_certain(&mut cx)?,
+            None => ("TRUE".to_string(), "FALSE".to_string()),
+        };
+        let (outside, inside) = window(rule.valid.as_ref(), table, &mut cx)?;
+        settled.push(format!(
+            "({outside} OR ({inside} AND ({not_applicable} OR ({applies} AND {pass}))))"
+        ));
+        counts.push(outside.clone());
+        counts.push(format!("(NOT {outside} AND {not_applicable})"));
+    }
+    if unread.get() {
+        return None;
+    }
+    Some(Pushed {
+        read_when: format!("NOT ({})", settled.join(" AND ")),
+        counts,
+        params: cx.params,
+    })
+}
+
+/// The row's key is one naleving accepts without a word, and no other row
+/// has it: a non-blank string with a letter or digit, or a whole number
+/// that a float keeps exactly.
+fn key_sound(table: &Table<'_>) -> String {
+    let column = table.column(table.key);
+    let json = format!("to_jsonb({column})");
+    let quoted = crate::data::postgres::quoted(table.key);
+    format!(
+        "(COALESCE((jsonb_typeof({json}) = 'string' AND ({json} #>> '{{}}') ~ '[A-Za-z0-9]') \
+         OR (jsonb_typeof({json}) = 'number' AND ({json})::text ~ '^-?[0-9]{{1,15}}$'), FALSE) \
+         AND {column} NOT IN (SELECT {quoted} FROM {from} WHERE {quoted} IS NOT NULL \
+         GROUP BY {quoted} HAVING count(*) > 1))",
+        from = table.from
+    )
+}
+
+/// Every value the run reads fits the schema as it is, so the schema
+/// neither reports nor converts it: what SQL judges is what naleving would.
+/// `None` when the schema names a column the run does not read.
+fn schema_sound(schema: Option<&Schema>, table: &Table<'_>, cx: &mut SqlCx<'_>) -> Option<String> {
+    let Some(schema) = schema else {
+        return Some("TRUE".to_string());
+    };
+    let mut parts = Vec::new();
+    for name in &schema.required {
+        if table.type_of(name).is_none() {
+            // Missing from every row: each row has a fault to report.
+            return Some("FALSE".to_string());
+        }
+    }
+    for name in table.chosen {
+        let json = table.json(name)?;
+        let absent = format!("({json} IS NULL OR jsonb_typeof({json}) = 'null')");
+        let Some(field) = schema.fields.get(name) else {
+            if !schema.additional_fields {
+                parts.push(absent);
+            }
+            continue;
+        };
+        let fits = fits(field, &json, cx);
+        parts.push(if field.required {
+            format!("({} AND {fits})", present(&json))
+        } else {
+            format!("({absent} OR {fits})")
+        });
+    }
+    Some(if parts.is_empty() {
+        "TRUE".to_string()
+    } else {
+        format!("COALESCE({}, FALSE)", parts.join(" AND "))
+    })
+}
+
+/// The JSON value is certainly present and not empty (as `required`
+/// judges it; a blank string of unusual spaces is left to naleving).
+fn present(json: &str) -> String {
+    format!(
+        "COALESCE(CASE jsonb_typeof({json}) \
+         WHEN 'number' THEN TRUE WHEN 'boolean' THEN TRUE \
+         WHEN 'string' THEN ({json} #>> '{{}}') ~ '[A-Za-z0-9]' \
+         WHEN 'array' THEN jsonb_array_length({json}) > 0 \
+         WHEN 'object' THEN {json} <> '{{}}'::jsonb \
+         ELSE FALSE END, FALSE)"
+    )
+}
+
+/// The value is of the field's type as it stands, and one of its values
+/// when it lists them.
+fn fits(field: &crate::table_schema::Field, json: &str, cx: &mut SqlCx<'_>) -> String {
+    let typed = match (field.kind, &field.format) {
+        (Kind::Any, _) => "TRUE".to_string(),
+        (Kind::String, _) => format!("jsonb_typeof({json}) = 'string'"),
+        (Kind::Number, _) => format!("jsonb_typeof({json}) = 'number'"),
+        (Kind::Integer, _) => {
+            format!("(jsonb_typeof({json}) = 'number' AND ({json})::text ~ '^-?[0-9]{{1,18}}$')")
+        }
+        (Kind::Boolean, _) => format!("jsonb_typeof({json}) = 'boolean'"),
+        (Kind::Object, _) => format!("jsonb_typeof({json}) = 'object'"),
+        (Kind::Array, _) => format!("jsonb_typeof({json}) = 'array'"),
+        // An ISO date is kept as it is.
+        (Kind::Date, None) => iso_date(json),
+        // Other dates and date-times may be converted: naleving judges.
+        (Kind::Date | Kind::Datetime, _) => "FALSE".to_string(),
+    };
+    let Some(values) = &field.values else {
+        return typed;
+    };
+    let texts: Option<Vec<&str>> = values.iter().map(|v| v.as_str()).collect();
+    match texts {
+        Some(texts) if !texts.is_empty() => {
+            let list: Vec<String> = texts
+                .iter()
+                .map(|text| {
+                    cx.params.push((*text).to_string());
+                    format!("${}::text COLLATE \"C\"", cx.params.len())
+                })
+                .collect();
+            format!(
+                "({typed} AND jsonb_typeof({json}) = 'string' AND ({json} #>> '{{}}') COLLATE \"C\" IN ({}))",
+                list.join(", ")
+            )
+        }
+        // Values of other types: naleving compares them.
+        _ => "FALSE".to_string(),
+    }
+}
+
+/// The JSON value is certainly a string naleving reads as a date as it
+/// stands: `YYYY-MM-DD` of a day that exists, in the years 1000–9999
+/// (whatever the column's type: a `date` column is written so). Never
+/// NULL, and never an error: the date is only made once the text is known
+/// to be one.
+fn iso_date(json: &str) -> String {
+    let text = format!("({json} #>> '{{}}')");
+    format!(
+        "(CASE WHEN jsonb_typeof({json}) = 'string' \
+         AND {text} ~ '^[1-9][0-9]{{3}}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$' \
+         THEN substr({text}, 9, 2)::int <= extract(day FROM make_date(substr({text}, 1, 4)::int, \
+         substr({text}, 6, 2)::int, 1) + interval '1 month' - interval '1 day') \
+         ELSE FALSE END)"
+    )
+}
+
+/// `(certainly outside, certainly inside)` the rule's validity window. A
+/// record without a readable date is judged (inside): a value that is
+/// absent, or an ISO date, is certain; anything else (a date-time, a
+/// date in another form) is left to naleving.
+fn window(
+    valid: Option<&Validity>,
+    table: &Table<'_>,
+    cx: &mut SqlCx<'_>,
+) -> Option<(String, String)> {
+    let Some(valid) = valid else {
+        return Some(("FALSE".to_string(), "TRUE".to_string()));
+    };
+    let name = valid.date_field.as_str();
+    if name.contains('.') {
+        return Some(("FALSE".to_string(), "FALSE".to_string()));
+    }
+    if table.type_of(name).is_none() {
+        // No such column: no record has the date, each is judged.
+        return Some(("FALSE".to_string(), "TRUE".to_string()));
+    }
+    let json = table.json(name)?;
+    let date = format!("({json} #>> '{{}}')::date");
+    let mut beyond = Vec::new();
+    if let Some(from) = valid.from {
+        cx.params.push(from.to_string());
+        beyond.push(format!("{date} < ${}::text::date", cx.params.len()));
+    }
+    if let Some(until) = valid.until {
+        cx.params.push(until.to_string());
+        beyond.push(format!("{date} > ${}::text::date", cx.params.len()));
+    }
+    if beyond.is_empty() {
+        return Some(("FALSE".to_string(), "TRUE".to_string()));
+    }
+    let beyond = beyond.join(" OR ");
+    let iso = iso_date(&json);
+    let outside = format!("(CASE WHEN {iso} THEN ({beyond}) ELSE FALSE END)");
+    let inside = format!(
+        "({json} IS NULL OR jsonb_typeof({json}) = 'null' \
+         OR (CASE WHEN {iso} THEN NOT ({beyond}) ELSE FALSE END))"
+    );
+    Some((outside, inside))
+}

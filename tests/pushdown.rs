@@ -1,0 +1,307 @@
+//! Checks pushed down into PostgreSQL: a run that lets the database leave
+//! out the rows its rules certainly pass gives the report of a run that
+//! reads every row (`--no-pushdown`) — the same findings at the same
+//! places, problems and per-rule counts — on a table of awkward rows (keys
+//! missing, blank or twice, values outside the schema, dates outside the
+//! window or not dates) and for every rule of the pack over the steekproef.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::pg::{Server, load_steekproef};
+use crate::support::{naleving_in, root, run};
+
+/// `check --format json --lang en` of `project` with the database `url`.
+fn json_run(project: &Path, url: &str, extra: &[&str]) -> (i32, Value, String) {
+    let (code, stdout, stderr) = run(naleving_in(&root())
+        .env("NALEVING_DATABASE_URL", url)
+        .args(["check", "--format", "json", "--lang", "en", "--project"])
+        .arg(project)
+        .args(extra));
+    let value = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}\n{stderr}"));
+    (code, value, stderr)
+}
+
+/// A report without what depends on how the rows were read: the manifest
+/// (a table's digest is over the rows read) and the digests made from it.
+fn verdicts(report: &Value) -> Value {
+    let mut report = report.clone();
+    let object = report.as_object_mut().unwrap();
+    for key in ["manifest", "run_digest", "data_digest"] {
+        object.remove(key);
+    }
+    report
+}
+
+/// The manifest's entry for the table `table` of a report.
+fn table_input<'a>(report: &'a Value, table: &str) -> &'a Value {
+    report["manifest"]["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["path"].as_str().unwrap().ends_with(&format!("#{table}")))
+        .unwrap_or_else(|| panic!("no input {table}: {report}"))
+}
+
+#[test]
+fn pushed_down_runs_report_what_reading_every_row_reports() {
+    let server = Server::shared();
+    let db = server.database();
+    db.client()
+        .batch_execute(
+            "CREATE SCHEMA vt;
+             CREATE TABLE vt.zaken (id text, soort text, n bigint, klaar boolean,
+                                    op date, tekstdatum text, extra jsonb,
+                                    gemeld text, vrij text);
+             INSERT INTO vt.zaken
+               SELECT 'z' || lpad(i::text, 4, '0'),
+                      CASE WHEN i % 7 = 0 THEN 'advies' ELSE 'melding' END,
+                      i % 12, i % 3 = 0,
+                      DATE '2018-06-01' + i, to_char(DATE '2019-01-01' + i, 'YYYY-MM-DD'), NULL,
+                      to_char(DATE '2019-01-01' + i, 'YYYY-MM-DD'), NULL
+               FROM generate_series(1, 900) AS i;
+             INSERT INTO vt.zaken (id, soort, n, klaar, op, gemeld, vrij) VALUES
+               ('geen-dag', 'melding', 1, true, '2020-03-03', '2020-02-30', NULL),
+               ('tijdstip', 'melding', 1, true, '2020-03-04', '2020-03-04', '2018-03-01T10:00:00'),
+               ('vrij-binnen', 'melding', 1, true, '2020-03-05', '2020-03-05', '2020-03-05');
+             INSERT INTO vt.zaken VALUES
+               ('dubbel', 'melding', 20, true, '2020-01-01', '2020-01-01', NULL),
+               ('dubbel', 'melding', 1, true, '2020-01-02', '2020-01-02', NULL),
+               (NULL, 'melding', 1, true, '2020-01-03', NULL, NULL),
+               ('   ', 'melding', 1, true, '2020-01-04', NULL, NULL),
+               ('onbekend-soort', 'zorgmelding', 1, true, '2020-01-05', NULL, NULL),
+               ('geen-soort', NULL, 1, true, '2020-01-06', NULL, NULL),
+               ('leeg-soort', '', 1, true, '2020-01-07', NULL, NULL),
+               ('oneindig', 'melding', 1, true, 'infinity', '2020-13-45', NULL),
+               ('voor-christus', 'melding', 1, true, '0044-03-15 BC', 'gisteren', NULL),
+               ('geen-datum', 'melding', 20, NULL, NULL, NULL, '{\"a\": 1}'),
+               ('extra-veld', 'advies', 2, false, '2020-02-02', '2020-02-02', '[1]');",
+        )
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("rules")).unwrap();
+    let rules = [
+        // Per record, with and without `when`, in and outside a window of a
+        // date column, a text column and no column at all.
+        (
+            "klein",
+            "check:\n  expr: record.n < 10\nwhen: record.soort == 'melding'\n",
+        ),
+        (
+            "klaar",
+            "check:\n  expr: record.klaar == true\nvalid: { from: 2019-01-01, until: 2020-06-30, date_field: op }\n",
+        ),
+        (
+            "aanwezig",
+            "check:\n  required: { fields: [soort, n] }\nvalid: { from: 2019-06-01, date_field: tekstdatum }\n",
+        ),
+        (
+            "zonder-kolom",
+            "check:\n  expr: record.n != 11\nvalid: { until: 2019-06-01, date_field: afgesloten_op }\n",
+        ),
+        (
+            "vrij-venster",
+            "check:\n  expr: record.n >= 0\nvalid: { from: 2019-01-01, date_field: vrij }\n",
+        ),
+        (
+            "niet-advies",
+            "check:\n  expr: \"!(record.soort in ['advies']) || record.n > 0\"\n",
+        ),
+    ];
+    for (id, body) in rules {
+        std::fs::write(
+            dir.path().join(format!("rules/{id}.yaml")),
+            format!(
+                "id: {id}\ntitle: {id}\nseverity: error\ncollection: zaken\nbasis: [{{ citation: test }}]\n{body}"
+            ),
+        )
+        .unwrap();
+    }
+    std::fs::write(
+        dir.path().join("zaken.schema.yaml"),
+        "primaryKey: id\nadditionalFields: false\nfields:\n\
+         - { name: id, type: string, constraints: { required: true } }\n\
+         - { name: soort, type: string, constraints: { required: true, enum: [melding, advies] } }\n\
+         - { name: n, type: integer }\n\
+         - { name: klaar, type: boolean }\n\
+         - { name: op, type: date }\n\
+         - { name: tekstdatum, type: date }\n\
+         - { name: afgesloten_op, type: date }\n\
+         - { name: gemeld, type: date }\n\
+         - { name: vrij, type: any }\n",
+    )
+    .unwrap();
+    let project = dir.path().join("naleving.yaml");
+    std::fs::write(
+        &project,
+        "as_of: 2021-01-15\ncollections:\n  zaken:\n    source: { postgres: { table: vt.zaken } }\n    key: id\n    schema: zaken.schema.yaml\nrules: [rules]\n",
+    )
+    .unwrap();
+
+    let (pushed_code, pushed, stderr) = json_run(&project, &db.url(), &[]);
+    let (pulled_code, pulled, _) = json_run(&project, &db.url(), &["--no-pushdown"]);
+    assert_eq!(pushed_code, pulled_code, "{stderr}");
+    assert_eq!(verdicts(&pushed), verdicts(&pulled));
+
+    // The run did push down, and most rows stayed in the database.
+    let (read, all) = (
+        table_input(&pushed, "vt.zaken"),
+        table_input(&pulled, "vt.zaken"),
+    );
+    assert_eq!(read["rows"], 914);
+    assert_eq!(all["rows"], 914);
+    assert!(all.get("rows_read").is_none());
+    let rows_read = read["rows_read"].as_u64().unwrap();
+    assert!(rows_read < 700, "{rows_read} of 914 rows read");
+    assert_eq!(pushed["manifest"]["no_pushdown"], Value::Null);
+    assert_eq!(pulled["manifest"]["no_pushdown"], true);
+
+    // What the comparison covers is there to compare.
+    let problems = pulled["problems"].as_array().unwrap();
+    let codes: Vec<&str> = problems
+        .iter()
+        .map(|p| p["code"].as_str().unwrap())
+        .collect();
+    for code in ["data::duplicate-key", "data::missing-key", "data::type"] {
+        assert!(codes.contains(&code), "{code} not in {codes:?}");
+    }
+    let stats: Vec<(&str, u64, u64, u64)> = pulled["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap(),
+                r["outside_window"].as_u64().unwrap(),
+                r["not_applicable"].as_u64().unwrap(),
+                r["findings"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    for (id, outside, not_applicable, findings) in &stats {
+        match *id {
+            "vrij-venster" => assert_eq!((*outside, *findings), (1, 0), "{stats:?}"),
+            _ => assert!(*findings > 0, "{id} has no findings: {stats:?}"),
+        }
+        match *id {
+            "klaar" | "aanwezig" => assert!(*outside > 0, "{stats:?}"),
+            "klein" => assert!(*not_applicable > 0, "{stats:?}"),
+            _ => {}
+        }
+    }
+    // Findings keep each row's place in key order over the whole table.
+    let lines: Vec<u64> = pushed["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["location"]["line"].as_u64().unwrap())
+        .collect();
+    assert!(lines.iter().any(|&l| l > 800), "{lines:?}");
+
+    // `--plan` says so, with the statements and their parameters.
+    let (code, plan, stderr) = run(naleving_in(&root())
+        .env("NALEVING_DATABASE_URL", db.url())
+        .args(["check", "--plan", "--lang", "en", "--project"])
+        .arg(&project));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(plan.contains("checks pushed down"), "{plan}");
+    assert!(plan.contains("row_number() OVER"), "{plan}");
+    assert!(plan.contains("count(*) FILTER"), "{plan}");
+    assert!(
+        plan.contains("klein (expr over zaken): judged in the database"),
+        "{plan}"
+    );
+    let (_, plan, _) = run(naleving_in(&root())
+        .env("NALEVING_DATABASE_URL", db.url())
+        .args([
+            "check",
+            "--plan",
+            "--no-pushdown",
+            "--lang",
+            "en",
+            "--project",
+        ])
+        .arg(&project));
+    assert!(plan.contains("every row is read"), "{plan}");
+    assert!(
+        plan.contains("klein (expr over zaken): judged in naleving"),
+        "{plan}"
+    );
+}
+
+/// Every rule of the pack, run alone over the steekproef in PostgreSQL —
+/// pushed down where the planner can — gives the findings, problems and
+/// per-rule counts of the same rule over the JSONL files; the rules that
+/// can be pushed down are.
+#[test]
+fn every_rule_of_the_pack_from_postgres_agrees_with_its_jsonl() {
+    let server = Server::shared();
+    let db = server.database();
+    load_steekproef(&mut db.client());
+    let dir = tempfile::tempdir().unwrap();
+    let project = crate::postgres::steekproef_from_postgres(dir.path());
+    let original = root().join("fixtures/ghnt/steekproef/naleving.yaml");
+    let (_, all, _) = json_run(&original, "host=/nonexistent", &[]);
+    let ids: Vec<(String, String)> = all["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap().to_string(),
+                r["collection"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(ids.len() >= 30, "{}", ids.len());
+    let mut pushed = Vec::new();
+    for (id, collection) in &ids {
+        let (db_code, from_db, stderr) = json_run(&project, &db.url(), &["--rule", id]);
+        let (file_code, from_files, _) = json_run(&original, "host=/nonexistent", &["--rule", id]);
+        assert_eq!(db_code, file_code, "{id}: {stderr}");
+        let findings = |report: &Value| -> Vec<Value> {
+            let mut all: Vec<Value> = report["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(crate::postgres::without_location)
+                .collect();
+            all.sort_by_key(|f| f["fingerprint"].as_str().unwrap().to_string());
+            all
+        };
+        assert_eq!(findings(&from_db), findings(&from_files), "{id}");
+        let problems = |report: &Value| -> Vec<String> {
+            let mut all: Vec<String> = report["problems"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| format!("{} {}", p["code"], p["message"]))
+                .collect();
+            all.sort();
+            all
+        };
+        assert_eq!(problems(&from_db), problems(&from_files), "{id}");
+        assert_eq!(from_db["rules"], from_files["rules"], "{id}");
+        assert_eq!(from_db["summary"], from_files["summary"], "{id}");
+        if ["meldingen", "dossiers"].contains(&collection.as_str())
+            && table_input(&from_db, &format!("vt.{collection}"))
+                .get("rows_read")
+                .is_some()
+        {
+            pushed.push(id.clone());
+        }
+    }
+    // The rules the planner can put in SQL over the steekproef's tables.
+    for id in [
+        "beoordeling-voor-ontvangst",
+        "melding-zonder-ontvangstdatum",
+        "terugkoppeling-ontbreekt",
+    ] {
+        assert!(
+            pushed.contains(&id.to_string()),
+            "{id} not pushed: {pushed:?}"
+        );
+    }
+}
