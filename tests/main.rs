@@ -18,6 +18,7 @@ mod parquet;
 mod pg;
 mod plugin;
 mod postgres;
+mod postgres_bad;
 mod pushdown;
 mod reports;
 mod sheets;

@@ -95,8 +95,8 @@ pub(super) fn certain(native: &Native, cx: &mut SqlCx<'_>) -> (String, String) {
                 .collect();
             let list = list.join(", ");
             (
-                format!("({typed} AND {value} IN ({list}))"),
-                format!("({typed} AND {value} NOT IN ({list}))"),
+                guarded(&typed, &format!("{value} IN ({list})")),
+                guarded(&typed, &format!("{value} NOT IN ({list})")),
             )
         }
         Native::Cmp(left, op, right) => comparison(left, *op, right, cx).unwrap_or_else(neither),
@@ -206,9 +206,16 @@ fn comparison(
         Operand::AddTerm(..) => return None,
     };
     Some((
-        format!("({typed} AND {value} {sql_op} {against})"),
-        format!("({typed} AND NOT ({value} {sql_op} {against}))"),
+        guarded(&typed, &format!("{value} {sql_op} {against}")),
+        guarded(&typed, &format!("NOT ({value} {sql_op} {against})")),
     ))
+}
+
+/// `condition` where `typed` holds, else false: a `CASE`, because SQL may
+/// evaluate both sides of an `AND`, and a value cast to a type it is not
+/// (the text `"NaN"` to a number) is an error that would end the read.
+fn guarded(typed: &str, condition: &str) -> String {
+    format!("(CASE WHEN {typed} THEN {condition} ELSE FALSE END)")
 }
 
 /// The operator with its sides swapped (`5 < x` is `x > 5`).
