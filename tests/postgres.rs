@@ -444,6 +444,7 @@ fn pushed_down_conditions_never_leave_out_a_failing_row() {
         for rule in rules.rules.iter().filter(|r| r.collection == collection) {
             let mut cx = naleving::expr::SqlCx {
                 column: &column,
+                repeated: &|_| None,
                 as_of: &as_of,
                 params: Vec::new(),
             };
@@ -542,6 +543,7 @@ fn pushed_down_conditions_match_naleving_on_edge_cases() {
     for rule in &compiled.rules {
         let mut cx = naleving::expr::SqlCx {
             column: &column,
+            repeated: &|_| None,
             as_of: "2021-01-15",
             params: Vec::new(),
         };

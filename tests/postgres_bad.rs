@@ -370,6 +370,7 @@ fn pushed_down_comparisons_never_cast_a_value_of_another_type() {
         let column = |_: &str| Some("r.v".to_string());
         let mut cx = naleving::expr::SqlCx {
             column: &column,
+            repeated: &|_| None,
             as_of: "2021-01-15",
             params: Vec::new(),
         };

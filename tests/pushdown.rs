@@ -105,6 +105,15 @@ fn pushed_down_runs_report_what_reading_every_row_reports() {
             "vrij-venster",
             "check:\n  expr: record.n >= 0\nvalid: { from: 2019-01-01, date_field: vrij }\n",
         ),
+        // Across the table: the rows whose values another row has.
+        (
+            "uniek",
+            "check:\n  unique: { fields: [gemeld] }\nwhen: record.n != 5\n",
+        ),
+        (
+            "uniek-paar",
+            "check:\n  unique: { fields: [soort, gemeld] }\n",
+        ),
         (
             "niet-advies",
             "check:\n  expr: \"!(record.soort in ['advies']) || record.n > 0\"\n",

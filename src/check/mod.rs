@@ -345,10 +345,12 @@ pub trait Check: Send + Sync + Debug {
         false
     }
 
-    /// For a check judged per record: an SQL condition that holds for every
-    /// row of a table the check might not pass (it may hold for more), so
-    /// the database can leave out the rows it certainly passes; `None` when
-    /// the check cannot be put in SQL. See [`crate::expr::SqlCx`].
+    /// An SQL condition that holds for every row of a table the check might
+    /// not pass or not judge (it may hold for more), so the database can
+    /// leave out the rows it certainly passes — and the check, given only
+    /// the rows where it holds, finds what it finds given all of them;
+    /// `None` when the check cannot be put in SQL. See
+    /// [`crate::expr::SqlCx`].
     fn sql_may_fail(&self, _cx: &mut crate::expr::SqlCx<'_>) -> Option<String> {
         None
     }

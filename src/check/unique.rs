@@ -56,6 +56,11 @@ pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<
 }
 
 impl Check for Unique {
+    fn sql_may_fail(&self, cx: &mut crate::expr::SqlCx<'_>) -> Option<String> {
+        // A record is a duplicate only if another row has its values.
+        (cx.repeated)(&self.fields)
+    }
+
     fn fields(&self) -> Vec<String> {
         self.fields.clone()
     }

@@ -46,17 +46,16 @@ pub(super) fn build(
         }
         json
     };
+    let repeated = |fields: &[String]| repeated(table, fields, &unread);
     let mut cx = SqlCx {
         column: &column,
+        repeated: &repeated,
         as_of,
         params: Vec::new(),
     };
     let mut settled = vec![key_sound(table), schema_sound(schema, table, &mut cx)?];
     let mut counts = Vec::new();
     for rule in rules {
-        if !rule.check.per_record() {
-            return None;
-        }
         let pass = format!("(NOT {})", rule.check.sql_may_fail(&mut cx)?);
         let (applies, not_applicable) = match &rule.when {
             Some(when) => when.sql_certain(&mut cx)?,
@@ -77,6 +76,49 @@ pub(super) fn build(
         counts,
         params: cx.params,
     })
+}
+
+/// For `unique`: the row's values of `fields`, as keys, are also another
+/// row's (over the whole table: a superset of the rows the rule judges).
+/// A row without one of the values is never a duplicate.
+fn repeated(table: &Table<'_>, fields: &[String], unread: &Cell<bool>) -> Option<String> {
+    let mut here = Vec::new();
+    let mut there = Vec::new();
+    for name in fields {
+        if name.contains('.') {
+            return None;
+        }
+        if table.type_of(name).is_none() {
+            // Absent from every row: no record is judged.
+            return Some("FALSE".to_string());
+        }
+        if !table.chosen.contains(name) {
+            unread.set(true);
+            return None;
+        }
+        let quoted = crate::data::postgres::quoted(name);
+        here.push(key_text(&format!("to_jsonb(r.{quoted})")));
+        there.push(key_text(&format!("to_jsonb(t.{quoted})")));
+    }
+    let groups: Vec<String> = (1..=there.len()).map(|i| i.to_string()).collect();
+    Some(format!(
+        "COALESCE(({}) IN (SELECT {} FROM {} AS t GROUP BY {} HAVING count(*) > 1), FALSE)",
+        here.join(", "),
+        there.join(", "),
+        table.from,
+        groups.join(", ")
+    ))
+}
+
+/// A JSON value as naleving makes a key of it: a string as itself, a
+/// number without trailing zeros (`1.0` and `1` are one key), a boolean as
+/// `true`/`false`; NULL for anything else, which is no key.
+fn key_text(json: &str) -> String {
+    format!(
+        "(CASE jsonb_typeof({json}) WHEN 'string' THEN {json} #>> '{{}}' \
+         WHEN 'number' THEN trim_scale(({json})::text::numeric)::text \
+         WHEN 'boolean' THEN ({json})::text END)"
+    )
 }
 
 /// The row's key is one naleving accepts without a word, and no other row

@@ -30,6 +30,10 @@ pub struct SqlCx<'a> {
     pub column: &'a dyn Fn(&str) -> Option<String>,
     /// The run's evaluation date (`YYYY-MM-DD`).
     pub as_of: &'a str,
+    /// A condition that holds for a row whose combination of these
+    /// top-level fields' values (as keys: see [`crate::data::as_key`]) is
+    /// also another row's — for `unique`; `None` when the table cannot say.
+    pub repeated: &'a dyn Fn(&[String]) -> Option<String>,
     /// The bind parameters, all text; `$n` is `params[n - 1]`.
     pub params: Vec<String>,
 }
