@@ -510,7 +510,7 @@ mod tests {
     fn embedded_recesses_follow_the_kamer_style() {
         let cal = nl();
         let recesses: Vec<&Recess> = cal.recesses().collect();
-        assert_eq!(recesses.len(), 13);
+        assert_eq!(recesses.len(), 16);
         for recess in recesses {
             let what = format!("{} {}", recess.kind, recess.year);
             assert_eq!(recess.start.weekday(), Weekday::Friday, "{what}");
@@ -529,7 +529,28 @@ mod tests {
             zomer.note.is_some(),
             "the 2020 start is an inference and says so"
         );
-        assert_eq!(cal.recess(RecessKind::Zomerreces, 2021), None);
+        // Issue 19: the recesses found since, with the day before each.
+        let found = [
+            (RecessKind::Kerstreces, 2019, date(2019, 12, 19)),
+            (RecessKind::Zomerreces, 2021, date(2021, 7, 8)),
+            (RecessKind::Kerstreces, 2024, date(2024, 12, 19)),
+        ];
+        for (kind, year, day_before) in found {
+            let recess = cal.recess(kind, year).expect("sourced");
+            assert_eq!(recess.day_before(), Some(day_before), "{kind} {year}");
+            assert!(
+                recess.note.is_some(),
+                "{kind} {year} is inferred and says so"
+            );
+        }
+        assert_eq!(
+            cal.recess(RecessKind::Zomerreces, 2021).and_then(|r| r.end),
+            Some(date(2021, 9, 6))
+        );
+        // Not found, so not there.
+        assert_eq!(cal.recess(RecessKind::Zomerreces, 2025), None);
+        assert_eq!(cal.recess(RecessKind::Voorjaarsreces, 2021), None);
+        assert_eq!(cal.recess(RecessKind::Herfstreces, 2024), None);
     }
 
     #[test]
@@ -542,9 +563,11 @@ mod tests {
         assert_eq!(next(2020, 1, 30), Ok(2020));
         assert_eq!(next(2020, 7, 2), Ok(2020));
         // On or after its first day, the 2020 recess is no longer ahead.
-        assert_eq!(next(2020, 7, 3), Err(2021));
-        assert_eq!(next(2021, 3, 1), Err(2021));
+        assert_eq!(next(2020, 7, 3), Ok(2021));
+        assert_eq!(next(2021, 3, 1), Ok(2021));
         assert_eq!(next(2023, 9, 1), Ok(2024));
+        assert_eq!(next(2024, 7, 5), Err(2025));
+        assert_eq!(next(2025, 3, 1), Err(2025));
     }
 
     #[test]
@@ -555,7 +578,7 @@ gelijkgesteld:
   - { date: 2029-05-11, name: vrijdag na Hemelvaartsdag, source: 'Stcrt. 2028, 1' }
   - { date: 2026-05-15, source: restated }
 recesses:
-  - { name: zomerreces, year: 2021, start: 2021-07-09, end: 2021-09-06, source: 'agenda' }
+  - { name: zomerreces, year: 2026, start: 2026-07-03, end: 2026-08-31, source: 'agenda' }
   - { name: zomerreces, year: 2020, start: 2020-07-03, end: 2020-08-31, source: 'agenda' }
 ";
         cal.extend_from_yaml(extra, "kalender.yaml")
@@ -566,7 +589,7 @@ recesses:
             cal.non_working_reason(date(2026, 5, 15)).as_deref(),
             Some("gelijkgesteld bij KB (vrijdag na Hemelvaartsdag)")
         );
-        let zomer = cal.recess(RecessKind::Zomerreces, 2021).expect("added");
+        let zomer = cal.recess(RecessKind::Zomerreces, 2026).expect("added");
         assert_eq!(zomer.origin, "kalender.yaml");
         // An agreeing entry may supply the end the embedded one lacks.
         let zomer2020 = cal.recess(RecessKind::Zomerreces, 2020).expect("embedded");

@@ -598,18 +598,18 @@ mod tests {
     #[test]
     fn recess_without_data_is_never_guessed() {
         assert_eq!(
-            error("voor het zomerreces 2021", None),
+            error("voor het zomerreces 2025", None),
             PhraseError::NoRecessData {
                 kind: RecessKind::Zomerreces,
-                year: 2021
+                year: 2025
             }
         );
-        // Made during the 2020 recess: the next one is 2021, unknown.
+        // Made during the 2024 recess: the next one is 2025, unknown.
         assert_eq!(
-            error("voor het zomerreces", Some(date(2020, 8, 1))),
+            error("voor het zomerreces", Some(date(2024, 8, 1))),
             PhraseError::NoRecessData {
                 kind: RecessKind::Zomerreces,
-                year: 2021
+                year: 2025
             }
         );
         let err = error("voor het herfstreces 2019", None);
