@@ -445,6 +445,7 @@ fn pushed_down_conditions_never_leave_out_a_failing_row() {
             let mut cx = naleving::expr::SqlCx {
                 column: &column,
                 repeated: &|_| None,
+                keys: &|_| None,
                 as_of: &as_of,
                 params: Vec::new(),
             };
@@ -544,6 +545,7 @@ fn pushed_down_conditions_match_naleving_on_edge_cases() {
         let mut cx = naleving::expr::SqlCx {
             column: &column,
             repeated: &|_| None,
+            keys: &|_| None,
             as_of: "2021-01-15",
             params: Vec::new(),
         };

@@ -371,6 +371,7 @@ fn pushed_down_comparisons_never_cast_a_value_of_another_type() {
         let mut cx = naleving::expr::SqlCx {
             column: &column,
             repeated: &|_| None,
+            keys: &|_| None,
             as_of: "2021-01-15",
             params: Vec::new(),
         };

@@ -54,7 +54,9 @@ fn pushed_down_runs_report_what_reading_every_row_reports() {
             "CREATE SCHEMA vt;
              CREATE TABLE vt.zaken (id text, soort text, n bigint, klaar boolean,
                                     op date, tekstdatum text, extra jsonb,
-                                    gemeld text, vrij text);
+                                    gemeld text, vrij text, regio text);
+             CREATE TABLE vt.regios (naam text, n int);
+             INSERT INTO vt.regios VALUES ('Utrecht', 1), ('Zeeland', 2), ('  ', 3), (NULL, 4), ('12', 5);
              INSERT INTO vt.zaken
                SELECT 'z' || lpad(i::text, 4, '0'),
                       CASE WHEN i % 7 = 0 THEN 'advies' ELSE 'melding' END,
@@ -62,10 +64,16 @@ fn pushed_down_runs_report_what_reading_every_row_reports() {
                       DATE '2018-06-01' + i, to_char(DATE '2019-01-01' + i, 'YYYY-MM-DD'), NULL,
                       to_char(DATE '2019-01-01' + i, 'YYYY-MM-DD'), NULL
                FROM generate_series(1, 900) AS i;
+             UPDATE vt.zaken SET regio = CASE WHEN n % 2 = 0 THEN 'Utrecht' ELSE 'Zeeland' END;
              INSERT INTO vt.zaken (id, soort, n, klaar, op, gemeld, vrij) VALUES
                ('geen-dag', 'melding', 1, true, '2020-03-03', '2020-02-30', NULL),
                ('tijdstip', 'melding', 1, true, '2020-03-04', '2020-03-04', '2018-03-01T10:00:00'),
                ('vrij-binnen', 'melding', 1, true, '2020-03-05', '2020-03-05', '2020-03-05');
+             INSERT INTO vt.zaken (id, soort, n, klaar, op, regio) VALUES
+               ('nergens', 'melding', 1, true, '2020-04-01', 'Atlantis'),
+               ('spaties', 'melding', 1, true, '2020-04-02', '  '),
+               ('getal', 'melding', 1, true, '2020-04-03', '12'),
+               ('hoofdletters', 'melding', 1, true, '2020-04-04', 'utrecht');
              INSERT INTO vt.zaken VALUES
                ('dubbel', 'melding', 20, true, '2020-01-01', '2020-01-01', NULL),
                ('dubbel', 'melding', 1, true, '2020-01-02', '2020-01-02', NULL),
@@ -105,6 +113,11 @@ fn pushed_down_runs_report_what_reading_every_row_reports() {
             "vrij-venster",
             "check:\n  expr: record.n >= 0\nvalid: { from: 2019-01-01, date_field: vrij }\n",
         ),
+        // To the keys of another table.
+        (
+            "regio-bestaat",
+            "check:\n  reference: { field: regio, to: regios }\n",
+        ),
         // Across the table: the rows whose values another row has.
         (
             "uniek",
@@ -139,13 +152,14 @@ fn pushed_down_runs_report_what_reading_every_row_reports() {
          - { name: tekstdatum, type: date }\n\
          - { name: afgesloten_op, type: date }\n\
          - { name: gemeld, type: date }\n\
-         - { name: vrij, type: any }\n",
+         - { name: vrij, type: any }\n\
+         - { name: regio, type: string }\n",
     )
     .unwrap();
     let project = dir.path().join("naleving.yaml");
     std::fs::write(
         &project,
-        "as_of: 2021-01-15\ncollections:\n  zaken:\n    source: { postgres: { table: vt.zaken } }\n    key: id\n    schema: zaken.schema.yaml\nrules: [rules]\n",
+        "as_of: 2021-01-15\ncollections:\n  zaken:\n    source: { postgres: { table: vt.zaken } }\n    key: id\n    schema: zaken.schema.yaml\n  regios:\n    source: { postgres: { table: vt.regios } }\n    key: naam\nrules: [rules]\n",
     )
     .unwrap();
 
@@ -159,11 +173,11 @@ fn pushed_down_runs_report_what_reading_every_row_reports() {
         table_input(&pushed, "vt.zaken"),
         table_input(&pulled, "vt.zaken"),
     );
-    assert_eq!(read["rows"], 914);
-    assert_eq!(all["rows"], 914);
+    assert_eq!(read["rows"], 918);
+    assert_eq!(all["rows"], 918);
     assert!(all.get("rows_read").is_none());
     let rows_read = read["rows_read"].as_u64().unwrap();
-    assert!(rows_read < 700, "{rows_read} of 914 rows read");
+    assert!(rows_read < 700, "{rows_read} of 918 rows read");
     assert_eq!(pushed["manifest"]["no_pushdown"], Value::Null);
     assert_eq!(pulled["manifest"]["no_pushdown"], true);
 
@@ -200,6 +214,14 @@ fn pushed_down_runs_report_what_reading_every_row_reports() {
             _ => {}
         }
     }
+    let dangling: Vec<&str> = pushed["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "regio-bestaat")
+        .map(|f| f["record"].as_str().unwrap())
+        .collect();
+    assert_eq!(dangling, ["hoofdletters", "nergens", "spaties"]);
     // Findings keep each row's place in key order over the whole table.
     let lines: Vec<u64> = pushed["findings"]
         .as_array()

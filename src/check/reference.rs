@@ -56,6 +56,26 @@ pub(super) fn build(spec: Spec, _cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec
 }
 
 impl Check for Reference {
+    fn sql_may_fail(&self, cx: &mut crate::expr::SqlCx<'_>) -> Option<String> {
+        // Against the target's key, in a table of the same database: a
+        // value certainly resolves when it is one of the keys naleving
+        // reads there. A list, a nested field or another key field is left
+        // to naleving.
+        if self.key.is_some() || self.field.contains('.') {
+            return None;
+        }
+        let Some(json) = (cx.column)(&self.field) else {
+            // No such column: no record has the field, none is judged.
+            return Some("FALSE".to_string());
+        };
+        let keys = (cx.keys)(&self.to)?;
+        let key = crate::expr::key_text(&json);
+        Some(format!(
+            "NOT ({json} IS NULL OR jsonb_typeof({json}) = 'null' \
+             OR COALESCE({key} IN ({keys}), FALSE))"
+        ))
+    }
+
     fn fields(&self) -> Vec<String> {
         vec![self.field.clone()]
     }

@@ -469,6 +469,7 @@ fn run_plan(
             rules: &over,
             looked_up: &looked_up,
             columns: plan.columns.get(collection.name.as_str()),
+            collections: &project.collections,
         };
         let (streamed_findings, runs) = stream.evaluate(cx, dataset, problems);
         if findings.is_empty() {
@@ -584,10 +585,23 @@ pub fn plan_text(options: &Options, lang: Lang) -> Result<String, Vec<Problem>> 
             *alone.borrow_mut() = rules
                 .iter()
                 .map(|r| {
-                    pushdown::build(&[*r], collection.schema.as_ref(), &as_of, table).is_some()
+                    pushdown::build(
+                        &[*r],
+                        &project.collections,
+                        collection.schema.as_ref(),
+                        &as_of,
+                        table,
+                    )
+                    .is_some()
                 })
                 .collect();
-            pushdown::build(&rules, collection.schema.as_ref(), &as_of, table)
+            pushdown::build(
+                &rules,
+                &project.collections,
+                collection.schema.as_ref(),
+                &as_of,
+                table,
+            )
         };
         let pushable = plan.streams(name) && !looked_up && !options.no_pushdown;
         let statements = data::postgres::plan(

@@ -20,9 +20,11 @@
 //! SQL boolean that is never NULL; anything uncertain reads the row.
 
 use std::cell::Cell;
+use std::collections::BTreeMap;
 
 use crate::data::postgres::{Pushed, Table};
 use crate::expr::SqlCx;
+use crate::project::Collection;
 use crate::rule::{Rule, Validity};
 use crate::table_schema::{Kind, Schema};
 
@@ -32,6 +34,7 @@ use crate::table_schema::{Kind, Schema};
 /// not applicable.
 pub(super) fn build(
     rules: &[&Rule],
+    collections: &BTreeMap<String, Collection>,
     schema: Option<&Schema>,
     as_of: &str,
     table: &Table<'_>,
@@ -47,9 +50,11 @@ pub(super) fn build(
         json
     };
     let repeated = |fields: &[String]| repeated(table, fields, &unread);
+    let keys = |name: &str| keys_of(collections.get(name));
     let mut cx = SqlCx {
         column: &column,
         repeated: &repeated,
+        keys: &keys,
         as_of,
         params: Vec::new(),
     };
@@ -97,8 +102,8 @@ fn repeated(table: &Table<'_>, fields: &[String], unread: &Cell<bool>) -> Option
             return None;
         }
         let quoted = crate::data::postgres::quoted(name);
-        here.push(key_text(&format!("to_jsonb(r.{quoted})")));
-        there.push(key_text(&format!("to_jsonb(t.{quoted})")));
+        here.push(crate::expr::key_text(&format!("to_jsonb(r.{quoted})")));
+        there.push(crate::expr::key_text(&format!("to_jsonb(t.{quoted})")));
     }
     let groups: Vec<String> = (1..=there.len()).map(|i| i.to_string()).collect();
     Some(format!(
@@ -110,31 +115,56 @@ fn repeated(table: &Table<'_>, fields: &[String], unread: &Cell<bool>) -> Option
     ))
 }
 
-/// A JSON value as naleving makes a key of it: a string as itself, a
-/// number without trailing zeros (`1.0` and `1` are one key), a boolean as
-/// `true`/`false`; NULL for anything else, which is no key.
-fn key_text(json: &str) -> String {
-    format!(
-        "(CASE jsonb_typeof({json}) WHEN 'string' THEN {json} #>> '{{}}' \
-         WHEN 'number' THEN trim_scale(({json})::text::numeric)::text \
-         WHEN 'boolean' THEN ({json})::text END)"
-    )
-}
-
 /// The row's key is one naleving accepts without a word, and no other row
 /// has it: a non-blank string with a letter or digit, or a whole number
 /// that a float keeps exactly.
 fn key_sound(table: &Table<'_>) -> String {
     let column = table.column(table.key);
-    let json = format!("to_jsonb({column})");
+    let accepted = accepted_key(&format!("to_jsonb({column})"));
     let quoted = crate::data::postgres::quoted(table.key);
     format!(
-        "(COALESCE((jsonb_typeof({json}) = 'string' AND ({json} #>> '{{}}') ~ '[A-Za-z0-9]') \
-         OR (jsonb_typeof({json}) = 'number' AND ({json})::text ~ '^-?[0-9]{{1,15}}$'), FALSE) \
-         AND {column} NOT IN (SELECT {quoted} FROM {from} WHERE {quoted} IS NOT NULL \
+        "({accepted} AND {column} NOT IN (SELECT {quoted} FROM {from} WHERE {quoted} IS NOT NULL \
          GROUP BY {quoted} HAVING count(*) > 1))",
         from = table.from
     )
+}
+
+/// The JSON value is certainly a key naleving accepts: a string with a
+/// letter or digit, or a whole number a float keeps exactly.
+fn accepted_key(json: &str) -> String {
+    format!(
+        "COALESCE((jsonb_typeof({json}) = 'string' AND ({json} #>> '{{}}') ~ '[A-Za-z0-9]') \
+         OR (jsonb_typeof({json}) = 'number' AND ({json})::text ~ '^-?[0-9]{{1,15}}$'), FALSE)"
+    )
+}
+
+/// For `reference`: the keys naleving certainly reads of `collection`, when
+/// it is a table of the run's database whose key no schema converts or
+/// takes out: a subquery of their key texts.
+fn keys_of(collection: Option<&Collection>) -> Option<String> {
+    let collection = collection?;
+    let source = collection.postgres.as_ref()?;
+    if let crate::project::PgFrom::Query(_) = source.from {
+        return None;
+    }
+    let schema_keeps_it = collection
+        .schema
+        .as_ref()
+        .and_then(|s| s.fields.get(&collection.key))
+        .is_none_or(|f| matches!(f.kind, Kind::String | Kind::Any) && f.values.is_none());
+    if !schema_keeps_it {
+        return None;
+    }
+    let json = format!(
+        "to_jsonb(k.{})",
+        crate::data::postgres::quoted(&collection.key)
+    );
+    Some(format!(
+        "SELECT {} FROM {} AS k WHERE {}",
+        crate::expr::key_text(&json),
+        crate::data::postgres::table_name(&source.from),
+        accepted_key(&json)
+    ))
 }
 
 /// Every value the run reads fits the schema as it is, so the schema

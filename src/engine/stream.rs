@@ -36,6 +36,9 @@ pub(super) struct Streamed<'a> {
     pub looked_up: &'a BTreeSet<Option<&'a str>>,
     /// The only top-level fields the rules read of it, when bounded.
     pub columns: Option<&'a BTreeSet<String>>,
+    /// The project's collections, for the tables a pushed-down check
+    /// refers to.
+    pub collections: &'a std::collections::BTreeMap<String, Collection>,
 }
 
 /// What each rule has gathered so far over the batches.
@@ -106,7 +109,7 @@ impl Streamed<'_> {
         let as_of = run.as_of.to_string();
         let schema = self.collection.schema.as_ref();
         let push = |table: &data::postgres::Table<'_>| {
-            super::pushdown::build(self.rules, schema, &as_of, table)
+            super::pushdown::build(self.rules, self.collections, schema, &as_of, table)
         };
         let pushable =
             run.push_down && self.collection.postgres.is_some() && self.looked_up.is_empty();

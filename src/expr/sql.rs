@@ -34,6 +34,10 @@ pub struct SqlCx<'a> {
     /// top-level fields' values (as keys: see [`crate::data::as_key`]) is
     /// also another row's — for `unique`; `None` when the table cannot say.
     pub repeated: &'a dyn Fn(&[String]) -> Option<String>,
+    /// A subquery of the keys naleving certainly reads for a collection
+    /// (each as [`key_text`] makes it), when it is a table of the same
+    /// database — for `reference`; `None` otherwise.
+    pub keys: &'a dyn Fn(&str) -> Option<String>,
     /// The bind parameters, all text; `$n` is `params[n - 1]`.
     pub params: Vec<String>,
 }
@@ -44,6 +48,18 @@ impl SqlCx<'_> {
         self.params.push(value);
         format!("${}", self.params.len())
     }
+}
+
+/// A JSON value as naleving makes a key of it (see
+/// [`crate::data::as_key`]): a string as itself, a number without trailing
+/// zeros (`1.0` and `1` are one key), a boolean as `true`/`false`; NULL
+/// for anything else, which is no key.
+pub fn key_text(json: &str) -> String {
+    format!(
+        "(CASE jsonb_typeof({json}) WHEN 'string' THEN {json} #>> '{{}}' \
+         WHEN 'number' THEN trim_scale(({json})::text::numeric)::text \
+         WHEN 'boolean' THEN ({json})::text END)"
+    )
 }
 
 /// `(certainly true, certainly false)` of a predicate, as SQL booleans

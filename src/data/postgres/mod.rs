@@ -411,7 +411,7 @@ pub fn pull_sql(source: &PgSource, key: &str, columns: Option<&BTreeSet<String>>
 }
 
 /// A table's name as SQL, quoted (`"vt"."meldingen"`); a query's text.
-fn table_name(from: &PgFrom) -> String {
+pub fn table_name(from: &PgFrom) -> String {
     match from {
         PgFrom::Table {
             schema: Some(schema),
