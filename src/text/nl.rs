@@ -1029,14 +1029,6 @@ static NL: &[(&str, &str)] = &[
     ),
     // src/data/postgres.rs, check --plan
     ("  {name} ({how}): {path}", "  {name} ({how}): {path}"),
-    (
-        "  {name} ({how}): {place}, rows read with: {sql}",
-        "  {name} ({how}): {place}, rijen gelezen met: {sql}",
-    ),
-    (
-        "  {rule} ({kind} over {collection}): judged in naleving",
-        "  {rule} ({kind} over {collection}): beoordeeld in naleving",
-    ),
     ("Collections read:", "Gelezen collecties:"),
     ("PGPORT is not a port number", "PGPORT is geen poortnummer"),
     ("Rules:", "Regels:"),
@@ -1098,7 +1090,43 @@ static NL: &[(&str, &str)] = &[
     ),
     // check --plan (pushdown)
     (
-        "    the rows it may not pass, as SQL (prepared, not yet sent: every row is read): WHERE {condition} {params}",
-        "    de rijen waar ze mogelijk niet aan voldoet, als SQL (voorbereid, nog niet verstuurd: elke rij wordt gelezen): WHERE {condition} {params}",
+        "    checks pushed down; only the rows they may not pass are read, with: {sql}",
+        "    controles naar de database verplaatst; alleen de rijen waar ze mogelijk niet aan voldoen worden gelezen, met: {sql}",
+    ),
+    (
+        "    every row is read, with: {sql}",
+        "    elke rij wordt gelezen, met: {sql}",
+    ),
+    (
+        "    not pushed down: {why}",
+        "    niet naar de database verplaatst: {why}",
+    ),
+    ("    parameters: {params}", "    parameters: {params}"),
+    (
+        "    the rows left in the database are counted with: {sql}",
+        "    de rijen die in de database blijven worden geteld met: {sql}",
+    ),
+    (
+        "    the table's columns cannot be read, so the plan is not known: {why}",
+        "    de kolommen van de tabel zijn niet te lezen, dus het plan is niet bekend: {why}",
+    ),
+    ("  {name} ({how}): {place}", "  {name} ({how}): {place}"),
+    (
+        "  {rule} ({kind} over {collection}): {place}",
+        "  {rule} ({kind} over {collection}): {place}",
+    ),
+    (
+        "a rule needs every record at once",
+        "een regel heeft alle records tegelijk nodig",
+    ),
+    ("judged in naleving", "beoordeeld in naleving"),
+    ("judged in the database", "beoordeeld in de database"),
+    (
+        "other rules look up its keys",
+        "andere regels zoeken er sleutels in op",
+    ),
+    (
+        "these rules have no SQL form: {rules}",
+        "deze regels hebben geen SQL-vorm: {rules}",
     ),
 ];
