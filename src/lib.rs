@@ -25,6 +25,7 @@ pub mod read;
 pub mod report;
 pub mod rule;
 pub mod schema;
+pub mod sql;
 pub mod strict;
 pub mod table_schema;
 pub mod test_runner;

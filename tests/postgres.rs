@@ -443,6 +443,7 @@ fn pushed_down_conditions_never_leave_out_a_failing_row() {
         };
         for rule in rules.rules.iter().filter(|r| r.collection == collection) {
             let mut cx = naleving::expr::SqlCx {
+                dialect: &naleving::sql::Postgres,
                 column: &column,
                 repeated: &|_| None,
                 keys: &|_| None,
@@ -543,6 +544,7 @@ fn pushed_down_conditions_match_naleving_on_edge_cases() {
     };
     for rule in &compiled.rules {
         let mut cx = naleving::expr::SqlCx {
+            dialect: &naleving::sql::Postgres,
             column: &column,
             repeated: &|_| None,
             keys: &|_| None,

@@ -369,6 +369,7 @@ fn pushed_down_comparisons_never_cast_a_value_of_another_type() {
         let expr = naleving::expr::compile(source).unwrap();
         let column = |_: &str| Some("r.v".to_string());
         let mut cx = naleving::expr::SqlCx {
+            dialect: &naleving::sql::Postgres,
             column: &column,
             repeated: &|_| None,
             keys: &|_| None,

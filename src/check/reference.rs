@@ -69,10 +69,10 @@ impl Check for Reference {
             return Some("FALSE".to_string());
         };
         let keys = (cx.keys)(&self.to)?;
-        let key = crate::expr::key_text(&json);
+        let key = crate::expr::key_text(cx.dialect, &json);
         Some(format!(
-            "NOT ({json} IS NULL OR jsonb_typeof({json}) = 'null' \
-             OR COALESCE({key} IN ({keys}), FALSE))"
+            "NOT ({json} IS NULL OR {} = 'null' OR COALESCE({key} IN ({keys}), FALSE))",
+            cx.dialect.json_type(&json)
         ))
     }
 

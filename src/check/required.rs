@@ -63,9 +63,7 @@ pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<
 
 impl Check for Required {
     fn sql_may_fail(&self, cx: &mut crate::expr::SqlCx<'_>) -> Option<String> {
-        // Certainly present (see `is_present`): a number or boolean, a
-        // string with a letter or digit, a non-empty list or object. A
-        // string of only spaces of some other kind is left to naleving.
+        // Certainly present (see `is_present` and `expr::present`).
         let mut present = Vec::new();
         for name in &self.fields {
             if name.contains('.') {
@@ -75,14 +73,7 @@ impl Check for Required {
                 // No such column: missing from every row.
                 return Some("TRUE".to_string());
             };
-            present.push(format!(
-                "CASE jsonb_typeof({json}) \
-                 WHEN 'number' THEN TRUE WHEN 'boolean' THEN TRUE \
-                 WHEN 'string' THEN ({json} #>> '{{}}') ~ '[A-Za-z0-9]' \
-                 WHEN 'array' THEN jsonb_array_length({json}) > 0 \
-                 WHEN 'object' THEN {json} <> '{{}}'::jsonb \
-                 ELSE FALSE END"
-            ));
+            present.push(crate::expr::present(cx.dialect, &json));
         }
         Some(format!("NOT ({})", present.join(" AND ")))
     }

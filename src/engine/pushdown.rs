@@ -1,9 +1,10 @@
 //! Checks pushed down into PostgreSQL: which rows of a table the run must
 //! read, and what the database counts of the others.
 //!
-//! A table is pushed down when every selected rule over it judges records
-//! one by one and its check, `when` and validity window have an SQL form
-//! (see [`crate::expr::sql`]), and no other rule looks keys up in it. The
+//! A table is pushed down when every selected rule over it has an SQL form
+//! for its check, `when` and validity window (see [`crate::expr::sql`];
+//! `required`, `expr` in the native subset, `unique`, `reference` to a
+//! table of the same database), and no other rule looks keys up in it. The
 //! database then sends back only the rows that some rule might not pass —
 //! and every row naleving must see for another reason: a key that is
 //! missing, blank, of another type or duplicated, and a value that does
@@ -17,7 +18,8 @@
 //! A row is *settled* for a rule when it is certainly outside the rule's
 //! window, or certainly inside it and either certainly not applicable or
 //! certainly applicable and certainly passing. Every condition here is an
-//! SQL boolean that is never NULL; anything uncertain reads the row.
+//! SQL boolean that is never NULL; anything uncertain reads the row. The
+//! SQL is written through a [`Dialect`]; the tables read are PostgreSQL's.
 
 use std::cell::Cell;
 use std::collections::BTreeMap;
@@ -26,6 +28,7 @@ use crate::data::postgres::{Pushed, Table};
 use crate::expr::SqlCx;
 use crate::project::Collection;
 use crate::rule::{Rule, Validity};
+use crate::sql::{Dialect, Postgres, SqlType};
 use crate::table_schema::{Kind, Schema};
 
 /// The push-down of `rules` over one table, or `None` when one of them (or
@@ -49,16 +52,18 @@ pub(super) fn build(
         }
         json
     };
-    let repeated = |fields: &[String]| repeated(table, fields, &unread);
-    let keys = |name: &str| keys_of(collections.get(name));
+    let d: &dyn Dialect = &Postgres;
+    let repeated = |fields: &[String]| repeated(d, table, fields, &unread);
+    let keys = |name: &str| keys_of(d, collections.get(name));
     let mut cx = SqlCx {
+        dialect: d,
         column: &column,
         repeated: &repeated,
         keys: &keys,
         as_of,
         params: Vec::new(),
     };
-    let mut settled = vec![key_sound(table), schema_sound(schema, table, &mut cx)?];
+    let mut settled = vec![key_sound(d, table), schema_sound(schema, table, &mut cx)?];
     let mut counts = Vec::new();
     for rule in rules {
         let pass = format!("(NOT {})", rule.check.sql_may_fail(&mut cx)?);
@@ -86,7 +91,12 @@ pub(super) fn build(
 /// For `unique`: the row's values of `fields`, as keys, are also another
 /// row's (over the whole table: a superset of the rows the rule judges).
 /// A row without one of the values is never a duplicate.
-fn repeated(table: &Table<'_>, fields: &[String], unread: &Cell<bool>) -> Option<String> {
+fn repeated(
+    d: &dyn Dialect,
+    table: &Table<'_>,
+    fields: &[String],
+    unread: &Cell<bool>,
+) -> Option<String> {
     let mut here = Vec::new();
     let mut there = Vec::new();
     for name in fields {
@@ -101,9 +111,8 @@ fn repeated(table: &Table<'_>, fields: &[String], unread: &Cell<bool>) -> Option
             unread.set(true);
             return None;
         }
-        let quoted = crate::data::postgres::quoted(name);
-        here.push(crate::expr::key_text(&format!("to_jsonb(r.{quoted})")));
-        there.push(crate::expr::key_text(&format!("to_jsonb(t.{quoted})")));
+        here.push(crate::expr::key_text(d, &d.json("r", name)));
+        there.push(crate::expr::key_text(d, &d.json("t", name)));
     }
     let groups: Vec<String> = (1..=there.len()).map(|i| i.to_string()).collect();
     Some(format!(
@@ -118,10 +127,10 @@ fn repeated(table: &Table<'_>, fields: &[String], unread: &Cell<bool>) -> Option
 /// The row's key is one naleving accepts without a word, and no other row
 /// has it: a non-blank string with a letter or digit, or a whole number
 /// that a float keeps exactly.
-fn key_sound(table: &Table<'_>) -> String {
-    let column = table.column(table.key);
-    let accepted = accepted_key(&format!("to_jsonb({column})"));
-    let quoted = crate::data::postgres::quoted(table.key);
+fn key_sound(d: &dyn Dialect, table: &Table<'_>) -> String {
+    let column = format!("r.{}", d.ident(table.key));
+    let accepted = accepted_key(d, &d.json("r", table.key));
+    let quoted = d.ident(table.key);
     format!(
         "({accepted} AND {column} NOT IN (SELECT {quoted} FROM {from} WHERE {quoted} IS NOT NULL \
          GROUP BY {quoted} HAVING count(*) > 1))",
@@ -131,17 +140,19 @@ fn key_sound(table: &Table<'_>) -> String {
 
 /// The JSON value is certainly a key naleving accepts: a string with a
 /// letter or digit, or a whole number a float keeps exactly.
-fn accepted_key(json: &str) -> String {
+fn accepted_key(d: &dyn Dialect, json: &str) -> String {
+    let kind = d.json_type(json);
     format!(
-        "COALESCE((jsonb_typeof({json}) = 'string' AND ({json} #>> '{{}}') ~ '[A-Za-z0-9]') \
-         OR (jsonb_typeof({json}) = 'number' AND ({json})::text ~ '^-?[0-9]{{1,15}}$'), FALSE)"
+        "COALESCE(({kind} = 'string' AND {}) OR ({kind} = 'number' AND {}), FALSE)",
+        d.matches(&d.json_text(json), "[A-Za-z0-9]"),
+        d.matches(&d.json_literal(json), "^-?[0-9]{1,15}$")
     )
 }
 
 /// For `reference`: the keys naleving certainly reads of `collection`, when
 /// it is a table of the run's database whose key no schema converts or
 /// takes out: a subquery of their key texts.
-fn keys_of(collection: Option<&Collection>) -> Option<String> {
+fn keys_of(d: &dyn Dialect, collection: Option<&Collection>) -> Option<String> {
     let collection = collection?;
     let source = collection.postgres.as_ref()?;
     if let crate::project::PgFrom::Query(_) = source.from {
@@ -155,15 +166,12 @@ fn keys_of(collection: Option<&Collection>) -> Option<String> {
     if !schema_keeps_it {
         return None;
     }
-    let json = format!(
-        "to_jsonb(k.{})",
-        crate::data::postgres::quoted(&collection.key)
-    );
+    let json = d.json("k", &collection.key);
     Some(format!(
         "SELECT {} FROM {} AS k WHERE {}",
-        crate::expr::key_text(&json),
+        crate::expr::key_text(d, &json),
         crate::data::postgres::table_name(&source.from),
-        accepted_key(&json)
+        accepted_key(d, &json)
     ))
 }
 
@@ -174,6 +182,7 @@ fn schema_sound(schema: Option<&Schema>, table: &Table<'_>, cx: &mut SqlCx<'_>) 
     let Some(schema) = schema else {
         return Some("TRUE".to_string());
     };
+    let d = cx.dialect;
     let mut parts = Vec::new();
     for name in &schema.required {
         if table.type_of(name).is_none() {
@@ -183,7 +192,7 @@ fn schema_sound(schema: Option<&Schema>, table: &Table<'_>, cx: &mut SqlCx<'_>) 
     }
     for name in table.chosen {
         let json = table.json(name)?;
-        let absent = format!("({json} IS NULL OR jsonb_typeof({json}) = 'null')");
+        let absent = format!("({json} IS NULL OR {} = 'null')", d.json_type(&json));
         let Some(field) = schema.fields.get(name) else {
             if !schema.additional_fields {
                 parts.push(absent);
@@ -192,7 +201,7 @@ fn schema_sound(schema: Option<&Schema>, table: &Table<'_>, cx: &mut SqlCx<'_>) 
         };
         let fits = fits(field, &json, cx);
         parts.push(if field.required {
-            format!("({} AND {fits})", present(&json))
+            format!("({} AND {fits})", crate::expr::present(d, &json))
         } else {
             format!("({absent} OR {fits})")
         });
@@ -204,34 +213,25 @@ fn schema_sound(schema: Option<&Schema>, table: &Table<'_>, cx: &mut SqlCx<'_>) 
     })
 }
 
-/// The JSON value is certainly present and not empty (as `required`
-/// judges it; a blank string of unusual spaces is left to naleving).
-fn present(json: &str) -> String {
-    format!(
-        "COALESCE(CASE jsonb_typeof({json}) \
-         WHEN 'number' THEN TRUE WHEN 'boolean' THEN TRUE \
-         WHEN 'string' THEN ({json} #>> '{{}}') ~ '[A-Za-z0-9]' \
-         WHEN 'array' THEN jsonb_array_length({json}) > 0 \
-         WHEN 'object' THEN {json} <> '{{}}'::jsonb \
-         ELSE FALSE END, FALSE)"
-    )
-}
-
 /// The value is of the field's type as it stands, and one of its values
 /// when it lists them.
 fn fits(field: &crate::table_schema::Field, json: &str, cx: &mut SqlCx<'_>) -> String {
+    let d = cx.dialect;
+    let of_type = |name: &str| format!("{} = '{name}'", d.json_type(json));
     let typed = match (field.kind, &field.format) {
         (Kind::Any, _) => "TRUE".to_string(),
-        (Kind::String, _) => format!("jsonb_typeof({json}) = 'string'"),
-        (Kind::Number, _) => format!("jsonb_typeof({json}) = 'number'"),
-        (Kind::Integer, _) => {
-            format!("(jsonb_typeof({json}) = 'number' AND ({json})::text ~ '^-?[0-9]{{1,18}}$')")
-        }
-        (Kind::Boolean, _) => format!("jsonb_typeof({json}) = 'boolean'"),
-        (Kind::Object, _) => format!("jsonb_typeof({json}) = 'object'"),
-        (Kind::Array, _) => format!("jsonb_typeof({json}) = 'array'"),
+        (Kind::String, _) => of_type("string"),
+        (Kind::Number, _) => of_type("number"),
+        (Kind::Integer, _) => format!(
+            "({} AND {})",
+            of_type("number"),
+            d.matches(&d.json_literal(json), "^-?[0-9]{1,18}$")
+        ),
+        (Kind::Boolean, _) => of_type("boolean"),
+        (Kind::Object, _) => of_type("object"),
+        (Kind::Array, _) => of_type("array"),
         // An ISO date is kept as it is.
-        (Kind::Date, None) => iso_date(json),
+        (Kind::Date, None) => iso_date(d, json),
         // Other dates and date-times may be converted: naleving judges.
         (Kind::Date | Kind::Datetime, _) => "FALSE".to_string(),
     };
@@ -244,12 +244,15 @@ fn fits(field: &crate::table_schema::Field, json: &str, cx: &mut SqlCx<'_>) -> S
             let list: Vec<String> = texts
                 .iter()
                 .map(|text| {
-                    cx.params.push((*text).to_string());
-                    format!("${}::text COLLATE \"C\"", cx.params.len())
+                    let param = cx.param((*text).to_string());
+                    d.bytewise(&param)
                 })
                 .collect();
+            // The text is only read once the value is known to be one.
             format!(
-                "({typed} AND jsonb_typeof({json}) = 'string' AND ({json} #>> '{{}}') COLLATE \"C\" IN ({}))",
+                "(CASE WHEN {typed} AND {} THEN {} IN ({}) ELSE FALSE END)",
+                of_type("string"),
+                d.bytewise(&d.json_text(json)),
                 list.join(", ")
             )
         }
@@ -263,14 +266,20 @@ fn fits(field: &crate::table_schema::Field, json: &str, cx: &mut SqlCx<'_>) -> S
 /// (whatever the column's type: a `date` column is written so). Never
 /// NULL, and never an error: the date is only made once the text is known
 /// to be one.
-fn iso_date(json: &str) -> String {
-    let text = format!("({json} #>> '{{}}')");
+fn iso_date(d: &dyn Dialect, json: &str) -> String {
+    let text = d.json_text(json);
+    let part = |from: usize, length: usize| {
+        d.cast(&format!("substr({text}, {from}, {length})"), SqlType::Int)
+    };
     format!(
-        "(CASE WHEN jsonb_typeof({json}) = 'string' \
-         AND {text} ~ '^[1-9][0-9]{{3}}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$' \
-         THEN substr({text}, 9, 2)::int <= extract(day FROM make_date(substr({text}, 1, 4)::int, \
-         substr({text}, 6, 2)::int, 1) + interval '1 month' - interval '1 day') \
-         ELSE FALSE END)"
+        "(CASE WHEN {} = 'string' AND {} THEN {} <= {} ELSE FALSE END)",
+        d.json_type(json),
+        d.matches(
+            &text,
+            "^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+        ),
+        part(9, 2),
+        d.days_in_month(&part(1, 4), &part(6, 2))
     )
 }
 
@@ -295,25 +304,26 @@ fn window(
         return Some(("FALSE".to_string(), "TRUE".to_string()));
     }
     let json = table.json(name)?;
-    let date = format!("({json} #>> '{{}}')::date");
+    let d = cx.dialect;
+    let date = d.cast(&d.json_text(&json), SqlType::Date);
     let mut beyond = Vec::new();
     if let Some(from) = valid.from {
-        cx.params.push(from.to_string());
-        beyond.push(format!("{date} < ${}::text::date", cx.params.len()));
+        let param = cx.param(from.to_string());
+        beyond.push(format!("{date} < {}", d.cast(&param, SqlType::Date)));
     }
     if let Some(until) = valid.until {
-        cx.params.push(until.to_string());
-        beyond.push(format!("{date} > ${}::text::date", cx.params.len()));
+        let param = cx.param(until.to_string());
+        beyond.push(format!("{date} > {}", d.cast(&param, SqlType::Date)));
     }
     if beyond.is_empty() {
         return Some(("FALSE".to_string(), "TRUE".to_string()));
     }
     let beyond = beyond.join(" OR ");
-    let iso = iso_date(&json);
+    let iso = iso_date(d, &json);
     let outside = format!("(CASE WHEN {iso} THEN ({beyond}) ELSE FALSE END)");
     let inside = format!(
-        "({json} IS NULL OR jsonb_typeof({json}) = 'null' \
-         OR (CASE WHEN {iso} THEN NOT ({beyond}) ELSE FALSE END))"
+        "({json} IS NULL OR {} = 'null' OR (CASE WHEN {iso} THEN NOT ({beyond}) ELSE FALSE END))",
+        d.json_type(&json)
     );
     Some((outside, inside))
 }

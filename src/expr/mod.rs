@@ -28,7 +28,7 @@ use functions::Terms;
 pub use native::Side;
 use native::{Bindings, Native};
 use serde_json::{Map, Value};
-pub use sql::{SqlCx, key_text};
+pub use sql::{SqlCx, key_text, present};
 
 /// How many operators (outside string literals) an expression may have:
 /// CEL's parser needs stack for each, and 1,600 already fill the 2 MiB of a

@@ -1,4 +1,5 @@
-//! A rule's predicate as SQL, for checks pushed down into PostgreSQL.
+//! A rule's predicate as SQL, for checks pushed down into a database (in
+//! the SQL of a [`Dialect`]; PostgreSQL is the one run).
 //!
 //! The database is asked a question whose answer may be too wide but never
 //! too narrow: *which rows might this rule not pass?* naleving then judges
@@ -14,19 +15,24 @@
 //! sent back for naleving to judge. `!` swaps the two, `&&` and `||` combine
 //! them as CEL's commutative operators do (`false && error` is `false`,
 //! `true || error` is `true`). Values are compared as naleving sees them:
-//! each column through `to_jsonb`, strings byte by byte (`COLLATE "C"`, like
-//! Rust's and CEL's string order), integers only when written as integers.
+//! each column as its JSON, strings byte by byte (like Rust's and CEL's
+//! string order), integers only when written as integers. A value is cast
+//! only inside a `CASE` that has checked its type: SQL may evaluate the
+//! sides of an `AND` in any order.
 //!
-//! Every literal of a rule and `as_of` are **bind parameters** (`$1`, … as
-//! text, cast in SQL); a field becomes SQL only as a column that exists,
-//! named by the caller (quoted); a field that is no column is an absent one.
+//! Every literal of a rule and `as_of` are **bind parameters** (as text,
+//! cast in SQL); a field becomes SQL only as a column that exists, named
+//! by the caller (quoted); a field that is no column is an absent one.
 
 use super::native::{Lit, Native, Op, Operand};
+use crate::sql::{Dialect, SqlType};
 
 /// What a translation needs: the SQL of a field's value as JSON (`None`
 /// when the table has no such column), `as_of`, and the parameters so far.
 pub struct SqlCx<'a> {
-    /// The SQL `jsonb` of a top-level field, e.g. `to_jsonb(r."regio")`.
+    /// The SQL the conditions are written in.
+    pub dialect: &'a dyn Dialect,
+    /// The SQL JSON of a top-level field, e.g. `to_jsonb(r."regio")`.
     pub column: &'a dyn Fn(&str) -> Option<String>,
     /// The run's evaluation date (`YYYY-MM-DD`).
     pub as_of: &'a str,
@@ -43,10 +49,10 @@ pub struct SqlCx<'a> {
 }
 
 impl SqlCx<'_> {
-    /// A new parameter holding `value`, as `$n`.
-    fn param(&mut self, value: String) -> String {
+    /// A new parameter holding `value`, as text.
+    pub fn param(&mut self, value: String) -> String {
         self.params.push(value);
-        format!("${}", self.params.len())
+        self.dialect.param(self.params.len())
     }
 }
 
@@ -54,11 +60,29 @@ impl SqlCx<'_> {
 /// [`crate::data::as_key`]): a string as itself, a number without trailing
 /// zeros (`1.0` and `1` are one key), a boolean as `true`/`false`; NULL
 /// for anything else, which is no key.
-pub fn key_text(json: &str) -> String {
+pub fn key_text(d: &dyn Dialect, json: &str) -> String {
     format!(
-        "(CASE jsonb_typeof({json}) WHEN 'string' THEN {json} #>> '{{}}' \
-         WHEN 'number' THEN trim_scale(({json})::text::numeric)::text \
-         WHEN 'boolean' THEN ({json})::text END)"
+        "(CASE {} WHEN 'string' THEN {} WHEN 'number' THEN {} WHEN 'boolean' THEN {} END)",
+        d.json_type(json),
+        d.json_text(json),
+        d.number_key(json),
+        d.json_literal(json)
+    )
+}
+
+/// The JSON value is certainly present, as naleving's `required` judges
+/// it: a number or boolean, a string with a letter or digit, a non-empty
+/// list or object. Never NULL. (A string of only unusual spaces is left
+/// to naleving.)
+pub fn present(d: &dyn Dialect, json: &str) -> String {
+    format!(
+        "COALESCE(CASE {} WHEN 'number' THEN TRUE WHEN 'boolean' THEN TRUE \
+         WHEN 'string' THEN {} WHEN 'array' THEN {} WHEN 'object' THEN {} \
+         ELSE FALSE END, FALSE)",
+        d.json_type(json),
+        d.matches(&d.json_text(json), "[A-Za-z0-9]"),
+        d.json_array_filled(json),
+        d.json_object_filled(json)
     )
 }
 
@@ -73,7 +97,10 @@ pub(super) fn certain(native: &Native, cx: &mut SqlCx<'_>) -> (String, String) {
         Native::Const(false) => ("FALSE".to_string(), "TRUE".to_string()),
         Native::Has(field) => match (cx.column)(field) {
             Some(json) => {
-                let present = format!("({json} IS NOT NULL AND jsonb_typeof({json}) <> 'null')");
+                let present = format!(
+                    "({json} IS NOT NULL AND {} <> 'null')",
+                    cx.dialect.json_type(&json)
+                );
                 (present.clone(), format!("(NOT {present})"))
             }
             // No such column: the field is absent from every row.
@@ -105,12 +132,12 @@ pub(super) fn certain(native: &Native, cx: &mut SqlCx<'_>) -> (String, String) {
                 // `x in []` is false for any x of any type.
                 return ("FALSE".to_string(), "TRUE".to_string());
             };
-            let (typed, value) = typed_value(&json, kind);
+            let (typed, value) = typed_value(cx.dialect, &json, kind);
             let list: Vec<String> = items
                 .iter()
                 .map(|item| {
                     let param = cx.param(lit_text(item));
-                    cast(&param, kind)
+                    cast(cx.dialect, &param, kind)
                 })
                 .collect();
             let list = list.join(", ");
@@ -150,31 +177,33 @@ fn lit_text(lit: &Lit) -> String {
 }
 
 /// A text parameter as a value of `kind`.
-fn cast(param: &str, kind: Kind) -> String {
+fn cast(d: &dyn Dialect, param: &str, kind: Kind) -> String {
     match kind {
-        Kind::Str => format!("{param}::text COLLATE \"C\""),
-        Kind::Int => format!("{param}::text::numeric"),
-        Kind::Bool => format!("{param}::text::boolean"),
+        Kind::Str => d.bytewise(param),
+        Kind::Int => d.cast(param, SqlType::Numeric),
+        Kind::Bool => d.cast(param, SqlType::Boolean),
     }
 }
 
 /// `(the JSON value has this kind, its value as SQL)`. The first is never
 /// NULL (a NULL column, an absent field, has no kind), so the value is only
 /// compared when it is there.
-fn typed_value(json: &str, kind: Kind) -> (String, String) {
+fn typed_value(d: &dyn Dialect, json: &str, kind: Kind) -> (String, String) {
+    let of_type = |name: &str| format!("{} = '{name}'", d.json_type(json));
     let (typed, value) = match kind {
-        Kind::Str => (
-            format!("jsonb_typeof({json}) = 'string'"),
-            format!("({json} #>> '{{}}') COLLATE \"C\""),
-        ),
+        Kind::Str => (of_type("string"), d.bytewise(&d.json_text(json))),
         // An integer as JSON writes it: no fraction, no exponent.
         Kind::Int => (
-            format!("(jsonb_typeof({json}) = 'number' AND ({json})::text ~ '^-?[0-9]+$')"),
-            format!("(({json})::text)::numeric"),
+            format!(
+                "({} AND {})",
+                of_type("number"),
+                d.matches(&d.json_literal(json), "^-?[0-9]+$")
+            ),
+            d.cast(&d.json_literal(json), SqlType::Numeric),
         ),
         Kind::Bool => (
-            format!("jsonb_typeof({json}) = 'boolean'"),
-            format!("(({json})::text)::boolean"),
+            of_type("boolean"),
+            d.cast(&d.json_literal(json), SqlType::Boolean),
         ),
     };
     (format!("COALESCE({typed}, FALSE)"), value)
@@ -208,19 +237,19 @@ fn comparison(
             if kind == Kind::Bool && !matches!(op, Op::Eq | Op::Ne) {
                 return None;
             }
-            let (typed, value) = typed_value(&json, kind);
+            let (typed, value) = typed_value(cx.dialect, &json, kind);
             let param = cx.param(lit_text(lit));
-            (typed, value, cast(&param, kind))
+            (typed, value, cast(cx.dialect, &param, kind))
         }
         Operand::AsOf => {
-            let (typed, value) = typed_value(&json, Kind::Str);
+            let (typed, value) = typed_value(cx.dialect, &json, Kind::Str);
             let param = cx.param(cx.as_of.to_string());
-            (typed, value, cast(&param, Kind::Str))
+            (typed, value, cast(cx.dialect, &param, Kind::Str))
         }
         Operand::Field(other) => {
             let other_json = (cx.column)(other)?;
-            let (typed, value) = typed_value(&json, Kind::Str);
-            let (other_typed, other_value) = typed_value(&other_json, Kind::Str);
+            let (typed, value) = typed_value(cx.dialect, &json, Kind::Str);
+            let (other_typed, other_value) = typed_value(cx.dialect, &other_json, Kind::Str);
             (format!("({typed} AND {other_typed})"), value, other_value)
         }
         Operand::AddTerm(..) => return None,

@@ -46,6 +46,7 @@ use sha2::{Digest, Sha256};
 use super::{DataCode, DbRead, PushedRead, RecordPos, Sink};
 use crate::problem::{LineCol, Problem};
 use crate::project::{PgFrom, PgSource};
+use crate::sql::{Dialect, Postgres};
 use crate::text::Text;
 use crate::tr;
 
@@ -86,12 +87,7 @@ impl Table<'_> {
     pub fn json(&self, column: &str) -> Option<String> {
         self.chosen
             .contains(column)
-            .then(|| format!("to_jsonb(r.{})", quoted(column)))
-    }
-
-    /// The row's column quoted (`r."regio"`), for SQL on its own type.
-    pub fn column(&self, column: &str) -> String {
-        format!("r.{}", quoted(column))
+            .then(|| Postgres.json("r", column))
     }
 }
 
@@ -355,7 +351,7 @@ fn cause(err: &postgres::Error) -> Text {
 
 /// A name quoted as a PostgreSQL identifier.
 pub fn quoted(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
+    Postgres.ident(name)
 }
 
 /// Reads the records of a PostgreSQL collection into the sink; returns a
@@ -405,7 +401,8 @@ pub fn pull_sql(source: &PgSource, key: &str, columns: Option<&BTreeSet<String>>
         (PgFrom::Query(query), _) => query.clone(),
     };
     format!(
-        "SELECT to_jsonb(r)::text FROM ({select}) AS r ORDER BY r.{}",
+        "SELECT {} FROM ({select}) AS r ORDER BY r.{}",
+        Postgres.row_json("r"),
         quoted(key)
     )
 }
@@ -430,9 +427,10 @@ pub fn table_name(from: &PgFrom) -> String {
 /// numbered as when every row is read.
 fn pushed_sql(select: &str, key: &str, read_when: &str) -> String {
     format!(
-        "SELECT s.n, to_jsonb(s.r)::text FROM (\
+        "SELECT s.n, {row} FROM (\
          SELECT row_number() OVER (ORDER BY r.{key}) AS n, r, ({read_when}) AS pulled \
          FROM ({select}) AS r) AS s WHERE s.pulled ORDER BY s.n",
+        row = Postgres.row_json("s.r"),
         key = quoted(key)
     )
 }
@@ -441,12 +439,7 @@ fn pushed_sql(select: &str, key: &str, read_when: &str) -> String {
 /// all of them, then those of each condition.
 fn counts_sql(select: &str, pushed: &Pushed) -> String {
     let mut list = vec!["count(*)".to_string()];
-    list.extend(
-        pushed
-            .counts
-            .iter()
-            .map(|c| format!("count(*) FILTER (WHERE {c})")),
-    );
+    list.extend(pushed.counts.iter().map(|c| Postgres.count_if(c)));
     format!(
         "SELECT {} FROM ({select}) AS r WHERE NOT ({})",
         list.join(", "),
