@@ -128,6 +128,7 @@ fn fixture() -> Fixture {
         &project.root,
         &collections,
         &Default::default(),
+        false,
         &mut problems,
     );
     let problems = problems.into_sorted();
@@ -154,6 +155,7 @@ fn loading(c: &mut Criterion) {
                 &fx.project.root,
                 &[meldingen],
                 &Default::default(),
+                false,
                 &mut problems,
             ))
         })
@@ -224,6 +226,7 @@ fn checks(c: &mut Criterion) {
                     plugins: &plugins,
                     group_by: None,
                     push_down: false,
+                    digest_data: false,
                 };
                 let (findings, _) = evaluate(&[rule], &fx.dataset, &run, &mut (), &mut problems);
                 black_box(findings)

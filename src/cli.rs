@@ -148,6 +148,11 @@ struct RunArgs {
     /// checks certainly pass (the findings are the same).
     #[arg(long)]
     no_pushdown: bool,
+    /// Digest every row of a database table in the report's manifest,
+    /// however few rows the run reads (a second pass over the table), so
+    /// `--verify` notices any change to it.
+    #[arg(long)]
+    digest_data: bool,
 }
 
 impl RunArgs {
@@ -160,6 +165,7 @@ impl RunArgs {
             baseline,
             group_by: None,
             no_pushdown: self.no_pushdown,
+            digest_data: self.digest_data,
         }
     }
 }

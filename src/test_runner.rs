@@ -126,6 +126,7 @@ fn run_one(rule: &Rule, test: &RuleTest, env: &TestEnv<'_>) -> TestResult {
         plugins: env.plugins,
         group_by: None,
         push_down: false,
+        digest_data: false,
     };
     let (findings, _) = evaluate(&[rule], &dataset, &run, &mut (), &mut problems);
     for problem in problems.into_sorted() {

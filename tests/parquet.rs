@@ -162,7 +162,13 @@ fn only_the_columns_read_are_decoded() {
     let project = project::load(&dir.path().join("naleving.yaml"), &mut problems).unwrap();
     let m = &project.collections["m"];
     let fields = |columns: &BTreeMap<&str, BTreeSet<String>>| {
-        let dataset = data::load(&project.root, &[m], columns, &mut Problems::default());
+        let dataset = data::load(
+            &project.root,
+            &[m],
+            columns,
+            false,
+            &mut Problems::default(),
+        );
         let mut names = BTreeSet::new();
         for record in &dataset.collections["m"] {
             names.extend(record.fields.keys().cloned());

@@ -231,6 +231,29 @@ fn pushed_down_runs_report_what_reading_every_row_reports() {
         .collect();
     assert!(lines.iter().any(|&l| l > 800), "{lines:?}");
 
+    // `--digest-data`: the table's digest covers every row, pushed down or
+    // not; a change to a row left in the database shows only there.
+    let digest = |report: &Value| {
+        table_input(report, "vt.zaken")["sha256"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let (_, every_pushed, _) = json_run(&project, &db.url(), &["--digest-data"]);
+    let (_, every_pulled, _) = json_run(&project, &db.url(), &["--digest-data", "--no-pushdown"]);
+    assert_eq!(digest(&every_pushed), digest(&every_pulled));
+    assert_ne!(digest(&every_pushed), digest(&pushed));
+    assert_eq!(verdicts(&every_pushed), verdicts(&pushed));
+    assert_eq!(every_pushed["manifest"]["digest_data"], true);
+    db.client()
+        .batch_execute("UPDATE vt.zaken SET n = 3 WHERE id = 'z0002'")
+        .unwrap();
+    let (_, after, _) = json_run(&project, &db.url(), &[]);
+    assert_eq!(verdicts(&after), verdicts(&pushed));
+    assert_eq!(digest(&after), digest(&pushed), "z0002 was read");
+    let (_, every_after, _) = json_run(&project, &db.url(), &["--digest-data"]);
+    assert_ne!(digest(&every_after), digest(&every_pushed));
+
     // `--plan` says so, with the statements and their parameters.
     let (code, plan, stderr) = run(naleving_in(&root())
         .env("NALEVING_DATABASE_URL", db.url())

@@ -106,6 +106,7 @@ fn rerun(path: &Path, bytes: &[u8], recorded: &Recorded, project: PathBuf, lang:
         baseline: recorded.manifest.baseline.as_ref().map(PathBuf::from),
         group_by: recorded.manifest.group_by.clone(),
         no_pushdown: recorded.manifest.no_pushdown,
+        digest_data: recorded.manifest.digest_data,
     };
     let mut run = engine::check(&options);
     // The date is the report's; so is where it came from.

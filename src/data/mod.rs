@@ -208,6 +208,9 @@ pub struct DbRead {
     /// When checks were pushed down: what was counted of the rows left in
     /// the database.
     pub pushed: Option<PushedRead>,
+    /// The digest is over every row and column (`--digest-data`), not
+    /// over the rows read.
+    pub every_row: bool,
 }
 
 /// The rows a push-down left in the database (see [`postgres::Pushed`]).
@@ -416,6 +419,7 @@ pub fn load(
     root: &Path,
     collections: &[&Collection],
     columns: &BTreeMap<&str, BTreeSet<String>>,
+    digest_all: bool,
     problems: &mut Problems,
 ) -> Dataset {
     let mut dataset = Dataset::default();
@@ -427,6 +431,7 @@ pub fn load(
         let reads = Reads {
             wanted: columns.get(collection.name.as_str()),
             push: None,
+            digest_all,
         };
         let records = read(
             root,
@@ -497,6 +502,9 @@ pub struct Reads<'r> {
     /// For a database table: the checks it may judge itself (see
     /// [`postgres::Push`]).
     pub push: Option<&'r postgres::Push<'r>>,
+    /// For a database table: digest every row and column, whatever is read
+    /// (`--digest-data`).
+    pub digest_all: bool,
 }
 
 /// Reads every file of a collection; with `on_batch`, hands the records on in
@@ -510,7 +518,11 @@ fn read(
     problems: &mut Problems,
     mut on_batch: Option<&mut OnBatch<'_>>,
 ) -> Vec<Record> {
-    let Reads { wanted, push } = reads;
+    let Reads {
+        wanted,
+        push,
+        digest_all,
+    } = reads;
     let mut records = Vec::new();
     if collection.unreadable {
         return records;
@@ -596,7 +608,7 @@ fn read(
             Format::Postgres => collection
                 .postgres
                 .as_ref()
-                .and_then(|source| postgres::load(source, push, &mut sink))
+                .and_then(|source| postgres::load(source, push, digest_all, &mut sink))
                 .map(|(digest, read)| {
                     database = Some(read);
                     digest

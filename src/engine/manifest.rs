@@ -57,6 +57,10 @@ pub struct Manifest {
     /// rows), not the verdicts.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub no_pushdown: bool,
+    /// A database table's digest is over every row and column
+    /// (`--digest-data`), not over the rows read.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub digest_data: bool,
     /// Every input file, in the order of the module docs.
     pub inputs: Vec<Input>,
 }
@@ -181,6 +185,7 @@ impl Manifest {
             baseline: options.baseline.as_ref().map(|p| p.display().to_string()),
             group_by: options.group_by.clone(),
             no_pushdown: options.no_pushdown,
+            digest_data: options.digest_data,
             inputs,
         }
     }

@@ -77,6 +77,9 @@ pub struct Options {
     /// Read every row of a database table and judge every rule in
     /// naleving, instead of pushing checks down (`--no-pushdown`).
     pub no_pushdown: bool,
+    /// Digest every row of a database table, however little is read
+    /// (`--digest-data`).
+    pub digest_data: bool,
 }
 
 /// Told about the steps of a run, so the CLI can show progress on long ones.
@@ -167,6 +170,8 @@ pub struct RunCx<'a> {
     pub group_by: Option<&'a str>,
     /// Checks may be pushed down into a database (not `--no-pushdown`).
     pub push_down: bool,
+    /// Digest every row of a database table (`--digest-data`).
+    pub digest_data: bool,
 }
 
 /// Runs a check as described by `options`.
@@ -249,7 +254,13 @@ fn run_project(
         .filter_map(|name| project.collections.get(*name))
         .collect();
     progress.loading();
-    run.dataset = data::load(&project.root, &to_load, &plan.columns, problems);
+    run.dataset = data::load(
+        &project.root,
+        &to_load,
+        &plan.columns,
+        options.digest_data,
+        problems,
+    );
     let calendar = Arc::new(calendar(project, problems));
     progress.rules(selected.len());
     let plugins = plugins(project, &selected, problems);
@@ -259,6 +270,7 @@ fn run_project(
         plugins: &plugins,
         group_by: options.group_by.as_deref(),
         push_down: !options.no_pushdown,
+        digest_data: options.digest_data,
     };
     let dataset = &mut run.dataset;
     let (mut findings, rules_run) =

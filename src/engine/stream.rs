@@ -119,6 +119,7 @@ impl Streamed<'_> {
             data::Reads {
                 wanted: self.columns,
                 push: pushable.then_some(&push as &data::postgres::Push<'_>),
+                digest_all: run.digest_data,
             },
             &mut dataset.files,
             seen,

@@ -360,6 +360,7 @@ pub fn quoted(name: &str) -> String {
 pub(crate) fn load(
     source: &PgSource,
     push: Option<&Push<'_>>,
+    digest_all: bool,
     sink: &mut Sink<'_, '_>,
 ) -> Option<([u8; 32], DbRead)> {
     let mut guard = SESSION.lock().unwrap_or_else(|p| p.into_inner());
@@ -373,13 +374,23 @@ pub(crate) fn load(
             return None;
         }
     };
-    match read(session, source, push, sink) {
+    let key = sink.key_field().to_string();
+    let read = read(session, source, push, sink).and_then(|(digest, rows, pushed)| {
+        let every_row = digest_all.then(|| digest_every_row(session, source, &key));
+        let digest = match every_row {
+            Some(every_row) => every_row?,
+            None => digest,
+        };
+        Ok((digest, rows, pushed))
+    });
+    match read {
         Ok((digest, rows, pushed)) => Some((
             digest,
             DbRead {
                 snapshot: session.snapshot.clone(),
                 rows,
                 pushed,
+                every_row: digest_all,
             },
         )),
         Err(why) => {
@@ -400,8 +411,11 @@ pub fn pull_sql(source: &PgSource, key: &str, columns: Option<&BTreeSet<String>>
         (PgFrom::Table { .. }, None) => format!("SELECT * FROM {}", table_name(&source.from)),
         (PgFrom::Query(query), _) => query.clone(),
     };
+    // Rows with the same key come in the order of their content, so which
+    // one is reported as the duplicate does not depend on where the
+    // server keeps them.
     format!(
-        "SELECT {} FROM ({select}) AS r ORDER BY r.{}",
+        "SELECT {} FROM ({select}) AS r ORDER BY r.{}, 1",
         Postgres.row_json("r"),
         quoted(key)
     )
@@ -427,10 +441,11 @@ pub fn table_name(from: &PgFrom) -> String {
 /// numbered as when every row is read.
 fn pushed_sql(select: &str, key: &str, read_when: &str) -> String {
     format!(
-        "SELECT s.n, {row} FROM (\
-         SELECT row_number() OVER (ORDER BY r.{key}) AS n, r, ({read_when}) AS pulled \
+        "SELECT s.n, {row_out} FROM (\
+         SELECT row_number() OVER (ORDER BY r.{key}, {row}) AS n, r, ({read_when}) AS pulled \
          FROM ({select}) AS r) AS s WHERE s.pulled ORDER BY s.n",
-        row = Postgres.row_json("s.r"),
+        row_out = Postgres.row_json("s.r"),
+        row = Postgres.row_json("r"),
         key = quoted(key)
     )
 }
@@ -664,6 +679,43 @@ fn read(
         None => None,
     };
     Ok((hasher.finalize().into(), read, counted))
+}
+
+/// `--digest-data`: the sha256 over every row of the collection, every
+/// column, each as its JSON text in key order — what identifies the data
+/// however little of it the run read. A second pass through a cursor, in
+/// the same snapshot; the rows are hashed, not parsed.
+fn digest_every_row(session: &mut Session, source: &PgSource, key: &str) -> Result<[u8; 32], Text> {
+    let server = session.server.clone();
+    let fail = |err: postgres::Error| {
+        tr!(
+            "cannot read `{from}` from {server}: {cause}",
+            from = source.from.shown(),
+            server = &server,
+            cause = cause(&err)
+        )
+    };
+    session.cursors += 1;
+    let cursor = format!("naleving_{}", session.cursors);
+    let every = pull_sql(source, key, None);
+    session
+        .client
+        .batch_execute(&format!("DECLARE {cursor} NO SCROLL CURSOR FOR {every}"))
+        .map_err(fail)?;
+    let fetch = format!("FETCH {FETCH} FROM {cursor}");
+    let mut hasher = Sha256::new();
+    loop {
+        let rows = session.client.query(fetch.as_str(), &[]).map_err(fail)?;
+        if rows.is_empty() {
+            break;
+        }
+        for row in &rows {
+            hasher.update(row.get::<_, &str>(0).as_bytes());
+            hasher.update(b"\n");
+        }
+    }
+    let _ = session.client.batch_execute(&format!("CLOSE {cursor}"));
+    Ok(hasher.finalize().into())
 }
 
 /// The columns of a table or view, in their order; a table that does not
