@@ -95,9 +95,9 @@ fn the_committed_sample_is_what_the_seeded_generator_writes() {
 fn findings_on_the_sample() {
     let (code, report) = json_report(&root(), &["--project", PROJECT]);
     assert_eq!(code, 1, "{}", report["summary"]);
-    // The generator writes no `codewoord`, so the rule about it judges no
-    // melding of the sample, and says so (the schema declares the field, so
-    // it is not unknown).
+    // The generator writes no `codewoord` and no `betrokkenen`, so the rules
+    // about them judge no melding of the sample, and say so (the schema
+    // declares the fields, so they are not unknown).
     let problems: Vec<(&str, &str)> = report["problems"]
         .as_array()
         .unwrap()
@@ -109,6 +109,10 @@ fn findings_on_the_sample() {
         [(
             "rule::judged-nothing",
             "rule `codewoord-melding-voor-invoering` judged none of the 2700 records of `meldingen`: `when` was false for 2700"
+        ),
+        (
+            "rule::judged-nothing",
+            "rule `informatie-betrokkene-ontbreekt` judged none of the 2700 records of `meldingen`: `when` was false for 2700"
         ),]
     );
 
@@ -426,7 +430,7 @@ fn streamed_aggregates_fail_like_resident_ones() {
     lines[4] = r#"{"id":"m4","regio":"B","ontvangen_op":"2020-03-05","termijn":"5 werkdagen"}"#
         .to_string();
     lines[8] =
-        r#"{"id":"m8","regio":"C","ontvangen_op":"2020-03-09","termijn":"vijf dagen","beoordeeld_op":"2020-04-01"}"#
+        r#"{"id":"m8","regio":"C","ontvangen_op":"2020-03-09","termijn":"vijf uren","beoordeeld_op":"2020-04-01"}"#
             .to_string();
     std::fs::write(dir.path().join("meldingen.jsonl"), lines.join("\n") + "\n").unwrap();
     std::fs::create_dir(dir.path().join("rules")).unwrap();

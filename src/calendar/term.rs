@@ -1,7 +1,7 @@
 //! Legal terms as written in rules: `N werkdagen`, `N dagen`, `N weken`,
-//! `N maanden`, `N jaar` (SPEC §7). In a due phrase ([`Term::read`]) the
-//! count may also be written in words ("drie maanden", "een jaar",
-//! "veertien dagen"), as letters and promises write it.
+//! `N maanden`, `N jaar` (SPEC §7). The count may also be written in words
+//! ("drie maanden", "een jaar", "veertien dagen"), as letters and promises
+//! write it ([`Term::read`]).
 //!
 //! This file is the grammar: [`Term`] parses a text case-insensitively and
 //! prints it back in canonical form. What a term *means*, the due date and
@@ -202,7 +202,15 @@ impl Diagnostic for TermError {
 impl FromStr for Term {
     type Err = TermError;
 
+    /// Reads a term with its count in digits or in words: see [`Term::read`].
     fn from_str(s: &str) -> Result<Term, TermError> {
+        Term::read(s)
+    }
+}
+
+impl Term {
+    /// A term with its count in digits ("5 werkdagen", "5werkdagen").
+    fn in_digits(s: &str) -> Result<Term, TermError> {
         let text = s.trim();
         let lower = text.to_lowercase();
         let digits_end = lower
@@ -233,18 +241,15 @@ impl FromStr for Term {
         }
         Ok(Term { n, unit })
     }
-}
 
-impl Term {
-    /// Reads a term as a due phrase writes it: like [`str::parse`], but the
-    /// count may also be a Dutch number word ("drie maanden", "een jaar").
-    ///
-    /// A rule's `term:` and CEL's `add_term` take digits only: a rule is
-    /// written for naleving, a letter is not.
+    /// Reads a term with its count in digits ("3 maanden") or as a Dutch
+    /// number word ("drie maanden", "een jaar"), as letters and promises
+    /// write it; [`str::parse`] reads the same, so a rule's `term:` and
+    /// CEL's `add_term` take both.
     pub fn read(text: &str) -> Result<Term, TermError> {
         let trimmed = text.trim();
         let Some((n, unit_word)) = in_words(&trimmed.to_lowercase()) else {
-            return trimmed.parse();
+            return Term::in_digits(trimmed);
         };
         let unit = Unit::from_word(&unit_word).ok_or_else(|| TermError::UnknownUnit {
             text: trimmed.to_string(),
@@ -376,8 +381,8 @@ mod tests {
             assert_eq!(read(text), Term { n, unit }, "{text:?}");
             assert_eq!(read(text).to_string(), canonical);
             assert!(looks_like_term(text), "{text:?}");
-            // A rule's `term:` and `add_term` take digits only.
-            assert!(text.parse::<Term>().is_err(), "{text:?}");
+            // A rule's `term:` and `add_term` read words too (issue 19).
+            assert_eq!(text.parse::<Term>(), Ok(Term { n, unit }), "{text:?}");
         }
         assert_eq!(read("14 dagen"), term("14 dagen"));
         let words = [

@@ -354,6 +354,11 @@ mod tests {
         assert_eq!(eval("sum([1.5, 2])"), Ok(cel::Value::Float(3.5)));
         assert!(eval("sum(['a'])").is_err());
         assert!(eval("date('gisteren')").is_err());
-        assert!(eval("add_term('2020-05-29', 'vijf dagen')").is_err());
+        // Counts in words, as letters write them (issue 19).
+        assert_eq!(
+            eval("add_term('2020-05-29', 'vijf dagen')"),
+            eval("add_term('2020-05-29', '5 dagen')")
+        );
+        assert!(eval("add_term('2020-05-29', 'vijf')").is_err());
     }
 }
