@@ -277,6 +277,22 @@ impl Serialize for Details {
                 let mut map = serializer.serialize_map(None)?;
                 map.serialize_entry("start", &d.start.to_string())?;
                 map.serialize_entry("term", &d.term)?;
+                if let Some(reading) = &d.due.reading {
+                    #[derive(Serialize)]
+                    struct Read<'a> {
+                        phrase: &'a str,
+                        means: &'a str,
+                        reason: &'a str,
+                    }
+                    map.serialize_entry(
+                        "reading",
+                        &Read {
+                            phrase: &reading.phrase,
+                            means: &reading.means,
+                            reason: &reading.reason,
+                        },
+                    )?;
+                }
                 map.serialize_entry("due", &d.due.due.to_string())?;
                 map.serialize_entry("late_by", &d.late_by)?;
                 map.serialize_entry("overdue", &d.overdue)?;
@@ -490,6 +506,47 @@ mod tests {
         assert_eq!(
             keys,
             ["start", "term", "due", "late_by", "overdue", "explanation"]
+        );
+    }
+
+    /// A due phrase the project reads otherwise writes out the reading it
+    /// applied, after the term: phrase, meaning and reason.
+    #[test]
+    fn deadline_details_name_the_reading() {
+        let mut calendar = crate::calendar::Calendar::nl().unwrap();
+        calendar.set_readings([crate::calendar::Reading {
+            phrase: "voor de zomer".to_string(),
+            means: "voor het zomerreces".to_string(),
+            reason: "brief 2020-03-12".to_string(),
+        }]);
+        let start = jiff::civil::date(2020, 1, 30);
+        let due =
+            crate::calendar::resolve_termijn(start, "voor de zomer", &calendar, true).unwrap();
+        let details = Details::from(DeadlineDetails {
+            start,
+            term: "voor de zomer".to_string(),
+            due: Arc::new(due),
+            late_by: "1 dag".to_string(),
+            overdue: true,
+            end: None,
+        });
+        let map = details.to_map();
+        let keys: Vec<&str> = map.keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            [
+                "start",
+                "term",
+                "reading",
+                "due",
+                "late_by",
+                "overdue",
+                "explanation"
+            ]
+        );
+        assert_eq!(
+            serde_json::to_string(&map["reading"]).unwrap(),
+            r#"{"phrase":"voor de zomer","means":"voor het zomerreces","reason":"brief 2020-03-12"}"#
         );
     }
 }

@@ -12,7 +12,7 @@ use jiff::civil::Date;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-use crate::calendar::parse_date;
+use crate::calendar::{Reading, parse_date};
 use crate::plugin::{Limits, PluginSpec};
 use crate::problem::{LineCol, Problem, Problems, from_yaml_error, relative};
 use crate::strict::{self, Shape};
@@ -20,6 +20,10 @@ use crate::table_schema::{Field, Kind, Schema, SchemaSpec};
 use crate::text::Text;
 use crate::tr;
 use crate::waiver::{self, Waiver, WaiversSpec};
+
+mod phrases;
+
+pub use phrases::{PhraseSpec, PhrasesSpec};
 
 crate::problem_codes! {
     /// The codes of problems with the project file.
@@ -53,6 +57,10 @@ crate::problem_codes! {
         PluginCache = "project::plugin-cache",
         /// A plugin entry is wrong: its `sha256` is not 64 hex digits.
         Plugin = "project::plugin",
+        /// A reading under `phrases` is wrong: its `means` is no due phrase or term naleving
+        /// knows, or is itself a declared phrase; its `reason` is empty; the phrase is a term or
+        /// a date, or declared twice.
+        Phrases = "project::phrases",
     }
 }
 
@@ -87,6 +95,12 @@ pub struct ProjectFile {
     /// directory).
     #[serde(default)]
     pub plugin_cache: Option<Spanned<String>>,
+    /// The project's readings of due phrases naleving does not decide
+    /// ("voor de zomer"): phrase → `{ means, reason }`, `means` a due
+    /// phrase or term naleving knows. Applied first wherever a deadline
+    /// reads a due phrase, and shown with it.
+    #[serde(default)]
+    pub phrases: PhrasesSpec,
 }
 
 /// A plugin as the project pins it.
@@ -273,6 +287,9 @@ pub struct Project {
     pub waivers: Vec<Waiver>,
     /// The plugins, resolved against `root`.
     pub plugins: Vec<PluginSpec>,
+    /// The readings of due phrases the project declares, validated (see
+    /// [`crate::calendar::reading`]).
+    pub phrases: Vec<Reading>,
 }
 
 /// A collection after validation.
@@ -397,6 +414,9 @@ fn shape() -> Shape {
                 _ => Shape::Any,
             })
         }),
+        "phrases" => {
+            Shape::MapOf(|| Shape::Struct(strict::fields_of::<PhraseSpec>(), |_| Shape::Any))
+        }
         _ => Shape::Any,
     })
 }
@@ -444,6 +464,7 @@ pub fn load(path: &Path, problems: &mut Problems) -> Option<Project> {
         calendar_extend: Vec::new(),
         waivers: Vec::new(),
         plugins: Vec::new(),
+        phrases: Vec::new(),
     };
     dates(&file, path, &mut project, problems);
     collections(file.collections, path, &mut project, problems);
@@ -492,6 +513,7 @@ pub fn load(path: &Path, problems: &mut Problems) -> Option<Project> {
         );
     }
     project.plugins = plugins(file.plugins, path, &project.root, problems);
+    project.phrases = phrases::readings(file.phrases, path, problems);
     if let Some(cache) = &file.plugin_cache {
         problems.push(
             Problem::warning(

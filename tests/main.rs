@@ -16,6 +16,7 @@ mod legal_time;
 mod pack;
 mod parquet;
 mod pg;
+mod phrases;
 mod plugin;
 mod postgres;
 mod postgres_bad;

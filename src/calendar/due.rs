@@ -32,9 +32,11 @@ use miette::Diagnostic;
 
 use super::dutch::long_date;
 use super::phrase::{PhraseError, resolve_phrase};
+use super::reading::{self, Reading};
 use super::term::{Term, TermError, Unit, looks_like_term};
 use super::{Calendar, TermijnCode};
 use crate::text::Text;
+use crate::tr;
 
 /// A non-working day that moved or extended a deadline.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -84,6 +86,9 @@ pub struct Due {
     pub skipped: Vec<Skipped>,
     /// The computation in one Dutch sentence, for reports.
     pub explanation: String,
+    /// The project's reading of the due phrase, when one was applied
+    /// ([`super::reading`]): the phrase, what it was read as, and why.
+    pub reading: Option<Reading>,
 }
 
 impl Term {
@@ -123,6 +128,7 @@ impl Term {
             },
             skipped,
             explanation: format!("{self} na {}: {}", long_date(start), long_date(day)),
+            reading: None,
         }
     }
 
@@ -157,6 +163,7 @@ impl Term {
                 explanation: format!("{head} (Atw niet van toepassing: {reason})"),
                 atw: AtwOutcome::NotApplicable { reason },
                 skipped: Vec::new(),
+                reading: None,
             };
         }
 
@@ -223,6 +230,7 @@ impl Term {
             },
             skipped,
             explanation,
+            reading: None,
         }
     }
 }
@@ -269,6 +277,14 @@ pub enum TermijnError {
     Term(TermError),
     /// The text is not a term and not a phrase we can resolve.
     Phrase(PhraseError),
+    /// The project reads the phrase as another ([`Reading`]), and that one
+    /// cannot be resolved: `cause` says why.
+    Reading {
+        /// The reading that was applied.
+        reading: Box<Reading>,
+        /// Why its target could not be resolved.
+        cause: Box<TermijnError>,
+    },
 }
 
 impl TermijnError {
@@ -278,6 +294,13 @@ impl TermijnError {
         match self {
             TermijnError::Term(err) => err.text(),
             TermijnError::Phrase(err) => err.text(),
+            TermijnError::Reading { reading, cause } => tr!(
+                "`{phrase}` is read as `{means}` by the project ({reason}): {cause}",
+                phrase = &reading.phrase,
+                means = &reading.means,
+                reason = &reading.reason,
+                cause = cause.text()
+            ),
         }
     }
 
@@ -286,6 +309,7 @@ impl TermijnError {
         match self {
             TermijnError::Term(err) => err.help_text(),
             TermijnError::Phrase(err) => err.help_text(),
+            TermijnError::Reading { cause, .. } => cause.help_text(),
         }
     }
 
@@ -294,6 +318,7 @@ impl TermijnError {
         match self {
             TermijnError::Term(err) => err.problem_code(),
             TermijnError::Phrase(err) => err.problem_code(),
+            TermijnError::Reading { cause, .. } => cause.problem_code(),
         }
     }
 }
@@ -331,6 +356,9 @@ impl Diagnostic for TermijnError {
 
 /// Resolves `text`, a term or a due phrase, relative to `start`.
 ///
+/// A phrase the project reads otherwise ([`Calendar::reading`]) is read so
+/// first: its target is resolved as below, and the [`Due`] carries the
+/// reading (`Due::reading`, and in its explanation).
 /// A term ("5 werkdagen", also "drie maanden": [`Term::read`]) runs from
 /// `start` as [`Term::due`] computes it.
 /// Anything else is a due phrase ("voor het zomerreces", "eind dit jaar"),
@@ -338,6 +366,20 @@ impl Diagnostic for TermijnError {
 /// recess phrase means the first such recess starting after `start`. For a
 /// phrase, `skipped` is empty and the Atw does not apply.
 pub fn resolve_termijn(
+    start: Date,
+    text: &str,
+    cal: &Calendar,
+    atw: bool,
+) -> Result<Due, TermijnError> {
+    match cal.reading(text) {
+        Some(declared) => reading::apply(declared, start, cal, atw),
+        None => resolve_unread(start, text, cal, atw),
+    }
+}
+
+/// [`resolve_termijn`] without the project's readings: the target of a
+/// reading is never read again, so readings do not chain.
+pub(super) fn resolve_unread(
     start: Date,
     text: &str,
     cal: &Calendar,
@@ -357,6 +399,7 @@ pub fn resolve_termijn(
         },
         skipped: Vec::new(),
         explanation: phrase.explanation,
+        reading: None,
     })
 }
 

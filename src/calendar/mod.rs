@@ -17,6 +17,8 @@
 //!   zomerreces 2020", "Q3 2020", "eind dit jaar");
 //! - [`named_day`]: the days the law fixes, Prinsjesdag and
 //!   Verantwoordingsdag;
+//! - [`reading`]: the readings of due phrases a project declares
+//!   (`phrases:`), which the calendar holds and applies first;
 //! - [`resolve_termijn`]: either of the two, as `naleving termijn` and the
 //!   `deadline` check take it.
 
@@ -28,6 +30,7 @@ pub mod iso;
 pub mod load;
 pub mod named_day;
 pub mod phrase;
+pub mod reading;
 pub mod recess;
 pub mod term;
 
@@ -42,6 +45,7 @@ pub use due::{AtwOutcome, Due, Skipped, TermijnError, resolve_termijn};
 pub use iso::parse_date;
 pub use load::{CalendarError, GelijkgesteldeDag};
 pub use phrase::{PhraseDue, PhraseError, resolve_phrase};
+pub use reading::Reading;
 pub use recess::{Recess, RecessKind};
 pub use term::{Term, TermError, Unit};
 
@@ -105,6 +109,8 @@ pub struct Calendar {
     gelijkgesteld: BTreeMap<Date, GelijkgesteldeDag>,
     /// Recesses, by kind and year.
     recesses: BTreeMap<(RecessKind, i16), Recess>,
+    /// The project's readings of due phrases, by [`reading::phrase_key`].
+    readings: BTreeMap<String, Reading>,
 }
 
 impl Calendar {
@@ -279,6 +285,25 @@ impl Calendar {
         self.gelijkgesteld.values()
     }
 
+    /// Sets the project's readings of due phrases (replacing any set
+    /// before): [`resolve_termijn`] applies them first. The project file
+    /// validates them ([`reading::unknown_target`]); a later reading of the
+    /// same phrase wins.
+    pub fn set_readings(&mut self, readings: impl IntoIterator<Item = Reading>) {
+        self.readings = readings
+            .into_iter()
+            .map(|reading| (reading::phrase_key(&reading.phrase), reading))
+            .collect();
+    }
+
+    /// The project's reading of the due phrase `text`, if it declares one.
+    pub fn reading(&self, text: &str) -> Option<&Reading> {
+        if self.readings.is_empty() {
+            return None;
+        }
+        self.readings.get(&reading::phrase_key(text))
+    }
+
     /// The recess of `kind` that starts in `year`, if the data has it.
     pub fn recess(&self, kind: RecessKind, year: i16) -> Option<&Recess> {
         self.recesses.get(&(kind, year))
@@ -364,6 +389,14 @@ mod tests {
                 reason: crate::text::Text::verbatim(text()),
             }
             .into(),
+            TermijnError::Reading {
+                reading: Box::new(Reading {
+                    phrase: text(),
+                    means: text(),
+                    reason: text(),
+                }),
+                cause: Box::new(PhraseError::Unknown { text: text() }.into()),
+            },
         ];
         let used: Vec<&str> = errors.iter().map(|e| e.problem_code().as_str()).collect();
         for code in TermijnCode::ALL {

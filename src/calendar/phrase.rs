@@ -215,7 +215,7 @@ pub fn resolve_phrase(
 
 /// Lower case, accents of "vóór" dropped, whitespace and a final full stop
 /// removed.
-fn normalize(text: &str) -> String {
+pub(super) fn normalize(text: &str) -> String {
     text.trim()
         .trim_end_matches('.')
         .to_lowercase()

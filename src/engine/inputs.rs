@@ -49,7 +49,8 @@ pub fn plugins(project: &Project, rules: &[&Rule], problems: &mut Problems) -> P
     plugins
 }
 
-/// The `nl` calendar, extended with the project's calendar files.
+/// The `nl` calendar, extended with the project's calendar files, holding
+/// the project's readings of due phrases (`phrases:`).
 pub fn calendar(project: &Project, problems: &mut Problems) -> Calendar {
     let mut calendar = match Calendar::nl() {
         Ok(calendar) => calendar,
@@ -91,5 +92,6 @@ pub fn calendar(project: &Project, problems: &mut Problems) -> Calendar {
             ),
         }
     }
+    calendar.set_readings(project.phrases.iter().cloned());
     calendar
 }

@@ -147,6 +147,8 @@ words! {
     sev_info: "info", "info";
     fact_start: "begin", "start";
     fact_term: "termijn", "term";
+    fact_reading: "gelezen als", "read as";
+    fact_reading_text: "{means} (lezing van het project: {reason})", "{means} (the project's reading: {reason})";
     fact_due: "uiterlijk", "due";
     fact_end: "gedaan op", "end";
     fact_open: "open: nog niet gedaan", "open: not done yet";

@@ -163,7 +163,8 @@ impl Fact {
 /// Every fact behind a finding's verdict, from its details, in the order an
 /// auditor reads them (README "What a finding says"):
 ///
-/// - a deadline: start, term, due (and how it was computed), end — or
+/// - a deadline: start, term, the project's reading of its due phrase when
+///   one was applied, due (and how it was computed), end — or
 ///   `open` when the act has not happened —, how late, and the days the
 ///   term skipped, each with its reason;
 /// - an aggregate: the group, each `let` value, the norm it failed, how many
@@ -202,10 +203,40 @@ pub fn facts(finding: &Finding, lang: lang::Lang) -> Vec<Fact> {
     if details.contains_key("due") && details.contains_key("term") {
         take("start", w.fact_start, &mut facts);
         take("term", w.fact_term, &mut facts);
+        // A reading the project declared for the phrase: what it was read
+        // as, and why. The explanation starts with the same; the fact says
+        // it once.
+        let reading = details.get("reading").map(|reading| {
+            let part = |k: &str| {
+                reading
+                    .get(k)
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            crate::calendar::Reading {
+                phrase: part("phrase"),
+                means: part("means"),
+                reason: part("reason"),
+            }
+        });
+        if let Some(reading) = &reading {
+            facts.push(Fact::new(
+                w.fact_reading,
+                lang::fill(
+                    w.fact_reading_text,
+                    &[("means", &reading.means), ("reason", &reading.reason)],
+                ),
+            ));
+        }
         take("due", w.fact_due, &mut facts);
         if let Some(explanation) = details.get("explanation").and_then(Value::as_str)
             && let Some(due) = facts.last_mut()
         {
+            let prefix = reading.map(|r| format!("{}: ", r.explanation()));
+            let explanation = prefix
+                .and_then(|p| explanation.strip_prefix(&p))
+                .unwrap_or(explanation);
             due.text = format!("{} ({explanation})", due.text);
         }
         match details.get("end") {
@@ -229,7 +260,7 @@ pub fn facts(finding: &Finding, lang: lang::Lang) -> Vec<Fact> {
             skipped.text = lang::fill(w.fact_days, &[("n", &skipped.items.len().to_string())]);
             facts.push(skipped);
         }
-        done.extend(["end", "explanation", "skipped", "overdue"]);
+        done.extend(["reading", "end", "explanation", "skipped", "overdue"]);
     } else if details.contains_key("norm") {
         take("group", w.fact_group, &mut facts);
         for (name, value) in details

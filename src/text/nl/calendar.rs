@@ -130,6 +130,52 @@ pub(super) static NL: &[(&str, &str)] = &[
     ),
     ("{start} to {end}", "{start} tot en met {end}"),
     ("from {start}", "vanaf {start}"),
+    // src/calendar/due.rs
+    (
+        "`{phrase}` is read as `{means}` by the project ({reason}): {cause}",
+        "`{phrase}` wordt door het project gelezen als `{means}` ({reason}): {cause}",
+    ),
+    // src/project/phrases.rs
+    (
+        "phrase `{phrase}` is declared twice (also as `{first}`)",
+        "omschrijving `{phrase}` is twee keer opgegeven (ook als `{first}`)",
+    ),
+    (
+        "keep one reading of each phrase",
+        "houd één lezing per omschrijving",
+    ),
+    (
+        "`{phrase}` is a term or a date, which naleving computes as the law has it: a project cannot read it otherwise",
+        "`{phrase}` is een termijn of een datum, die naleving berekent zoals de wet dat doet: een project kan die niet anders lezen",
+    ),
+    (
+        "declare readings of due phrases only (`voor de zomer`, `rond de jaarwisseling`)",
+        "geef alleen lezingen van termijnomschrijvingen op (`voor de zomer`, `rond de jaarwisseling`)",
+    ),
+    (
+        "phrase `{phrase}` means `{means}`, which the project reads otherwise itself: a reading cannot lead to another",
+        "omschrijving `{phrase}` betekent `{means}`, die het project zelf anders leest: een lezing kan niet naar een andere lezing verwijzen",
+    ),
+    (
+        "write what `{means}` is read as directly",
+        "schrijf direct hoe `{means}` gelezen wordt",
+    ),
+    (
+        "phrase `{phrase}` means `{means}`, which naleving cannot read: {cause}",
+        "omschrijving `{phrase}` betekent `{means}`, die naleving niet kan lezen: {cause}",
+    ),
+    (
+        "phrase `{phrase}` has an empty `reason`",
+        "omschrijving `{phrase}` heeft een lege `reason`",
+    ),
+    (
+        "say why the project reads the phrase so (the letter, decision or convention it follows): every deadline it decides shows it",
+        "zeg waarom het project de omschrijving zo leest (de brief, het besluit of de afspraak die het volgt): elke termijn die ze bepaalt, toont dat",
+    ),
+    (
+        "`means` is a due phrase naleving reads (`voor het zomerreces`, `eind dit jaar`, `Q3 2021`, `voor Prinsjesdag`) or a term (`drie maanden`)",
+        "`means` is een termijnomschrijving die naleving leest (`voor het zomerreces`, `eind dit jaar`, `Q3 2021`, `voor Prinsjesdag`) of een termijn (`drie maanden`)",
+    ),
     // src/engine/inputs.rs
     (
         "the built-in calendar is broken: {cause}",
