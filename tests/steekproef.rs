@@ -113,6 +113,10 @@ fn findings_on_the_sample() {
         (
             "rule::judged-nothing",
             "rule `informatie-betrokkene-ontbreekt` judged none of the 2700 records of `meldingen`: `when` was false for 2700"
+        ),
+        (
+            "rule::judged-nothing",
+            "rule `vertrouwenspersoon-informatie-ontbreekt` judged none of the 2700 records of `meldingen`: `when` was false for 2700"
         ),]
     );
 
