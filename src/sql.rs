@@ -12,6 +12,118 @@
 //! [`Postgres`] is implemented and run — `docs/scale.md` shows what Trino
 //! and Spark SQL would answer to each method, and what stays in naleving.
 
+/// A top-level field as a column of the table.
+#[derive(Clone, Debug)]
+pub struct Column {
+    /// Its value as the JSON naleving reads, e.g. `to_jsonb(r."regio")`.
+    pub json: String,
+    /// The column itself, e.g. `r."regio"`.
+    pub plain: String,
+    /// What every value of the column is as JSON, when its SQL type says
+    /// (a `text` column's values are strings, or NULL): conditions on the
+    /// column itself then replace conditions on its JSON.
+    pub kind: Option<ColumnKind>,
+}
+
+/// The JSON every non-NULL value of a column of some SQL types is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColumnKind {
+    /// `text`, `varchar`: a string, the column's text itself.
+    Text,
+    /// `smallint`, `integer`, `bigint`: a whole number.
+    Integer,
+    /// `boolean`.
+    Boolean,
+    /// `date`: a string, ISO for the years 1–9999 (`infinity` and BC dates
+    /// are written otherwise).
+    Date,
+}
+
+impl ColumnKind {
+    /// The kind a column of the SQL type `sql_type` (as PostgreSQL's
+    /// `format_type` names it) has, if any.
+    pub fn of(sql_type: &str) -> Option<ColumnKind> {
+        let base = sql_type.split('(').next().unwrap_or(sql_type).trim();
+        match base {
+            "text" | "character varying" => Some(ColumnKind::Text),
+            "smallint" | "integer" | "bigint" => Some(ColumnKind::Integer),
+            "boolean" => Some(ColumnKind::Boolean),
+            "date" => Some(ColumnKind::Date),
+            _ => None,
+        }
+    }
+
+    /// The JSON type name of the values.
+    fn json_type(self) -> &'static str {
+        match self {
+            ColumnKind::Text | ColumnKind::Date => "string",
+            ColumnKind::Integer => "number",
+            ColumnKind::Boolean => "boolean",
+        }
+    }
+}
+
+impl Column {
+    /// A column known only by its JSON (no type folding).
+    pub fn json_only(json: String) -> Column {
+        Column {
+            plain: json.clone(),
+            json,
+            kind: None,
+        }
+    }
+
+    /// The value is of the JSON type `name` (`'string'`, …); never NULL.
+    pub fn is(&self, d: &dyn Dialect, name: &str) -> String {
+        match self.kind {
+            Some(kind) if kind.json_type() == name => format!("({} IS NOT NULL)", self.plain),
+            Some(_) => "FALSE".to_string(),
+            None => format!("COALESCE({} = '{name}', FALSE)", d.json_type(&self.json)),
+        }
+    }
+
+    /// The value is absent (SQL NULL or JSON `null`); never NULL.
+    pub fn absent(&self, d: &dyn Dialect) -> String {
+        match self.kind {
+            Some(_) => format!("({} IS NULL)", self.plain),
+            None => format!(
+                "({json} IS NULL OR {} = 'null')",
+                d.json_type(&self.json),
+                json = self.json
+            ),
+        }
+    }
+
+    /// The text of a string value.
+    pub fn text(&self, d: &dyn Dialect) -> String {
+        match self.kind {
+            Some(ColumnKind::Text) => self.plain.clone(),
+            _ => d.json_text(&self.json),
+        }
+    }
+
+    /// A scalar as JSON writes it (a whole number's digits).
+    pub fn literal(&self, d: &dyn Dialect) -> String {
+        match self.kind {
+            Some(ColumnKind::Integer) => d.cast(&self.plain, SqlType::Text),
+            _ => d.json_literal(&self.json),
+        }
+    }
+
+    /// The JSON type of the value, as SQL text (`'string'`, …; NULL when
+    /// absent).
+    pub fn type_name(&self, d: &dyn Dialect) -> String {
+        match self.kind {
+            Some(kind) => format!(
+                "(CASE WHEN {} IS NULL THEN NULL ELSE '{}' END)",
+                self.plain,
+                kind.json_type()
+            ),
+            None => d.json_type(&self.json),
+        }
+    }
+}
+
 /// A type a value is cast to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SqlType {

@@ -439,7 +439,7 @@ fn pushed_down_conditions_never_leave_out_a_failing_row() {
         let column = |name: &str| {
             columns
                 .contains(name)
-                .then(|| format!("to_jsonb(r.\"{name}\")"))
+                .then(|| naleving::sql::Column::json_only(format!("to_jsonb(r.\"{name}\")")))
         };
         for rule in rules.rules.iter().filter(|r| r.collection == collection) {
             let mut cx = naleving::expr::SqlCx {
@@ -536,29 +536,51 @@ fn pushed_down_conditions_match_naleving_on_edge_cases() {
         &mut problems,
     );
     assert_eq!(compiled.rules.len(), rules.len(), "{stderr}");
-    let columns = ["id", "s", "n", "b", "d", "j"];
-    let column = |name: &str| {
-        columns
-            .contains(&name)
-            .then(|| format!("to_jsonb(r.\"{name}\")"))
-    };
-    for rule in &compiled.rules {
-        let mut cx = naleving::expr::SqlCx {
-            dialect: &naleving::sql::Postgres,
-            column: &column,
-            repeated: &|_| None,
-            keys: &|_| None,
-            as_of: "2021-01-15",
-            params: Vec::new(),
+    // Each column known by its JSON only, and by its SQL type as well (the
+    // conditions then read the column itself): both give exactly the rows.
+    let columns = [
+        ("id", "text"),
+        ("s", "text"),
+        ("n", "bigint"),
+        ("b", "boolean"),
+        ("d", "date"),
+        ("j", "jsonb"),
+    ];
+    for typed in [false, true] {
+        let column = |name: &str| {
+            let (_, sql_type) = columns.iter().find(|(c, _)| *c == name)?;
+            Some(naleving::sql::Column {
+                json: format!("to_jsonb(r.\"{name}\")"),
+                plain: format!("r.\"{name}\""),
+                kind: if typed {
+                    naleving::sql::ColumnKind::of(sql_type)
+                } else {
+                    None
+                },
+            })
         };
-        let may_fail = rule
-            .check
-            .sql_may_fail(&mut cx)
-            .unwrap_or_else(|| panic!("{} is not put in SQL", rule.id));
-        let sql = format!("SELECT r.id FROM vt.randgevallen r WHERE {may_fail}");
-        let returned = keys_returned(&mut client, &sql, &cx.params);
-        let expected = failing.get(&rule.id).cloned().unwrap_or_default();
-        assert_eq!(returned, expected, "{}\n{sql}\n{:?}", rule.id, cx.params);
+        for rule in &compiled.rules {
+            let mut cx = naleving::expr::SqlCx {
+                dialect: &naleving::sql::Postgres,
+                column: &column,
+                repeated: &|_| None,
+                keys: &|_| None,
+                as_of: "2021-01-15",
+                params: Vec::new(),
+            };
+            let may_fail = rule
+                .check
+                .sql_may_fail(&mut cx)
+                .unwrap_or_else(|| panic!("{} is not put in SQL", rule.id));
+            let sql = format!("SELECT r.id FROM vt.randgevallen r WHERE {may_fail}");
+            let returned = keys_returned(&mut client, &sql, &cx.params);
+            let expected = failing.get(&rule.id).cloned().unwrap_or_default();
+            assert_eq!(
+                returned, expected,
+                "{} (typed: {typed})\n{sql}\n{:?}",
+                rule.id, cx.params
+            );
+        }
     }
 }
 

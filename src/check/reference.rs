@@ -64,15 +64,15 @@ impl Check for Reference {
         if self.key.is_some() || self.field.contains('.') {
             return None;
         }
-        let Some(json) = (cx.column)(&self.field) else {
+        let Some(column) = (cx.column)(&self.field) else {
             // No such column: no record has the field, none is judged.
             return Some("FALSE".to_string());
         };
         let keys = (cx.keys)(&self.to)?;
-        let key = crate::expr::key_text(cx.dialect, &json);
+        let key = crate::expr::key_text(cx.dialect, &column);
         Some(format!(
-            "NOT ({json} IS NULL OR {} = 'null' OR COALESCE({key} IN ({keys}), FALSE))",
-            cx.dialect.json_type(&json)
+            "NOT ({} OR COALESCE({key} IN ({keys}), FALSE))",
+            column.absent(cx.dialect)
         ))
     }
 

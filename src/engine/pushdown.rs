@@ -28,7 +28,7 @@ use crate::data::postgres::{Pushed, Table};
 use crate::expr::SqlCx;
 use crate::project::Collection;
 use crate::rule::{Rule, Validity};
-use crate::sql::{Dialect, Postgres, SqlType};
+use crate::sql::{Column, ColumnKind, Dialect, Postgres, SqlType};
 use crate::table_schema::{Kind, Schema};
 
 /// The push-down of `rules` over one table, or `None` when one of them (or
@@ -46,11 +46,11 @@ pub(super) fn build(
     // in SQL as "absent": the push-down is then given up.
     let unread = Cell::new(false);
     let column = |name: &str| {
-        let json = table.json(name);
-        if json.is_none() && table.type_of(name).is_some() {
+        let column = table.field(name);
+        if column.is_none() && table.type_of(name).is_some() {
             unread.set(true);
         }
-        json
+        column
     };
     let d: &dyn Dialect = &Postgres;
     let repeated = |fields: &[String]| repeated(d, table, fields, &unread);
@@ -111,8 +111,8 @@ fn repeated(
             unread.set(true);
             return None;
         }
-        here.push(crate::expr::key_text(d, &d.json("r", name)));
-        there.push(crate::expr::key_text(d, &d.json("t", name)));
+        here.push(crate::expr::key_text(d, &table.of_row("r", name)?));
+        there.push(crate::expr::key_text(d, &table.of_row("t", name)?));
     }
     let groups: Vec<String> = (1..=there.len()).map(|i| i.to_string()).collect();
     Some(format!(
@@ -128,24 +128,32 @@ fn repeated(
 /// has it: a non-blank string with a letter or digit, or a whole number
 /// that a float keeps exactly.
 fn key_sound(d: &dyn Dialect, table: &Table<'_>) -> String {
-    let column = format!("r.{}", d.ident(table.key));
-    let accepted = accepted_key(d, &d.json("r", table.key));
+    let Some(column) = table.of_row("r", table.key) else {
+        return "FALSE".to_string();
+    };
+    let accepted = accepted_key(d, &column);
+    if table.key_unique {
+        // A unique index on the key: no two rows have it.
+        return accepted;
+    }
     let quoted = d.ident(table.key);
     format!(
-        "({accepted} AND {column} NOT IN (SELECT {quoted} FROM {from} WHERE {quoted} IS NOT NULL \
+        "({accepted} AND {} NOT IN (SELECT {quoted} FROM {from} WHERE {quoted} IS NOT NULL \
          GROUP BY {quoted} HAVING count(*) > 1))",
+        column.plain,
         from = table.from
     )
 }
 
 /// The JSON value is certainly a key naleving accepts: a string with a
 /// letter or digit, or a whole number a float keeps exactly.
-fn accepted_key(d: &dyn Dialect, json: &str) -> String {
-    let kind = d.json_type(json);
+fn accepted_key(d: &dyn Dialect, column: &Column) -> String {
     format!(
-        "COALESCE(({kind} = 'string' AND {}) OR ({kind} = 'number' AND {}), FALSE)",
-        d.matches(&d.json_text(json), "[A-Za-z0-9]"),
-        d.matches(&d.json_literal(json), "^-?[0-9]{1,15}$")
+        "COALESCE(({} AND {}) OR ({} AND {}), FALSE)",
+        column.is(d, "string"),
+        d.matches(&column.text(d), "[A-Za-z0-9]"),
+        column.is(d, "number"),
+        d.matches(&column.literal(d), "^-?[0-9]{1,15}$")
     )
 }
 
@@ -166,12 +174,12 @@ fn keys_of(d: &dyn Dialect, collection: Option<&Collection>) -> Option<String> {
     if !schema_keeps_it {
         return None;
     }
-    let json = d.json("k", &collection.key);
+    let column = Column::json_only(d.json("k", &collection.key));
     Some(format!(
         "SELECT {} FROM {} AS k WHERE {}",
-        crate::expr::key_text(d, &json),
+        crate::expr::key_text(d, &column),
         crate::data::postgres::table_name(&source.from),
-        accepted_key(d, &json)
+        accepted_key(d, &column)
     ))
 }
 
@@ -191,17 +199,17 @@ fn schema_sound(schema: Option<&Schema>, table: &Table<'_>, cx: &mut SqlCx<'_>) 
         }
     }
     for name in table.chosen {
-        let json = table.json(name)?;
-        let absent = format!("({json} IS NULL OR {} = 'null')", d.json_type(&json));
+        let column = table.field(name)?;
+        let absent = column.absent(d);
         let Some(field) = schema.fields.get(name) else {
             if !schema.additional_fields {
                 parts.push(absent);
             }
             continue;
         };
-        let fits = fits(field, &json, cx);
+        let fits = fits(field, &column, cx);
         parts.push(if field.required {
-            format!("({} AND {fits})", crate::expr::present(d, &json))
+            format!("({} AND {fits})", crate::expr::present(d, &column))
         } else {
             format!("({absent} OR {fits})")
         });
@@ -215,9 +223,9 @@ fn schema_sound(schema: Option<&Schema>, table: &Table<'_>, cx: &mut SqlCx<'_>) 
 
 /// The value is of the field's type as it stands, and one of its values
 /// when it lists them.
-fn fits(field: &crate::table_schema::Field, json: &str, cx: &mut SqlCx<'_>) -> String {
+fn fits(field: &crate::table_schema::Field, column: &Column, cx: &mut SqlCx<'_>) -> String {
     let d = cx.dialect;
-    let of_type = |name: &str| format!("{} = '{name}'", d.json_type(json));
+    let of_type = |name: &str| column.is(d, name);
     let typed = match (field.kind, &field.format) {
         (Kind::Any, _) => "TRUE".to_string(),
         (Kind::String, _) => of_type("string"),
@@ -225,13 +233,13 @@ fn fits(field: &crate::table_schema::Field, json: &str, cx: &mut SqlCx<'_>) -> S
         (Kind::Integer, _) => format!(
             "({} AND {})",
             of_type("number"),
-            d.matches(&d.json_literal(json), "^-?[0-9]{1,18}$")
+            d.matches(&column.literal(d), "^-?[0-9]{1,18}$")
         ),
         (Kind::Boolean, _) => of_type("boolean"),
         (Kind::Object, _) => of_type("object"),
         (Kind::Array, _) => of_type("array"),
         // An ISO date is kept as it is.
-        (Kind::Date, None) => iso_date(d, json),
+        (Kind::Date, None) => iso_date(d, column),
         // Other dates and date-times may be converted: naleving judges.
         (Kind::Date | Kind::Datetime, _) => "FALSE".to_string(),
     };
@@ -252,7 +260,7 @@ fn fits(field: &crate::table_schema::Field, json: &str, cx: &mut SqlCx<'_>) -> S
             format!(
                 "(CASE WHEN {typed} AND {} THEN {} IN ({}) ELSE FALSE END)",
                 of_type("string"),
-                d.bytewise(&d.json_text(json)),
+                d.bytewise(&column.text(d)),
                 list.join(", ")
             )
         }
@@ -266,14 +274,26 @@ fn fits(field: &crate::table_schema::Field, json: &str, cx: &mut SqlCx<'_>) -> S
 /// (whatever the column's type: a `date` column is written so). Never
 /// NULL, and never an error: the date is only made once the text is known
 /// to be one.
-fn iso_date(d: &dyn Dialect, json: &str) -> String {
-    let text = d.json_text(json);
+fn iso_date(d: &dyn Dialect, column: &Column) -> String {
+    if column.kind == Some(ColumnKind::Date) {
+        // A `date` column is written ISO for the years 1–9999; the bounds
+        // leave out infinity, BC and years before 1000 as the text form
+        // below does.
+        let bound = |text: &str| d.cast(&format!("'{text}'"), SqlType::Date);
+        return format!(
+            "COALESCE({c} >= {} AND {c} <= {}, FALSE)",
+            bound("1000-01-01"),
+            bound("9999-12-31"),
+            c = column.plain
+        );
+    }
+    let text = column.text(d);
     let part = |from: usize, length: usize| {
         d.cast(&format!("substr({text}, {from}, {length})"), SqlType::Int)
     };
     format!(
-        "(CASE WHEN {} = 'string' AND {} THEN {} <= {} ELSE FALSE END)",
-        d.json_type(json),
+        "(CASE WHEN {} AND {} THEN {} <= {} ELSE FALSE END)",
+        column.is(d, "string"),
         d.matches(
             &text,
             "^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
@@ -303,9 +323,12 @@ fn window(
         // No such column: no record has the date, each is judged.
         return Some(("FALSE".to_string(), "TRUE".to_string()));
     }
-    let json = table.json(name)?;
+    let column = table.field(name)?;
     let d = cx.dialect;
-    let date = d.cast(&d.json_text(&json), SqlType::Date);
+    let date = match column.kind {
+        Some(ColumnKind::Date) => column.plain.clone(),
+        _ => d.cast(&column.text(d), SqlType::Date),
+    };
     let mut beyond = Vec::new();
     if let Some(from) = valid.from {
         let param = cx.param(from.to_string());
@@ -319,11 +342,11 @@ fn window(
         return Some(("FALSE".to_string(), "TRUE".to_string()));
     }
     let beyond = beyond.join(" OR ");
-    let iso = iso_date(d, &json);
+    let iso = iso_date(d, &column);
     let outside = format!("(CASE WHEN {iso} THEN ({beyond}) ELSE FALSE END)");
     let inside = format!(
-        "({json} IS NULL OR {} = 'null' OR (CASE WHEN {iso} THEN NOT ({beyond}) ELSE FALSE END))",
-        d.json_type(&json)
+        "({} OR (CASE WHEN {iso} THEN NOT ({beyond}) ELSE FALSE END))",
+        column.absent(d)
     );
     Some((outside, inside))
 }

@@ -25,15 +25,15 @@
 //! by the caller (quoted); a field that is no column is an absent one.
 
 use super::native::{Lit, Native, Op, Operand};
-use crate::sql::{Dialect, SqlType};
+use crate::sql::{Column, ColumnKind, Dialect, SqlType};
 
-/// What a translation needs: the SQL of a field's value as JSON (`None`
-/// when the table has no such column), `as_of`, and the parameters so far.
+/// What a translation needs: each field as a column (`None` when the table
+/// has no such column), `as_of`, and the parameters so far.
 pub struct SqlCx<'a> {
     /// The SQL the conditions are written in.
     pub dialect: &'a dyn Dialect,
-    /// The SQL JSON of a top-level field, e.g. `to_jsonb(r."regio")`.
-    pub column: &'a dyn Fn(&str) -> Option<String>,
+    /// A top-level field as a column of the row.
+    pub column: &'a dyn Fn(&str) -> Option<Column>,
     /// The run's evaluation date (`YYYY-MM-DD`).
     pub as_of: &'a str,
     /// A condition that holds for a row whose combination of these
@@ -60,30 +60,44 @@ impl SqlCx<'_> {
 /// [`crate::data::as_key`]): a string as itself, a number without trailing
 /// zeros (`1.0` and `1` are one key), a boolean as `true`/`false`; NULL
 /// for anything else, which is no key.
-pub fn key_text(d: &dyn Dialect, json: &str) -> String {
-    format!(
-        "(CASE {} WHEN 'string' THEN {} WHEN 'number' THEN {} WHEN 'boolean' THEN {} END)",
-        d.json_type(json),
-        d.json_text(json),
-        d.number_key(json),
-        d.json_literal(json)
-    )
+pub fn key_text(d: &dyn Dialect, column: &Column) -> String {
+    match column.kind {
+        Some(ColumnKind::Text) => column.plain.clone(),
+        Some(ColumnKind::Integer) => column.literal(d),
+        _ => format!(
+            "(CASE {} WHEN 'string' THEN {} WHEN 'number' THEN {} WHEN 'boolean' THEN {} END)",
+            column.type_name(d),
+            column.text(d),
+            d.number_key(&column.json),
+            column.literal(d)
+        ),
+    }
 }
 
 /// The JSON value is certainly present, as naleving's `required` judges
 /// it: a number or boolean, a string with a letter or digit, a non-empty
 /// list or object. Never NULL. (A string of only unusual spaces is left
 /// to naleving.)
-pub fn present(d: &dyn Dialect, json: &str) -> String {
-    format!(
-        "COALESCE(CASE {} WHEN 'number' THEN TRUE WHEN 'boolean' THEN TRUE \
-         WHEN 'string' THEN {} WHEN 'array' THEN {} WHEN 'object' THEN {} \
-         ELSE FALSE END, FALSE)",
-        d.json_type(json),
-        d.matches(&d.json_text(json), "[A-Za-z0-9]"),
-        d.json_array_filled(json),
-        d.json_object_filled(json)
-    )
+pub fn present(d: &dyn Dialect, column: &Column) -> String {
+    match column.kind {
+        Some(ColumnKind::Text) => format!(
+            "COALESCE({}, FALSE)",
+            d.matches(&column.plain, "[A-Za-z0-9]")
+        ),
+        // Any date's JSON has digits (`infinity` has letters).
+        Some(ColumnKind::Date) => format!("({} IS NOT NULL)", column.plain),
+        Some(ColumnKind::Integer) => column.is(d, "number"),
+        Some(ColumnKind::Boolean) => column.is(d, "boolean"),
+        None => format!(
+            "COALESCE(CASE {} WHEN 'number' THEN TRUE WHEN 'boolean' THEN TRUE \
+             WHEN 'string' THEN {} WHEN 'array' THEN {} WHEN 'object' THEN {} \
+             ELSE FALSE END, FALSE)",
+            d.json_type(&column.json),
+            d.matches(&column.text(d), "[A-Za-z0-9]"),
+            d.json_array_filled(&column.json),
+            d.json_object_filled(&column.json)
+        ),
+    }
 }
 
 /// `(certainly true, certainly false)` of a predicate, as SQL booleans
@@ -96,12 +110,9 @@ pub(super) fn certain(native: &Native, cx: &mut SqlCx<'_>) -> (String, String) {
         Native::Const(true) => ("TRUE".to_string(), "FALSE".to_string()),
         Native::Const(false) => ("FALSE".to_string(), "TRUE".to_string()),
         Native::Has(field) => match (cx.column)(field) {
-            Some(json) => {
-                let present = format!(
-                    "({json} IS NOT NULL AND {} <> 'null')",
-                    cx.dialect.json_type(&json)
-                );
-                (present.clone(), format!("(NOT {present})"))
+            Some(column) => {
+                let absent = column.absent(cx.dialect);
+                (format!("(NOT {absent})"), absent)
             }
             // No such column: the field is absent from every row.
             None => ("FALSE".to_string(), "TRUE".to_string()),
@@ -125,14 +136,14 @@ pub(super) fn certain(native: &Native, cx: &mut SqlCx<'_>) -> (String, String) {
             )
         }
         Native::In(field, items) => {
-            let Some(json) = (cx.column)(field) else {
+            let Some(column) = (cx.column)(field) else {
                 return neither();
             };
             let Some(kind) = items.first().map(kind_of) else {
                 // `x in []` is false for any x of any type.
                 return ("FALSE".to_string(), "TRUE".to_string());
             };
-            let (typed, value) = typed_value(cx.dialect, &json, kind);
+            let (typed, value) = typed_value(cx.dialect, &column, kind);
             let list: Vec<String> = items
                 .iter()
                 .map(|item| {
@@ -188,22 +199,27 @@ fn cast(d: &dyn Dialect, param: &str, kind: Kind) -> String {
 /// `(the JSON value has this kind, its value as SQL)`. The first is never
 /// NULL (a NULL column, an absent field, has no kind), so the value is only
 /// compared when it is there.
-fn typed_value(d: &dyn Dialect, json: &str, kind: Kind) -> (String, String) {
-    let of_type = |name: &str| format!("{} = '{name}'", d.json_type(json));
-    let (typed, value) = match kind {
-        Kind::Str => (of_type("string"), d.bytewise(&d.json_text(json))),
+fn typed_value(d: &dyn Dialect, column: &Column, kind: Kind) -> (String, String) {
+    let (typed, value) = match (kind, column.kind) {
+        (Kind::Str, _) => (column.is(d, "string"), d.bytewise(&column.text(d))),
+        (Kind::Int, Some(ColumnKind::Integer)) => (
+            column.is(d, "number"),
+            d.cast(&column.plain, SqlType::Numeric),
+        ),
+        (Kind::Bool, Some(ColumnKind::Boolean)) => (column.is(d, "boolean"), column.plain.clone()),
+        (_, Some(_)) => ("FALSE".to_string(), "NULL".to_string()),
         // An integer as JSON writes it: no fraction, no exponent.
-        Kind::Int => (
+        (Kind::Int, None) => (
             format!(
                 "({} AND {})",
-                of_type("number"),
-                d.matches(&d.json_literal(json), "^-?[0-9]+$")
+                column.is(d, "number"),
+                d.matches(&column.literal(d), "^-?[0-9]+$")
             ),
-            d.cast(&d.json_literal(json), SqlType::Numeric),
+            d.cast(&column.literal(d), SqlType::Numeric),
         ),
-        Kind::Bool => (
-            of_type("boolean"),
-            d.cast(&d.json_literal(json), SqlType::Boolean),
+        (Kind::Bool, None) => (
+            column.is(d, "boolean"),
+            d.cast(&column.literal(d), SqlType::Boolean),
         ),
     };
     (format!("COALESCE({typed}, FALSE)"), value)
@@ -222,7 +238,7 @@ fn comparison(
         (other, Operand::Field(field)) => (field, flipped(op), other),
         _ => return None,
     };
-    let json = (cx.column)(field)?;
+    let column = (cx.column)(field)?;
     let sql_op = match op {
         Op::Eq => "=",
         Op::Ne => "<>",
@@ -231,29 +247,85 @@ fn comparison(
         Op::Gt => ">",
         Op::Ge => ">=",
     };
+    if let Some(dates) = date_comparison(&column, sql_op, other, cx) {
+        return Some(dates);
+    }
     let (typed, value, against) = match other {
         Operand::Lit(lit) => {
             let kind = kind_of(lit);
             if kind == Kind::Bool && !matches!(op, Op::Eq | Op::Ne) {
                 return None;
             }
-            let (typed, value) = typed_value(cx.dialect, &json, kind);
+            let (typed, value) = typed_value(cx.dialect, &column, kind);
             let param = cx.param(lit_text(lit));
             (typed, value, cast(cx.dialect, &param, kind))
         }
         Operand::AsOf => {
-            let (typed, value) = typed_value(cx.dialect, &json, Kind::Str);
+            let (typed, value) = typed_value(cx.dialect, &column, Kind::Str);
             let param = cx.param(cx.as_of.to_string());
             (typed, value, cast(cx.dialect, &param, Kind::Str))
         }
         Operand::Field(other) => {
-            let other_json = (cx.column)(other)?;
-            let (typed, value) = typed_value(cx.dialect, &json, Kind::Str);
-            let (other_typed, other_value) = typed_value(cx.dialect, &other_json, Kind::Str);
+            let other = (cx.column)(other)?;
+            let (typed, value) = typed_value(cx.dialect, &column, Kind::Str);
+            let (other_typed, other_value) = typed_value(cx.dialect, &other, Kind::Str);
             (format!("({typed} AND {other_typed})"), value, other_value)
         }
         Operand::AddTerm(..) => return None,
     };
+    Some((
+        guarded(&typed, &format!("{value} {sql_op} {against}")),
+        guarded(&typed, &format!("NOT ({value} {sql_op} {against})")),
+    ))
+}
+
+/// A `date` column compared with `as_of`, an ISO date literal or another
+/// `date` column: as dates, which for the years 1000–9999 order as their
+/// ISO texts do (naleving compares the texts); a date outside those years
+/// is left to naleving. `None` for other comparisons.
+fn date_comparison(
+    column: &Column,
+    sql_op: &str,
+    other: &Operand,
+    cx: &mut SqlCx<'_>,
+) -> Option<(String, String)> {
+    if column.kind != Some(ColumnKind::Date) {
+        return None;
+    }
+    let d = cx.dialect;
+    let in_range = |c: &Column| {
+        let bound = |text: &str| d.cast(&format!("'{text}'"), SqlType::Date);
+        format!(
+            "COALESCE({c} >= {} AND {c} <= {}, FALSE)",
+            bound("1000-01-01"),
+            bound("9999-12-31"),
+            c = c.plain
+        )
+    };
+    let iso = |text: &str| {
+        text.len() == 10
+            && text.as_bytes()[0] != b'0'
+            && crate::calendar::parse_date(text).is_some_and(|date| date.to_string() == text)
+    };
+    let (typed, against) = match other {
+        Operand::AsOf if iso(cx.as_of) => {
+            let param = cx.param(cx.as_of.to_string());
+            (in_range(column), d.cast(&param, SqlType::Date))
+        }
+        Operand::Lit(Lit::Str(text)) if iso(text) => {
+            let param = cx.param(text.clone());
+            (in_range(column), d.cast(&param, SqlType::Date))
+        }
+        Operand::Field(other) => {
+            let other = (cx.column)(other).filter(|o| o.kind == Some(ColumnKind::Date))?;
+            (
+                format!("({} AND {})", in_range(column), in_range(&other)),
+                other.plain.clone(),
+            )
+        }
+        _ => return None,
+    };
+    let value = &column.plain;
     Some((
         guarded(&typed, &format!("{value} {sql_op} {against}")),
         guarded(&typed, &format!("NOT ({value} {sql_op} {against})")),

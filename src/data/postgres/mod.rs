@@ -46,7 +46,7 @@ use sha2::{Digest, Sha256};
 use super::{DataCode, DbRead, PushedRead, RecordPos, Sink};
 use crate::problem::{LineCol, Problem};
 use crate::project::{PgFrom, PgSource};
-use crate::sql::{Dialect, Postgres};
+use crate::sql::{Column, ColumnKind, Dialect, Postgres};
 use crate::text::Text;
 use crate::tr;
 
@@ -71,6 +71,8 @@ pub struct Table<'a> {
     pub key: &'a str,
     /// The table's quoted name (`"vt"."meldingen"`).
     pub from: &'a str,
+    /// A unique index on the key column alone: no two rows share a key.
+    pub key_unique: bool,
 }
 
 impl Table<'_> {
@@ -82,12 +84,21 @@ impl Table<'_> {
             .map(|(_, ty)| ty.as_str())
     }
 
-    /// The SQL `jsonb` value of a column of the row `r`, as naleving reads
-    /// it (`to_jsonb(r."regio")`), when the run reads that column.
-    pub fn json(&self, column: &str) -> Option<String> {
-        self.chosen
-            .contains(column)
-            .then(|| Postgres.json("r", column))
+    /// A column of the row `r` (its JSON as naleving reads it, and what
+    /// its SQL type says of that), when the run reads that column.
+    pub fn field(&self, column: &str) -> Option<Column> {
+        self.of_row("r", column)
+            .filter(|_| self.chosen.contains(column))
+    }
+
+    /// A column of the table as a column of the row `row`, read or not.
+    pub fn of_row(&self, row: &str, column: &str) -> Option<Column> {
+        let kind = self.type_of(column).map(ColumnKind::of)?;
+        Some(Column {
+            json: Postgres.json(row, column),
+            plain: format!("{row}.{}", quoted(column)),
+            kind,
+        })
     }
 }
 
@@ -403,7 +414,12 @@ pub(crate) fn load(
 /// The statement a collection's rows are read with: each row as JSON,
 /// in key order, of the columns named (all when `None`). A table's name
 /// and the columns are quoted; a query is used as written.
-pub fn pull_sql(source: &PgSource, key: &str, columns: Option<&BTreeSet<String>>) -> String {
+pub fn pull_sql(
+    source: &PgSource,
+    key: &str,
+    columns: Option<&BTreeSet<String>>,
+    key_unique: bool,
+) -> String {
     let select = match (&source.from, columns) {
         (PgFrom::Table { .. }, Some(columns)) => {
             select_sql(&table_name(&source.from), key, columns)
@@ -413,9 +429,11 @@ pub fn pull_sql(source: &PgSource, key: &str, columns: Option<&BTreeSet<String>>
     };
     // Rows with the same key come in the order of their content, so which
     // one is reported as the duplicate does not depend on where the
-    // server keeps them.
+    // server keeps them (with a unique key, the key's index gives the
+    // order).
+    let ties = if key_unique { "" } else { ", 1" };
     format!(
-        "SELECT {} FROM ({select}) AS r ORDER BY r.{}, 1",
+        "SELECT {} FROM ({select}) AS r ORDER BY r.{}{ties}",
         Postgres.row_json("r"),
         quoted(key)
     )
@@ -437,29 +455,47 @@ pub fn table_name(from: &PgFrom) -> String {
 }
 
 /// The statement that reads the rows a push-down asks for: each as JSON
-/// with its place in key order over the whole table (`n`), so a row is
-/// numbered as when every row is read.
-fn pushed_sql(select: &str, key: &str, read_when: &str) -> String {
+/// (`j`) with its place in key order over the whole table (`n`), so a row
+/// is numbered as when every row is read, and with the push-down's count
+/// conditions (`c1`, …) for the rows read. With a unique key, the rows are
+/// found by a scan the server may run in parallel and numbered by a window
+/// over the key alone; otherwise rows with the same key are numbered in
+/// the order of their JSON.
+fn pushed_sql(select: &str, key: &str, key_unique: bool, pushed: &Pushed) -> String {
+    let key = quoted(key);
+    let read_when = &pushed.read_when;
+    let conditions: String = pushed
+        .counts
+        .iter()
+        .enumerate()
+        .map(|(i, c)| format!(", ({c}) AS c{}", i + 1))
+        .collect();
+    let outer: String = (1..=pushed.counts.len())
+        .map(|i| format!(", p.c{i}"))
+        .collect();
+    if key_unique {
+        return format!(
+            "SELECT s.n, p.j{outer} FROM (\
+             SELECT row_number() OVER (ORDER BY m.{key}) AS n, m.{key} AS k FROM ({select}) AS m) AS s \
+             JOIN (SELECT r.{key} AS k, {row} AS j{conditions} FROM ({select}) AS r WHERE {read_when}) AS p \
+             ON p.k = s.k ORDER BY s.n",
+            row = Postgres.row_json("r"),
+        );
+    }
     format!(
-        "SELECT s.n, {row_out} FROM (\
-         SELECT row_number() OVER (ORDER BY r.{key}, {row}) AS n, r, ({read_when}) AS pulled \
-         FROM ({select}) AS r) AS s WHERE s.pulled ORDER BY s.n",
-        row_out = Postgres.row_json("s.r"),
+        "SELECT p.n, p.j{outer} FROM (\
+         SELECT row_number() OVER (ORDER BY r.{key}, {row}) AS n, {row} AS j, ({read_when}) AS pulled{conditions} \
+         FROM ({select}) AS r) AS p WHERE p.pulled ORDER BY p.n",
         row = Postgres.row_json("r"),
-        key = quoted(key)
     )
 }
 
-/// The statement that counts the rows a push-down leaves in the database:
-/// all of them, then those of each condition.
+/// The statement that counts, over every row, the rows and those of each
+/// of the push-down's count conditions (the rows read are taken off).
 fn counts_sql(select: &str, pushed: &Pushed) -> String {
     let mut list = vec!["count(*)".to_string()];
     list.extend(pushed.counts.iter().map(|c| Postgres.count_if(c)));
-    format!(
-        "SELECT {} FROM ({select}) AS r WHERE NOT ({})",
-        list.join(", "),
-        pushed.read_when
-    )
+    format!("SELECT {} FROM ({select}) AS r", list.join(", "))
 }
 
 /// A table's `SELECT` of the columns chosen, the key first.
@@ -499,7 +535,7 @@ fn statements(
                 var = ALLOW_QUERY_VAR
             ));
         }
-        let read = pull_sql(source, key, None);
+        let read = pull_sql(source, key, None, false);
         return Ok((Vec::new(), Statements { read, pushed: None }));
     }
     let name = table_name(&source.from);
@@ -520,22 +556,24 @@ fn statements(
         .cloned()
         .collect();
     let select = select_sql(&name, key, &chosen);
+    let key_unique = key_unique(session, &name, key, &source.from)?;
     let table = Table {
         columns: &columns,
         chosen: &chosen,
         key,
         from: &name,
+        key_unique,
     };
     let statements = match push.and_then(|push| push(&table)) {
         Some(push) => Statements {
-            read: pushed_sql(&select, key, &push.read_when),
+            read: pushed_sql(&select, key, key_unique, &push),
             pushed: Some({
                 let counts = counts_sql(&select, &push);
                 (push, counts)
             }),
         },
         None => Statements {
-            read: pull_sql(source, key, Some(&chosen)),
+            read: pull_sql(source, key, Some(&chosen), key_unique),
             pushed: None,
         },
     };
@@ -621,6 +659,8 @@ fn read(
     let mut hasher = Sha256::new();
     let mut number = 0u32;
     let mut read = 0u64;
+    // Of the rows read, how many meet each count condition.
+    let mut read_counts = vec![0u64; pushed.as_ref().map_or(0, |(p, _)| p.counts.len())];
     loop {
         let rows = session.client.query(fetch.as_str(), &[]).map_err(fail)?;
         if rows.is_empty() {
@@ -632,6 +672,9 @@ fn read(
                 // The row's place in key order over the whole table.
                 let n: i64 = row.get(0);
                 number = u32::try_from(n).unwrap_or(u32::MAX);
+                for (i, count) in read_counts.iter_mut().enumerate() {
+                    *count += u64::from(row.get::<_, bool>(i + 2));
+                }
                 row.get(1)
             } else {
                 number += 1;
@@ -662,8 +705,9 @@ fn read(
                 .prepare_typed(sql, &text_params)
                 .map_err(fail)?;
             let row = session.client.query_one(&statement, &bound).map_err(fail)?;
+            // Every row's counts, less the rows read.
             let count = |i: usize| u64::try_from(row.get::<_, i64>(i)).unwrap_or(0);
-            let left = count(0);
+            let left = count(0).saturating_sub(read);
             // What was pushed down is part of what the digest identifies:
             // the rows read are those the condition selected.
             hasher.update(push.read_when.as_bytes());
@@ -673,7 +717,11 @@ fn read(
             }
             Some(PushedRead {
                 left,
-                counts: (1..=push.counts.len()).map(count).collect(),
+                counts: read_counts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, read)| count(i + 1).saturating_sub(*read))
+                    .collect(),
             })
         }
         None => None,
@@ -697,7 +745,7 @@ fn digest_every_row(session: &mut Session, source: &PgSource, key: &str) -> Resu
     };
     session.cursors += 1;
     let cursor = format!("naleving_{}", session.cursors);
-    let every = pull_sql(source, key, None);
+    let every = pull_sql(source, key, None, false);
     session
         .client
         .batch_execute(&format!("DECLARE {cursor} NO SCROLL CURSOR FOR {every}"))
@@ -716,6 +764,30 @@ fn digest_every_row(session: &mut Session, source: &PgSource, key: &str) -> Resu
     }
     let _ = session.client.batch_execute(&format!("CLOSE {cursor}"));
     Ok(hasher.finalize().into())
+}
+
+/// Whether a unique index covers the key column alone (a primary key, or
+/// `UNIQUE (key)` without a condition): then no two rows share a key.
+fn key_unique(session: &mut Session, name: &str, key: &str, from: &PgFrom) -> Result<bool, Text> {
+    let server = session.server.clone();
+    session
+        .client
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM pg_index i \
+             JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0] \
+             WHERE i.indrelid = to_regclass($1) AND i.indisunique AND i.indnkeyatts = 1 \
+             AND i.indpred IS NULL AND i.indexprs IS NULL AND a.attname = $2)",
+            &[&name, &key],
+        )
+        .map(|row| row.get(0))
+        .map_err(|err| {
+            tr!(
+                "cannot read `{from}` from {server}: {cause}",
+                from = from.shown(),
+                server = &server,
+                cause = cause(&err)
+            )
+        })
 }
 
 /// The columns of a table or view, in their order; a table that does not
