@@ -231,6 +231,36 @@ fn pushed_down_runs_report_what_reading_every_row_reports() {
         .collect();
     assert!(lines.iter().any(|&l| l > 800), "{lines:?}");
 
+    // With a primary key (no two rows share a key), the rows are found by
+    // a filtered scan and numbered by the key's order alone: the same.
+    db.client()
+        .batch_execute(
+            "CREATE TABLE vt.zaken_pk AS SELECT * FROM vt.zaken \
+             WHERE id IS NOT NULL AND id <> 'dubbel';
+             ALTER TABLE vt.zaken_pk ADD PRIMARY KEY (id);",
+        )
+        .unwrap();
+    let keyed = dir.path().join("keyed.yaml");
+    std::fs::write(
+        &keyed,
+        std::fs::read_to_string(&project)
+            .unwrap()
+            .replace("table: vt.zaken }", "table: vt.zaken_pk }"),
+    )
+    .unwrap();
+    let (_, keyed_pushed, stderr) = json_run(&keyed, &db.url(), &[]);
+    let (_, keyed_pulled, _) = json_run(&keyed, &db.url(), &["--no-pushdown"]);
+    assert_eq!(verdicts(&keyed_pushed), verdicts(&keyed_pulled), "{stderr}");
+    let keyed_read = table_input(&keyed_pushed, "vt.zaken_pk")["rows_read"]
+        .as_u64()
+        .unwrap();
+    assert!(keyed_read < 700, "{keyed_read} rows read");
+    let (_, keyed_plan, _) = run(naleving_in(&root())
+        .env("NALEVING_DATABASE_URL", db.url())
+        .args(["check", "--plan", "--lang", "en", "--project"])
+        .arg(&keyed));
+    assert!(keyed_plan.contains("AS k FROM ("), "{keyed_plan}");
+
     // `--digest-data`: the table's digest covers every row, pushed down or
     // not; a change to a row left in the database shows only there.
     let digest = |report: &Value| {
@@ -239,6 +269,7 @@ fn pushed_down_runs_report_what_reading_every_row_reports() {
             .unwrap()
             .to_string()
     };
+    let (_, pushed, _) = json_run(&project, &db.url(), &[]);
     let (_, every_pushed, _) = json_run(&project, &db.url(), &["--digest-data"]);
     let (_, every_pulled, _) = json_run(&project, &db.url(), &["--digest-data", "--no-pushdown"]);
     assert_eq!(digest(&every_pushed), digest(&every_pulled));
@@ -295,6 +326,14 @@ fn every_rule_of_the_pack_from_postgres_agrees_with_its_jsonl() {
     let db = server.database();
     load_steekproef(&mut db.client());
     let dir = tempfile::tempdir().unwrap();
+    // Keyed tables, as a database would keep them (the push-down then
+    // numbers rows by the key's index).
+    db.client()
+        .batch_execute(
+            "ALTER TABLE vt.meldingen ADD PRIMARY KEY (id);
+             ALTER TABLE vt.dossiers ADD PRIMARY KEY (id);",
+        )
+        .unwrap();
     let project = crate::postgres::steekproef_from_postgres(dir.path());
     let original = root().join("fixtures/ghnt/steekproef/naleving.yaml");
     let (_, all, _) = json_run(&original, "host=/nonexistent", &[]);
