@@ -107,22 +107,24 @@ fn findings_on_the_sample() {
         .collect();
     assert_eq!(
         problems,
-        [(
-            "rule::judged-nothing",
-            "rule `twijfel-zonder-veilig-thuis` judged none of the 270 records of `dossiers`: `when` was false for 6, 264 lie outside its validity window"
-        ),
-        (
-            "rule::judged-nothing",
-            "rule `codewoord-melding-voor-invoering` judged none of the 2700 records of `meldingen`: `when` was false for 2700"
-        ),
-        (
-            "rule::judged-nothing",
-            "rule `informatie-betrokkene-ontbreekt` judged none of the 2700 records of `meldingen`: `when` was false for 2700"
-        ),
-        (
-            "rule::judged-nothing",
-            "rule `vertrouwenspersoon-informatie-ontbreekt` judged none of the 2700 records of `meldingen`: `when` was false for 2700"
-        ),]
+        [
+            (
+                "rule::judged-nothing",
+                "rule `twijfel-zonder-veilig-thuis` judged none of the 270 records of `dossiers`: `when` was false for 6, 264 lie outside its validity window"
+            ),
+            (
+                "rule::judged-nothing",
+                "rule `codewoord-melding-voor-invoering` judged none of the 2700 records of `meldingen`: `when` was false for 2700"
+            ),
+            (
+                "rule::judged-nothing",
+                "rule `informatie-betrokkene-ontbreekt` judged none of the 2700 records of `meldingen`: `when` was false for 2700"
+            ),
+            (
+                "rule::judged-nothing",
+                "rule `vertrouwenspersoon-informatie-ontbreekt` judged none of the 2700 records of `meldingen`: `when` was false for 2700"
+            ),
+        ]
     );
 
     // Every rule with its count (zeros included), then per norm rule the
