@@ -212,50 +212,57 @@ fn a_connection_dropped_while_rows_stream_is_a_problem_and_files_are_still_check
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let project = project(dir.path(), "traag", "id");
-    let mut command = naleving_in(&root());
-    command
-        .env("NALEVING_DATABASE_URL", db.url())
-        .args(["check", "--format", "json", "--lang", "en", "--project"])
-        .arg(&project)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
-    let child = command.spawn().unwrap();
-    let mut watcher = db.client();
-    let started = Instant::now();
-    loop {
-        let ended: i64 = watcher
-            .query_one(
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity \
-                 WHERE application_name = 'naleving' AND query LIKE 'FETCH%'",
-                &[],
-            )
-            .unwrap()
-            .get(0);
-        if ended > 0 {
-            break;
+    // Pushed down (one statement streamed) and pulled (a cursor, FETCH by
+    // FETCH): cut while the server works on either.
+    for extra in [None, Some("--no-pushdown")] {
+        let mut command = naleving_in(&root());
+        command
+            .env("NALEVING_DATABASE_URL", db.url())
+            .args(["check", "--format", "json", "--lang", "en", "--project"])
+            .arg(&project)
+            .args(extra)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let child = command.spawn().unwrap();
+        let mut watcher = db.client();
+        let started = Instant::now();
+        loop {
+            let ended: i64 = watcher
+                .query_one(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity \
+                     WHERE application_name = 'naleving' AND state = 'active' \
+                     AND (query LIKE 'FETCH%' OR query LIKE '%traag%')",
+                    &[],
+                )
+                .unwrap()
+                .get(0);
+            if ended > 0 {
+                break;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "naleving never read ({extra:?})"
+            );
+            std::thread::sleep(Duration::from_millis(50));
         }
+        let output = child.wait_with_output().unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let report: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
+            panic!("{e}: {stdout}\n{}", String::from_utf8_lossy(&output.stderr))
+        });
+        assert_eq!(output.status.code(), Some(2), "{extra:?}: {report}");
+        let said = messages(&report).join("\n");
         assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "naleving never read"
+            said.contains("cannot read `traag` from postgres://localhost/"),
+            "{said}"
         );
-        std::thread::sleep(Duration::from_millis(50));
+        // The server's words, or the client's when the socket closed first.
+        assert!(
+            said.contains("terminating connection") || said.contains("connection closed"),
+            "{said}"
+        );
+        file_still_checked(&report);
     }
-    let output = child.wait_with_output().unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let report: Value = serde_json::from_str(&stdout)
-        .unwrap_or_else(|e| panic!("{e}: {stdout}\n{}", String::from_utf8_lossy(&output.stderr)));
-    assert_eq!(output.status.code(), Some(2), "{report}");
-    let said = messages(&report).join("\n");
-    assert!(
-        said.contains("cannot read `traag` from postgres://localhost/"),
-        "{said}"
-    );
-    // The server's words, or the client's when the socket closed first.
-    assert!(
-        said.contains("terminating connection") || said.contains("connection closed"),
-        "{said}"
-    );
-    file_still_checked(&report);
 }
 
 #[test]

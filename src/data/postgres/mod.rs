@@ -629,8 +629,6 @@ fn read(
         sink.unread_column(column);
     }
     let Statements { read: pull, pushed } = statements;
-    session.cursors += 1;
-    let cursor = format!("naleving_{}", session.cursors);
     session
         .client
         .batch_execute(&format!(
@@ -647,57 +645,77 @@ fn read(
         .map(|p| p as &(dyn postgres::types::ToSql + Sync))
         .collect();
     let text_params = vec![postgres::types::Type::TEXT; params.len()];
-    let declare = session
-        .client
-        .prepare_typed(
-            &format!("DECLARE {cursor} NO SCROLL CURSOR FOR {pull}"),
-            &text_params,
-        )
-        .map_err(fail)?;
-    session.client.execute(&declare, &bound).map_err(fail)?;
-    let fetch = format!("FETCH {FETCH} FROM {cursor}");
     let mut hasher = Sha256::new();
     let mut number = 0u32;
     let mut read = 0u64;
     // Of the rows read, how many meet each count condition.
     let mut read_counts = vec![0u64; pushed.as_ref().map_or(0, |(p, _)| p.counts.len())];
-    loop {
-        let rows = session.client.query(fetch.as_str(), &[]).map_err(fail)?;
-        if rows.is_empty() {
-            break;
+    let mut take = |row: &postgres::Row, sink: &mut Sink<'_, '_>| {
+        read += 1;
+        let text: &str = if pushed.is_some() {
+            // The row's place in key order over the whole table.
+            let n: i64 = row.get(0);
+            number = u32::try_from(n).unwrap_or(u32::MAX);
+            for (i, count) in read_counts.iter_mut().enumerate() {
+                *count += u64::from(row.get::<_, bool>(i + 2));
+            }
+            row.get(1)
+        } else {
+            number += 1;
+            row.get(0)
+        };
+        hasher.update(text.as_bytes());
+        hasher.update(b"\n");
+        match serde_json::from_str::<Value>(text) {
+            Ok(Value::Object(mut fields)) => {
+                fields.retain(|_, v| !v.is_null());
+                sink.record(Value::Object(fields), RecordPos::row(number), None);
+            }
+            _ => sink.parse_error(
+                tr!("row {row} is not a record", row = number),
+                Some(LineCol {
+                    line: number,
+                    column: 1,
+                }),
+            ),
         }
-        for row in &rows {
-            read += 1;
-            let text: &str = if pushed.is_some() {
-                // The row's place in key order over the whole table.
-                let n: i64 = row.get(0);
-                number = u32::try_from(n).unwrap_or(u32::MAX);
-                for (i, count) in read_counts.iter_mut().enumerate() {
-                    *count += u64::from(row.get::<_, bool>(i + 2));
-                }
-                row.get(1)
-            } else {
-                number += 1;
-                row.get(0)
-            };
-            hasher.update(text.as_bytes());
-            hasher.update(b"\n");
-            match serde_json::from_str::<Value>(text) {
-                Ok(Value::Object(mut fields)) => {
-                    fields.retain(|_, v| !v.is_null());
-                    sink.record(Value::Object(fields), RecordPos::row(number), None);
-                }
-                _ => sink.parse_error(
-                    tr!("row {row} is not a record", row = number),
-                    Some(LineCol {
-                        line: number,
-                        column: 1,
-                    }),
-                ),
+    };
+    if pushed.is_some() {
+        // The rows a push-down reads are few: one statement, streamed as
+        // they come (the server may scan in parallel, which it does not
+        // for a cursor).
+        use postgres::fallible_iterator::FallibleIterator;
+        let statement = session
+            .client
+            .prepare_typed(&pull, &text_params)
+            .map_err(fail)?;
+        let mut rows = session
+            .client
+            .query_raw(&statement, bound.iter().copied())
+            .map_err(fail)?;
+        while let Some(row) = rows.next().map_err(fail)? {
+            take(&row, sink);
+        }
+    } else {
+        // Every row: through a cursor, FETCH rows at a time.
+        session.cursors += 1;
+        let cursor = format!("naleving_{}", session.cursors);
+        session
+            .client
+            .batch_execute(&format!("DECLARE {cursor} NO SCROLL CURSOR FOR {pull}"))
+            .map_err(fail)?;
+        let fetch = format!("FETCH {FETCH} FROM {cursor}");
+        loop {
+            let rows = session.client.query(fetch.as_str(), &[]).map_err(fail)?;
+            if rows.is_empty() {
+                break;
+            }
+            for row in &rows {
+                take(row, sink);
             }
         }
+        let _ = session.client.batch_execute(&format!("CLOSE {cursor}"));
     }
-    let _ = session.client.batch_execute(&format!("CLOSE {cursor}"));
     let counted = match &pushed {
         Some((push, sql)) => {
             let statement = session
