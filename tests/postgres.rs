@@ -35,7 +35,7 @@ pub(crate) fn steekproef_from_postgres(dir: &Path) -> std::path::PathBuf {
 }
 
 /// `check --format json --lang en` of `project` with the database `url`.
-fn json_run(project: &Path, url: &str, extra: &[&str]) -> (i32, Value, String) {
+pub(crate) fn json_run(project: &Path, url: &str, extra: &[&str]) -> (i32, Value, String) {
     let (code, stdout, stderr) = run(naleving_in(&root())
         .env("NALEVING_DATABASE_URL", url)
         .env_remove("NALEVING_ALLOW_QUERY")
@@ -47,8 +47,21 @@ fn json_run(project: &Path, url: &str, extra: &[&str]) -> (i32, Value, String) {
     (code, value, stderr)
 }
 
+/// A report's findings without where they are, in fingerprint order: what
+/// must be the same from any source.
+pub(crate) fn findings(report: &Value) -> Vec<Value> {
+    let mut all: Vec<Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(without_location)
+        .collect();
+    all.sort_by_key(|f| f["fingerprint"].as_str().unwrap().to_string());
+    all
+}
+
 /// A finding without where it is: what must be the same from any source.
-pub(crate) fn without_location(finding: &Value) -> Value {
+fn without_location(finding: &Value) -> Value {
     let mut finding = finding.clone();
     let object = finding.as_object_mut().unwrap();
     object.remove("location");
@@ -71,16 +84,6 @@ fn the_steekproef_from_postgres_gives_the_findings_of_its_jsonl() {
     let (jsonl_code, from_files, _) = json_run(&original, "host=/nonexistent", &[]);
     assert_eq!(code, jsonl_code, "{stderr}");
 
-    let findings = |report: &Value| -> Vec<Value> {
-        let mut all: Vec<Value> = report["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(without_location)
-            .collect();
-        all.sort_by_key(|f| f["fingerprint"].as_str().unwrap().to_string());
-        all
-    };
     let (db_findings, file_findings) = (findings(&from_db), findings(&from_files));
     assert!(file_findings.len() > 500, "{}", file_findings.len());
     assert_eq!(db_findings.len(), file_findings.len());

@@ -5,24 +5,11 @@
 //! missing, blank or twice, values outside the schema, dates outside the
 //! window or not dates) and for every rule of the pack over the steekproef.
 
-use std::path::Path;
-
 use serde_json::Value;
 
 use crate::pg::{Server, load_steekproef};
+use crate::postgres::{findings, json_run};
 use crate::support::{naleving_in, root, run};
-
-/// `check --format json --lang en` of `project` with the database `url`.
-fn json_run(project: &Path, url: &str, extra: &[&str]) -> (i32, Value, String) {
-    let (code, stdout, stderr) = run(naleving_in(&root())
-        .env("NALEVING_DATABASE_URL", url)
-        .args(["check", "--format", "json", "--lang", "en", "--project"])
-        .arg(project)
-        .args(extra));
-    let value = serde_json::from_str(&stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}\n{stderr}"));
-    (code, value, stderr)
-}
 
 /// A report without what depends on how the rows were read: the manifest
 /// (a table's digest is over the rows read) and the digests made from it.
@@ -354,16 +341,6 @@ fn every_rule_of_the_pack_from_postgres_agrees_with_its_jsonl() {
         let (db_code, from_db, stderr) = json_run(&project, &db.url(), &["--rule", id]);
         let (file_code, from_files, _) = json_run(&original, "host=/nonexistent", &["--rule", id]);
         assert_eq!(db_code, file_code, "{id}: {stderr}");
-        let findings = |report: &Value| -> Vec<Value> {
-            let mut all: Vec<Value> = report["findings"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(crate::postgres::without_location)
-                .collect();
-            all.sort_by_key(|f| f["fingerprint"].as_str().unwrap().to_string());
-            all
-        };
         assert_eq!(findings(&from_db), findings(&from_files), "{id}");
         let problems = |report: &Value| -> Vec<String> {
             let mut all: Vec<String> = report["problems"]

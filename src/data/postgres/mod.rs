@@ -340,6 +340,20 @@ fn open() -> Result<Session, Text> {
         })
 }
 
+/// The problem of a statement that failed while reading `from`: its
+/// name, the server's and the server's words.
+fn read_error<'a>(from: &'a PgFrom, server: &str) -> impl Fn(postgres::Error) -> Text + 'a {
+    let server = server.to_string();
+    move |err| {
+        tr!(
+            "cannot read `{from}` from {server}: {cause}",
+            from = from.shown(),
+            server = &server,
+            cause = cause(&err)
+        )
+    }
+}
+
 /// The server's words for an error (without the connection string).
 fn cause(err: &postgres::Error) -> Text {
     if let Some(db) = err.as_db_error() {
@@ -607,15 +621,7 @@ fn read(
     sink: &mut Sink<'_, '_>,
 ) -> Result<([u8; 32], u64, Option<PushedRead>), Text> {
     let key = sink.key_field().to_string();
-    let server = session.server.clone();
-    let fail = |err: postgres::Error| {
-        tr!(
-            "cannot read `{from}` from {server}: {cause}",
-            from = source.from.shown(),
-            server = &server,
-            cause = cause(&err)
-        )
-    };
+    let fail = read_error(&source.from, &session.server);
     let (columns, statements) = statements(
         session,
         source,
@@ -635,7 +641,7 @@ fn read(
             "SET LOCAL statement_timeout = {timeout}",
             timeout = source.timeout_ms
         ))
-        .map_err(fail)?;
+        .map_err(&fail)?;
     let params: Vec<&str> = pushed
         .as_ref()
         .map(|(p, _)| p.params.iter().map(String::as_str).collect())
@@ -688,12 +694,12 @@ fn read(
         let statement = session
             .client
             .prepare_typed(&pull, &text_params)
-            .map_err(fail)?;
+            .map_err(&fail)?;
         let mut rows = session
             .client
             .query_raw(&statement, bound.iter().copied())
-            .map_err(fail)?;
-        while let Some(row) = rows.next().map_err(fail)? {
+            .map_err(&fail)?;
+        while let Some(row) = rows.next().map_err(&fail)? {
             take(&row, sink);
         }
     } else {
@@ -703,10 +709,10 @@ fn read(
         session
             .client
             .batch_execute(&format!("DECLARE {cursor} NO SCROLL CURSOR FOR {pull}"))
-            .map_err(fail)?;
+            .map_err(&fail)?;
         let fetch = format!("FETCH {FETCH} FROM {cursor}");
         loop {
-            let rows = session.client.query(fetch.as_str(), &[]).map_err(fail)?;
+            let rows = session.client.query(fetch.as_str(), &[]).map_err(&fail)?;
             if rows.is_empty() {
                 break;
             }
@@ -721,8 +727,11 @@ fn read(
             let statement = session
                 .client
                 .prepare_typed(sql, &text_params)
-                .map_err(fail)?;
-            let row = session.client.query_one(&statement, &bound).map_err(fail)?;
+                .map_err(&fail)?;
+            let row = session
+                .client
+                .query_one(&statement, &bound)
+                .map_err(&fail)?;
             // Every row's counts, less the rows read.
             let count = |i: usize| u64::try_from(row.get::<_, i64>(i)).unwrap_or(0);
             let left = count(0).saturating_sub(read);
@@ -752,26 +761,18 @@ fn read(
 /// however little of it the run read. A second pass through a cursor, in
 /// the same snapshot; the rows are hashed, not parsed.
 fn digest_every_row(session: &mut Session, source: &PgSource, key: &str) -> Result<[u8; 32], Text> {
-    let server = session.server.clone();
-    let fail = |err: postgres::Error| {
-        tr!(
-            "cannot read `{from}` from {server}: {cause}",
-            from = source.from.shown(),
-            server = &server,
-            cause = cause(&err)
-        )
-    };
+    let fail = read_error(&source.from, &session.server);
     session.cursors += 1;
     let cursor = format!("naleving_{}", session.cursors);
     let every = pull_sql(source, key, None, false);
     session
         .client
         .batch_execute(&format!("DECLARE {cursor} NO SCROLL CURSOR FOR {every}"))
-        .map_err(fail)?;
+        .map_err(&fail)?;
     let fetch = format!("FETCH {FETCH} FROM {cursor}");
     let mut hasher = Sha256::new();
     loop {
-        let rows = session.client.query(fetch.as_str(), &[]).map_err(fail)?;
+        let rows = session.client.query(fetch.as_str(), &[]).map_err(&fail)?;
         if rows.is_empty() {
             break;
         }
@@ -787,7 +788,7 @@ fn digest_every_row(session: &mut Session, source: &PgSource, key: &str) -> Resu
 /// Whether a unique index covers the key column alone (a primary key, or
 /// `UNIQUE (key)` without a condition): then no two rows share a key.
 fn key_unique(session: &mut Session, name: &str, key: &str, from: &PgFrom) -> Result<bool, Text> {
-    let server = session.server.clone();
+    let fail = read_error(from, &session.server);
     session
         .client
         .query_one(
@@ -798,14 +799,7 @@ fn key_unique(session: &mut Session, name: &str, key: &str, from: &PgFrom) -> Re
             &[&name, &key],
         )
         .map(|row| row.get(0))
-        .map_err(|err| {
-            tr!(
-                "cannot read `{from}` from {server}: {cause}",
-                from = from.shown(),
-                server = &server,
-                cause = cause(&err)
-            )
-        })
+        .map_err(&fail)
 }
 
 /// The columns of a table or view, in their order; a table that does not
@@ -815,15 +809,7 @@ fn columns(
     name: &str,
     from: &PgFrom,
 ) -> Result<Vec<(String, String)>, Text> {
-    let server = session.server.clone();
-    let fail = |err: postgres::Error| {
-        tr!(
-            "cannot read `{from}` from {server}: {cause}",
-            from = from.shown(),
-            server = &server,
-            cause = cause(&err)
-        )
-    };
+    let fail = read_error(from, &session.server);
     let rows = session
         .client
         .query(
@@ -832,7 +818,7 @@ fn columns(
              ORDER BY a.attnum",
             &[&name],
         )
-        .map_err(fail)?;
+        .map_err(&fail)?;
     if !rows.is_empty() {
         return Ok(rows
             .iter()
@@ -849,13 +835,13 @@ fn columns(
              ORDER BY 1",
             &[],
         )
-        .map_err(fail)?;
+        .map_err(&fail)?;
     let known: Vec<String> = known.iter().map(|r| r.get::<_, String>(0)).collect();
     let shown = from.shown();
     let hint = crate::problem::hint(&shown, known.iter().map(String::as_str));
     Err(tr!(
         "{server} has no table `{table}` that this user can read{hint}",
-        server = &server,
+        server = &session.server,
         table = &shown,
         hint = hint
     ))
