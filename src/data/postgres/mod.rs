@@ -12,7 +12,8 @@
 //! **One snapshot per run**: the first collection read opens one
 //! `REPEATABLE READ, READ ONLY` transaction that every PostgreSQL collection
 //! of the run reads in, so they are judged as of one moment. Rows come
-//! through a cursor, [`FETCH`] rows at a time, each as the JSON PostgreSQL
+//! through a cursor, [`FETCH`] rows at a time (the few rows of a push-down:
+//! one streamed statement, see below), each as the JSON PostgreSQL
 //! makes of it (`to_jsonb`): `date` → `"2020-06-01"`, `timestamptz` → ISO in
 //! UTC, `numeric` → a number, `jsonb` → itself, arrays → arrays; a NULL
 //! column is an absent field. Only the columns the run reads are selected,
@@ -611,9 +612,9 @@ pub fn plan(
     statements(session, source, key, wanted, push).map(|(_, statements)| statements)
 }
 
-/// Reads the collection's rows through a cursor, all of them or those a
-/// push-down asks for; returns the digest of the rows read, their number
-/// and what the push-down counted.
+/// Reads the collection's rows — all of them through a cursor, or the few
+/// a push-down asks for as one streamed statement; returns the digest of
+/// the rows read, their number and what the push-down counted.
 fn read(
     session: &mut Session,
     source: &PgSource,
