@@ -30,7 +30,7 @@ Exit codes:
   2  the inputs could not be used (project file, rules, data, plugin integrity) or a usage error
   3  the check is incomplete (a record could not be judged, a rule crashed, a plugin failed)
 When several apply, the highest code wins; whatever could be checked is still reported.
-Waived findings never fail the run; with --baseline only new findings do.";
+Waived findings never fail the run; with --baseline only new findings do (and,\nwith --fail-on-changed, group findings that got worse since the baseline).";
 
 /// naleving checks the data of a public programme against declarative YAML
 /// rules and reports findings that point at the exact record and line.
@@ -163,6 +163,7 @@ impl RunArgs {
             rules: self.rules,
             collections: self.collections,
             baseline,
+            fail_on_changed: false,
             group_by: None,
             no_pushdown: self.no_pushdown,
             digest_data: self.digest_data,
@@ -186,10 +187,15 @@ struct CheckArgs {
     /// The lowest severity that fails the run (exit 1).
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     fail_on: FailOn,
-    /// Report only findings that are not in this baseline (see `naleving baseline write`);
+    /// Report only findings that are not in this baseline (see `naleving baseline write`),
+    /// and the group findings (aggregates) that got worse since, marked changed;
     /// fixed and still-present ones are counted in the summary.
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
+    /// With --baseline: changed findings (a group that got worse) fail the run
+    /// too, at or above --fail-on. Without it they are reported but do not fail.
+    #[arg(long, requires = "baseline")]
+    fail_on_changed: bool,
     /// Note in each finding the value of this field of its record (e.g.
     /// `regio`), and group by it: counts per group and a group filter in
     /// the HTML report, a sheet per group count in the xlsx report.
@@ -201,7 +207,7 @@ struct CheckArgs {
     #[arg(
         long,
         value_name = "REPORT.json",
-        conflicts_with_all = ["as_of", "rules", "collections", "formats", "output", "baseline", "fail_on", "group_by"]
+        conflicts_with_all = ["as_of", "rules", "collections", "formats", "output", "baseline", "fail_on_changed", "fail_on", "group_by"]
     )]
     verify: Option<PathBuf>,
     /// Print what the check would read (files, database tables with the
@@ -319,6 +325,7 @@ fn check(args: CheckArgs) -> ExitCode {
     let fail_on = Severity::from(args.fail_on);
     let mut options = args.run.options(args.baseline);
     options.group_by = args.group_by;
+    options.fail_on_changed = args.fail_on_changed;
     let mut bar = progress::Bar::on_terminal();
     let mut run = engine::check_with(&options, &mut bar);
     bar.finish();
@@ -454,7 +461,7 @@ fn baseline_write(file: &std::path::Path, args: RunArgs) -> ExitCode {
         eprintln!("naleving: {}", said.render(lang));
         return ExitCode::from(Summary::exit_code(&run, Severity::Error).max(2));
     }
-    let baseline = Baseline::of(run.as_of, &run.findings);
+    let baseline = Baseline::of(run.as_of, &run.findings, &engine::grouped_rules(&run.rules));
     if let Err(err) = baseline.write(file) {
         let said = tr!(
             "cannot write the baseline {file}: {cause}",

@@ -65,6 +65,18 @@ pub struct Waived {
     pub expires: Option<Date>,
 }
 
+/// What a group finding measured when the baseline was written, carried by
+/// a finding that is in the baseline but measures worse now (or, for a rule
+/// without a `measure`, measures differently).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Changed {
+    /// The group's `let` values in the baseline.
+    pub values: Map<String, Value>,
+    /// The rule's measure in the baseline, when the rule declares one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub measure: Option<Value>,
+}
+
 /// Where a finding points in the data.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Location {
@@ -123,6 +135,11 @@ pub struct Finding {
     /// The waiver that accepts this finding, if one does and has not expired.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub waived: Option<Box<Waived>>,
+    /// With `--baseline`: what the finding measured in the baseline, when it
+    /// is there but changed since (a norm that got worse keeps its
+    /// fingerprint, see [`crate::baseline`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changed: Option<Box<Changed>>,
     /// With `--group-by FIELD`: that field's value in the record (absent
     /// when the record has none).
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -42,12 +42,25 @@ const MELDINGEN: &str = "fixtures/ghnt/veilig-thuis/meldingen.jsonl";
 fn baseline_write_records_fingerprints_and_nothing_else() {
     let dir = reference_copy();
     let baseline = write_baseline(dir.path());
-    assert_eq!(baseline["version"], 1);
+    assert_eq!(baseline["version"], 2);
     assert_eq!(baseline["as_of"], "2021-01-15");
     let entries = baseline["entries"].as_array().unwrap();
     for entry in entries {
         let keys: Vec<&String> = entry.as_object().unwrap().keys().collect();
-        assert_eq!(keys, ["fingerprint", "rule", "record"]);
+        // A group finding (an aggregate) also keeps what it measured: its
+        // `let` values (counts and sums, not record values) and its measure.
+        let better = match entry["rule"].as_str().unwrap() {
+            "veiligheidsbeoordeling-norm-regio" | "onderzoek-norm-regio" => "higher",
+            "verdeling-telt-niet-op" | "structurele-reeks-onderbroken" => "lower",
+            _ => {
+                assert_eq!(keys, ["fingerprint", "rule", "record"]);
+                continue;
+            }
+        };
+        assert_eq!(keys, ["fingerprint", "rule", "record", "values", "measure"]);
+        assert!(entry["values"].is_object(), "{entry}");
+        assert!(entry["measure"]["value"].is_number(), "{entry}");
+        assert_eq!(entry["measure"]["better"], better);
     }
     // Sorted by rule, record and fingerprint, so the file diffs well.
     let order: Vec<(String, String, String)> = entries
@@ -108,7 +121,7 @@ fn unchanged_data_has_no_new_findings() {
     assert_eq!(report["findings"], Value::Array(Vec::new()));
     assert_eq!(
         report["summary"]["baseline"],
-        serde_json::json!({ "path": "baseline.json", "new": 0, "fixed": 0, "still_present": reference_counts().0 })
+        serde_json::json!({ "path": "baseline.json", "new": 0, "changed": 0, "fixed": 0, "still_present": reference_counts().0, "fail_on_changed": false })
     );
 }
 
@@ -177,7 +190,9 @@ fn baseline_survives_reordering_reformatting_and_moving_lines() {
 }
 
 /// A record with a late safety assessment, added to the data: exactly one
-/// new finding, and the run fails on it alone.
+/// new finding, and the run fails on it alone. Its region's half year
+/// (Haaglanden 2020-H1, 1 of 2 on time) gets worse too: 1 of 3, reported
+/// as changed, not failing the run.
 #[test]
 fn a_new_violation_is_the_only_finding() {
     let dir = reference_copy();
@@ -190,15 +205,21 @@ fn a_new_violation_is_the_only_finding() {
     let (code, report) = with_baseline(dir.path(), &[]);
     assert_eq!(
         rule_records(&report),
-        [(
-            "veiligheidsbeoordeling-te-laat".to_string(),
-            "VT-HGL-2020-0099".to_string()
-        )]
+        [
+            (
+                "veiligheidsbeoordeling-norm-regio".to_string(),
+                "regio=Haaglanden, periode=2020-H1".to_string()
+            ),
+            (
+                "veiligheidsbeoordeling-te-laat".to_string(),
+                "VT-HGL-2020-0099".to_string()
+            )
+        ]
     );
     assert_eq!(code, 1);
     assert_eq!(
         report["summary"]["baseline"],
-        serde_json::json!({ "path": "baseline.json", "new": 1, "fixed": 0, "still_present": reference_counts().0 })
+        serde_json::json!({ "path": "baseline.json", "new": 1, "changed": 1, "fixed": 0, "still_present": reference_counts().0 - 1, "fail_on_changed": false })
     );
 }
 
@@ -219,7 +240,7 @@ fn a_fixed_finding_is_counted() {
     assert_eq!(report["findings"], Value::Array(Vec::new()));
     assert_eq!(
         report["summary"]["baseline"],
-        serde_json::json!({ "path": "baseline.json", "new": 0, "fixed": 2, "still_present": reference_counts().0 - 2 })
+        serde_json::json!({ "path": "baseline.json", "new": 0, "changed": 0, "fixed": 2, "still_present": reference_counts().0 - 2, "fail_on_changed": false })
     );
 }
 
@@ -254,11 +275,11 @@ fn baseline_counts_in_every_format() {
     let expect = [
         (
             "human",
-            format!("baseline baseline.json: 0 nieuw, 2 opgelost, {n} nog aanwezig"),
+            format!("baseline baseline.json: 0 nieuw, 0 gewijzigd, 2 opgelost, {n} nog aanwezig"),
         ),
         (
             "github",
-            format!("baseline baseline.json: 0 new, 2 fixed, {n} still present"),
+            format!("baseline baseline.json: 0 new, 0 changed, 2 fixed, {n} still present"),
         ),
         ("json", format!("\"still_present\": {n}")),
         ("sarif", format!("\"still_present\": {n}")),
@@ -268,7 +289,9 @@ fn baseline_counts_in_every_format() {
         ),
         (
             "html",
-            format!("0 nieuwe bevindingen (hieronder), 2 opgelost, {n} nog aanwezig"),
+            format!(
+                "0 nieuwe en 0 gewijzigde bevindingen (hieronder), 2 opgelost, {n} nog aanwezig"
+            ),
         ),
     ];
     for (format, text) in expect {
@@ -337,4 +360,240 @@ fn baseline_summary_in_the_human_output() {
     // The finding's message changes (2 working days late) but not its
     // fingerprint: still present, nothing new.
     assert_cmd_snapshot!(naleving_in(dir.path()).args(["check", "--baseline", "baseline.json"]));
+}
+
+/// A melding of Amsterdam-Amstelland, 2020, received on `received` and
+/// assessed on `assessed`: one more record in the region's 2020-H1 group,
+/// which the reference data has at 2 of 3 assessed within 5 working days.
+fn one_more_in_amsterdam(dir: &Path, received: &str, assessed: &str) {
+    edit(dir, MELDINGEN, |text| {
+        format!(
+            "{text}{{\"id\":\"VT-AA-2020-0099\",\"regio\":\"Amsterdam-Amstelland\",\"soort\":\"melding\",\"ontvangen_op\":\"{received}\",\"veiligheidsbeoordeling_op\":\"{assessed}\",\"melder\":\"politie\",\"aard\":\"partnergeweld\"}}\n"
+        )
+    });
+}
+
+const NORM: &[&str] = &["--rule", "veiligheidsbeoordeling-norm-regio"];
+
+/// Issue #19, item 7: a norm group that gets worse keeps its fingerprint —
+/// 2 of 3 on time becomes 2 of 4 — and is reported as changed, with what it
+/// measured in the baseline, instead of hidden as still present. It fails
+/// the run only with `--fail-on-changed`.
+#[test]
+fn a_group_that_got_worse_is_changed() {
+    let dir = reference_copy();
+    write_baseline(dir.path());
+    one_more_in_amsterdam(dir.path(), "2020-06-01", "2020-06-20");
+    let (code, report) = with_baseline(dir.path(), &[NORM, &["--fail-on", "warning"]].concat());
+    assert_eq!(code, 0, "changed findings do not fail the run by default");
+    assert_eq!(
+        rule_records(&report),
+        [(
+            "veiligheidsbeoordeling-norm-regio".to_string(),
+            "regio=Amsterdam-Amstelland, periode=2020-H1".to_string()
+        )]
+    );
+    let finding = &report["findings"][0];
+    assert_eq!(
+        finding["details"]["values"],
+        serde_json::json!({ "totaal": 4, "op_tijd": 2 })
+    );
+    assert_eq!(finding["details"]["measure"]["value"], 50.0);
+    assert_eq!(
+        finding["changed"]["values"],
+        serde_json::json!({ "totaal": 3, "op_tijd": 2 })
+    );
+    assert!((finding["changed"]["measure"].as_f64().unwrap() - 200.0 / 3.0).abs() < 1e-9);
+    assert_eq!(
+        report["summary"]["baseline"],
+        serde_json::json!({ "path": "baseline.json", "new": 0, "changed": 1, "fixed": 0, "still_present": 2, "fail_on_changed": false })
+    );
+    assert_eq!(report["summary"]["failing"], 0);
+
+    let (code, report) = with_baseline(
+        dir.path(),
+        &[NORM, &["--fail-on", "warning", "--fail-on-changed"]].concat(),
+    );
+    assert_eq!(code, 1, "--fail-on-changed gates it");
+    assert_eq!(report["summary"]["failing"], 1);
+    assert_eq!(report["summary"]["baseline"]["fail_on_changed"], true);
+    // Still below --fail-on: a warning does not fail at the default level.
+    let (code, _) = with_baseline(dir.path(), &[NORM, &["--fail-on-changed"]].concat());
+    assert_eq!(code, 0);
+}
+
+/// A group that improved but still misses the norm (2 of 3 → 3 of 4) is not
+/// worse: still present, not reported.
+#[test]
+fn a_group_that_improved_is_still_present() {
+    let dir = reference_copy();
+    write_baseline(dir.path());
+    one_more_in_amsterdam(dir.path(), "2020-06-01", "2020-06-03");
+    let (code, report) = with_baseline(
+        dir.path(),
+        &[NORM, &["--fail-on", "warning", "--fail-on-changed"]].concat(),
+    );
+    assert_eq!(code, 0);
+    assert_eq!(report["findings"], Value::Array(Vec::new()), "{report:#}");
+    assert_eq!(report["summary"]["baseline"]["still_present"], 3);
+    assert_eq!(report["summary"]["baseline"]["changed"], 0);
+}
+
+/// Without a `measure`, naleving cannot tell worse from better: any change
+/// in the group's values is reported as changed, and says so.
+#[test]
+fn a_group_without_a_measure_is_changed_by_any_change() {
+    let dir = reference_copy();
+    let rule = "rules/veilig-thuis/veiligheidsbeoordeling-norm-regio.yaml";
+    edit(dir.path(), rule, |text| {
+        let kept: Vec<&str> = text
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("measure:"))
+            .collect();
+        assert_ne!(kept.len(), text.lines().count(), "the rule had a measure");
+        kept.join("\n") + "\n"
+    });
+    write_baseline(dir.path());
+    one_more_in_amsterdam(dir.path(), "2020-06-01", "2020-06-03");
+    let (_, report) = with_baseline(dir.path(), &[NORM, &["--lang", "en"]].concat());
+    assert_eq!(report["summary"]["baseline"]["changed"], 1, "{report:#}");
+    let finding = &report["findings"][0];
+    assert_eq!(
+        finding["changed"],
+        serde_json::json!({ "values": { "totaal": 3, "op_tijd": 2 } })
+    );
+    let (_, stdout, _) = run(naleving_in(dir.path()).args(
+        [
+            &["check", "--lang", "en", "--baseline", "baseline.json"],
+            NORM,
+        ]
+        .concat(),
+    ));
+    assert!(
+        stdout.contains("since the baseline: changed (the rule does not say which way is better)"),
+        "{stdout}"
+    );
+}
+
+/// A version 1 baseline (no group values) is still read: its groups can
+/// only be still present or fixed.
+#[test]
+fn a_version_1_baseline_is_read() {
+    let dir = reference_copy();
+    write_baseline(dir.path());
+    let path = dir.path().join("baseline.json");
+    let mut baseline: Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    baseline["version"] = 1.into();
+    for entry in baseline["entries"].as_array_mut().unwrap() {
+        let entry = entry.as_object_mut().unwrap();
+        entry.remove("values");
+        entry.remove("measure");
+    }
+    std::fs::write(&path, serde_json::to_string_pretty(&baseline).unwrap()).unwrap();
+    one_more_in_amsterdam(dir.path(), "2020-06-01", "2020-06-20");
+    let (code, report) = with_baseline(dir.path(), NORM);
+    assert_eq!(code, 0);
+    assert_eq!(report["findings"], Value::Array(Vec::new()));
+    assert_eq!(report["summary"]["baseline"]["still_present"], 3);
+}
+
+/// The changed finding in every format: marked, with what it measured in
+/// the baseline, and the count in the summary.
+#[test]
+fn a_changed_finding_in_every_format() {
+    let dir = reference_copy();
+    write_baseline(dir.path());
+    one_more_in_amsterdam(dir.path(), "2020-06-01", "2020-06-20");
+    let expect: [(&str, &[&str]); 6] = [
+        (
+            "human",
+            &[
+                "(gewijzigd sinds de baseline)",
+                "sinds de baseline: verslechterd",
+                "totaal: 3 → 4",
+                "maat: 66.66666666666667 → 50.0",
+                "baseline baseline.json: 0 nieuw, 1 gewijzigd, 0 opgelost, 2 nog aanwezig",
+            ],
+        ),
+        (
+            "github",
+            &[
+                "title=veiligheidsbeoordeling-norm-regio (changed since the baseline)",
+                "since the baseline: worse",
+                "baseline baseline.json: 0 new, 1 changed, 0 fixed, 2 still present",
+            ],
+        ),
+        ("json", &["\"changed\": {", "\"changed\": 1,"]),
+        (
+            "sarif",
+            &["\"baselineState\": \"updated\"", "\"changed\": {"],
+        ),
+        (
+            "junit",
+            &[
+                "changed since the baseline: ",
+                "<property name=\"baseline_state\" value=\"changed\"/>",
+                "<property name=\"baseline.changed\" value=\"1\"/>",
+            ],
+        ),
+        (
+            "html",
+            &[
+                "<span class=\"badge\">gewijzigd sinds de baseline</span>",
+                "0 nieuwe en 1 gewijzigde bevindingen (hieronder)",
+                "totaal: 3 → 4",
+            ],
+        ),
+    ];
+    for (format, texts) in expect {
+        let (code, stdout, stderr) = run(naleving_in(dir.path()).args(
+            [
+                &["check", "--format", format, "--baseline", "baseline.json"],
+                NORM,
+            ]
+            .concat(),
+        ));
+        assert_eq!(code, 0, "{format}: {stderr}");
+        for text in texts {
+            assert!(stdout.contains(text), "{format} lacks {text}: {stdout}");
+        }
+    }
+    // The workbook: the fact in the finding's row, the counts on the run sheet.
+    let (code, _, stderr) = run(naleving_in(dir.path()).args(
+        [
+            &[
+                "check",
+                "--format",
+                "xlsx=r.xlsx",
+                "--baseline",
+                "baseline.json",
+                "--fail-on-changed",
+            ],
+            NORM,
+        ]
+        .concat(),
+    ));
+    assert_eq!(code, 0, "{stderr}");
+    let bytes = std::fs::read(dir.path().join("r.xlsx")).unwrap();
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let findings = crate::excel_report::sheet(&mut book, "Findings");
+    let facts = crate::excel_report::get(&findings[0], "facts");
+    assert!(facts.contains("since the baseline: worse"), "{facts}");
+    assert!(
+        !facts.contains("op_tijd:") && facts.contains("totaal: 3 → 4"),
+        "{facts}"
+    );
+    use calamine::Reader;
+    let range = book.worksheet_range("Run").unwrap();
+    let value = |name: &str| {
+        range
+            .rows()
+            .find(|r| r[0] == name)
+            .map(|r| r[1].to_string())
+    };
+    assert_eq!(value("baseline changed").as_deref(), Some("1"));
+    assert_eq!(value("baseline still present").as_deref(), Some("2"));
+    assert_eq!(value("fail on changed").as_deref(), Some("true"));
 }

@@ -10,7 +10,10 @@ use crate::support::{naleving, reference_copy, run};
 
 /// A sheet's rows, each cell as text (dates `yyyy-mm-dd`, numbers as
 /// written), with the header's names.
-fn sheet(book: &mut Xlsx<std::io::Cursor<Vec<u8>>>, name: &str) -> Vec<Vec<(String, String)>> {
+pub(crate) fn sheet(
+    book: &mut Xlsx<std::io::Cursor<Vec<u8>>>,
+    name: &str,
+) -> Vec<Vec<(String, String)>> {
     let range = book.worksheet_range(name).unwrap();
     let mut rows = range.rows();
     let header: Vec<String> = rows.next().unwrap().iter().map(|c| c.to_string()).collect();
@@ -33,7 +36,7 @@ fn sheet(book: &mut Xlsx<std::io::Cursor<Vec<u8>>>, name: &str) -> Vec<Vec<(Stri
     .collect()
 }
 
-fn get<'a>(row: &'a [(String, String)], name: &str) -> &'a str {
+pub(crate) fn get<'a>(row: &'a [(String, String)], name: &str) -> &'a str {
     row.iter()
         .find(|(n, _)| n == name)
         .map_or_else(|| panic!("no column {name}"), |(_, v)| v.as_str())

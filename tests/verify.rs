@@ -9,7 +9,8 @@ use serde_json::Value;
 use crate::support::{append_to_project, naleving, reference_copy, run};
 
 /// A copy of the reference project with a waivers file (one waiver that
-/// applies), a calendar extension and a baseline, and its JSON report.
+/// applies), a calendar extension and a baseline, and its JSON report
+/// (with `--fail-on-changed`, which `--verify` must replay).
 fn project() -> tempfile::TempDir {
     let dir = reference_copy();
     let root = dir.path();
@@ -39,6 +40,7 @@ fn project() -> tempfile::TempDir {
         "check",
         "--baseline",
         "baseline.json",
+        "--fail-on-changed",
         "--fail-on",
         "warning",
         "--format",

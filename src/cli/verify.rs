@@ -45,6 +45,7 @@ struct Recorded {
     manifest: Manifest,
     as_of_source: AsOfSource,
     fail_on: Severity,
+    fail_on_changed: bool,
     findings: Vec<Value>,
 }
 
@@ -76,6 +77,9 @@ fn recorded(path: &Path) -> Result<(Vec<u8>, Recorded), Text> {
         Some("info") => Severity::Info,
         _ => Severity::Error,
     };
+    let fail_on_changed = report["summary"]["baseline"]["fail_on_changed"]
+        .as_bool()
+        .unwrap_or(false);
     let findings = report["findings"].as_array().cloned().unwrap_or_default();
     Ok((
         bytes,
@@ -83,6 +87,7 @@ fn recorded(path: &Path) -> Result<(Vec<u8>, Recorded), Text> {
             manifest,
             as_of_source,
             fail_on,
+            fail_on_changed,
             findings,
         },
     ))
@@ -104,6 +109,7 @@ fn rerun(path: &Path, bytes: &[u8], recorded: &Recorded, project: PathBuf, lang:
         rules: recorded.manifest.rules.clone(),
         collections: recorded.manifest.collections.clone(),
         baseline: recorded.manifest.baseline.as_ref().map(PathBuf::from),
+        fail_on_changed: recorded.fail_on_changed,
         group_by: recorded.manifest.group_by.clone(),
         no_pushdown: recorded.manifest.no_pushdown,
         digest_data: recorded.manifest.digest_data,

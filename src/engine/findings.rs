@@ -120,6 +120,7 @@ pub(super) fn finding(
         details: verdict.details,
         members: verdict.members,
         waived: None,
+        changed: None,
         group: None,
         source: SourceRef {
             record_lines: (record.pos.line, record.pos.end_line),

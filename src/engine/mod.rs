@@ -69,8 +69,12 @@ pub struct Options {
     pub rules: Vec<String>,
     /// Only rules over these collections (all when empty).
     pub collections: Vec<String>,
-    /// Report only findings not in this baseline file.
+    /// Report only findings not in this baseline file (and those of its
+    /// groups that got worse).
     pub baseline: Option<PathBuf>,
+    /// With a baseline, group findings that got worse fail the run too
+    /// (`--fail-on-changed`).
+    pub fail_on_changed: bool,
     /// Note in each finding the value of this field of its record, to
     /// group findings by (`--group-by regio`).
     pub group_by: Option<String>,
@@ -288,12 +292,27 @@ fn run_project(
         &known,
         problems,
     );
+    let grouped = grouped_rules(&run.rules);
     run.baseline = options.baseline.as_ref().and_then(|path| {
-        Baseline::read(path, problems).map(|b| b.compare(path, &mut findings, &ran))
+        Baseline::read(path, problems).map(|b| Comparison {
+            fail_on_changed: options.fail_on_changed,
+            ..b.compare(path, &mut findings, &ran, &grouped)
+        })
     });
     run.findings = findings;
     run.rules_run = rules_run;
     progress.done();
+}
+
+/// The rules whose findings are of a group (`aggregate`): a baseline keeps
+/// what they measured, to tell a group that got worse.
+pub fn grouped_rules(rules: &LoadedRules) -> BTreeSet<&str> {
+    rules
+        .rules
+        .iter()
+        .filter(|r| r.check.kind() == "aggregate")
+        .map(|r| r.id.as_str())
+        .collect()
 }
 
 /// A warning for each rule whose `when` or validity window left out every

@@ -67,12 +67,15 @@ fn command(
 }
 
 fn finding_line(finding: &Finding) -> String {
-    let (name, title) = match (&finding.waived, finding.severity) {
+    let (name, mut title) = match (&finding.waived, finding.severity) {
         (Some(_), _) => ("notice", format!("{} (waived)", finding.rule)),
         (None, Severity::Error) => ("error", finding.rule.to_string()),
         (None, Severity::Warning) => ("warning", finding.rule.to_string()),
         (None, Severity::Info) => ("notice", finding.rule.to_string()),
     };
+    if finding.changed.is_some() {
+        title.push_str(" (changed since the baseline)");
+    }
     let mut message = format!(
         "{} · {} `{}`",
         finding.message, finding.collection, finding.record
@@ -92,6 +95,12 @@ fn finding_line(finding: &Finding) -> String {
             "\nwaived: {} (approved by {})",
             waived.reason, waived.approved_by
         ));
+    }
+    if finding.changed.is_some() {
+        for line in super::fact_lines(finding, 10, super::lang::Lang::En) {
+            message.push('\n');
+            message.push_str(&line);
+        }
     }
     command(
         name,
@@ -139,8 +148,8 @@ fn summary_line(summary: &Summary, run: &Run) -> String {
     );
     if let Some(baseline) = &summary.baseline {
         line.push_str(&format!(
-            " · baseline {}: {} new, {} fixed, {} still present",
-            baseline.path, baseline.new, baseline.fixed, baseline.still_present
+            " · baseline {}: {} new, {} changed, {} fixed, {} still present",
+            baseline.path, baseline.new, baseline.changed, baseline.fixed, baseline.still_present
         ));
     }
     line.push('\n');

@@ -290,6 +290,7 @@ fn summary_section(out: &mut String, summary: &Summary, w: &Words) {
                 &[
                     ("path", &escape(&baseline.path)),
                     ("new", &baseline.new.to_string()),
+                    ("changed", &baseline.changed.to_string()),
                     ("fixed", &baseline.fixed.to_string()),
                     ("still", &baseline.still_present.to_string()),
                 ]
@@ -807,11 +808,14 @@ fn finding_html(
     } else {
         ""
     };
-    let badge = if finding.waived.is_some() {
+    let mut badge = if finding.waived.is_some() {
         format!(" <span class=\"badge\">{}</span>", w.waived_badge)
     } else {
         String::new()
     };
+    if finding.changed.is_some() {
+        let _ = write!(badge, " <span class=\"badge\">{}</span>", w.changed_badge);
+    }
     let _ = write!(
         out,
         "<article class=\"finding finding-{sev}{waived_class}\"{anchor} data-order=\"{order:08}\" \

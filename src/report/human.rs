@@ -265,6 +265,7 @@ pub fn summary_line(run: &Run, fail_on: Severity, lang: Lang) -> String {
             &[
                 ("path", &baseline.path),
                 ("new", &baseline.new.to_string()),
+                ("changed", &baseline.changed.to_string()),
                 ("fixed", &baseline.fixed.to_string()),
                 ("still", &baseline.still_present.to_string()),
             ],
@@ -507,6 +508,9 @@ impl Display for FindingDiagnostic<'_> {
         }
         if finding.waived.is_some() {
             f.write_str(self.lang.words().waived_suffix)?;
+        }
+        if finding.changed.is_some() {
+            f.write_str(self.lang.words().changed_suffix)?;
         }
         Ok(())
     }

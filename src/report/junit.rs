@@ -7,7 +7,10 @@
 //! testcase, named `rule › record` (plus the field when there is one): every
 //! finding is visible, each a failure of its rule. A rule without findings is
 //! one passing testcase named after the rule. A waived finding is a skipped
-//! testcase whose message is the waiver. Problems with the inputs are
+//! testcase whose message is the waiver; a finding changed since the
+//! baseline (a group that got worse) fails with its message prefixed
+//! `changed since the baseline:` and the property `baseline_state=changed`.
+//! Problems with the inputs are
 //! errors in a suite of their own, `naleving`. The report carries no
 //! timestamps or durations, so the same inputs give the same bytes.
 
@@ -83,7 +86,12 @@ fn case(finding: &Finding) -> TestCase {
         }
         None => {
             let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
-            status.set_message(format!("{location}: {}", finding.message));
+            let changed = if finding.changed.is_some() {
+                "changed since the baseline: "
+            } else {
+                ""
+            };
+            status.set_message(format!("{changed}{location}: {}", finding.message));
             status.set_type(finding.severity.as_str());
             status.set_description(description.join("\n"));
             status
@@ -92,6 +100,9 @@ fn case(finding: &Finding) -> TestCase {
     let mut case = TestCase::new(name, status);
     case.set_classname(finding.rule.as_str());
     case.add_property(Property::new("fingerprint", finding.fingerprint.as_str()));
+    if finding.changed.is_some() {
+        case.add_property(Property::new("baseline_state", "changed"));
+    }
     case
 }
 
@@ -104,6 +115,11 @@ fn problems_suite(run: &Run, summary: &Summary) -> TestSuite {
         suite.add_properties([
             Property::new("baseline", baseline.path.as_str()),
             Property::new("baseline.new", baseline.new.to_string()),
+            Property::new("baseline.changed", baseline.changed.to_string()),
+            Property::new(
+                "baseline.fail_on_changed",
+                baseline.fail_on_changed.to_string(),
+            ),
             Property::new("baseline.fixed", baseline.fixed.to_string()),
             Property::new("baseline.still_present", baseline.still_present.to_string()),
         ]);

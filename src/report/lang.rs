@@ -83,7 +83,7 @@ words! {
     passes: "slaagt", "passes";
     fails: "faalt: {n} bevindingen", "fails: {n} findings";
     verdict: "Bij <code>--fail-on {level}</code> {verdict} de controle (geaccepteerde bevindingen laten haar nooit falen).", "At <code>--fail-on {level}</code> the check {verdict} (waived findings never fail it).";
-    against_baseline: "Tegen de baseline <code>{path}</code>: {new} nieuwe bevindingen (hieronder), {fixed} opgelost, {still} nog aanwezig (niet getoond).", "Against the baseline <code>{path}</code>: {new} new findings (shown below), {fixed} fixed, {still} still present (not shown).";
+    against_baseline: "Tegen de baseline <code>{path}</code>: {new} nieuwe en {changed} gewijzigde bevindingen (hieronder), {fixed} opgelost, {still} nog aanwezig (niet getoond).", "Against the baseline <code>{path}</code>: {new} new and {changed} changed findings (shown below), {fixed} fixed, {still} still present (not shown).";
     findings_per_rule: "Bevindingen per regel", "Findings per rule";
     finding_one: "bevinding", "finding";
     finding_many: "bevindingen", "findings";
@@ -142,6 +142,7 @@ words! {
     no_expiry: "zonder einddatum", "no expiry";
     until_date: "tot en met {date}", "until {date}";
     waived_badge: "geaccepteerd", "waived";
+    changed_badge: "gewijzigd sinds de baseline", "changed since the baseline";
     sev_error: "fout", "error";
     sev_warning: "waarschuwing", "warning";
     sev_info: "info", "info";
@@ -158,6 +159,13 @@ words! {
     fact_group: "groep", "group";
     fact_norm: "norm", "norm";
     fact_records: "records", "records";
+    fact_measure: "maat", "measure";
+    fact_higher_better: "{value} (hoger is beter)", "{value} (higher is better)";
+    fact_lower_better: "{value} (lager is beter)", "{value} (lower is better)";
+    fact_changed: "sinds de baseline", "since the baseline";
+    fact_changed_worse: "verslechterd", "worse";
+    fact_changed_other: "gewijzigd (de regel zegt niet wat beter is)", "changed (the rule does not say which way is better)";
+    fact_changed_item: "{name}: {before} → {now}", "{name}: {before} → {now}";
     fact_first_listed: "{total}, de eerste {n} genoemd", "{total}, the first {n} listed";
     fact_left: "links", "left";
     fact_right: "rechts", "right";
@@ -183,7 +191,7 @@ words! {
     n_record: "{n} record", "{n} record";
     n_records: "{n} records", "{n} records";
     summary_waived: " · {n} geaccepteerd", " · {n} waived";
-    summary_baseline: " · baseline {path}: {new} nieuw, {fixed} opgelost, {still} nog aanwezig", " · baseline {path}: {new} new, {fixed} fixed, {still} still present";
+    summary_baseline: " · baseline {path}: {new} nieuw, {changed} gewijzigd, {fixed} opgelost, {still} nog aanwezig", " · baseline {path}: {new} new, {changed} changed, {fixed} fixed, {still} still present";
     judged_nothing_one: " · {n} regel beoordeelde geen record", " · {n} rule judged no record";
     judged_nothing_many: " · {n} regels beoordeelden geen record", " · {n} rules judged no record";
     problems_one: " · {n} probleem met de invoer", " · {n} problem with the inputs";
@@ -194,6 +202,7 @@ words! {
     at_table: " in {path}", " in {path}";
     at_place: " in {path}:{line}:{column}", " at {path}:{line}:{column}";
     waived_suffix: " (geaccepteerd)", " (waived)";
+    changed_suffix: " (gewijzigd sinds de baseline)", " (changed since the baseline)";
     record_label: "record `{record}`", "record `{record}`";
     basis_line: "grondslag: {citation}", "basis: {citation}";
     row_line: "rij: {cells}", "row: {cells}";

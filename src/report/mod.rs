@@ -54,7 +54,11 @@ impl Summary {
             findings: counts.total(),
             counts,
             waived: run.findings.iter().filter(|f| f.waived.is_some()).count(),
-            failing: run.findings.iter().filter(|f| fails(f, fail_on)).count(),
+            failing: run
+                .findings
+                .iter()
+                .filter(|f| fails(f, fail_on, gates_changed(run)))
+                .count(),
             fail_on,
             rules: run.rules_run.len(),
             records: run.dataset.counts().values().sum(),
@@ -67,7 +71,11 @@ impl Summary {
     /// findings), 2 (unusable inputs) and 3 (incomplete check).
     pub fn exit_code(run: &Run, fail_on: Severity) -> u8 {
         let mut code = 0;
-        if run.findings.iter().any(|f| fails(f, fail_on)) {
+        if run
+            .findings
+            .iter()
+            .any(|f| fails(f, fail_on, gates_changed(run)))
+        {
             code = 1;
         }
         if run.problems.iter().any(|p| p.impact == Impact::Unusable) {
@@ -80,9 +88,18 @@ impl Summary {
     }
 }
 
-/// True when a finding fails the run: at or above `fail_on` and not waived.
-pub fn fails(finding: &Finding, fail_on: Severity) -> bool {
-    finding.severity >= fail_on && finding.waived.is_none()
+/// True when a finding fails the run: at or above `fail_on`, not waived,
+/// and, when it is a changed one (see [`crate::baseline`]), only when
+/// `changed` (`--fail-on-changed`).
+pub fn fails(finding: &Finding, fail_on: Severity, changed: bool) -> bool {
+    finding.severity >= fail_on
+        && finding.waived.is_none()
+        && (changed || finding.changed.is_none())
+}
+
+/// Whether the run's changed findings fail it (`--fail-on-changed`).
+pub fn gates_changed(run: &Run) -> bool {
+    run.baseline.as_ref().is_some_and(|b| b.fail_on_changed)
 }
 
 /// The rules that ran, each with what it did, in run order (by id).
@@ -193,6 +210,9 @@ pub fn facts(finding: &Finding, lang: lang::Lang) -> Vec<Fact> {
         }
     }
     let mut facts = Vec::new();
+    if let Some(changed) = &finding.changed {
+        facts.push(changed_fact(changed, &details, lang));
+    }
     let mut done: Vec<&str> = Vec::new();
     let mut take = |key: &'static str, label: &str, facts: &mut Vec<Fact>| {
         if let Some(value) = details.get(key) {
@@ -271,6 +291,17 @@ pub fn facts(finding: &Finding, lang: lang::Lang) -> Vec<Fact> {
         {
             facts.push(Fact::new(name.as_str(), text(value)));
         }
+        if let Some(measure) = details.get("measure") {
+            let value = measure.get("value").map(text).unwrap_or_default();
+            let better = match measure.get("better").and_then(Value::as_str) {
+                Some("lower") => w.fact_lower_better,
+                _ => w.fact_higher_better,
+            };
+            facts.push(Fact::new(
+                w.fact_measure,
+                lang::fill(better, &[("value", &value)]),
+            ));
+        }
         take("norm", w.fact_norm, &mut facts);
         let mut records = Fact::new(
             w.fact_records,
@@ -297,7 +328,7 @@ pub fn facts(finding: &Finding, lang: lang::Lang) -> Vec<Fact> {
             );
         }
         facts.push(records);
-        done.extend(["values", "records", "members"]);
+        done.extend(["values", "measure", "records", "members"]);
     } else if details.contains_key("operator") {
         for (side, label) in [("left", w.fact_left), ("right", w.fact_right)] {
             let written = details.get(side).map(text).unwrap_or_default();
@@ -329,6 +360,60 @@ pub fn facts(finding: &Finding, lang: lang::Lang) -> Vec<Fact> {
         }
     }
     facts
+}
+
+/// What a changed finding measured in the baseline against now: worse by
+/// its measure, or changed when its rule has none; an item per value that
+/// moved.
+fn changed_fact(
+    changed: &crate::finding::Changed,
+    details: &serde_json::Map<String, serde_json::Value>,
+    lang: lang::Lang,
+) -> Fact {
+    use serde_json::Value;
+    let w = lang.words();
+    let shown = |value: Option<&Value>| value.map_or_else(|| "—".to_string(), Value::to_string);
+    let mut fact = Fact::new(
+        w.fact_changed,
+        if changed.measure.is_some() {
+            w.fact_changed_worse
+        } else {
+            w.fact_changed_other
+        },
+    );
+    let now = details.get("values").and_then(Value::as_object);
+    let mut names: Vec<&String> = changed.values.keys().collect();
+    for name in now.into_iter().flat_map(|n| n.keys()) {
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    for name in names {
+        let before = changed.values.get(name);
+        let after = now.and_then(|n| n.get(name));
+        if before != after {
+            fact.items.push(lang::fill(
+                w.fact_changed_item,
+                &[
+                    ("name", name),
+                    ("before", &shown(before)),
+                    ("now", &shown(after)),
+                ],
+            ));
+        }
+    }
+    if let Some(before) = &changed.measure {
+        let after = details.get("measure").and_then(|m| m.get("value"));
+        fact.items.push(lang::fill(
+            w.fact_changed_item,
+            &[
+                ("name", w.fact_measure),
+                ("before", &shown(Some(before))),
+                ("now", &shown(after)),
+            ],
+        ));
+    }
+    fact
 }
 
 /// The facts of a finding as lines of text (`label: text`, then its items

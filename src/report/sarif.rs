@@ -258,6 +258,7 @@ fn result(finding: &Finding, rule_index: Option<i64>, run: &Run) -> SarifResult 
         ("sheet", json!(finding.location.sheet)),
         ("cell", json!(finding.location.cell)),
         ("details", json!(finding.details)),
+        ("changed", json!(finding.changed)),
     ]);
     let message = format!(
         "{} · {} `{}`",
@@ -276,8 +277,14 @@ fn result(finding: &Finding, rule_index: Option<i64>, run: &Run) -> SarifResult 
         .build();
     result.rule_index = rule_index;
     if run.baseline.is_some() {
-        // With a baseline, only findings absent from it are reported.
-        result.baseline_state = Some(json!("new"));
+        // With a baseline, only findings absent from it are reported, and
+        // those of a group that got worse: SARIF's "updated".
+        let state = if finding.changed.is_some() {
+            "updated"
+        } else {
+            "new"
+        };
+        result.baseline_state = Some(json!(state));
     }
     if let Some(waived) = &finding.waived {
         result.suppressions = Some(vec![

@@ -267,6 +267,22 @@ fn run_sheet(
     }
     let at = line(sheet, "fail on")?;
     put(sheet, at, 1, fail_on.as_str())?;
+    if let Some(baseline) = &summary.baseline {
+        let at = line(sheet, "baseline")?;
+        put(sheet, at, 1, &baseline.path)?;
+        let counts = [
+            ("baseline new", baseline.new),
+            ("baseline changed", baseline.changed),
+            ("baseline fixed", baseline.fixed),
+            ("baseline still present", baseline.still_present),
+        ];
+        for (name, n) in counts {
+            let at = line(sheet, name)?;
+            sheet.write_number(at, 1, n as f64)?;
+        }
+        let at = line(sheet, "fail on changed")?;
+        put(sheet, at, 1, baseline.fail_on_changed.to_string())?;
+    }
     Ok(())
 }
 

@@ -12,6 +12,7 @@
 //!       op_tijd: records.filter(r, has(r.veiligheidsbeoordeling_op)
 //!                  && r.veiligheidsbeoordeling_op <= add_term(r.ontvangen_op, '5 werkdagen')).size()
 //!     expr: totaal == 0 || op_tijd * 100 >= totaal * 90
+//!     measure: { value: double(op_tijd) * 100.0 / double(totaal), better: higher }  # optional
 //! ```
 //! Expressions see `records` (the group's records), `group` (the group's key
 //! values, including `periode`), `as_of`, `collections` and every `let`
@@ -19,6 +20,13 @@
 //! group for which `expr` is false is one finding, located on the group's
 //! first record, with the group and every `let` value in its details and
 //! message variables (`{{ totaal }}`, `{{ groep }}`).
+//!
+//! `measure` (optional) says how a failing group measures against the norm
+//! and which way is better; it sees what `expr` sees. A finding carries it
+//! as `measure: { value, better }`, and a baseline compares it: a group
+//! that measures worse than the baseline recorded is reported as *changed*
+//! (see [`crate::baseline`]). Without a measure, any change in the `let`
+//! values is a change.
 //!
 //! A `let` that counts — `records.size()` or `records.filter(r, P).size()`
 //! with a `P` that does not read `records` — is counted record by record
@@ -53,7 +61,7 @@ use crate::expr::{Counter, Expr, object, projected, to_json};
 pub const DOCS: KindDocs = KindDocs {
     summary: "A condition over a collection or its groups.",
     use_for: "norms over groups (90% per region per half year), sums",
-    written: "`{ group_by, period?, let, expr }`",
+    written: "`{ group_by, period?, let, expr, measure? }`",
     checks: "a condition over groups (per region per half year: ≥ 90% on time; a distribution adds up), located on the group's first record",
 };
 
@@ -74,6 +82,43 @@ pub struct Spec {
     /// The condition each group must meet.
     #[schemars(with = "String")]
     pub expr: Spanned<String>,
+    /// How a failing group measures against the norm, and which way is
+    /// better: lets `--baseline` tell a group that got worse from one that
+    /// did not.
+    #[serde(default)]
+    pub measure: Option<MeasureSpec>,
+}
+
+/// A group's measure: a number computed from the `let` values.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MeasureSpec {
+    /// A CEL expression over the `let` values (and `group`, `as_of`) that
+    /// gives a number, e.g. `double(op_tijd) / double(totaal)`.
+    #[schemars(with = "String")]
+    pub value: Spanned<String>,
+    /// Which way the measure is better: `higher` or `lower`.
+    pub better: Better,
+}
+
+/// Which way a measure is better.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Better {
+    /// A higher measure is better (a share on time).
+    Higher,
+    /// A lower measure is better (a share late, a backlog).
+    Lower,
+}
+
+impl Better {
+    /// The name as written in rule files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Better::Higher => "higher",
+            Better::Lower => "lower",
+        }
+    }
 }
 
 /// Grouping by period.
@@ -131,6 +176,8 @@ struct Aggregate {
     /// `records.filter(r, P).size()`, a way to count it record by record.
     lets: Vec<(String, Expr, Option<Counter>)>,
     expr: Expr,
+    /// The measure of a failing group and which way is better.
+    measure: Option<(Expr, Better)>,
     /// The only fields of `records` the expressions read, when known: only
     /// those are converted for CEL.
     fields: Option<BTreeSet<String>>,
@@ -169,10 +216,20 @@ pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<
         }
         variables.push(name);
     }
+    let measure = spec.measure.as_ref().and_then(|m| {
+        match compile_in_file_with(&m.value, cx.text, &variables) {
+            Ok(value) => Some((value, m.better)),
+            Err(err) => {
+                errors.push(err);
+                None
+            }
+        }
+    });
     let expr = compile_in_file_with(&spec.expr, cx.text, &variables);
     match expr {
         Ok(expr) if errors.is_empty() => {
             let fields = std::iter::once(&expr)
+                .chain(measure.iter().map(|(e, _)| e))
                 .chain(lets.iter().map(|(_, e)| e))
                 .map(|e| e.element_fields("records"))
                 .try_fold(BTreeSet::new(), |mut all, fields| {
@@ -186,8 +243,9 @@ pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<
                     (name, e, counter)
                 })
                 .collect();
-            let list_needed =
-                expr.reads("records") || lets.iter().any(|(_, _, counter)| counter.is_none());
+            let list_needed = expr.reads("records")
+                || measure.as_ref().is_some_and(|(m, _)| m.reads("records"))
+                || lets.iter().any(|(_, _, counter)| counter.is_none());
             let streams = !list_needed
                 && lets.iter().all(|(_, _, counter)| {
                     counter
@@ -199,6 +257,7 @@ pub(super) fn build(spec: Spec, cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec<
                 period: spec.period.map(|p| (p.field, p.per)),
                 lets,
                 expr,
+                measure,
                 fields,
                 list_needed,
                 streams,
@@ -238,6 +297,7 @@ impl Check for Aggregate {
 
     fn expressions(&self) -> Vec<&Expr> {
         std::iter::once(&self.expr)
+            .chain(self.measure.iter().map(|(e, _)| e))
             .chain(self.lets.iter().map(|(_, e, _)| e))
             .collect()
     }
@@ -398,6 +458,24 @@ impl Aggregate {
         )
     }
 
+    /// A failing group's measure, `{ value, better }`, when the rule declares
+    /// one and it comes to a number. When it does not (a division by zero),
+    /// the finding has no measure and a baseline compares its `let` values.
+    fn measure_of(
+        &self,
+        scope: &Context<'_, 'static>,
+        env: &crate::expr::Env,
+        members: usize,
+    ) -> Option<Value> {
+        let (expr, better) = self.measure.as_ref()?;
+        let value = expr.eval_in(scope, env, &[("records", members)]).ok()?;
+        let value = to_json(&value);
+        value
+            .as_f64()
+            .filter(|n| n.is_finite())
+            .map(|_| json!({ "value": value, "better": better.as_str() }))
+    }
+
     /// A scope with `group` bound, for the expressions of group `key`.
     fn scope<'e>(&self, cx: &CheckCx<'e>, key: &[String]) -> Context<'e, 'static> {
         let mut scope = cx.env.scope();
@@ -477,6 +555,9 @@ impl Aggregate {
                 details.insert("records".to_string(), json!(members));
                 details.insert("values".to_string(), Value::Object(values));
                 details.insert("norm".to_string(), json!(self.expr.source().trim()));
+                if let Some(measure) = self.measure_of(&scope, env, members) {
+                    details.insert("measure".to_string(), measure);
+                }
                 Some(Outcome::Finding(Verdict {
                     record: first,
                     field: None,

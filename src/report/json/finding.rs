@@ -56,6 +56,10 @@ pub(super) fn write(out: &mut String, finding: &Finding) {
         out.push_str(",\n      \"waived\": ");
         nested(out, waived, DEPTH);
     }
+    if let Some(changed) = &finding.changed {
+        out.push_str(",\n      \"changed\": ");
+        nested(out, changed, DEPTH);
+    }
     if let Some(group) = &finding.group {
         out.push_str(",\n      \"group\": ");
         string(out, group);

@@ -241,6 +241,7 @@ mod tests {
                 })),
                 source: SourceRef::default(),
                 members: Vec::new(),
+                changed: None,
                 group: (n % 3 == 2).then(|| format!("regio {n}")),
             })
             .collect();
