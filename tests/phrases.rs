@@ -111,6 +111,14 @@ fn termijn_applies_the_reading_of_the_project() {
         run(naleving_in(dir.path()).args(["termijn", "2020-01-30", "voor de zomer"]));
     assert_eq!(code, 0, "{stderr}");
     assert!(out.starts_with("2020-07-02\n`Voor de zomer` gelezen als `voor het zomerreces` (lezing van het project: de Kamer leest"), "{out}");
+    // With a year: the reading's target in that year.
+    let (code, out, stderr) =
+        run(naleving_in(dir.path()).args(["termijn", "2020-01-30", "voor de zomer van 2021"]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        out.starts_with("2021-07-08\n`Voor de zomer 2021` gelezen als `voor het zomerreces 2021`"),
+        "{out}"
+    );
     // Without the project: unknown.
     let elsewhere = tempfile::tempdir().unwrap();
     let (code, _, stderr) =

@@ -372,7 +372,7 @@ pub fn resolve_termijn(
     atw: bool,
 ) -> Result<Due, TermijnError> {
     match cal.reading(text) {
-        Some(declared) => reading::apply(declared, start, cal, atw),
+        Some(declared) => reading::apply(&declared, start, cal, atw),
         None => resolve_unread(start, text, cal, atw),
     }
 }

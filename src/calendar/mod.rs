@@ -296,12 +296,21 @@ impl Calendar {
             .collect();
     }
 
-    /// The project's reading of the due phrase `text`, if it declares one.
-    pub fn reading(&self, text: &str) -> Option<&Reading> {
+    /// The project's reading of the due phrase `text`, if it declares one:
+    /// the phrase itself, or the phrase followed by a year ("voor de zomer
+    /// 2021", "voor de zomer van 2021") when the project reads the phrase as
+    /// one without a year (see [`reading::with_year`]).
+    pub fn reading(&self, text: &str) -> Option<std::borrow::Cow<'_, Reading>> {
         if self.readings.is_empty() {
             return None;
         }
-        self.readings.get(&reading::phrase_key(text))
+        let key = reading::phrase_key(text);
+        if let Some(declared) = self.readings.get(&key) {
+            return Some(std::borrow::Cow::Borrowed(declared));
+        }
+        let (stem, year) = reading::year_suffix(&key)?;
+        let declared = self.readings.get(stem)?;
+        reading::with_year(declared, year).map(std::borrow::Cow::Owned)
     }
 
     /// The recess of `kind` that starts in `year`, if the data has it.

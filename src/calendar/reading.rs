@@ -23,8 +23,12 @@
 //!
 //! A phrase is matched as [`super::phrase`] matches its forms: case-insensitively,
 //! "vóór" and "voor" alike, whitespace and a final full stop aside
-//! ([`phrase_key`]). Only a whole phrase is read: `voor de zomer 2021` is not
-//! `voor de zomer` with a year.
+//! ([`phrase_key`]). A declared phrase followed by a year — `voor de zomer
+//! 2021`, `voor de zomer van 2021` — is read as its target with that year
+//! (`voor het zomerreces 2021`) when the target is a phrase that takes one
+//! and has none ([`with_year`]); a target that is a term, or already names
+//! a year, is not given another, and the phrase with a year is then
+//! unknown, as any phrase the project does not read.
 
 use jiff::civil::Date;
 
@@ -154,6 +158,39 @@ fn known_forms() -> Vec<String> {
     forms
 }
 
+/// A phrase key that ends on a year — `… 2021` or `… van 2021` — as the
+/// phrase before it and the year.
+pub fn year_suffix(key: &str) -> Option<(&str, &str)> {
+    let (head, year) = key.rsplit_once(' ')?;
+    if year.len() != 4 || !year.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let head = head.strip_suffix(" van").unwrap_or(head);
+    (!head.is_empty()).then_some((head, year))
+}
+
+/// The reading of `declared`'s phrase followed by `year`: its target with
+/// that year, when the target is a due phrase without one ("voor het
+/// zomerreces", "eind juni", "prinsjesdag"); `None` for a term ("drie
+/// maanden") or a target that names its year already ("… 2021", "… dit
+/// jaar", "… volgend jaar").
+pub fn with_year(declared: &Reading, year: &str) -> Option<Reading> {
+    let means = phrase_key(&declared.means);
+    let dated = year_suffix(&format!("x {means}")).is_some()
+        || means.ends_with(" jaar")
+        || means
+            .split_whitespace()
+            .any(|w| w.len() == 4 && w.chars().all(|c| c.is_ascii_digit()));
+    if looks_like_term(&means) || dated {
+        return None;
+    }
+    Some(Reading {
+        phrase: format!("{} {year}", declared.phrase),
+        means: format!("{} {year}", declared.means),
+        reason: declared.reason.clone(),
+    })
+}
+
 /// The day a declared reading gives: resolved as [`super::resolve_termijn`]
 /// resolves its target, a failure naming the reading.
 pub(super) fn apply(
@@ -223,6 +260,49 @@ mod tests {
         let known =
             resolve_termijn(date(2020, 1, 30), "voor het zomerreces", &cal, true).expect("known");
         assert_eq!(known.reading, None);
+    }
+
+    /// A declared phrase with a year is read as its target with that year;
+    /// a target that is a term or has a year of its own takes none.
+    #[test]
+    fn a_declared_phrase_with_a_year_reads_its_target_in_that_year() {
+        let cal = nl_reading("voor de zomer", "voor het zomerreces");
+        for text in ["voor de zomer 2021", "Vóór de zomer van 2021."] {
+            let due = resolve_termijn(date(2020, 1, 30), text, &cal, true).expect("read");
+            assert_eq!(due.due, date(2021, 7, 8), "{text}");
+            assert_eq!(
+                due.reading,
+                Some(reading("voor de zomer 2021", "voor het zomerreces 2021"))
+            );
+        }
+        // A year the recess data lacks: says which reading and what is missing.
+        let err = resolve_termijn(date(2020, 1, 30), "voor de zomer 2031", &cal, true)
+            .expect_err("no data");
+        insta::assert_snapshot!(err.to_string(), @"`voor de zomer 2031` is read as `voor het zomerreces 2031` by the project (brief 2020-03-12): no recess data for the zomerreces of 2031");
+        // A term, or a target with its own year, takes no other year.
+        for (means, text) in [
+            ("drie maanden", "binnenkort 2021"),
+            ("voor het zomerreces 2020", "binnenkort 2021"),
+            ("eind dit jaar", "binnenkort 2021"),
+        ] {
+            let cal = nl_reading("binnenkort", means);
+            let err = resolve_termijn(date(2020, 1, 30), text, &cal, true).expect_err(means);
+            assert_eq!(
+                err.problem_code().as_str(),
+                "termijn::onbekend",
+                "{means}: {err}"
+            );
+            assert!(
+                matches!(err, TermijnError::Phrase(_)) && !err.to_string().contains("read as"),
+                "{means}: the phrase with a year is not read: {err}"
+            );
+        }
+        assert_eq!(
+            year_suffix("voor de zomer van 2021"),
+            Some(("voor de zomer", "2021"))
+        );
+        assert_eq!(year_suffix("voor de zomer"), None);
+        assert_eq!(year_suffix("2021"), None);
     }
 
     /// A reading may also mean a term, which then runs from the start date
