@@ -379,7 +379,10 @@ mod tests {
         );
         assert_eq!((comparison.changed, comparison.still_present), (1, 0));
         let changed = kept[0].changed.as_deref().unwrap();
-        assert_eq!(changed.values, *json!({"totaal": 3, "op_tijd": 2}).as_object().unwrap());
+        assert_eq!(
+            changed.values,
+            *json!({"totaal": 3, "op_tijd": 2}).as_object().unwrap()
+        );
         assert_eq!(changed.measure, Some(json!(66.7)));
         // 2 of 3 → 3 of 4: better, still present.
         let (kept, comparison) = compared(
@@ -407,8 +410,12 @@ mod tests {
         assert_eq!(compared(plain(3), plain(3), &["g"]).1.changed, 0);
         // A rule that is not a group's keeps no state: never changed.
         assert_eq!(compared(plain(3), plain(4), &[]).1.changed, 0);
-        let entry = &Baseline::of(jiff::civil::date(2021, 1, 15), &[plain(3)], &BTreeSet::new())
-            .entries[0];
+        let entry = &Baseline::of(
+            jiff::civil::date(2021, 1, 15),
+            &[plain(3)],
+            &BTreeSet::new(),
+        )
+        .entries[0];
         assert_eq!((&entry.values, &entry.measure), (&None, &None));
     }
 
