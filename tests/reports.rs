@@ -786,7 +786,7 @@ fn the_terminal_is_told_what_was_written() {
     assert_eq!(code, 1);
     assert_eq!(stdout, "");
     assert!(
-        stderr.starts_with("53 bevindingen (32 fouten, 20 waarschuwingen, 1 info) van 37 regels"),
+        stderr.starts_with("53 bevindingen (32 fouten, 20 waarschuwingen, 1 info) van 38 regels"),
         "{stderr}"
     );
     assert!(

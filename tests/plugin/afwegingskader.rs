@@ -1,8 +1,9 @@
-//! The real plugin through the host: one dossier per path of the kader.
+//! The real plugin through the host: one dossier per path of the kader, run
+//! through both parts (`onderdeel: besluit`, the default, and `opvolging`).
 
 use std::time::Instant;
 
-use naleving::plugin::{Limits, PluginError, PluginHost};
+use naleving::plugin::{Limits, LoadedPlugin, PluginError, PluginFinding, PluginHost};
 use serde_json::{Value, json};
 
 use super::afwegingskader_spec;
@@ -198,18 +199,40 @@ fn paths() -> Vec<(String, Vec<&'static str>)> {
     ]
 }
 
+/// The params of the follow-up of question 5.
+const OPVOLGING: &str = r#"{"onderdeel": "opvolging"}"#;
+
+/// The findings of both parts on one batch, in record order (the decision's
+/// first for each record), after checking that no field of a record has a
+/// finding from both: each fact is reported once.
+fn both(plugin: &LoadedPlugin, records: &[String], as_of: &str) -> Vec<PluginFinding> {
+    let besluit = plugin.check_batch(records, "{}", as_of).unwrap().findings;
+    let opvolging = plugin
+        .check_batch(records, OPVOLGING, as_of)
+        .unwrap()
+        .findings;
+    for f in &opvolging {
+        assert!(
+            !besluit
+                .iter()
+                .any(|g| g.index == f.index && g.field == f.field),
+            "{:?} reported by both parts: {}",
+            f.field,
+            records[f.index as usize]
+        );
+    }
+    let mut all: Vec<PluginFinding> = besluit.into_iter().chain(opvolging).collect();
+    all.sort_by_key(|f| f.index);
+    all
+}
+
 /// The finding of `field` on the dossier with `id` in a run over [`paths`].
-fn finding<'a>(
-    output: &'a naleving::plugin::BatchOutput,
-    id: &str,
-    field: &str,
-) -> &'a naleving::plugin::PluginFinding {
+fn finding<'a>(findings: &'a [PluginFinding], id: &str, field: &str) -> &'a PluginFinding {
     let index = paths()
         .iter()
         .position(|(record, _)| record.contains(&format!("\"id\":\"{id}\"")))
         .unwrap();
-    output
-        .findings
+    findings
         .iter()
         .find(|f| f.index as usize == index && f.field.as_deref() == Some(field))
         .unwrap()
@@ -220,14 +243,13 @@ fn one_dossier_per_path_of_the_kader() {
     let host = PluginHost::new(None).unwrap();
     let plugin = host.load(&afwegingskader_spec()).unwrap();
     assert_eq!(plugin.info().name, "afwegingskader");
-    assert_eq!(plugin.info().version, "0.2.0");
+    assert_eq!(plugin.info().version, "0.3.0");
 
     let cases = paths();
     let records: Vec<String> = cases.iter().map(|(r, _)| r.clone()).collect();
-    let output = plugin.check_batch(&records, "{}", "2024-06-01").unwrap();
+    let output = both(&plugin, &records, "2024-06-01");
     for (index, (record, expected)) in cases.iter().enumerate() {
         let got: Vec<&str> = output
-            .findings
             .iter()
             .filter(|f| f.index as usize == index)
             .map(|f| f.field.as_deref().unwrap_or("-"))
@@ -309,7 +331,8 @@ fn one_dossier_per_path_of_the_kader() {
 }
 
 /// The same dossier is judged by the run's as-of date: question 5 left open
-/// is no finding before the agreed evaluation, and one from that day on.
+/// is no finding of the follow-up before the agreed evaluation, and one from
+/// that day on.
 #[test]
 fn question_5_falls_due_on_the_evaluation_date() {
     let host = PluginHost::new(None).unwrap();
@@ -321,7 +344,7 @@ fn question_5_falls_due_on_the_evaluation_date() {
     );
     let fields = |as_of: &str| -> Vec<Option<String>> {
         plugin
-            .check_batch(std::slice::from_ref(&record), "{}", as_of)
+            .check_batch(std::slice::from_ref(&record), OPVOLGING, as_of)
             .unwrap()
             .findings
             .into_iter()
@@ -344,10 +367,10 @@ fn findings_never_echo_record_values() {
         json!({"afweging": {"vermoeden": "GEHEIM-A"}, "besluit": "GEHEIM-B", "gemeld_op": "GEHEIM-C", "disclosure": "GEHEIM-D",
                "evaluatie_op": "GEHEIM-E", "hulp_beeindigd_op": "GEHEIM-F", "monitoring_afspraken": "GEHEIM-G"}),
     );
-    let output = plugin.check_batch(&[record], "{}", "2024-06-01").unwrap();
-    // Each unreadable value has its finding, none repeats it.
-    assert_eq!(output.findings.len(), 7, "{:?}", output.findings);
-    for finding in &output.findings {
+    let findings = both(&plugin, &[record], "2024-06-01");
+    // Each unreadable value has its finding, in one part only, none repeats it.
+    assert_eq!(findings.len(), 7, "{findings:?}");
+    for finding in &findings {
         let text = format!("{finding:?}");
         assert!(!text.contains("GEHEIM"), "{text}");
     }
@@ -368,7 +391,7 @@ fn unknown_params_are_the_plugins_error_and_the_next_batch_runs() {
         error,
         PluginError::Returned {
             plugin: "afwegingskader".into(),
-            message: "onbekende parameter `strict`: afwegingskader kent geen parameters".into()
+            message: "onbekende parameter `strict`: afwegingskader kent alleen `onderdeel`".into()
         }
     );
     assert!(error.is_incomplete());

@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 /// project file would pin it. A rebuild that changes the component must
 /// update this (and the README's example).
 pub const AFWEGINGSKADER_SHA256: &str =
-    "f5997dbd2114ddc6905b5385684ba1d12f49f0041558a69337b7526401926f1b";
+    "24c0fd03944a9a00ee03c1b3486250e9feff5be6da788b31f08aa14fc4da8c5a";
 
 /// `plugins/<name>.wasm`.
 pub fn plugin_path(name: &str) -> PathBuf {

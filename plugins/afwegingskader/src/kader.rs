@@ -2,13 +2,18 @@
 //!
 //! This module knows nothing of WebAssembly: `lib.rs` wraps it in the
 //! component bindings, and the unit tests below run it natively with
-//! `cargo test`. It walks the five afwegingsvragen of one meldcode dossier
-//! the way the kader walks them, stops where the kader stops, and reports
-//! what the dossier then must contain: a dossier note and `besluit:
-//! afsluiten` after "nee" on question 1; a melding at Veilig Thuis after
-//! "ja" on question 2 (or a disclosure, which also answers question 1) or
-//! "nee" on question 3 or 4; and, once help is given (question 4 "ja"), the
-//! follow-up of question 5.
+//! `cargo test`. It walks the afwegingsvragen of one meldcode dossier the
+//! way the kader walks them, stops where the kader stops, and reports what
+//! the dossier then must contain. The plugin serves two rules, chosen by the
+//! `onderdeel` parameter, and each fact is reported by one of them only:
+//!
+//! - `besluit` (the default, rule `afwegingskader-niet-gevolgd`): questions
+//!   1 to 4 and the decision. A dossier note and `besluit: afsluiten` after
+//!   "nee" on question 1; a melding at Veilig Thuis after "ja" on question 2
+//!   (or a disclosure, which also answers question 1) or "nee" on question 3
+//!   or 4; the date of any melding the `besluit` records.
+//! - `opvolging` (rule `afwegingsvraag-5-niet-opgevolgd`): once help is
+//!   given (question 4 "ja"), the follow-up of question 5.
 //!
 //! Question 5 asks whether the help leads, *within the agreed term*, to the
 //! results needed for the safety and well-being of everyone involved. It can
@@ -72,24 +77,99 @@ const QUESTIONS: [(&str, &str); 5] = [
 /// first, and then whether help is (also) possible.
 const BESLUITEN: [&str; 4] = ["afsluiten", "hulp", "melden", "melden_en_hulp"];
 
+/// A JSON object: a record, or its `afweging`.
+type Object = Map<String, Value>;
+
 /// An ISO date as (year, month, day); tuples compare in calendar order.
 type Day = (u16, u8, u8);
 
-/// Checks the plugin's params: the plugin takes none yet, and an unknown key
-/// is an error so that a rule author notices a typo instead of a silent
-/// default.
-pub fn validate_params(params: &str) -> Result<(), String> {
+/// Which part of the kader a rule judges: the plugin serves two rules, and
+/// each fact about a dossier is reported by one of them only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Onderdeel {
+    /// Questions 1 to 4 and the decision they lead to (the default): the
+    /// answers and their order, a disclosure, closing after "nee" on
+    /// question 1, the mandatory melding after question 2, 3 or 4, and the
+    /// `besluit` with its `gemeld_op`.
+    Besluit,
+    /// The follow-up of question 5 once help is given (question 4 "ja"):
+    /// answered once the agreed evaluation has passed or the help has
+    /// ended, then a (new) melding after "nee" or monitoring agreements
+    /// after "ja". Also the fields only this part reads.
+    Opvolging,
+}
+
+/// The values of the `onderdeel` parameter, as written in a rule.
+const ONDERDELEN: [(&str, Onderdeel); 2] = [
+    ("besluit", Onderdeel::Besluit),
+    ("opvolging", Onderdeel::Opvolging),
+];
+
+/// The parameters the plugin knows.
+const PARAMETERS: [&str; 1] = ["onderdeel"];
+
+/// Reads the plugin's params: `{}` or `{"onderdeel": "besluit"}` judge
+/// questions 1 to 4 and the decision, `{"onderdeel": "opvolging"}` the
+/// follow-up of question 5. An unknown key or value is an error naming the
+/// closest known one, so that a rule author notices a typo instead of a
+/// silent default.
+pub fn validate_params(params: &str) -> Result<Onderdeel, String> {
     let value: Value =
         serde_json::from_str(params).map_err(|e| format!("params zijn geen geldige JSON: {e}"))?;
     let Value::Object(map) = value else {
         return Err("params moeten een JSON-object zijn".to_owned());
     };
-    if let Some(key) = map.keys().next() {
+    if let Some(key) = map.keys().find(|k| !PARAMETERS.contains(&k.as_str())) {
         return Err(format!(
-            "onbekende parameter `{key}`: afwegingskader kent geen parameters"
+            "onbekende parameter `{key}`: afwegingskader kent alleen `onderdeel`{}",
+            suggestion(key, &PARAMETERS)
         ));
     }
-    Ok(())
+    let Some(value) = map.get("onderdeel") else {
+        return Ok(Onderdeel::Besluit);
+    };
+    let names = ONDERDELEN.map(|(name, _)| name);
+    let Some(text) = value.as_str() else {
+        return Err("parameter `onderdeel` moet tekst zijn: besluit of opvolging".to_owned());
+    };
+    ONDERDELEN
+        .iter()
+        .find(|(name, _)| *name == text)
+        .map(|&(_, onderdeel)| onderdeel)
+        .ok_or_else(|| {
+            format!(
+                "onbekend onderdeel `{text}`: verwacht besluit of opvolging{}",
+                suggestion(text, &names)
+            )
+        })
+}
+
+/// ` (bedoeld: `x`?)` for the known name closest to `written`, when one is
+/// close enough to be a typo of it (at most a third of its letters differ).
+fn suggestion(written: &str, known: &[&str]) -> String {
+    known
+        .iter()
+        .map(|name| (edit_distance(written, name), *name))
+        .filter(|&(distance, name)| distance * 3 <= name.chars().count().max(3))
+        .min()
+        .map(|(_, name)| format!(" (bedoeld: `{name}`?)"))
+        .unwrap_or_default()
+}
+
+/// Levenshtein distance over characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let substitute = diagonal + usize::from(ca != cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitute.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
 }
 
 /// Checks a whole batch; `Err` only for problems with the call itself
@@ -97,14 +177,21 @@ pub fn validate_params(params: &str) -> Result<(), String> {
 /// evaluation date: question 5 is due when the agreed evaluation lies on or
 /// before it.
 pub fn check(records: &[String], params: &str, as_of: &str) -> Result<Vec<Finding>, String> {
-    validate_params(params)?;
+    let onderdeel = validate_params(params)?;
     let Some(as_of) = parse_date(as_of) else {
         return Err("as-of is geen geldige datum (JJJJ-MM-DD)".to_owned());
     };
     let mut findings = Vec::new();
     for (index, text) in records.iter().enumerate() {
         let index = u32::try_from(index).map_err(|_| "te veel records in één batch".to_owned())?;
-        check_record(index, text, as_of, &mut findings);
+        let mut report = Report {
+            index,
+            findings: &mut findings,
+        };
+        match onderdeel {
+            Onderdeel::Besluit => check_besluit(text, &mut report),
+            Onderdeel::Opvolging => check_opvolging(text, as_of, &mut report),
+        }
     }
     Ok(findings)
 }
@@ -159,19 +246,40 @@ enum DateField {
     Day(Day),
 }
 
-/// What the kader requires once the walk has stopped.
+impl DateField {
+    fn of(value: Option<&Value>) -> Self {
+        match value {
+            None | Some(Value::Null) => Self::Missing,
+            Some(value) => value
+                .as_str()
+                .and_then(parse_date)
+                .map_or(Self::Invalid, Self::Day),
+        }
+    }
+}
+
+/// Where walking questions 1 to 4 leads.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Outcome {
-    /// The walk stopped at an unanswered or invalid question before 5.
+    /// The walk stopped at an unanswered or invalid question.
     Undecided,
     /// Question 1 is "nee": close the case and record it.
     Afsluiten,
     /// A melding is mandatory; `by` names the question (1-based) that made
     /// it so, `disclosure` whether a disclosure stood in for question 2.
     Melden { by: usize, disclosure: bool },
-    /// Questions 1 to 4 lead to help (question 4 "ja"), and question 5 is
-    /// "ja" or, while `q5_open`, not answered yet.
-    Hulp { q5_open: bool },
+    /// Questions 1 to 4 lead to help (question 4 "ja"): question 5 follows
+    /// once the help has had time.
+    Hulp,
+}
+
+/// The walk through questions 1 to 4.
+struct Walk {
+    outcome: Outcome,
+    /// The answers walked, for the finding details.
+    walked: Vec<Value>,
+    /// The first question reached but not answered, if the walk stopped there.
+    open: Option<usize>,
 }
 
 /// Collects the findings of one record.
@@ -200,40 +308,41 @@ fn question_field(n: usize) -> String {
     format!("afweging.{}", QUESTIONS[n - 1].0)
 }
 
-fn check_record(index: u32, text: &str, as_of: Day, findings: &mut Vec<Finding>) {
-    let mut report = Report { index, findings };
-    let record = match serde_json::from_str::<Value>(text) {
+/// The record as an object with its `afweging` object, or the reason it is
+/// not one (reported by [`check_besluit`] only).
+fn parse_dossier(text: &str) -> Result<(Object, Object), &'static str> {
+    let mut record = match serde_json::from_str::<Value>(text) {
         Ok(Value::Object(map)) => map,
-        _ => {
-            report.add(None, "dossier is geen JSON-object".to_owned(), None);
-            return;
-        }
+        _ => return Err("dossier is geen JSON-object"),
     };
-    let afweging = match record.get("afweging") {
+    match record.remove("afweging") {
         None | Some(Value::Null) => {
-            report.add(
-                Some("afweging"),
-                "afweging ontbreekt: het dossier legt het afwegingskader (stap 4 en 5) niet vast"
-                    .to_owned(),
-                None,
-            );
-            return;
+            Err("afweging ontbreekt: het dossier legt het afwegingskader (stap 4 en 5) niet vast")
         }
-        Some(Value::Object(map)) => map,
-        Some(_) => {
-            report.add(
-                Some("afweging"),
-                "afweging is geen object met de vijf afwegingsvragen".to_owned(),
-                None,
-            );
+        Some(Value::Object(afweging)) => Ok((record, afweging)),
+        Some(_) => Err("afweging is geen object met de vijf afwegingsvragen"),
+    }
+}
+
+/// The answers to the five questions, unreported.
+fn answers(afweging: &Map<String, Value>) -> [Answer; 5] {
+    QUESTIONS.map(|(key, _)| Answer::of(afweging.get(key)))
+}
+
+/// Questions 1 to 4 and the decision (`onderdeel: besluit`).
+fn check_besluit(text: &str, report: &mut Report<'_>) {
+    let (record, afweging) = match parse_dossier(text) {
+        Ok(parts) => parts,
+        Err(problem) => {
+            let field = (problem != "dossier is geen JSON-object").then_some("afweging");
+            report.add(field, problem.to_owned(), None);
             return;
         }
     };
-
-    let mut answers: [Answer; 5] = [Answer::Missing; 5];
-    for (n, (key, _)) in QUESTIONS.iter().enumerate() {
-        answers[n] = Answer::of(afweging.get(*key));
-        if answers[n] == Answer::Invalid {
+    let answers = answers(&afweging);
+    // Question 5's answer is the follow-up's (`onderdeel: opvolging`).
+    for (n, answer) in answers.iter().enumerate().take(4) {
+        if *answer == Answer::Invalid {
             report.add(
                 Some(&question_field(n + 1)),
                 format!(
@@ -246,7 +355,7 @@ fn check_record(index: u32, text: &str, as_of: Day, findings: &mut Vec<Finding>)
     }
     // A disclosure is a vermoeden (question 1) of acute onveiligheid
     // (question 2): it answers both, and a "nee" to either contradicts it.
-    let disclosure = yes_no(&record, "disclosure", &mut report) == Answer::Ja;
+    let disclosure = yes_no(&record, "disclosure", report) == Answer::Ja;
     if disclosure && answers[0] == Answer::Nee {
         report.add(
             Some(&question_field(1)),
@@ -264,19 +373,21 @@ fn check_record(index: u32, text: &str, as_of: Day, findings: &mut Vec<Finding>)
         );
     }
 
-    check_order(&answers, disclosure, &mut report);
-    let (outcome, walked) = walk(&answers, disclosure, &mut report);
-    check_besluit_value(&record, &mut report);
-    let gemeld_op = date_field(&record, "gemeld_op", &mut report);
-    let evaluatie = Evaluatie::of(
-        date_field(&record, "evaluatie_op", &mut report),
-        date_field(&record, "hulp_beeindigd_op", &mut report),
-    );
-    let monitoring = yes_no(&record, "monitoring_afspraken", &mut report);
+    check_order(&answers, disclosure, report);
+    let walk = walk(&answers, disclosure);
+    if let Some(n) = walk.open {
+        report.add(
+            Some(&question_field(n)),
+            format!("{} niet beantwoord", question_label(n)),
+            None,
+        );
+    }
+    check_besluit_value(&record, report);
+    let gemeld_op = date_field(&record, "gemeld_op", report);
     let besluit = besluit(&record);
 
-    match outcome {
-        Outcome::Undecided => require_melding_date(besluit, gemeld_op, &mut report),
+    match walk.outcome {
+        Outcome::Undecided => require_melding_date(besluit, gemeld_op, report),
         Outcome::Afsluiten => {
             if record.get("dossier_notitie") != Some(&Value::Bool(true)) {
                 report.add(
@@ -304,38 +415,97 @@ fn check_record(index: u32, text: &str, as_of: Day, findings: &mut Vec<Finding>)
             let details = json!({
                 "verplicht_door": format!("vraag {by}"),
                 "disclosure": disclosure,
+                "afweging": walk.walked,
+            });
+            require_melding(&reason, Ok(besluit), gemeld_op, &details, report);
+        }
+        // The melding after question 5 "nee" is the follow-up's; any other
+        // melding on the help path is voluntary, but needs its date.
+        Outcome::Hulp if answers[4] == Answer::Nee => {}
+        Outcome::Hulp => require_melding_date(besluit, gemeld_op, report),
+    }
+}
+
+/// The follow-up of question 5 (`onderdeel: opvolging`). A dossier that is
+/// no object or has no `afweging` is [`check_besluit`]'s finding; here it is
+/// not judged.
+fn check_opvolging(text: &str, as_of: Day, report: &mut Report<'_>) {
+    let Ok((record, afweging)) = parse_dossier(text) else {
+        return;
+    };
+    let answers = answers(&afweging);
+    if answers[4] == Answer::Invalid {
+        report.add(
+            Some(&question_field(5)),
+            format!(
+                "{} heeft een ongeldig antwoord; verwacht \"ja\" of \"nee\"",
+                question_label(5)
+            ),
+            None,
+        );
+    }
+    // The fields only the follow-up reads: reported here when unreadable.
+    let evaluatie = Evaluatie::of(
+        date_field(&record, "evaluatie_op", report),
+        date_field(&record, "hulp_beeindigd_op", report),
+    );
+    let monitoring = yes_no(&record, "monitoring_afspraken", report);
+    // Read by both parts; reported by the decision's.
+    let disclosure = Answer::of(record.get("disclosure")) == Answer::Ja;
+    let gemeld_op = DateField::of(record.get("gemeld_op"));
+    let walk = walk(&answers, disclosure);
+    if walk.outcome != Outcome::Hulp {
+        return;
+    }
+    match answers[4] {
+        Answer::Missing => check_question_5_due(evaluatie, as_of, report),
+        Answer::Ja => check_monitoring(monitoring, report),
+        Answer::Nee => {
+            let mut walked = walk.walked;
+            walked.push(json!({ "vraag": 5, "antwoord": "nee" }));
+            let details = json!({
+                "verplicht_door": "vraag 5",
+                "disclosure": false,
                 "afweging": walked,
             });
-            if gemeld_op == DateField::Missing {
-                report.add(
-                    Some("gemeld_op"),
-                    format!(
-                        "melding bij Veilig Thuis verplicht door {reason}, maar gemeld_op ontbreekt"
-                    ),
-                    Some(details.clone()),
-                );
-            }
-            if !meldt(besluit) {
-                report.add(
-                    Some("besluit"),
-                    format!(
-                        "melding bij Veilig Thuis verplicht door {reason}: het besluit moet melden of melden_en_hulp zijn"
-                    ),
-                    Some(details),
-                );
-            }
-            if by == 5 {
-                check_melding_after_evaluation(evaluatie, gemeld_op, &mut report);
-            }
+            let reason = format!("{} = nee", question_label(5));
+            let besluit = match record.get("besluit") {
+                Some(value) if !value.is_null() && !known_besluit(value) => Err(()),
+                _ => Ok(besluit(&record)),
+            };
+            require_melding(&reason, besluit, gemeld_op, &details, report);
+            check_melding_after_evaluation(evaluatie, gemeld_op, report);
         }
-        Outcome::Hulp { q5_open } => {
-            require_melding_date(besluit, gemeld_op, &mut report);
-            if q5_open {
-                check_question_5_due(evaluatie, as_of, &mut report);
-            } else {
-                check_monitoring(monitoring, &mut report);
-            }
-        }
+        Answer::Invalid => {}
+    }
+}
+
+/// A melding at Veilig Thuis is mandatory for `reason`: the dossier has its
+/// date and a `besluit` that includes it. `besluit` is `Err` when it holds
+/// an unknown value, which the decision's part reports: the follow-up then
+/// does not judge it again.
+fn require_melding(
+    reason: &str,
+    besluit: Result<Option<&str>, ()>,
+    gemeld_op: DateField,
+    details: &Value,
+    report: &mut Report<'_>,
+) {
+    if gemeld_op == DateField::Missing {
+        report.add(
+            Some("gemeld_op"),
+            format!("melding bij Veilig Thuis verplicht door {reason}, maar gemeld_op ontbreekt"),
+            Some(details.clone()),
+        );
+    }
+    if besluit.is_ok_and(|besluit| !meldt(besluit)) {
+        report.add(
+            Some("besluit"),
+            format!(
+                "melding bij Veilig Thuis verplicht door {reason}: het besluit moet melden of melden_en_hulp zijn"
+            ),
+            Some(details.clone()),
+        );
     }
 }
 
@@ -360,13 +530,19 @@ fn check_order(answers: &[Answer; 5], disclosure: bool, report: &mut Report<'_>)
     }
 }
 
-/// Walks the kader from question 1 and stops where the kader stops. Returns
-/// the outcome and the answers walked (for the finding details). An open
-/// question 5 is not reported here: whether it is due depends on the
-/// evaluation date.
-fn walk(answers: &[Answer; 5], disclosure: bool, report: &mut Report<'_>) -> (Outcome, Vec<Value>) {
+/// Walks questions 1 to 4 and stops where the kader stops: "nee" on
+/// question 1 closes, "ja" on question 2 (or a disclosure) and "nee" on
+/// question 3 or 4 make a melding mandatory, "ja" on question 4 starts the
+/// help whose evaluation answers question 5. Reports nothing: the caller
+/// decides which part reports what.
+fn walk(answers: &[Answer; 5], disclosure: bool) -> Walk {
     let mut walked = Vec::new();
-    for n in 1..=5 {
+    let stop = |outcome, walked, open| Walk {
+        outcome,
+        walked,
+        open,
+    };
+    for n in 1..=4 {
         let by_disclosure = n <= 2 && disclosure;
         let answer = if by_disclosure {
             Answer::Ja
@@ -374,39 +550,29 @@ fn walk(answers: &[Answer; 5], disclosure: bool, report: &mut Report<'_>) -> (Ou
             answers[n - 1]
         };
         match answer {
-            Answer::Missing if n == 5 => return (Outcome::Hulp { q5_open: true }, walked),
-            Answer::Missing => {
-                report.add(
-                    Some(&question_field(n)),
-                    format!("{} niet beantwoord", question_label(n)),
-                    None,
-                );
-                return (Outcome::Undecided, walked);
-            }
-            // Already reported; the walk cannot go on past it.
-            Answer::Invalid => return (Outcome::Undecided, walked),
+            Answer::Missing => return stop(Outcome::Undecided, walked, Some(n)),
+            // Reported where it is read; the walk cannot go on past it.
+            Answer::Invalid => return stop(Outcome::Undecided, walked, None),
             Answer::Ja | Answer::Nee => {}
         }
         walked.push(json!({ "vraag": n, "antwoord": answer.as_str() }));
         match (n, answer) {
-            (1, Answer::Nee) => return (Outcome::Afsluiten, walked),
+            (1, Answer::Nee) => return stop(Outcome::Afsluiten, walked, None),
             (2, Answer::Ja) => {
                 let disclosure = by_disclosure && answers[1] != Answer::Ja;
-                return (Outcome::Melden { by: 2, disclosure }, walked);
+                return stop(Outcome::Melden { by: 2, disclosure }, walked, None);
             }
-            (3..=5, Answer::Nee) => {
-                return (
-                    Outcome::Melden {
-                        by: n,
-                        disclosure: false,
-                    },
-                    walked,
-                );
+            (3 | 4, Answer::Nee) => {
+                let outcome = Outcome::Melden {
+                    by: n,
+                    disclosure: false,
+                };
+                return stop(outcome, walked, None);
             }
             _ => {}
         }
     }
-    (Outcome::Hulp { q5_open: false }, walked)
+    stop(Outcome::Hulp, walked, None)
 }
 
 /// When question 5 is due: the agreed evaluation date, or the end of the
@@ -536,9 +702,14 @@ fn meldt(besluit: Option<&str>) -> bool {
     matches!(besluit, Some("melden" | "melden_en_hulp"))
 }
 
+/// Whether a `besluit` value is one of [`BESLUITEN`].
+fn known_besluit(value: &Value) -> bool {
+    value.as_str().is_some_and(|s| BESLUITEN.contains(&s))
+}
+
 fn check_besluit_value(record: &Map<String, Value>, report: &mut Report<'_>) {
     if let Some(value) = record.get("besluit").filter(|v| !v.is_null())
-        && !value.as_str().is_some_and(|s| BESLUITEN.contains(&s))
+        && !known_besluit(value)
     {
         report.add(
             Some("besluit"),
@@ -612,9 +783,17 @@ mod tests {
     /// The as-of date of every run below.
     const AS_OF: &str = "2024-06-01";
 
+    /// Questions 1 to 4 and the decision (the default part).
     fn run(record: Value) -> Vec<Finding> {
         check(&[record.to_string()], "{}", AS_OF).unwrap()
     }
+
+    /// The follow-up of question 5.
+    fn follow(record: Value) -> Vec<Finding> {
+        check(&[record.to_string()], OPVOLGING, AS_OF).unwrap()
+    }
+
+    const OPVOLGING: &str = r#"{"onderdeel": "opvolging"}"#;
 
     fn fields(findings: &[Finding]) -> Vec<&str> {
         findings
@@ -854,7 +1033,14 @@ mod tests {
                 dossier(afweging),
                 json!({"besluit": "hulp", "evaluatie_op": "2024-05-01"}),
             );
-            let f = run(r);
+            // Questions 3 and 4 are the decision's, question 5 the
+            // follow-up's; the other part reports nothing about it.
+            let (f, other) = if n == 5 {
+                (follow(r.clone()), run(r))
+            } else {
+                (run(r.clone()), follow(r))
+            };
+            assert_eq!(fields(&other), Vec::<&str>::new(), "vraag {n}");
             assert_eq!(fields(&f), ["gemeld_op", "besluit"], "vraag {n}");
             assert!(
                 f[0].message.contains(&format!("afwegingsvraag {n} (")),
@@ -871,7 +1057,7 @@ mod tests {
 
     #[test]
     fn q5_has_the_kaders_topic() {
-        let f = run(with(
+        let f = follow(with(
             help_path(json!(null)),
             json!({"besluit": "hulp", "evaluatie_op": "2024-05-01"}),
         ));
@@ -889,13 +1075,13 @@ mod tests {
             help_path(json!(null)),
             json!({"besluit": "hulp", "evaluatie_op": "2024-06-02"}),
         );
-        assert_eq!(run(r), []);
+        assert_eq!(follow(r), []);
         // A planned end of the help after the as-of date is no end yet.
         let r = with(
             help_path(json!(null)),
             json!({"besluit": "hulp", "evaluatie_op": "2024-09-01", "hulp_beeindigd_op": "2024-07-01"}),
         );
-        assert_eq!(run(r), []);
+        assert_eq!(follow(r), []);
     }
 
     #[test]
@@ -905,7 +1091,7 @@ mod tests {
             help_path(json!(null)),
             json!({"besluit": "hulp", "evaluatie_op": AS_OF}),
         );
-        let f = run(r);
+        let f = follow(r);
         assert_eq!(fields(&f), ["afweging.duurzame_veiligheid"]);
         assert!(
             f[0].message
@@ -922,7 +1108,7 @@ mod tests {
             help_path(json!(null)),
             json!({"besluit": "hulp", "evaluatie_op": "2024-09-01", "hulp_beeindigd_op": "2024-05-20"}),
         );
-        let f = run(r);
+        let f = follow(r);
         assert_eq!(fields(&f), ["afweging.duurzame_veiligheid"]);
         assert!(
             f[0].message
@@ -933,20 +1119,20 @@ mod tests {
             help_path(json!(null)),
             json!({"besluit": "hulp", "hulp_beeindigd_op": AS_OF}),
         );
-        assert_eq!(fields(&run(r)), ["afweging.duurzame_veiligheid"]);
+        assert_eq!(fields(&follow(r)), ["afweging.duurzame_veiligheid"]);
     }
 
     #[test]
     fn q5_open_without_an_evaluation_date() {
         let r = with(help_path(json!(null)), json!({"besluit": "hulp"}));
-        let f = run(r);
+        let f = follow(r);
         assert_eq!(fields(&f), ["evaluatie_op"]);
         assert!(f[0].message.contains("evaluatie_op ontbreekt"));
     }
 
     #[test]
     fn q5_nee_requires_a_melding_on_or_after_the_evaluation() {
-        let q5_nee = |extra: Value| run(with(help_path(json!("nee")), extra));
+        let q5_nee = |extra: Value| follow(with(help_path(json!("nee")), extra));
         // On the evaluation day, or later: fine, with either besluit.
         for (besluit, gemeld_op) in [("melden", "2024-05-01"), ("melden_en_hulp", "2024-05-20")] {
             let f = q5_nee(json!({
@@ -986,7 +1172,7 @@ mod tests {
 
     #[test]
     fn q5_ja_requires_monitoring_agreements() {
-        let q5_ja = |extra: Value| run(with(help_path(json!("ja")), extra));
+        let q5_ja = |extra: Value| follow(with(help_path(json!("ja")), extra));
         assert_eq!(
             q5_ja(json!({"besluit": "hulp", "monitoring_afspraken": true})),
             []
@@ -1006,7 +1192,7 @@ mod tests {
         assert!(f[0].message.ends_with("maar monitoring_afspraken is nee"));
         // Asked only once question 5 is answered "ja".
         assert_eq!(
-            run(with(
+            follow(with(
                 help_path(json!(null)),
                 json!({"besluit": "hulp", "evaluatie_op": "2024-09-01", "monitoring_afspraken": false}),
             )),
@@ -1052,19 +1238,24 @@ mod tests {
     #[test]
     fn invalid_values_are_not_echoed() {
         let r = with(
-            dossier(json!({"vermoeden": "geheim-1", "onveiligheid": "ja"})),
+            dossier(
+                json!({"vermoeden": "geheim-1", "onveiligheid": "ja", "duurzame_veiligheid": "geheim-7"}),
+            ),
             json!({"besluit": "geheim-2", "gemeld_op": "geheim-3", "evaluatie_op": "geheim-4",
                    "hulp_beeindigd_op": 20240301, "monitoring_afspraken": "geheim-5",
                    "disclosure": "geheim-6"}),
         );
-        let f = run(r);
+        // Each unreadable value is reported once, by the part that reads it.
+        let f = run(r.clone());
         assert_eq!(
             fields(&f),
+            ["afweging.vermoeden", "disclosure", "besluit", "gemeld_op"]
+        );
+        let g = follow(r);
+        assert_eq!(
+            fields(&g),
             [
-                "afweging.vermoeden",
-                "disclosure",
-                "besluit",
-                "gemeld_op",
+                "afweging.duurzame_veiligheid",
                 "evaluatie_op",
                 "hulp_beeindigd_op",
                 "monitoring_afspraken"
@@ -1072,6 +1263,7 @@ mod tests {
         );
         assert!(
             f.iter()
+                .chain(&g)
                 .all(|f| !f.message.contains("geheim") && !f.message.contains("20240301"))
         );
     }
@@ -1083,20 +1275,127 @@ mod tests {
             json!({"evaluatie_op": "2024-13-01"}),
             json!({"evaluatie_op": "2024-05-01", "hulp_beeindigd_op": "1 mei"}),
         ] {
-            let f = run(with(
+            let r = with(
                 help_path(json!(null)),
                 with(json!({"besluit": "hulp"}), extra.clone()),
-            ));
+            );
+            let f = follow(r.clone());
             assert_eq!(f.len(), 1, "{extra}: {f:?}");
             assert!(f[0].message.ends_with("is geen geldige datum (JJJJ-MM-DD)"));
+            assert_eq!(run(r), [], "{extra}");
         }
         // Question 5 "nee" with an unreadable evaluation date: not "ontbreekt".
-        let f = run(with(
+        let f = follow(with(
             help_path(json!("nee")),
             json!({"besluit": "melden", "gemeld_op": "2024-03-09", "evaluatie_op": "mei"}),
         ));
         assert_eq!(fields(&f), ["evaluatie_op"]);
         assert!(f[0].message.ends_with("is geen geldige datum (JJJJ-MM-DD)"));
+        // An unreadable gemeld_op is the decision's finding; the follow-up
+        // neither repeats it nor calls the melding missing.
+        let r = with(
+            help_path(json!("nee")),
+            json!({"besluit": "melden", "gemeld_op": "mei", "evaluatie_op": "2024-05-01"}),
+        );
+        assert_eq!(fields(&run(r.clone())), ["gemeld_op"]);
+        assert_eq!(follow(r), []);
+    }
+
+    /// Every fact is reported by one part only: over dossiers on every path
+    /// of the kader, no field has a finding from both.
+    #[test]
+    fn each_fact_is_reported_by_one_part() {
+        let q5 = [json!(null), json!("ja"), json!("nee"), json!("misschien")];
+        let extras = [
+            json!({"besluit": "hulp"}),
+            json!({"besluit": "melden"}),
+            json!({"besluit": "melden_en_hulp", "gemeld_op": "2024-03-09"}),
+            json!({"besluit": "melden", "gemeld_op": "2024-05-02", "evaluatie_op": "2024-05-01"}),
+            json!({"besluit": "hulp", "evaluatie_op": "2024-05-01", "monitoring_afspraken": false}),
+            json!({"besluit": "hulp", "evaluatie_op": "2024-09-01"}),
+            json!({"besluit": "x", "gemeld_op": "x", "evaluatie_op": "x", "disclosure": "x"}),
+            json!({"disclosure": true, "besluit": "hulp", "hulp_beeindigd_op": "2024-04-01"}),
+        ];
+        let afwegingen = [
+            json!({"vermoeden": "nee"}),
+            json!({"vermoeden": "ja", "onveiligheid": "ja"}),
+            json!({"vermoeden": "ja", "onveiligheid": "nee", "hulp_mogelijk": "nee"}),
+            json!({"vermoeden": "ja", "onveiligheid": "nee", "hulp_mogelijk": "ja"}),
+            json!({"vermoeden": "ja", "onveiligheid": "nee", "hulp_mogelijk": "ja", "hulp_aanvaard": "ja"}),
+        ];
+        let mut judged_by_follow_up = 0;
+        for afweging in &afwegingen {
+            for answer in &q5 {
+                for extra in &extras {
+                    let mut a = afweging.clone();
+                    if !answer.is_null() {
+                        a["duurzame_veiligheid"] = answer.clone();
+                    }
+                    let r = with(dossier(a), extra.clone());
+                    let (f, g) = (run(r.clone()), follow(r.clone()));
+                    judged_by_follow_up += usize::from(!g.is_empty());
+                    for field in fields(&g) {
+                        assert!(!fields(&f).contains(&field), "{field} twice: {r}");
+                    }
+                }
+            }
+        }
+        assert!(judged_by_follow_up > 20, "{judged_by_follow_up}");
+    }
+
+    #[test]
+    fn the_follow_up_judges_only_the_help_path() {
+        // Not an object, no afweging: the decision's findings only.
+        let f = check(&["[1]".to_owned()], OPVOLGING, AS_OF).unwrap();
+        assert_eq!(f, []);
+        let mut r = dossier(json!(null));
+        r.as_object_mut().unwrap().remove("afweging");
+        assert_eq!(follow(r), []);
+        // Question 4 "nee": the mandatory melding is the decision's, even
+        // with a question 5 answered out of order.
+        let r = with(
+            dossier(
+                json!({"vermoeden": "ja", "onveiligheid": "nee", "hulp_mogelijk": "ja",
+                            "hulp_aanvaard": "nee", "duurzame_veiligheid": "ja"}),
+            ),
+            json!({"besluit": "hulp", "evaluatie_op": "2024-05-01"}),
+        );
+        assert_eq!(follow(r), []);
+        // A disclosure makes the melding mandatory at question 2: no help path.
+        let r = with(
+            help_path(json!(null)),
+            json!({"disclosure": true, "besluit": "melden", "gemeld_op": "2024-03-09", "evaluatie_op": "2024-05-01"}),
+        );
+        assert_eq!(follow(r.clone()), []);
+        assert_eq!(fields(&run(r)), ["afweging.onveiligheid"]);
+    }
+
+    #[test]
+    fn q5_nee_melding_is_the_follow_ups() {
+        // The repeat melding's date is asked by the follow-up only, also
+        // where the besluit records it.
+        let r = with(
+            help_path(json!("nee")),
+            json!({"besluit": "melden", "evaluatie_op": "2024-05-01"}),
+        );
+        assert_eq!(run(r.clone()), []);
+        let f = follow(r);
+        assert_eq!(fields(&f), ["gemeld_op"]);
+        assert_eq!(
+            f[0].message,
+            "melding bij Veilig Thuis verplicht door afwegingsvraag 5 (hulp leidt tot de \
+             noodzakelijke resultaten voor veiligheid en welzijn) = nee, maar gemeld_op ontbreekt"
+        );
+        let details: Value = serde_json::from_str(f[0].details.as_deref().unwrap()).unwrap();
+        assert_eq!(details["verplicht_door"], "vraag 5");
+        assert_eq!(details["afweging"].as_array().map(Vec::len), Some(5));
+        // Help with question 5 still open: a voluntary melding's date is the decision's.
+        let r = with(
+            help_path(json!(null)),
+            json!({"besluit": "melden", "evaluatie_op": "2024-09-01"}),
+        );
+        assert_eq!(fields(&run(r.clone())), ["gemeld_op"]);
+        assert_eq!(follow(r), []);
     }
 
     #[test]
@@ -1107,12 +1406,34 @@ mod tests {
 
     #[test]
     fn params_and_as_of() {
-        assert!(validate_params("{}").is_ok());
-        assert!(
-            validate_params("{\"x\": 1}")
-                .unwrap_err()
-                .contains("onbekende parameter `x`")
+        assert_eq!(validate_params("{}"), Ok(Onderdeel::Besluit));
+        assert_eq!(
+            validate_params(r#"{"onderdeel": "besluit"}"#),
+            Ok(Onderdeel::Besluit)
         );
+        assert_eq!(validate_params(OPVOLGING), Ok(Onderdeel::Opvolging));
+        assert_eq!(
+            validate_params("{\"x\": 1}").unwrap_err(),
+            "onbekende parameter `x`: afwegingskader kent alleen `onderdeel`"
+        );
+        assert_eq!(
+            validate_params(r#"{"onderdel": "opvolging"}"#).unwrap_err(),
+            "onbekende parameter `onderdel`: afwegingskader kent alleen `onderdeel` (bedoeld: `onderdeel`?)"
+        );
+        assert_eq!(
+            validate_params(r#"{"onderdeel": "opvolgng"}"#).unwrap_err(),
+            "onbekend onderdeel `opvolgng`: verwacht besluit of opvolging (bedoeld: `opvolging`?)"
+        );
+        assert_eq!(
+            validate_params(r#"{"onderdeel": "vraag 5"}"#).unwrap_err(),
+            "onbekend onderdeel `vraag 5`: verwacht besluit of opvolging"
+        );
+        assert!(
+            validate_params(r#"{"onderdeel": 5}"#)
+                .unwrap_err()
+                .contains("moet tekst zijn")
+        );
+        assert!(check(&[], r#"{"onderdeel": "x"}"#, AS_OF).is_err());
         assert!(validate_params("[]").is_err());
         assert!(check(&[], "{}", "2024-02-30").is_err());
         assert!(check(&[], "{}", "2024-02-29").is_ok());

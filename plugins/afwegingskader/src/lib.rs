@@ -1,6 +1,7 @@
 //! naleving plugin `afwegingskader`: checks meldcode dossiers against the five
-//! afwegingsvragen of the verbeterde meldcode (BRIEF §1.3), the evaluation
-//! of the help (question 5) included.
+//! afwegingsvragen of the verbeterde meldcode (BRIEF §1.3): questions 1 to 4
+//! and the decision (`onderdeel: besluit`, the default), or the follow-up of
+//! question 5 after help (`onderdeel: opvolging`).
 //!
 //! The logic lives in [`kader`], plain Rust tested natively; this file only
 //! binds it to the `naleving:plugin/checker` world (`plugins/wit/world.wit`)
@@ -22,8 +23,9 @@ mod bindings {
                 name: "afwegingskader".to_owned(),
                 version: env!("CARGO_PKG_VERSION").to_owned(),
                 description: "controleert of meldcode-dossiers het afwegingskader volgen \
-                              (vijf afwegingsvragen, afsluiten, verplichte melding, \
-                              evaluatie van de hulp)"
+                              (onderdeel besluit: vraag 1 tot en met 4, afsluiten, verplichte \
+                              melding; onderdeel opvolging: vraag 5, evaluatie van de hulp, \
+                              opnieuw melden of monitoring)"
                     .to_owned(),
             }
         }
