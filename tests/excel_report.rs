@@ -36,6 +36,14 @@ pub(crate) fn sheet(
     .collect()
 }
 
+/// The Run sheet as a lookup: the value on the line a name heads.
+pub(crate) fn run_values(
+    book: &mut Xlsx<std::io::Cursor<Vec<u8>>>,
+) -> impl Fn(&str) -> Option<Data> + use<> {
+    let range = book.worksheet_range("Run").unwrap();
+    move |name: &str| range.rows().find(|r| r[0] == name).map(|r| r[1].clone())
+}
+
 pub(crate) fn get<'a>(row: &'a [(String, String)], name: &str) -> &'a str {
     row.iter()
         .find(|(n, _)| n == name)
@@ -156,14 +164,8 @@ fn the_workbook_reads_back_as_the_json_report() {
     }
 
     // Run: the date, the digests and the summary.
-    let range = book.worksheet_range("Run").unwrap();
-    let value = |name: &str| {
-        range
-            .rows()
-            .find(|r| r[0] == name)
-            .map(|r| r[1].clone())
-            .unwrap_or_else(|| panic!("no {name}"))
-    };
+    let value = run_values(&mut book);
+    let value = |name: &str| value(name).unwrap_or_else(|| panic!("no {name}"));
     assert_eq!(
         value("rules digest").to_string(),
         report["rules_digest"].as_str().unwrap()
