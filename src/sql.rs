@@ -110,6 +110,48 @@ impl Column {
         }
     }
 
+    /// The value is certainly a string naleving reads as a date as it
+    /// stands: `YYYY-MM-DD` of a day that exists, in the years 1000–9999
+    /// (whatever the column's type: a `date` column is written so). Never
+    /// NULL, and never an error: the date is only made once the text is
+    /// known to be one. Where it holds, [`Column::date`] is that date.
+    pub fn iso_date(&self, d: &dyn Dialect) -> String {
+        if self.kind == Some(ColumnKind::Date) {
+            // A `date` column is written ISO for the years 1–9999; the
+            // bounds leave out infinity, BC and years before 1000 as the
+            // text form below does.
+            return format!(
+                "COALESCE({c} >= {} AND {c} <= {}, FALSE)",
+                d.date_literal(FIRST_DATE),
+                d.date_literal(LAST_DATE),
+                c = self.plain
+            );
+        }
+        let text = self.text(d);
+        let part = |from: usize, length: usize| {
+            d.cast(&format!("substr({text}, {from}, {length})"), SqlType::Int)
+        };
+        format!(
+            "(CASE WHEN {} AND {} THEN {} <= {} ELSE FALSE END)",
+            self.is(d, "string"),
+            d.matches(
+                &text,
+                "^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+            ),
+            part(9, 2),
+            d.days_in_month(&part(1, 4), &part(6, 2))
+        )
+    }
+
+    /// The value as an SQL date: only to be used where
+    /// [`Column::iso_date`] holds (elsewhere the cast may fail).
+    pub fn date(&self, d: &dyn Dialect) -> String {
+        match self.kind {
+            Some(ColumnKind::Date) => self.plain.clone(),
+            _ => d.cast(&self.text(d), SqlType::Date),
+        }
+    }
+
     /// The JSON type of the value, as SQL text (`'string'`, …; NULL when
     /// absent).
     pub fn type_name(&self, d: &dyn Dialect) -> String {
@@ -123,6 +165,13 @@ impl Column {
         }
     }
 }
+
+/// The first date naleving reads from data as it stands (an ISO date has
+/// four digits of year and does not start with 0).
+pub const FIRST_DATE: &str = "1000-01-01";
+
+/// The last date naleving can represent: a due date beyond it is this day.
+pub const LAST_DATE: &str = "9999-12-31";
 
 /// A type a value is cast to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -195,6 +244,28 @@ pub trait Dialect: Sync {
 
     /// An aggregate: the number of rows for which `condition` holds.
     fn count_if(&self, condition: &str) -> String;
+
+    /// A date written in SQL from an ISO text of naleving's own (a
+    /// constant such as [`LAST_DATE`], never a rule's value).
+    fn date_literal(&self, iso: &str) -> String {
+        self.cast(&format!("'{}'", iso.replace('\'', "''")), SqlType::Date)
+    }
+
+    /// The ISO day of the week of an SQL date, as an integer: 1 for
+    /// Monday to 7 for Sunday.
+    fn iso_weekday(&self, date: &str) -> String;
+
+    /// The quotient of two non-negative SQL integers, rounded down.
+    fn int_div(&self, dividend: &str, divisor: &str) -> String;
+
+    /// The SQL date `days` (an SQL integer, may be negative) after `date`.
+    fn add_days(&self, date: &str, days: &str) -> String;
+
+    /// The SQL date `months` (an SQL integer) calendar months after
+    /// `date`, on the same day of the month or, when the month is
+    /// shorter, its last day (31 January plus one month is 28 or 29
+    /// February) — as naleving adds months and years.
+    fn add_months(&self, date: &str, months: &str) -> String;
 }
 
 /// PostgreSQL (12 and later: `jsonb`, `trim_scale`, `FILTER`).
@@ -276,6 +347,22 @@ impl Dialect for Postgres {
 
     fn count_if(&self, condition: &str) -> String {
         format!("count(*) FILTER (WHERE {condition})")
+    }
+
+    fn iso_weekday(&self, date: &str) -> String {
+        format!("extract(isodow FROM {date})::int")
+    }
+
+    fn int_div(&self, dividend: &str, divisor: &str) -> String {
+        format!("({dividend} / {divisor})")
+    }
+
+    fn add_days(&self, date: &str, days: &str) -> String {
+        format!("({date} + {days})")
+    }
+
+    fn add_months(&self, date: &str, months: &str) -> String {
+        format!("({date} + make_interval(months => {months}))::date")
     }
 }
 

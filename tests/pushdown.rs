@@ -368,10 +368,317 @@ fn every_rule_of_the_pack_from_postgres_agrees_with_its_jsonl() {
         "beoordeling-voor-ontvangst",
         "melding-zonder-ontvangstdatum",
         "terugkoppeling-ontbreekt",
+        "veiligheidsbeoordeling-te-laat",
+        "onderzoek-start-te-laat",
+        "onderzoek-te-laat",
     ] {
         assert!(
             pushed.contains(&id.to_string()),
             "{id} not pushed: {pushed:?}"
         );
     }
+}
+
+/// `deadline` pushed down: every start day of a year and a half (weekends,
+/// the feestdagen of 2020 — Easter, Koningsdag, Bevrijdingsdag of a lustrum
+/// year, Hemelvaart, Pinksteren, Christmas), each with acts before the start,
+/// on every day of the first weeks, around a month later and missing,
+/// as `date`, `text` and `jsonb` columns, and rows whose dates are not ISO
+/// dates or lie outside 1000–9999: the report is the one of reading every
+/// row, for terms in working days, days (with Atw art. 1 and 2), weeks
+/// without the Atw, months, a year, and terms that reach past 9999. The
+/// rows read are few more than those with a finding or problem.
+#[test]
+fn pushed_down_deadlines_report_what_reading_every_row_reports() {
+    let server = Server::shared();
+    let db = server.database();
+    db.client()
+        .batch_execute(
+            "CREATE SCHEMA vt;
+             CREATE TABLE vt.termijnen (id text, soort text, ontvangen date, gedaan date,
+                                        start_tekst text, eind_tekst text,
+                                        start_json jsonb, eind_json jsonb);
+             INSERT INTO vt.termijnen
+               SELECT 'r' || to_char(s - DATE '2019-12-01', 'FM0000') || '-'
+                          || COALESCE(to_char(k + 10, 'FM00'), 'xx'),
+                      CASE WHEN (s - DATE '2019-12-01') % 5 = 0 THEN 'advies' ELSE 'melding' END,
+                      s, s + k, to_char(s, 'YYYY-MM-DD'), to_char(s + k, 'YYYY-MM-DD'),
+                      to_jsonb(to_char(s, 'YYYY-MM-DD')), to_jsonb(to_char(s + k, 'YYYY-MM-DD'))
+               FROM generate_series(DATE '2019-12-01', DATE '2021-02-28', interval '1 day') AS g(t),
+                    LATERAL (SELECT t::date AS s) AS d,
+                    (SELECT unnest(ARRAY[-3, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13,
+                                         14, 15, 16, 27, 28, 29, 30, 31, 32, 33, NULL]) AS k) AS ks;
+             INSERT INTO vt.termijnen VALUES
+               ('x-geen-start', 'melding', NULL, '2020-03-03', NULL, '2020-03-03', NULL, '\"2020-03-03\"'),
+               ('x-geen-dag', 'melding', '2020-03-03', '2020-03-03', '2020-02-30', '2020-02-31',
+                 '\"2020-02-30\"', '\"2020-13-01\"'),
+               ('x-tijdstip', 'melding', '2020-03-04', '2020-03-20', '2020-03-04T10:00:00',
+                 '2020-03-20T09:00:00', '\"2020-03-04T10:00:00+01:00\"', '\"2020-03-20T09:00:00Z\"'),
+               ('x-spatie', 'melding', '2020-03-05', '2020-03-30', ' 2020-03-05', '2020-03-30 ',
+                 '\" 2020-03-05\"', '\"2020-03-30\"'),
+               ('x-woord', 'melding', '2020-03-06', '2020-03-06', 'gisteren', 'morgen',
+                 '\"gisteren\"', '\"morgen\"'),
+               ('x-getal', 'melding', '2020-03-09', '2020-03-09', '20200309', '20200401',
+                 '20200309', '20200401'),
+               ('x-waar', 'melding', '2020-03-10', '2020-03-10', '2020-03-10', '', 'true', '{\"op\": 1}'),
+               ('x-oud', 'melding', '0999-12-31', '1000-01-20', '0999-12-31', '1000-01-20',
+                 '\"0999-12-31\"', '\"1000-01-20\"'),
+               ('x-duizend', 'melding', '1000-01-01', '1000-01-20', '1000-01-01', '1000-01-20',
+                 '\"1000-01-01\"', '\"1000-01-20\"'),
+               ('x-bc', 'melding', '0044-03-15 BC', '2020-01-01', '0044-03-15', '2020-01-01',
+                 '\"-0044-03-15\"', '\"2020-01-01\"'),
+               ('x-oneindig', 'melding', 'infinity', 'infinity', '10000-01-01', '99999-01-01',
+                 '\"10000-01-01\"', '\"infinity\"'),
+               ('x-eind-oneindig', 'melding', '2020-03-11', 'infinity', '2020-03-11', 'infinity',
+                 '\"2020-03-11\"', '\"infinity\"'),
+               ('x-laatste', 'melding', '9999-12-20', '9999-12-31', '9999-12-20', '9999-12-31',
+                 '\"9999-12-20\"', '\"9999-12-31\"'),
+               ('x-eind-null', 'melding', '2020-01-06', NULL, '2020-01-06', NULL, '\"2020-01-06\"', 'null');",
+        )
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("rules")).unwrap();
+    let deadline = |start: &str, end: &str, term: &str| {
+        format!("check:\n  deadline: {{ start: {start}, end: {end}, {term} }}\n")
+    };
+    let rules = [
+        (
+            "werkdagen",
+            deadline("ontvangen", "gedaan", "term: 5 werkdagen")
+                + "when: record.soort == 'melding'\nvalid: { from: 2020-01-01, until: 2020-12-31, date_field: ontvangen }\n",
+        ),
+        (
+            "werkdag-tekst",
+            deadline("start_tekst", "eind_tekst", "term: 1 werkdag"),
+        ),
+        (
+            "werkdagen-json",
+            deadline("start_json", "eind_json", "term: 12 werkdagen"),
+        ),
+        (
+            "vijf-dagen",
+            deadline("start_tekst", "eind_tekst", "term: 5 dagen")
+                + "valid: { from: 2020-02-01, date_field: start_tekst }\n",
+        ),
+        (
+            "drie-dagen",
+            deadline("ontvangen", "gedaan", "term: 3 dagen"),
+        ),
+        (
+            "twee-dagen",
+            deadline("start_json", "eind_json", "term: 2 dagen"),
+        ),
+        ("een-dag", deadline("ontvangen", "gedaan", "term: 1 dag")),
+        (
+            "weken-zonder-atw",
+            deadline("ontvangen", "gedaan", "term: 2 weken, atw: false"),
+        ),
+        (
+            "weken",
+            deadline("start_json", "eind_json", "term: 4 weken"),
+        ),
+        (
+            "maand",
+            deadline("start_tekst", "eind_tekst", "term: 1 maand"),
+        ),
+        (
+            "maand-zonder-atw",
+            deadline("ontvangen", "gedaan", "term: een maand, atw: false"),
+        ),
+        ("jaar", deadline("ontvangen", "gedaan", "term: 1 jaar")),
+        (
+            "lang",
+            deadline("ontvangen", "gedaan", "term: 3000000 dagen"),
+        ),
+        (
+            "eindeloos",
+            deadline("start_tekst", "eind_tekst", "term: 4000000000 maanden"),
+        ),
+        (
+            "zonder-eindkolom",
+            deadline("ontvangen", "afgerond", "term: 10 werkdagen"),
+        ),
+    ];
+    for (id, body) in &rules {
+        std::fs::write(
+            dir.path().join(format!("rules/{id}.yaml")),
+            format!(
+                "id: {id}\ntitle: {id}\nseverity: error\ncollection: termijnen\nbasis: [{{ citation: test }}]\n{body}"
+            ),
+        )
+        .unwrap();
+    }
+    let project = dir.path().join("naleving.yaml");
+    std::fs::write(
+        &project,
+        "as_of: 2021-01-15\ncollections:\n  termijnen:\n    source: { postgres: { table: vt.termijnen } }\n    key: id\nrules: [rules]\n",
+    )
+    .unwrap();
+
+    // As of the project's date, one in the middle of the starts (many not
+    // yet overdue), and one before them all.
+    for as_of in [
+        &[][..],
+        &["--as-of", "2020-06-02"],
+        &["--as-of", "2019-11-01"],
+    ] {
+        let (pushed_code, pushed, stderr) = json_run(&project, &db.url(), as_of);
+        let (pulled_code, pulled, _) =
+            json_run(&project, &db.url(), &[as_of, &["--no-pushdown"]].concat());
+        assert_eq!(pushed_code, pulled_code, "{as_of:?} {stderr}");
+        assert_eq!(verdicts(&pushed), verdicts(&pulled), "{as_of:?}");
+        let all = table_input(&pulled, "vt.termijnen")["rows"]
+            .as_u64()
+            .unwrap();
+        let read = table_input(&pushed, "vt.termijnen")["rows_read"]
+            .as_u64()
+            .unwrap_or_else(|| panic!("not pushed down: {stderr}"));
+        // Most rows the database leaves are surely on time; those read
+        // beyond the ones with a finding or problem are the few whose act
+        // came in the days a feestdag or Atw art. 2 added.
+        let mut flagged: Vec<&str> = pulled["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["record"].as_str().unwrap())
+            .collect();
+        flagged.sort_unstable();
+        flagged.dedup();
+        let flagged = flagged.len() as u64;
+        assert!(read >= flagged, "{read} read, {flagged} flagged");
+        assert!(
+            read - flagged <= all / 20,
+            "{as_of:?}: {read} of {all} rows read, {flagged} with a finding"
+        );
+    }
+
+    // What the comparison covers is there to compare: findings for every
+    // rule that can have them, late acts and missing ones, records that
+    // cannot be judged, and rows outside a window.
+    let (_, pulled, _) = json_run(&project, &db.url(), &["--no-pushdown"]);
+    let stats: Vec<(&str, u64, u64)> = pulled["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap(),
+                r["outside_window"].as_u64().unwrap(),
+                r["findings"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    for (id, outside, findings) in &stats {
+        match *id {
+            "lang" | "eindeloos" => assert_eq!(*findings, 0, "{stats:?}"),
+            _ => assert!(*findings > 0, "{id} has no findings: {stats:?}"),
+        }
+        if ["werkdagen", "vijf-dagen"].contains(id) {
+            assert!(*outside > 0, "{stats:?}");
+        }
+    }
+    let findings = pulled["findings"].as_array().unwrap();
+    let overdue = findings
+        .iter()
+        .filter(|f| f["details"]["overdue"] == true)
+        .count();
+    assert!(overdue > 0 && overdue < findings.len(), "{overdue}");
+    let unjudged = serde_json::to_string(&pulled["problems"]).unwrap();
+    for record in [
+        "x-geen-start",
+        "x-woord",
+        "x-getal",
+        "x-bc",
+        "x-eind-oneindig",
+    ] {
+        assert!(unjudged.contains(record), "{record} not in {unjudged}");
+    }
+
+    // Each rule alone (where no other rule's findings bring a row back)
+    // finds what it finds when every row is read, and reads the rows it
+    // flags and few more: those whose act came in the days a feestdag or
+    // Atw art. 2 added to the term.
+    let of_rule = |report: &Value, key: &str, id: &str| -> Vec<Value> {
+        report[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|v| v["rule"] == id || v["id"] == id)
+            .cloned()
+            .collect()
+    };
+    for (id, _) in &rules {
+        let (_, alone, stderr) = json_run(&project, &db.url(), &["--rule", id]);
+        for key in ["findings", "rules"] {
+            assert_eq!(of_rule(&alone, key, id), of_rule(&pulled, key, id), "{id}");
+        }
+        let problems = |report: &Value| -> Vec<Value> {
+            report["problems"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|p| p["message"].as_str().unwrap().contains(&format!("`{id}`")))
+                .cloned()
+                .collect()
+        };
+        assert_eq!(problems(&alone), problems(&pulled), "{id}");
+        let read = table_input(&alone, "vt.termijnen")["rows_read"]
+            .as_u64()
+            .unwrap_or_else(|| panic!("{id} not pushed down: {stderr}"));
+        let mut flagged: Vec<&str> = alone["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["record"].as_str().unwrap())
+            .chain(
+                alone["problems"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .flat_map(|p| p["records"].as_array().into_iter().flatten())
+                    .map(|r| r.as_str().unwrap()),
+            )
+            .collect();
+        flagged.sort_unstable();
+        flagged.dedup();
+        let flagged = flagged.len() as u64;
+        let all = table_input(&alone, "vt.termijnen")["rows"]
+            .as_u64()
+            .unwrap();
+        assert!(
+            read >= flagged && read - flagged <= all / 50,
+            "{id}: {read} of {all} rows read, {flagged} flagged"
+        );
+    }
+
+    // `--plan` says the deadlines are judged in the database; a due read
+    // from a field is not, and keeps its table whole.
+    let (code, plan, stderr) = run(naleving_in(&root())
+        .env("NALEVING_DATABASE_URL", db.url())
+        .args(["check", "--plan", "--lang", "en", "--project"])
+        .arg(&project));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        plan.contains("werkdagen (deadline over termijnen): judged in the database"),
+        "{plan}"
+    );
+    assert!(plan.contains("extract(isodow FROM"), "{plan}");
+    std::fs::write(
+        dir.path().join("rules/per-veld.yaml"),
+        "id: per-veld\ntitle: per-veld\nseverity: error\ncollection: termijnen\nbasis: [{ citation: test }]\n\
+         check:\n  deadline: { start: ontvangen, end: gedaan, due: eind_tekst }\n",
+    )
+    .unwrap();
+    let (_, plan, _) = run(naleving_in(&root())
+        .env("NALEVING_DATABASE_URL", db.url())
+        .args(["check", "--plan", "--lang", "en", "--project"])
+        .arg(&project));
+    assert!(
+        plan.contains("these rules have no SQL form: per-veld"),
+        "{plan}"
+    );
+    assert!(
+        plan.contains("werkdagen (deadline over termijnen): judged in naleving"),
+        "{plan}"
+    );
 }

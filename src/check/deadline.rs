@@ -33,6 +33,7 @@ use crate::calendar::parse_date;
 use crate::calendar::{Due, Term, TermijnError, Unit, resolve_termijn};
 use crate::data::{Record, field};
 use crate::finding::{DeadlineDetails, Details};
+use crate::sql::{LAST_DATE, SqlType};
 
 /// See [`KindDocs`].
 pub const DOCS: KindDocs = KindDocs {
@@ -141,6 +142,144 @@ impl Check for Deadline {
             .filter_map(|(index, record)| self.judge(cx, index, record))
             .collect()
     }
+
+    /// Every row except those that certainly pass: a start that is an ISO
+    /// date, and an act (`end`) on or before a day that is certainly no
+    /// later than the due date — or no act, with `as_of` on or before that
+    /// day. See [`sure_by`] for the day. A due read from a field (a phrase,
+    /// a term or a date per row) has no SQL form: naleving judges it.
+    fn sql_may_fail(&self, cx: &mut crate::expr::SqlCx<'_>) -> Option<String> {
+        let Termijn::Fixed(term) = &self.termijn else {
+            return None;
+        };
+        if self.start.contains('.') || self.end.contains('.') {
+            return None;
+        }
+        let d = cx.dialect;
+        let Some(start) = (cx.column)(&self.start) else {
+            // No such column: no row has a start date, none can be judged.
+            return Some("TRUE".to_string());
+        };
+        let by = sure_by(*term, self.atw, &start.date(d), cx);
+        let not_yet = match iso_text(cx.as_of) {
+            Some(as_of) => {
+                let param = cx.param(as_of.to_string());
+                format!("{} <= {by}", d.cast(&param, SqlType::Date))
+            }
+            None => "FALSE".to_string(),
+        };
+        let on_time = match (cx.column)(&self.end) {
+            Some(end) => format!(
+                "WHEN {} THEN {not_yet} WHEN {} THEN {} <= {by}",
+                end.absent(d),
+                end.iso_date(d),
+                end.date(d)
+            ),
+            // No such column: the act is missing from every row.
+            None => format!("WHEN TRUE THEN {not_yet}"),
+        };
+        // The `CASE` makes each date only once its text is known to be one.
+        Some(format!(
+            "(NOT COALESCE(CASE WHEN NOT {} THEN FALSE {on_time} ELSE FALSE END, FALSE))",
+            start.iso_date(d)
+        ))
+    }
+}
+
+/// A day, as SQL, that is certainly no later than the due date of `term`
+/// from the SQL date `start` (in the years 1000–9999), as the host
+/// computes it ([`Term::due`]). Working days are weekdays that are no
+/// feestdag (Atw art. 3) or day gelijkgesteld by decree, so the day is
+/// the due date as if every weekday were a working day:
+///
+/// - `N werkdagen`: the N-th weekday after the start (the N-th working
+///   day is no earlier);
+/// - a calendar term without the Atw: the due date itself, start plus N
+///   days, weeks, months or years;
+/// - with the Atw (art. 1, 2), which only extends: that date, or the
+///   first weekday from it on when it falls on a Saturday or Sunday, and
+///   for a term of 3 days no earlier than the second weekday after the
+///   start.
+///
+/// A due date past 9999-12-31 is that day in the host, and so it is here.
+/// The count is a bind parameter.
+fn sure_by(term: Term, atw: bool, start: &str, cx: &mut crate::expr::SqlCx<'_>) -> String {
+    let d = cx.dialect;
+    let last = d.date_literal(LAST_DATE);
+    let n = u64::from(term.n);
+    // The fewest days the term can span, and the count sent to SQL.
+    let (fewest, count) = match term.unit {
+        Unit::Werkdagen | Unit::Dagen => (n, n),
+        Unit::Weken => (7 * n, 7 * n),
+        Unit::Maanden => (28 * n, n),
+        Unit::Jaren => (28 * 12 * n, 12 * n),
+    };
+    if fewest > BEYOND_ANY_DATE {
+        // From any start in the years 1000–9999 the term ends past
+        // 9999-12-31: the host's due date is that day.
+        return last;
+    }
+    let count = {
+        let param = cx.param(count.to_string());
+        d.cast(&param, SqlType::Int)
+    };
+    let by = match term.unit {
+        Unit::Werkdagen => nth_weekday_after(d, start, &count),
+        Unit::Dagen | Unit::Weken | Unit::Maanden | Unit::Jaren => {
+            let plain = match term.unit {
+                Unit::Dagen | Unit::Weken => d.add_days(start, &count),
+                _ => d.add_months(start, &count),
+            };
+            if !atw || term.unit.atw_excluded(term.n).is_some() {
+                plain
+            } else {
+                // Art. 1: not on a Saturday or Sunday.
+                let weekday = d.add_days(
+                    &plain,
+                    &format!(
+                        "(CASE {} WHEN 6 THEN 2 WHEN 7 THEN 1 ELSE 0 END)",
+                        d.iso_weekday(&plain)
+                    ),
+                );
+                // Art. 2: a term of 3 days or more holds 2 working days
+                // after the start day. The second weekday after a start
+                // is at most 4 days on, so only a term of 3 days can end
+                // before it.
+                if term.unit == Unit::Dagen && term.n == 3 {
+                    let two = nth_weekday_after(d, start, "2");
+                    format!("GREATEST({weekday}, {two})")
+                } else {
+                    weekday
+                }
+            }
+        }
+    };
+    format!("LEAST({by}, {last})")
+}
+
+/// More days than lie between 1000-01-01 and 9999-12-31 (3 287 181).
+const BEYOND_ANY_DATE: u64 = 4_000_000;
+
+/// The `n`-th weekday (Monday to Friday) after the SQL date `start`, for
+/// an SQL integer `n` of at least 1. From a Saturday or Sunday it is the
+/// `n`-th after the Friday before; from a weekday `w` (1–5) every 5
+/// weekdays counted from the Monday of its week add a weekend:
+/// `start + n + 2 * ((w - 1 + n) div 5)`.
+fn nth_weekday_after(d: &dyn crate::sql::Dialect, start: &str, n: &str) -> String {
+    let w = d.iso_weekday(start);
+    let weekends = d.int_div(&format!("(LEAST({w}, 5) - 1 + {n})"), "5");
+    d.add_days(
+        start,
+        &format!("({n} + 2 * {weekends} - GREATEST({w} - 5, 0))"),
+    )
+}
+
+/// `text` when it is an ISO date `YYYY-MM-DD` in the years 1000–9999.
+fn iso_text(text: &str) -> Option<&str> {
+    let iso = text.len() == 10
+        && !text.starts_with('0')
+        && parse_date(text).is_some_and(|date| date.to_string() == text);
+    iso.then_some(text)
 }
 
 impl Deadline {
@@ -281,4 +420,82 @@ fn unknown(index: usize, name: &str, text: &str, err: &TermijnError) -> Outcome 
 /// A date from a field: an ISO date, or the date part of a date-time.
 fn date_of(value: Option<&Value>) -> Option<jiff::civil::Date> {
     value.and_then(Value::as_str).and_then(parse_date)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::expr::SqlCx;
+    use crate::sql::{Column, ColumnKind, Postgres};
+
+    /// The SQL form of a deadline over `date` columns `s` and `e` (and no
+    /// other column), and its parameters.
+    fn sql_form(termijn: Termijn, end: &str, as_of: &str) -> (Option<String>, Vec<String>) {
+        let check = Deadline {
+            start: "s".to_string(),
+            end: end.to_string(),
+            termijn,
+            atw: true,
+        };
+        let column = |name: &str| {
+            ["s", "e"].contains(&name).then(|| Column {
+                json: format!("to_jsonb(r.\"{name}\")"),
+                plain: format!("r.\"{name}\""),
+                kind: Some(ColumnKind::Date),
+            })
+        };
+        let none = |_: &str| None;
+        let no_fields = |_: &[String]| None;
+        let mut cx = SqlCx {
+            dialect: &Postgres,
+            column: &column,
+            repeated: &no_fields,
+            keys: &none,
+            as_of,
+            params: Vec::new(),
+        };
+        let sql = check.sql_may_fail(&mut cx);
+        (sql, cx.params)
+    }
+
+    fn fixed(term: &str) -> Termijn {
+        Termijn::Fixed(term.parse().unwrap())
+    }
+
+    #[test]
+    fn the_term_and_as_of_are_parameters() {
+        let (sql, params) = sql_form(fixed("17 werkdagen"), "e", "2021-01-15");
+        let sql = sql.unwrap();
+        assert_eq!(params, ["17", "2021-01-15"]);
+        assert!(!sql.contains("17") && !sql.contains("2021"), "{sql}");
+        assert!(sql.contains("extract(isodow FROM r.\"s\")"), "{sql}");
+        // Months are added as months, weeks as days.
+        let (sql, params) = sql_form(fixed("2 maanden"), "e", "2021-01-15");
+        assert!(sql.unwrap().contains("make_interval(months =>"));
+        assert_eq!(params, ["2", "2021-01-15"]);
+        let (_, params) = sql_form(fixed("3 weken"), "e", "2021-01-15");
+        assert_eq!(params, ["21", "2021-01-15"]);
+        let (_, params) = sql_form(fixed("2 jaar"), "e", "2021-01-15");
+        assert_eq!(params, ["24", "2021-01-15"]);
+    }
+
+    #[test]
+    fn what_has_no_sql_form_or_no_certain_pass() {
+        // A due per row (a phrase, a term or a date in a field).
+        assert_eq!(
+            sql_form(Termijn::Field("e".into()), "e", "2021-01-15").0,
+            None
+        );
+        // A field inside an object.
+        assert_eq!(sql_form(fixed("5 dagen"), "e.op", "2021-01-15").0, None);
+        // A term past any date: the last date, no count sent.
+        let (sql_text, params) = sql_form(fixed("4000000000 dagen"), "e", "2021-01-15");
+        assert!(sql_text.unwrap().contains("'9999-12-31'"));
+        assert_eq!(params, ["2021-01-15"]);
+        // An as_of that is no ISO date of 1000–9999: a missing act is
+        // never certainly on time.
+        let (sql_text, params) = sql_form(fixed("5 dagen"), "e", "0999-01-01");
+        assert!(sql_text.unwrap().contains("THEN FALSE WHEN"));
+        assert_eq!(params, ["5"]);
+    }
 }

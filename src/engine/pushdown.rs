@@ -28,7 +28,7 @@ use crate::data::postgres::{Pushed, Table};
 use crate::expr::SqlCx;
 use crate::project::Collection;
 use crate::rule::{Rule, Validity};
-use crate::sql::{Column, ColumnKind, Dialect, Postgres, SqlType};
+use crate::sql::{Column, Dialect, Postgres, SqlType};
 use crate::table_schema::{Kind, Schema};
 
 /// The push-down of `rules` over one table, or `None` when one of them (or
@@ -239,7 +239,7 @@ fn fits(field: &crate::table_schema::Field, column: &Column, cx: &mut SqlCx<'_>)
         (Kind::Object, _) => of_type("object"),
         (Kind::Array, _) => of_type("array"),
         // An ISO date is kept as it is.
-        (Kind::Date, None) => iso_date(d, column),
+        (Kind::Date, None) => column.iso_date(d),
         // Other dates and date-times may be converted: naleving judges.
         (Kind::Date | Kind::Datetime, _) => "FALSE".to_string(),
     };
@@ -269,40 +269,6 @@ fn fits(field: &crate::table_schema::Field, column: &Column, cx: &mut SqlCx<'_>)
     }
 }
 
-/// The JSON value is certainly a string naleving reads as a date as it
-/// stands: `YYYY-MM-DD` of a day that exists, in the years 1000–9999
-/// (whatever the column's type: a `date` column is written so). Never
-/// NULL, and never an error: the date is only made once the text is known
-/// to be one.
-fn iso_date(d: &dyn Dialect, column: &Column) -> String {
-    if column.kind == Some(ColumnKind::Date) {
-        // A `date` column is written ISO for the years 1–9999; the bounds
-        // leave out infinity, BC and years before 1000 as the text form
-        // below does.
-        let bound = |text: &str| d.cast(&format!("'{text}'"), SqlType::Date);
-        return format!(
-            "COALESCE({c} >= {} AND {c} <= {}, FALSE)",
-            bound("1000-01-01"),
-            bound("9999-12-31"),
-            c = column.plain
-        );
-    }
-    let text = column.text(d);
-    let part = |from: usize, length: usize| {
-        d.cast(&format!("substr({text}, {from}, {length})"), SqlType::Int)
-    };
-    format!(
-        "(CASE WHEN {} AND {} THEN {} <= {} ELSE FALSE END)",
-        column.is(d, "string"),
-        d.matches(
-            &text,
-            "^[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
-        ),
-        part(9, 2),
-        d.days_in_month(&part(1, 4), &part(6, 2))
-    )
-}
-
 /// `(certainly outside, certainly inside)` the rule's validity window. A
 /// record without a readable date is judged (inside): a value that is
 /// absent, or an ISO date, is certain; anything else (a date-time, a
@@ -325,10 +291,7 @@ fn window(
     }
     let column = table.field(name)?;
     let d = cx.dialect;
-    let date = match column.kind {
-        Some(ColumnKind::Date) => column.plain.clone(),
-        _ => d.cast(&column.text(d), SqlType::Date),
-    };
+    let date = column.date(d);
     let mut beyond = Vec::new();
     if let Some(from) = valid.from {
         let param = cx.param(from.to_string());
@@ -342,7 +305,7 @@ fn window(
         return Some(("FALSE".to_string(), "TRUE".to_string()));
     }
     let beyond = beyond.join(" OR ");
-    let iso = iso_date(d, &column);
+    let iso = column.iso_date(d);
     let outside = format!("(CASE WHEN {iso} THEN ({beyond}) ELSE FALSE END)");
     let inside = format!(
         "({} OR (CASE WHEN {iso} THEN NOT ({beyond}) ELSE FALSE END))",
