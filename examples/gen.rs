@@ -20,8 +20,9 @@
 //! same `meldingen.jsonl` as `--kind all`; the dossiers' decisions draw from
 //! a fourth, the starts of the onderzoeken from a fifth, the vindplaats and
 //! register date of the toezeggingen from a sixth, the dossiers' adult
-//! clients from a seventh, the promises registered twice from an eighth), no
-//! clock is read, and no hash map is iterated.
+//! clients from a seventh, the promises registered twice from an eighth,
+//! the feedback after an onderzoek from a ninth), no clock is read, and no
+//! hash map is iterated.
 //! Records come out sorted by their own date.
 //! The extract is taken at `--as-of` (default `--to`): a follow-up date after
 //! it is left out, so what was received just before it is still open.
@@ -54,6 +55,9 @@
 //!   onderzoeken take longer than 10 weeks (fewer show in an extract, as the
 //!   slow ones are often still open), so 5 regions meet the 80% norm [S20].
 //! - vervolgmelding: 28.5% of meldingen [S67].
+//! - terugkoppeling after a finished onderzoek: 1–10 working days after it
+//!   for 90%, none for 8%, dated before the afronding for 2% (assumed),
+//!   from a ninth stream.
 //! - afwegingskader [S1][S3]: the five questions walked as far as the kader
 //!   goes; help given after question 4 has an agreed evaluation 6–26 weeks
 //!   on (10% of it ends earlier), and question 5 is answered only once that
@@ -444,6 +448,10 @@ struct Melding<'a> {
     vervolg: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     terugkoppeling_op: Option<&'a str>,
+    /// The feedback to the melder after the onderzoek, about the steps it
+    /// led to (art. 4.1.1 lid 2 onder g Wmo 2015).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    terugkoppeling_onderzoek_op: Option<&'a str>,
     /// Only written when true.
     #[serde(skip_serializing_if = "Option::is_none")]
     codewoord: Option<bool>,
@@ -464,6 +472,8 @@ fn meldingen(out: &mut Out, cal: &Calendar, n: u64, rng: &mut ChaCha8Rng) -> Res
     // other fields of every melding stay what they were without it.
     let mut start = rng.clone();
     start.set_stream(ONDERZOEK_STREAM);
+    let mut feedback = rng.clone();
+    feedback.set_stream(TERUGKOPPELING_STREAM);
     let mut seq = [0u32; 25];
     let mut year = cal.dates[0].year();
     let mut written = 0;
@@ -497,6 +507,7 @@ fn meldingen(out: &mut Out, cal: &Calendar, n: u64, rng: &mut ChaCha8Rng) -> Res
                     day,
                     &mut m,
                 );
+                feedback_after_onderzoek(&mut feedback, cal, &mut m);
                 // The codeword started on 1 May 2020; the few earlier ones
                 // are the registration error a rule should catch.
                 let since = cal.dates[day] >= codewoord_from;
@@ -520,6 +531,10 @@ const START_ONDERZOEK: [(u32, u32); 7] =
 /// The stream of the start dates of onderzoeken; the files use streams 1 to
 /// 3, the dossiers' decisions 4.
 const ONDERZOEK_STREAM: u64 = 5;
+
+/// The stream of the feedback after an onderzoek, so that every other field
+/// of a melding stays what it was without it.
+const TERUGKOPPELING_STREAM: u64 = 9;
 
 /// Fills in what happened after a melding received on `day`: the
 /// beoordeling, the onderzoek, the vervolg and the terugkoppeling; `laat`
@@ -571,6 +586,28 @@ fn follow_up<'a>(
     if !rng.random_bool(0.03) {
         m.terugkoppeling_op = cal.known(cal.add_workdays(beoordeeld, 1 + skewed(rng, 10)));
     }
+}
+
+/// Dates the feedback to the melder after a finished onderzoek: 1 to 10
+/// working days after the afronding for most (assumed); 8% get none (the
+/// warning `terugkoppeling-na-onderzoek-ontbreekt` should find them) and 2%
+/// are dated one to three days before the afronding they report (the error
+/// `terugkoppeling-voor-stap` should find them). A date after the extract is
+/// left out.
+fn feedback_after_onderzoek<'a>(rng: &mut ChaCha8Rng, cal: &'a Calendar, m: &mut Melding<'a>) {
+    let Some(afgerond) = m.onderzoek_afgerond_op.and_then(|d| d.parse::<Date>().ok()) else {
+        return;
+    };
+    let Some(day) = cal.index(afgerond) else {
+        return;
+    };
+    let roll = rng.random_range(0..100);
+    let when = match roll {
+        0..8 => None,
+        8..10 => day.checked_sub(rng.random_range(1..=3)),
+        _ => cal.add_workdays(day, 1 + skewed(rng, 10)),
+    };
+    m.terugkoppeling_onderzoek_op = cal.known(when);
 }
 
 /// Sectors with a meldcode dossier: name, id code, weight (assumed, after the
