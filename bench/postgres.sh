@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The reference pack over 10^6 generated meldingen kept in PostgreSQL
 # (#18): pushed down, pulled (--no-pushdown) and read from the JSONL file,
-# for the whole pack and for the per-record rules that can be pushed down.
+# for the whole pack, for the four per-record rules of `required`/`expr`,
+# for the three deadline rules with a fixed term, and for those seven
+# together (every per-record rule of the pack that can be pushed down).
 # Whole process, wall time and peak RSS (bench/measure.py), RUNS runs each,
 # interleaved; the findings of the three are compared (without locations).
 #
@@ -47,8 +49,8 @@ CREATE TABLE vt.meldingen (
   id text PRIMARY KEY, regio text, soort text, ontvangen_op date,
   veiligheidsbeoordeling_op date, melder text, aard text, onderzoek_nodig boolean,
   vervolg text, vastgesteld_op date, onderzoek_gestart_op date,
-  onderzoek_afgerond_op date, terugkoppeling_op date, vervolgmelding boolean,
-  codewoord boolean);
+  onderzoek_afgerond_op date, terugkoppeling_op date, terugkoppeling_onderzoek_op date,
+  vervolgmelding boolean, codewoord boolean, betrokkenen jsonb);
 SQL
 # One JSON document per line, loaded as jsonb and mapped by PostgreSQL.
 "${psql[@]}" <<SQL
@@ -72,6 +74,8 @@ cd "$work"
 
 per_record=(--rule beoordeling-voor-ontvangst --rule codewoord-melding-voor-invoering
   --rule melding-zonder-ontvangstdatum --rule terugkoppeling-ontbreekt)
+deadlines=(--rule veiligheidsbeoordeling-te-laat --rule onderzoek-start-te-laat
+  --rule onderzoek-te-laat)
 results="$work/results"
 : >"$results"
 measure() { # name, output, command...
@@ -80,9 +84,13 @@ measure() { # name, output, command...
   python3 "$repo/bench/measure.py" "$work/$name.t" "$out" 0 0,1,2,3 -- "$@"
 }
 for run in $(seq "$runs"); do
-  for shape in pack per-record; do
+  for shape in pack per-record deadlines both; do
     extra=()
-    [ "$shape" = per-record ] && extra=("${per_record[@]}")
+    case $shape in
+      per-record) extra=("${per_record[@]}") ;;
+      deadlines) extra=("${deadlines[@]}") ;;
+      both) extra=("${per_record[@]}" "${deadlines[@]}") ;;
+    esac
     NALEVING_DATABASE_URL=$url measure "$shape-pushed" "$work/$shape-pushed.json" \
       "$naleving" check --project "$work/db.yaml" --format json --lang en "${extra[@]}"
     NALEVING_DATABASE_URL=$url measure "$shape-pulled" "$work/$shape-pulled.json" \
@@ -107,7 +115,7 @@ def strip(path):
     return sorted(findings), report["summary"], rows
 print("| run | wall (median) | peak RSS (median) | findings | rows read |")
 print("|---|---:|---:|---:|---:|")
-for shape in ["pack", "per-record"]:
+for shape in ["pack", "per-record", "deadlines", "both"]:
     base = None
     for how in ["pushed", "pulled", "file"]:
         lines = [l.split() for l in open(f"{work}/{shape}-{how}.t")]
