@@ -377,6 +377,34 @@ fn every_rule_of_the_pack_from_postgres_agrees_with_its_jsonl() {
             "{id} not pushed: {pushed:?}"
         );
     }
+    // Together, the per-record rules over `meldingen` that have an SQL
+    // form, deadlines among them, are judged in the database.
+    let together = [
+        "beoordeling-voor-ontvangst",
+        "melding-zonder-ontvangstdatum",
+        "terugkoppeling-ontbreekt",
+        "veiligheidsbeoordeling-te-laat",
+        "onderzoek-start-te-laat",
+        "onderzoek-te-laat",
+    ];
+    let mut plan_run = naleving_in(&root());
+    plan_run
+        .env("NALEVING_DATABASE_URL", db.url())
+        .args(["check", "--plan", "--lang", "en", "--project"])
+        .arg(&project);
+    for id in together {
+        plan_run.args(["--rule", id]);
+    }
+    let (code, plan, stderr) = run(&mut plan_run);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(plan.contains("checks pushed down"), "{plan}");
+    for id in together {
+        let line = plan
+            .lines()
+            .find(|l| l.trim_start().starts_with(&format!("{id} (")))
+            .unwrap_or_else(|| panic!("{id} not in {plan}"));
+        assert!(line.ends_with("judged in the database"), "{line}");
+    }
 }
 
 /// `deadline` pushed down: every start day of a year and a half (weekends,
