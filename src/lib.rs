@@ -6,6 +6,7 @@
 //! validates the rule files, compiling their [`expr`] (CEL) and [`check`]
 //! kinds; [`engine`] runs the rules and produces [`finding`]s and
 //! [`problem`]s; [`report`] renders them; [`cli`] ties it to the command line.
+//! A record's fields are a [`fields::Fields`], read through [`fields::Lookup`].
 #![warn(missing_docs)]
 
 pub mod atomic;
@@ -17,6 +18,7 @@ pub mod data;
 pub mod digest;
 pub mod engine;
 pub mod expr;
+pub mod fields;
 pub mod finding;
 pub mod plugin;
 pub mod problem;

@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 
 use jiff::civil::{Date, DateTime};
 use serde::Deserialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::calendar::parse_date;
 use crate::text::Text;
@@ -220,7 +220,7 @@ impl Schema {
     /// a value that does not fit is removed and reported, and so are a
     /// missing required field and, without `additionalFields`, an
     /// undeclared one.
-    pub fn type_record(&self, fields: &mut Map<String, Value>) -> Vec<Fault> {
+    pub fn type_record(&self, fields: &mut crate::fields::Fields) -> Vec<Fault> {
         let mut faults = Vec::new();
         // One pass over the record's own fields (fewer than the declared
         // ones, and each looked up once), then the required ones.
@@ -423,10 +423,11 @@ mod tests {
         })
         .as_object()
         .unwrap()
-        .clone();
+        .clone()
+        .into();
         let faults = schema.type_record(&mut fields);
         assert_eq!(
-            Value::Object(fields),
+            Value::Object(fields.into_map()),
             json!({
                 "id": "a", "n": 12, "x": 1.5, "b": true, "d": "2020-06-01",
                 "t": "2020-06-01T08:00:00", "iso": "2020-06-01", "extra": 1
@@ -445,7 +446,8 @@ mod tests {
             json!({ "id": "b", "n": 1.5, "b": "misschien", "d": "2020-06-01", "s": "ja" })
                 .as_object()
                 .unwrap()
-                .clone();
+                .clone()
+                .into();
         let messages: Vec<String> = schema
             .type_record(&mut wrong)
             .into_iter()
@@ -459,6 +461,9 @@ mod tests {
                 "`d` is not a date written %d-%m-%Y",
             ]
         );
-        assert_eq!(Value::Object(wrong), json!({ "id": "b", "s": "ja" }));
+        assert_eq!(
+            Value::Object(wrong.into_map()),
+            json!({ "id": "b", "s": "ja" })
+        );
     }
 }

@@ -170,7 +170,7 @@ fn records_of(
         if !seen.insert(key.clone()) {
             return Err(format!("records of `{collection}` repeat the key `{key}`"));
         }
-        let mut fields = fields.clone();
+        let mut fields = crate::data::Fields::from(fields.clone());
         if let Some(schema) = declared.and_then(|c| c.schema.as_ref()) {
             let faults = schema.type_record(&mut fields);
             if let Some(fault) = faults.iter().find(|f| !f.missing) {

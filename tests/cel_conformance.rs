@@ -473,7 +473,7 @@ fn run_case(env: &naleving::expr::Env, test: &Message) -> Outcome {
     if bindings.is_empty() {
         // The path an `expr` check takes (native answers first, then CEL)
         // must agree with CEL on every case.
-        let as_rule = expr.eval_bool(env, &serde_json::Map::new());
+        let as_rule = expr.eval_bool(env, &naleving::data::Fields::default());
         let agrees = match (&as_rule, &got) {
             (Ok(a), Ok(Value::Bool(b))) => a == b,
             (Err(_), Ok(Value::Bool(_))) => false,

@@ -13,7 +13,7 @@ use crate::support::root;
 /// use each other either.
 const LAYERS: &[&[&str]] = &[
     &["text"],
-    &["atomic", "digest", "problem", "sql", "walk"],
+    &["atomic", "digest", "fields", "problem", "sql", "walk"],
     &["read"],
     &["calendar"],
     &["strict"],

@@ -34,7 +34,7 @@ use serde_saphyr::Spanned;
 
 use super::{BuildCx, BuildError, Check, CheckCx, KindDocs, Outcome, Verdict, compile_in_file};
 use crate::calendar::parse_date;
-use crate::data::{Record, field, is_present};
+use crate::data::{Lookup, Record, field, is_present};
 use crate::expr::Expr;
 
 /// See [`KindDocs`].
@@ -220,14 +220,16 @@ impl Steps {
     }
 
     fn judge(&self, cx: &CheckCx<'_>, index: usize, record: &Record, out: &mut Vec<Outcome>) {
-        let holder: Option<&Map<String, Value>> = match &self.within {
-            Some(within) => field(&record.fields, within).and_then(Value::as_object),
+        let holder: Option<&dyn Lookup> = match &self.within {
+            Some(within) => field(&record.fields, within)
+                .and_then(Value::as_object)
+                .map(|m| m as &dyn Lookup),
             None => Some(&record.fields),
         };
         // Each step: absent, or present with a date.
         let mut dates = Vec::with_capacity(self.order.len());
         for (step, name) in self.order.iter().enumerate() {
-            let value = holder.and_then(|h| h.get(name));
+            let value = holder.and_then(|h| h.lookup(name));
             if !is_present(value) {
                 dates.push(None);
                 continue;

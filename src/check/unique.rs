@@ -17,7 +17,6 @@
 use crate::tr;
 use schemars::JsonSchema;
 use serde::Deserialize;
-use serde_json::Map;
 
 use super::{BuildCx, BuildError, Check, CheckCx, KindDocs, Outcome, Stream, Verdict};
 use crate::data::{FastMap, Record, as_key, field};
@@ -154,7 +153,7 @@ impl Stream for Index<'_> {
             let Some(values) = self.check.values(record) else {
                 continue;
             };
-            let fields: Map<String, serde_json::Value> = self
+            let fields: crate::data::Fields = self
                 .keep
                 .iter()
                 .filter_map(|name| Some((name.clone(), record.fields.get(name)?.clone())))

@@ -2,12 +2,14 @@
 //! Every module that reads a field of a record (the checks, expressions,
 //! the key of a record as it loads) reads it here.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::Record;
+use crate::fields::Lookup;
 
-/// Reads a (possibly dotted) field path from a record.
-pub fn field<'a>(fields: &'a Map<String, Value>, path: &str) -> Option<&'a Value> {
+/// Reads a (possibly dotted) field path from a record's fields (or a
+/// mapping in one).
+pub fn field<'a, F: Lookup + ?Sized>(fields: &'a F, path: &str) -> Option<&'a Value> {
     // Most paths are one name: looked up without splitting.
     let Some((first, rest)) = path.split_once('.') else {
         return get(fields, path);
@@ -19,26 +21,9 @@ pub fn field<'a>(fields: &'a Map<String, Value>, path: &str) -> Option<&'a Value
     Some(current)
 }
 
-/// Records with at most this many fields are searched by name (see [`get`]).
-const SCAN: usize = 16;
-
-/// A top-level field of a record. A record has a dozen fields or so, and
-/// comparing that many names (most differ in length) is cheaper than
-/// hashing one (serde_json's map hashes with SipHash); larger records are
-/// looked up by hash.
-pub fn get<'a>(fields: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
-    if fields.len() <= SCAN {
-        // Length and first byte before the bytes: most names differ there.
-        let first = name.as_bytes().first();
-        fields
-            .iter()
-            .find(|(k, _)| {
-                k.len() == name.len() && k.as_bytes().first() == first && k.as_str() == name
-            })
-            .map(|(_, v)| v)
-    } else {
-        fields.get(name)
-    }
+/// A top-level field of a record (or of a mapping in one).
+pub fn get<'a, F: Lookup + ?Sized>(fields: &'a F, name: &str) -> Option<&'a Value> {
+    fields.lookup(name)
 }
 
 /// True when a value counts as present: not null, not an empty or blank
@@ -173,19 +158,24 @@ mod tests {
         ];
         let asked: Vec<&str> = names.iter().copied().chain(["zz", "abcd", "A"]).collect();
         for size in 0..=names.len() {
-            let fields: Map<String, Value> = names[..size]
+            let fields: serde_json::Map<String, Value> = names[..size]
                 .iter()
                 .enumerate()
                 .map(|(i, name)| (name.to_string(), Value::from(i)))
                 .collect();
+            let record = crate::fields::Fields::from(fields.clone());
             for name in &asked {
                 assert_eq!(
                     get(&fields, name),
                     fields.get(*name),
                     "{name:?} in {size} fields"
                 );
+                assert_eq!(get(&record, name), fields.get(*name), "{name:?} in {size}");
             }
         }
-        assert!(names.len() > SCAN, "both ways must be tested");
+        assert!(
+            names.len() > crate::fields::SCAN,
+            "both ways must be tested"
+        );
     }
 }

@@ -14,11 +14,11 @@ use std::path::Path;
 
 use rayon::prelude::*;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use super::json::strip_position;
-use super::{MAX_RECORD_BYTES, RecordPos, Sink};
+use super::{Fields, MAX_RECORD_BYTES, RecordPos, Sink};
 use crate::data::DataCode;
 use crate::problem::{LineCol, Problem};
 use crate::tr;
@@ -143,7 +143,7 @@ const BATCH: usize = 1024;
 /// order, each record's map made with room for `fields` fields; returns how
 /// many fields the last record had.
 fn parse_batch(batch: &[(u32, Vec<u8>)], fields: usize, sink: &mut Sink<'_, '_>) -> usize {
-    let parsed: Vec<Result<Value, serde_json::Error>> = batch
+    let parsed: Vec<Result<Parsed, serde_json::Error>> = batch
         .par_iter()
         .map(|(_, line)| parse_line(line.trim_ascii(), fields))
         .collect();
@@ -155,10 +155,7 @@ fn parse_batch(batch: &[(u32, Vec<u8>)], fields: usize, sink: &mut Sink<'_, '_>)
         let number = *number;
         let indent = line.len() - line.trim_ascii_start().len();
         match result {
-            Ok(value) => {
-                if let Value::Object(map) = &value {
-                    last = map.len();
-                }
+            Ok(parsed) => {
                 let text = wants_text.then(|| std::str::from_utf8(line).ok()).flatten();
                 let pos = RecordPos {
                     file: 0,
@@ -167,7 +164,13 @@ fn parse_batch(batch: &[(u32, Vec<u8>)], fields: usize, sink: &mut Sink<'_, '_>)
                     byte: indent as u32,
                     end_line: number,
                 };
-                sink.record(value, pos, text);
+                match parsed {
+                    Parsed::Record(fields) => {
+                        last = fields.len();
+                        sink.record_fields(fields, pos, text);
+                    }
+                    Parsed::Other(value) => sink.record(value, pos, text),
+                }
             }
             Err(err) => sink.parse_error(
                 crate::text::Text::verbatim(strip_position(&err.to_string())),
@@ -181,79 +184,92 @@ fn parse_batch(batch: &[(u32, Vec<u8>)], fields: usize, sink: &mut Sink<'_, '_>)
     last
 }
 
-/// One line as a JSON value: what `serde_json::from_slice` gives, with an
-/// object's map made with room for `fields` fields (see [`Sized`]).
-fn parse_line(line: &[u8], fields: usize) -> Result<Value, serde_json::Error> {
+/// A line as read: a record's fields, or another JSON value (which the
+/// sink refuses as a record).
+#[derive(Debug, PartialEq)]
+enum Parsed {
+    /// An object: a record's fields.
+    Record(Fields),
+    /// Anything else.
+    Other(Value),
+}
+
+/// One line: an object straight into [`Fields`] with room for `fields`
+/// fields (see [`Sized`]), or the value `serde_json::from_slice` gives.
+fn parse_line(line: &[u8], fields: usize) -> Result<Parsed, serde_json::Error> {
     let mut de = serde_json::Deserializer::from_slice(line);
     match Sized(fields).deserialize(&mut de) {
-        Ok(Some(value)) if de.end().is_ok() => Ok(value),
+        Ok(Some(fields)) if de.end().is_ok() => Ok(Parsed::Record(fields)),
         // Not a plain object, or not JSON: read (and reported) the way
         // serde_json reads any value.
-        _ => serde_json::from_slice(line),
+        _ => serde_json::from_slice(line).map(Parsed::Other),
     }
 }
 
-/// Reads a JSON object into a map with room for this many fields, as
+/// Reads a JSON object into [`Fields`] with room for this many, as
 /// serde_json's own `Value` would read it (a repeated name keeps its first
 /// place and its last value); anything else is `None`, to be read by
 /// serde_json itself.
 struct Sized(usize);
 
 impl<'de> DeserializeSeed<'de> for Sized {
-    type Value = Option<Value>;
+    type Value = Option<Fields>;
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<Value>, D::Error> {
+    fn deserialize<D: Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Option<Fields>, D::Error> {
         deserializer.deserialize_any(self)
     }
 }
 
 impl<'de> Visitor<'de> for Sized {
-    type Value = Option<Value>;
+    type Value = Option<Fields>;
 
     fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter.write_str("a JSON value")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Option<Value>, A::Error> {
-        let mut map = Map::with_capacity(self.0);
+    fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Option<Fields>, A::Error> {
+        let mut fields = Fields::with_capacity(self.0);
         while let Some(name) = access.next_key::<String>()? {
             // serde_json's marker for a raw value: left to serde_json.
-            if map.is_empty() && name == RAW_VALUE_TOKEN {
+            if fields.is_empty() && name == RAW_VALUE_TOKEN {
                 return Ok(None);
             }
             let value: Value = access.next_value()?;
-            map.insert(name, value);
+            fields.insert(name, value);
         }
-        Ok(Some(Value::Object(map)))
+        Ok(Some(fields))
     }
 
     // Any other value: `None`, and the line is read again by serde_json
     // (a record must be an object, so this is the rare case of an error).
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Option<Value>, E> {
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Option<Fields>, E> {
         Ok(None)
     }
 
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Option<Value>, E> {
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Option<Fields>, E> {
         Ok(None)
     }
 
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Option<Value>, E> {
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Option<Fields>, E> {
         Ok(None)
     }
 
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Option<Value>, E> {
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Option<Fields>, E> {
         Ok(None)
     }
 
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Option<Value>, E> {
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Option<Fields>, E> {
         Ok(None)
     }
 
-    fn visit_unit<E: de::Error>(self) -> Result<Option<Value>, E> {
+    fn visit_unit<E: de::Error>(self) -> Result<Option<Fields>, E> {
         Ok(None)
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut access: A) -> Result<Option<Value>, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut access: A) -> Result<Option<Fields>, A::Error> {
         while access.next_element::<de::IgnoredAny>()?.is_some() {}
         Ok(None)
     }
@@ -294,7 +310,10 @@ mod tests {
         ];
         for line in lines {
             for fields in [0, 1, 5, 40] {
-                let ours = parse_line(line.as_bytes(), fields);
+                let ours = parse_line(line.as_bytes(), fields).map(|parsed| match parsed {
+                    Parsed::Record(fields) => Value::Object(fields.into_map()),
+                    Parsed::Other(value) => value,
+                });
                 let theirs: Result<Value, _> = serde_json::from_slice(line.as_bytes());
                 match (&ours, &theirs) {
                     (Ok(a), Ok(b)) => {

@@ -22,9 +22,10 @@ use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+pub use crate::fields::{Fields, Lookup};
 pub use field::{as_key, field, get, is_present, lookup_key};
 pub use locate::{LineIndex, locate_field};
 
@@ -128,7 +129,7 @@ pub struct Record {
     /// The value of the collection's key field, as text.
     pub key: String,
     /// The record's fields.
-    pub fields: Map<String, Value>,
+    pub fields: Fields,
     /// Where it is written.
     pub pos: RecordPos,
 }
@@ -290,14 +291,14 @@ impl SeenFields {
     }
 
     /// Notes the fields of one record.
-    fn add(&mut self, fields: &Map<String, Value>) {
+    fn add(&mut self, fields: &Fields) {
         self.records += 1;
         let flat = !fields.values().any(Value::is_object);
         if flat && fields.len() == self.shape.len() && fields.keys().eq(self.shape.iter()) {
             // Its names were all noted with the record before.
             return;
         }
-        self.add_within("", fields, 0);
+        self.add_within("", fields.iter(), 0);
         self.shape.clear();
         if flat {
             self.shape.extend(fields.keys().cloned());
@@ -306,7 +307,12 @@ impl SeenFields {
 
     /// Notes the names of a mapping at `prefix`, and of the mappings in it
     /// (`stappen.signalen`), down to [`SeenFields::DEPTH`] levels.
-    fn add_within(&mut self, prefix: &str, fields: &Map<String, Value>, depth: usize) {
+    fn add_within<'a>(
+        &mut self,
+        prefix: &str,
+        fields: impl Iterator<Item = (&'a String, &'a Value)>,
+        depth: usize,
+    ) {
         for (name, value) in fields {
             let known = if prefix.is_empty() {
                 self.names.contains(name.as_str())
@@ -323,7 +329,7 @@ impl SeenFields {
             if let Value::Object(inner) = value
                 && depth + 1 < Self::DEPTH
             {
-                self.add_within(&format!("{prefix}{name}."), inner, depth + 1);
+                self.add_within(&format!("{prefix}{name}."), inner.iter(), depth + 1);
             }
         }
     }
@@ -840,7 +846,7 @@ impl Sink<'_, '_> {
     /// format has it, to place a value that does not fit its schema.
     pub(crate) fn record(&mut self, value: Value, at: RecordPos, text: Option<&str>) {
         let RecordPos { line, column, .. } = at;
-        let Value::Object(mut fields) = value else {
+        let Value::Object(fields) = value else {
             self.parse_error(
                 tr!(
                     "a record must be an object, found {kind}",
@@ -850,6 +856,12 @@ impl Sink<'_, '_> {
             );
             return;
         };
+        self.record_fields(Fields::from(fields), at, text);
+    }
+
+    /// [`Sink::record`] of a record already read as [`Fields`].
+    pub(crate) fn record_fields(&mut self, mut fields: Fields, at: RecordPos, text: Option<&str>) {
+        let RecordPos { line, column, .. } = at;
         let key_field = &self.collection.key;
         let key = match get(&fields, key_field) {
             Some(Value::String(s)) if !s.trim().is_empty() => s.clone(),
@@ -1099,16 +1111,18 @@ mod tests {
             r#"{"a":1,"b":2,"d":[{"e":1}]}"#,
             r#"{"a":1,"b":2,"d":null}"#,
         ];
-        let parsed: Vec<Map<String, Value>> = records
+        let parsed: Vec<Fields> = records
             .iter()
-            .map(|r| serde_json::from_str(r).unwrap())
+            .map(|r| {
+                Fields::from(serde_json::from_str::<serde_json::Map<String, Value>>(r).unwrap())
+            })
             .collect();
         let mut seen = SeenFields::default();
         let mut full = SeenFields::default();
         for (n, fields) in parsed.iter().enumerate() {
             seen.add(fields);
             full.records += 1;
-            full.add_within("", fields, 0);
+            full.add_within("", fields.iter(), 0);
             assert_eq!(seen.names, full.names, "after record {n}");
             assert_eq!(seen.records, n + 1);
         }
@@ -1125,7 +1139,9 @@ mod tests {
         for n in 0..SeenFields::MAX {
             seen.note(&format!("n{n}"));
         }
-        let one: Map<String, Value> = serde_json::from_str(r#"{"new":1}"#).unwrap();
+        let one = Fields::from(
+            serde_json::from_str::<serde_json::Map<String, Value>>(r#"{"new":1}"#).unwrap(),
+        );
         seen.add(&one);
         seen.add(&one);
         assert!(seen.overflow);

@@ -15,7 +15,7 @@
 
 use cel::IdedExpr;
 use cel::common::ast::Expr;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// The most steps an expression may take for one record.
 pub const MAX_STEPS: u64 = 10_000_000;
@@ -135,7 +135,7 @@ fn collect(expr: &IdedExpr, out: &mut Loops) {
 
 /// The length of the value at `fields` in a record (a list's elements, an
 /// object's keys, 0 for anything else); `None` when it is absent.
-pub(crate) fn record_size(record: &Map<String, Value>, fields: &[String]) -> Option<u64> {
+pub(crate) fn record_size(record: &crate::data::Fields, fields: &[String]) -> Option<u64> {
     let (first, rest) = fields.split_first()?;
     let mut value = record.get(first)?;
     for field in rest {
@@ -204,9 +204,10 @@ mod tests {
 
     #[test]
     fn record_values_are_sized() {
-        let record: Map<String, Value> =
+        let record: serde_json::Map<String, Value> =
             serde_json::from_str(r#"{"a": [1, 2, 3], "b": {"c": {"x": 1, "y": 2}}, "d": 7}"#)
                 .unwrap();
+        let record = crate::data::Fields::from(record);
         let path = |p: &[&str]| p.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         assert_eq!(record_size(&record, &path(&["a"])), Some(3));
         assert_eq!(record_size(&record, &path(&["b", "c"])), Some(2));

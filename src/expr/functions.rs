@@ -315,7 +315,7 @@ mod tests {
         };
         compile(source)
             .map_err(|e| e.message.en())?
-            .eval(&env, &record)
+            .eval(&env, &crate::data::Fields::from(record))
             .map_err(|e| e.en())
     }
 

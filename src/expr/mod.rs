@@ -27,7 +27,9 @@ use count::Counted;
 use functions::Terms;
 pub use native::Side;
 use native::{Bindings, Native};
-use serde_json::{Map, Value};
+use serde_json::Value;
+
+use crate::data::Fields;
 pub use sql::{SqlCx, key_text, present};
 
 /// How many operators (outside string literals) an expression may have:
@@ -456,7 +458,7 @@ impl Expr {
 
     /// Evaluates the expression with `record` bound to `fields` (only the
     /// fields it reads are converted, when those are known).
-    pub fn eval(&self, env: &Env, fields: &Map<String, Value>) -> Result<CelValue, Text> {
+    pub fn eval(&self, env: &Env, fields: &Fields) -> Result<CelValue, Text> {
         self.within_budget(env, &[], Some(fields))?;
         let record = match &self.projection {
             Some(names) => projected(fields, names),
@@ -490,7 +492,7 @@ impl Expr {
         &self,
         env: &Env,
         lists: &[(&str, usize)],
-        record: Option<&Map<String, Value>>,
+        record: Option<&Fields>,
     ) -> Result<(), Text> {
         if self.loops.is_empty() {
             return Ok(());
@@ -537,7 +539,7 @@ impl Expr {
     }
 
     /// Evaluates the expression and requires a boolean result.
-    pub fn eval_bool(&self, env: &Env, fields: &Map<String, Value>) -> Result<bool, Text> {
+    pub fn eval_bool(&self, env: &Env, fields: &Fields) -> Result<bool, Text> {
         if let Some(answer) = self
             .native
             .as_ref()
@@ -604,18 +606,13 @@ impl Counter {
 
     /// Whether the element `fields` is counted; `None` when CEL must decide
     /// for the whole list. `scope` holds the other variables `P` may read.
-    pub fn counts(
-        &self,
-        env: &Env,
-        scope: &Context<'_, 'static>,
-        fields: &Map<String, Value>,
-    ) -> Option<bool> {
+    pub fn counts(&self, env: &Env, scope: &Context<'_, 'static>, fields: &Fields) -> Option<bool> {
         self.natively(env, fields)
             .or_else(|| self.by_cel(scope, fields))
     }
 
     /// [`Counter::counts`] when the native path can answer alone.
-    pub fn natively(&self, env: &Env, fields: &Map<String, Value>) -> Option<bool> {
+    pub fn natively(&self, env: &Env, fields: &Fields) -> Option<bool> {
         match &self.predicate {
             None => Some(true),
             Some(predicate) => predicate
@@ -626,11 +623,7 @@ impl Counter {
     }
 
     /// [`Counter::counts`] by CEL on the element alone.
-    pub fn by_cel(
-        &self,
-        scope: &Context<'_, 'static>,
-        fields: &Map<String, Value>,
-    ) -> Option<bool> {
+    pub fn by_cel(&self, scope: &Context<'_, 'static>, fields: &Fields) -> Option<bool> {
         let Some(predicate) = &self.predicate else {
             return Some(true);
         };
@@ -648,7 +641,7 @@ impl Counter {
 }
 
 /// The records of other collections, by collection name, as `collections`.
-pub type CollectionsVar<'a> = [(&'a str, Vec<&'a Map<String, Value>>)];
+pub type CollectionsVar<'a> = [(&'a str, Vec<&'a Fields>)];
 
 /// What every expression of a run can see besides `record`.
 pub struct Env {
@@ -725,10 +718,7 @@ impl Env {
 }
 
 /// Converts the named fields of a JSON object (those present) to a CEL map.
-pub fn projected<'a>(
-    fields: &Map<String, Value>,
-    names: impl IntoIterator<Item = &'a String>,
-) -> CelValue {
+pub fn projected<'a>(fields: &Fields, names: impl IntoIterator<Item = &'a String>) -> CelValue {
     let map: HashMap<Key, CelValue> = names
         .into_iter()
         .filter_map(|name| {
@@ -739,10 +729,14 @@ pub fn projected<'a>(
     CelValue::Map(CelMap { map: Arc::new(map) })
 }
 
-/// Converts a JSON object to a CEL map.
-pub fn object(fields: &Map<String, Value>) -> CelValue {
-    let map: HashMap<Key, CelValue> = fields
-        .iter()
+/// Converts a record's fields to a CEL map.
+pub fn object(fields: &Fields) -> CelValue {
+    object_of(fields.iter())
+}
+
+/// Converts the names and values of a mapping to a CEL map.
+fn object_of<'a>(pairs: impl Iterator<Item = (&'a String, &'a Value)>) -> CelValue {
+    let map: HashMap<Key, CelValue> = pairs
         .map(|(k, v)| (Key::String(Arc::new(k.clone())), value(v)))
         .collect();
     CelValue::Map(CelMap { map: Arc::new(map) })
@@ -760,7 +754,7 @@ pub fn value(v: &Value) -> CelValue {
         },
         Value::String(s) => CelValue::String(Arc::new(s.clone())),
         Value::Array(items) => CelValue::List(Arc::new(items.iter().map(value).collect())),
-        Value::Object(fields) => object(fields),
+        Value::Object(fields) => object_of(fields.iter()),
     }
 }
 
@@ -804,7 +798,7 @@ mod tests {
         assert!(compile(&dates).is_ok());
         let fine = vec!["1"; 90].join(" + ") + " > 0";
         let expr = compile(&fine).unwrap();
-        let fields = serde_json::Map::new();
+        let fields = Fields::default();
         let env = Env::new(
             jiff::civil::date(2021, 1, 15),
             Arc::new(crate::calendar::Calendar::empty()),
@@ -861,10 +855,10 @@ mod tests {
     }
     use serde_json::json;
 
-    fn fields(v: Value) -> Map<String, Value> {
+    fn fields(v: Value) -> Fields {
         match v {
-            Value::Object(m) => m,
-            _ => Map::new(),
+            Value::Object(m) => Fields::from(m),
+            _ => Fields::default(),
         }
     }
 

@@ -13,11 +13,11 @@ use std::sync::Arc;
 
 use cel::IdedExpr;
 use cel::common::ast::{Expr, LiteralValue, operators};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::functions::Terms;
 use super::reads::is_ident;
-use crate::data::get;
+use crate::data::{Fields, get};
 
 /// What a native predicate may read besides the record: `as_of`, and
 /// `add_term`'s remembered answers.
@@ -171,7 +171,7 @@ impl Native {
 
     /// The value of the predicate for `fields`, or `None` when only CEL can
     /// say (a missing field, mixed types, …).
-    pub fn eval(&self, fields: &Map<String, Value>, bound: &Bindings<'_>) -> Option<bool> {
+    pub fn eval(&self, fields: &Fields, bound: &Bindings<'_>) -> Option<bool> {
         match self {
             Native::Const(b) => Some(*b),
             Native::Has(field) => Some(get(fields, field).is_some()),
@@ -299,7 +299,7 @@ fn scalar(value: &Value) -> Option<Scalar<'_>> {
 
 fn resolve<'a>(
     operand: &'a Operand,
-    fields: &'a Map<String, Value>,
+    fields: &'a Fields,
     bound: &Bindings<'a>,
 ) -> Option<Scalar<'a>> {
     match operand {
@@ -343,7 +343,7 @@ impl Side {
     /// value (`to_json` of the evaluation): a field's value as it is (JSON
     /// to CEL and back gives the same value), a literal's. `None` where CEL
     /// fails: the field is missing.
-    pub fn value(&self, fields: &Map<String, Value>) -> Option<Value> {
+    pub fn value(&self, fields: &Fields) -> Option<Value> {
         match self {
             Side::Field(name) => get(fields, name).cloned(),
             Side::Lit(value) => Some(value.clone()),
@@ -416,7 +416,7 @@ mod tests {
             let expr = compile(source).unwrap();
             for a in field_values() {
                 for b in field_values() {
-                    let mut fields = Map::new();
+                    let mut fields = Fields::default();
                     fields.insert("other".into(), Value::from("not read"));
                     if let Some(a) = a.clone() {
                         fields.insert("a".into(), a);
@@ -471,7 +471,7 @@ mod tests {
             let expr = compile(source).unwrap();
             let side = expr.side().unwrap_or_else(|| panic!("{source} is a side"));
             for a in &values {
-                let mut fields = Map::new();
+                let mut fields = Fields::default();
                 if let Some(a) = a.clone() {
                     fields.insert("a".into(), a);
                 }
@@ -521,18 +521,22 @@ mod tests {
             let counter = expr.counter("records").expect(source);
             // A list of records, each of a pair of values, several of each.
             for window in values.windows(3) {
-                let list: Vec<Map<String, Value>> = window
+                let list: Vec<Fields> = window
                     .iter()
                     .zip(window.iter().rev())
                     .map(|(a, b)| {
-                        let mut fields = Map::new();
-                        a.clone().map(|a| fields.insert("a".into(), a));
-                        b.clone().map(|b| fields.insert("b".into(), b));
+                        let mut fields = Fields::default();
+                        if let Some(a) = a.clone() {
+                            fields.insert("a".into(), a);
+                        }
+                        if let Some(b) = b.clone() {
+                            fields.insert("b".into(), b);
+                        }
                         fields
                     })
                     .collect();
                 let mut scope = env.scope();
-                let group = object(&Map::from_iter([("soort".to_string(), Value::from(3))]));
+                let group = object(&Fields::from_iter([("soort".to_string(), Value::from(3))]));
                 scope.add_variable_from_value("group", group);
                 let cel_list: Vec<cel::Value> = list.iter().map(object).collect();
                 let mut whole = scope.new_inner_scope();
