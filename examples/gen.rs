@@ -21,8 +21,10 @@
 //! a fourth, the starts of the onderzoeken from a fifth, the vindplaats and
 //! register date of the toezeggingen from a sixth, the dossiers' adult
 //! clients from a seventh, the promises registered twice from an eighth,
-//! the feedback after an onderzoek from a ninth), no clock is read, and no
-//! hash map is iterated.
+//! the feedback after an onderzoek from a ninth, the `betrokkenen` of
+//! meldingen and adviesvragen from a tenth, the dossiers' doubt at the
+//! weighing and consultation of Veilig Thuis from an eleventh), no clock is
+//! read, and no hash map is iterated.
 //! Records come out sorted by their own date.
 //! The extract is taken at `--as-of` (default `--to`): a follow-up date after
 //! it is left out, so what was received just before it is still open.
@@ -58,12 +60,23 @@
 //! - terugkoppeling after a finished onderzoek: 1–10 working days after it
 //!   for 90%, none for 8%, dated before the afronding for 2% (assumed),
 //!   from a ninth stream.
+//! - betrokkenen (art. 4.1.8 Uitvoeringsbesluit Wmo 2015), without names:
+//!   the adviesvrager or the melder, contacted on the day of receipt; one to
+//!   three persons the melding is about, contacted within five working
+//!   days; one to three informants of an onderzoek, in its first two weeks.
+//!   The information of art. 4.1.8 lid 2 on the day of the first contact,
+//!   except 1% none and 1% 1–7 days later; the vertrouwenspersoon for
+//!   whom the melding is about, except 3% (assumed), from a tenth stream.
 //! - afwegingskader [S1][S3]: the five questions walked as far as the kader
 //!   goes; help given after question 4 has an agreed evaluation 6–26 weeks
 //!   on (10% of it ends earlier), and question 5 is answered only once that
 //!   moment has passed at the extract, so help still running leaves it
 //!   open; "nee" brings a new melding after the evaluation, "ja" agreements
 //!   on monitoring (the terms assumed).
+//! - twijfel at the weighing (step 4): 20% of the weighed dossiers; then
+//!   Veilig Thuis consulted between the weighing and the decision by 95%
+//!   of those weighed before 2019 (when doubt meant always consulting) and
+//!   60% since (assumed), from an eleventh stream.
 //! - codewoord ("masker 19", from 1 May 2020, Kamerstuk 28 345, nr. 234):
 //!   half of the apotheek meldingen and 30% of the apotheek dossiers from
 //!   that day (assumed).
@@ -423,7 +436,7 @@ const OP_TIJD: [(u32, u32); 6] = [(0, 10), (1, 30), (2, 22), (3, 16), (4, 12), (
 
 /// A line of `meldingen.jsonl`. A field that does not apply, or whose date
 /// lies after the extract, is left out rather than written as null. An
-/// advies has only the fields up to `aard`.
+/// advies has only the fields up to `aard`, and `betrokkenen`.
 #[derive(Serialize, Default)]
 struct Melding<'a> {
     id: String,
@@ -457,6 +470,25 @@ struct Melding<'a> {
     codewoord: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     vervolgmelding: Option<bool>,
+    /// The persons Veilig Thuis had to inform (art. 4.1.8 lid 1
+    /// Uitvoeringsbesluit Wmo 2015), without names.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    betrokkenen: Vec<Betrokkene<'a>>,
+}
+
+/// One person of a melding's or adviesvraag's `betrokkenen`, without a
+/// name: the role and the days of the first contact, of the information of
+/// art. 4.1.8 lid 2 and (for whom the melding is about) of the information
+/// about a vertrouwenspersoon. A date after the extract is left out.
+#[derive(Serialize)]
+struct Betrokkene<'a> {
+    rol: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    eerste_contact_op: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    informatie_op: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    vertrouwenspersoon_op: Option<&'a str>,
 }
 
 /// Writes `n` meldingen and adviezen received in the window.
@@ -474,6 +506,8 @@ fn meldingen(out: &mut Out, cal: &Calendar, n: u64, rng: &mut ChaCha8Rng) -> Res
     start.set_stream(ONDERZOEK_STREAM);
     let mut feedback = rng.clone();
     feedback.set_stream(TERUGKOPPELING_STREAM);
+    let mut persons = rng.clone();
+    persons.set_stream(BETROKKENEN_STREAM);
     let mut seq = [0u32; 25];
     let mut year = cal.dates[0].year();
     let mut written = 0;
@@ -516,6 +550,7 @@ fn meldingen(out: &mut Out, cal: &Calendar, n: u64, rng: &mut ChaCha8Rng) -> Res
                 }
                 m.vervolgmelding = Some(rng.random_bool(0.285));
             }
+            m.betrokkenen = betrokkenen(&mut persons, cal, day, &m);
             emit(out, &m)?;
             written += 1;
         }
@@ -610,6 +645,84 @@ fn feedback_after_onderzoek<'a>(rng: &mut ChaCha8Rng, cal: &'a Calendar, m: &mut
     m.terugkoppeling_onderzoek_op = cal.known(when);
 }
 
+/// The stream of the `betrokkenen` of meldingen and adviesvragen, so that
+/// every other field stays what it was without them.
+const BETROKKENEN_STREAM: u64 = 10;
+
+/// The persons of a melding or adviesvraag received on `day`: the
+/// adviesvrager, or the melder (both contacted on the day of receipt), the
+/// one to three persons the melding is about (contacted in the first five
+/// working days: 55%, 35% and 10%), and for an onderzoek one to three
+/// informants contacted in its first two weeks (the counts and terms
+/// assumed). A person whose first contact lies after the extract is listed
+/// without it.
+fn betrokkenen<'a>(
+    rng: &mut ChaCha8Rng,
+    cal: &'a Calendar,
+    day: usize,
+    m: &Melding<'a>,
+) -> Vec<Betrokkene<'a>> {
+    if m.soort == "advies" {
+        return vec![contact(rng, cal, "adviesvrager", Some(day))];
+    }
+    let mut list = vec![contact(rng, cal, "melder", Some(day))];
+    for _ in 0..pick(rng, &[(1, 55), (2, 35), (3, 10)]) {
+        let first = cal.add_workdays(day, rng.random_range(0..=4));
+        list.push(contact(rng, cal, "betrokkene", first));
+    }
+    let day_of = |text: Option<&str>| cal.index(text?.parse::<Date>().ok()?);
+    if let Some(start) = day_of(m.onderzoek_gestart_op) {
+        let end = day_of(m.onderzoek_afgerond_op).unwrap_or(usize::MAX);
+        for _ in 0..rng.random_range(1..=3) {
+            let first = cal
+                .add_days(start, rng.random_range(0..=14))
+                .map(|f| f.min(end));
+            list.push(contact(rng, cal, "informant", first));
+        }
+    }
+    list
+}
+
+/// A person first contacted on day `first`: the information of art. 4.1.8
+/// lid 2 is given that day, except for 1% who get none and 1% who get it
+/// 1 to 7 days later by letter (the error `informatie-betrokkene-
+/// ontbreekt` should find them). Whom the melding is about also hears of
+/// the vertrouwenspersoon, on the day of the contact or within five
+/// working days, except 3% (the warning
+/// `vertrouwenspersoon-informatie-ontbreekt` should find them). The rates
+/// are assumed.
+fn contact<'a>(
+    rng: &mut ChaCha8Rng,
+    cal: &'a Calendar,
+    rol: &'static str,
+    first: Option<usize>,
+) -> Betrokkene<'a> {
+    let mut person = Betrokkene {
+        rol,
+        eerste_contact_op: None,
+        informatie_op: None,
+        vertrouwenspersoon_op: None,
+    };
+    let Some(first) = first.filter(|&f| f <= cal.as_of) else {
+        return person; // not contacted yet at the extract
+    };
+    person.eerste_contact_op = cal.known(Some(first));
+    person.informatie_op = match rng.random_range(0..1000) {
+        0..10 => None,
+        10..20 => cal.known(cal.add_days(first, rng.random_range(1..=7))),
+        _ => person.eerste_contact_op,
+    };
+    if rol == "betrokkene" && !rng.random_bool(0.03) {
+        let days = if rng.random_bool(0.8) {
+            0
+        } else {
+            rng.random_range(1..=5)
+        };
+        person.vertrouwenspersoon_op = cal.known(cal.add_workdays(first, days));
+    }
+    person
+}
+
 /// Sectors with a meldcode dossier: name, id code, weight (assumed, after the
 /// professional melders of [S63]), whether every dossier records a kindcheck
 /// (the sectors facing adults), and per mille of dossiers whose client is an
@@ -627,9 +740,13 @@ const SECTOREN: [(&str, &str, u32, bool, u32); 5] = [
 /// other fields stay what they were without them.
 const CLIENT_STREAM: u64 = 7;
 
-/// The five meldcode steps [S4], as `stappen` keys.
+/// The five meldcode steps [S4], as `stappen` keys, with the consultation
+/// of Veilig Thuis at the weighing (step 4) before the decision.
 #[rustfmt::skip]
-const STAPPEN: [&str; 5] = ["signalen", "collegiale_consultatie", "gesprek", "wegen", "beslissen"];
+const STAPPEN: [&str; 6] = [
+    "signalen", "collegiale_consultatie", "gesprek", "wegen", "veilig_thuis_geraadpleegd",
+    "beslissen",
+];
 
 /// The five afwegingsvragen [S1][S3], as `afweging` keys: vermoeden (Q1),
 /// acute or structurele onveiligheid (Q2), effective help possible (Q3),
@@ -643,9 +760,9 @@ const VRAGEN: [&str; 5] =
 
 /// Values under fixed keys, written as a JSON object without the missing
 /// ones: the steps taken, the questions answered.
-struct Named<T>(&'static [&'static str; 5], [Option<T>; 5]);
+struct Named<T, const N: usize>(&'static [&'static str; N], [Option<T>; N]);
 
-impl<T: Serialize> Serialize for Named<T> {
+impl<T: Serialize, const N: usize> Serialize for Named<T, N> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut map = s.serialize_map(None)?;
         for (key, value) in self.0.iter().zip(&self.1) {
@@ -672,11 +789,14 @@ struct Dossier<'a> {
     /// Only written when true.
     #[serde(skip_serializing_if = "Option::is_none")]
     codewoord: Option<bool>,
-    stappen: Named<&'a str>,
+    stappen: Named<&'a str, 6>,
     #[serde(skip_serializing_if = "Option::is_none")]
     kindcheck: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    afweging: Option<Named<&'static str>>,
+    afweging: Option<Named<&'static str, 5>>,
+    /// Whether doubt was recorded at the weighing (step 4), once weighed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    twijfel: Option<bool>,
     disclosure: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     besluit: Option<&'static str>,
@@ -801,6 +921,8 @@ fn dossiers(out: &mut Out, cal: &Calendar, n: u64, rng: &mut ChaCha8Rng) -> Res<
     kader.set_stream(KADER_STREAM);
     let mut client = rng.clone();
     client.set_stream(CLIENT_STREAM);
+    let mut doubt = rng.clone();
+    doubt.set_stream(TWIJFEL_STREAM);
     // Schools and day care are closed at weekends.
     for (day, count) in cal.spread(n, |i| if cal.working[i] { 20 } else { 1 })? {
         for _ in 0..count {
@@ -837,7 +959,10 @@ fn dossiers(out: &mut Out, cal: &Calendar, n: u64, rng: &mut ChaCha8Rng) -> Res<
                 organisatie: format!("ORG-{org:04}"),
                 signaal_op: &cal.text[day],
                 codewoord: codewoord.then_some(true),
-                stappen: Named(&STAPPEN, dates),
+                stappen: Named(
+                    &STAPPEN,
+                    [dates[0], dates[1], dates[2], dates[3], None, dates[4]],
+                ),
                 // 15% without a kindcheck (the violation a rule should
                 // find), also while the dossier is at its first steps.
                 kindcheck: if kindcheck {
@@ -846,6 +971,7 @@ fn dossiers(out: &mut Out, cal: &Calendar, n: u64, rng: &mut ChaCha8Rng) -> Res<
                     volwassen.then(|| !client.random_bool(0.15))
                 },
                 afweging: None,
+                twijfel: None,
                 disclosure: rng.random_bool(0.03),
                 besluit: None,
                 gemeld_op: None,
@@ -854,6 +980,7 @@ fn dossiers(out: &mut Out, cal: &Calendar, n: u64, rng: &mut ChaCha8Rng) -> Res<
                 monitoring_afspraken: None,
                 dossier_notitie: None,
             };
+            twijfelen(&mut doubt, cal, &mut d, steps[3], steps[4])?;
             if let Some(beslist) = beslist {
                 decide(
                     &mut kader,
@@ -868,6 +995,40 @@ fn dossiers(out: &mut Out, cal: &Calendar, n: u64, rng: &mut ChaCha8Rng) -> Res<
         }
     }
     Ok(written)
+}
+
+/// The stream of the doubt at the weighing and the consultation of Veilig
+/// Thuis, so that every other field of a dossier stays what it was without
+/// them.
+const TWIJFEL_STREAM: u64 = 11;
+
+/// Records whether the dossier weighed on day `wegen` (if the extract knows
+/// it) doubted, in 20% (assumed), and when it consulted Veilig Thuis: on a
+/// day from the weighing to the decision (`beslissen`, or the weighing
+/// while that is open). Until 2019 doubt meant always consulting (art. 2
+/// lid 2 onder d Besluit verplichte meldcode, text until 2019); 5% of the
+/// doubting dossiers weighed before 2019 did not (the error
+/// `twijfel-zonder-veilig-thuis` should find them). Since, consulting is no
+/// longer required at doubt, and 60% do (assumed).
+fn twijfelen<'a>(
+    rng: &mut ChaCha8Rng,
+    cal: &'a Calendar,
+    d: &mut Dossier<'a>,
+    wegen: Option<usize>,
+    beslissen: Option<usize>,
+) -> Res<()> {
+    let Some(wegen) = wegen.filter(|&w| w <= cal.as_of) else {
+        return Ok(());
+    };
+    let twijfel = rng.random_bool(0.2);
+    d.twijfel = Some(twijfel);
+    let verplicht = cal.dates[wegen] < Date::new(2019, 1, 1)?;
+    if twijfel && rng.random_bool(if verplicht { 0.95 } else { 0.6 }) {
+        let last = beslissen.unwrap_or(wegen).min(cal.as_of).max(wegen);
+        let consulted = wegen + rng.random_range(0..=last - wegen);
+        d.stappen.1[4] = cal.known(Some(consulted));
+    }
+    Ok(())
 }
 
 /// Fills in the afweging, the besluit, the melding, the evaluation of the
