@@ -591,3 +591,34 @@ fn a_changed_finding_in_every_format() {
     assert_eq!(value("baseline still present").as_deref(), Some("2"));
     assert_eq!(value("fail on changed").as_deref(), Some("true"));
 }
+
+/// A measure that cannot be computed for a group is not left out silently:
+/// the finding says why, and a baseline compares the group's values.
+#[test]
+fn a_measure_that_cannot_be_computed_says_so() {
+    let dir = reference_copy();
+    let rule = "rules/veilig-thuis/veiligheidsbeoordeling-norm-regio.yaml";
+    edit(dir.path(), rule, |text| {
+        let changed = text.replace(
+            "double(op_tijd) * 100.0 / double(totaal)",
+            "double(op_tijd) / double(totaal - totaal)",
+        );
+        assert_ne!(changed, text, "the rule had its measure");
+        changed
+    });
+    write_baseline(dir.path());
+    let (_, report) = json_report(dir.path(), NORM);
+    let measure = &report["findings"][0]["details"]["measure"];
+    assert_eq!(measure["value"], Value::Null, "{measure}");
+    assert_eq!(measure["error"], "`measure` is not a finite number");
+    let (_, stdout, _) =
+        run(naleving_in(dir.path()).args([&["check", "--lang", "en"], NORM].concat()));
+    assert!(
+        stdout.contains("measure: cannot be computed (`measure` is not a finite number)"),
+        "{stdout}"
+    );
+    // Against the baseline: any change in the values is a change.
+    one_more_in_amsterdam(dir.path(), "2020-06-01", "2020-06-03");
+    let (_, report) = with_baseline(dir.path(), NORM);
+    assert_eq!(report["summary"]["baseline"]["changed"], 1, "{report:#}");
+}

@@ -160,6 +160,7 @@ words! {
     fact_norm: "norm", "norm";
     fact_records: "records", "records";
     fact_measure: "maat", "measure";
+    fact_measure_error: "niet te berekenen ({error})", "cannot be computed ({error})";
     fact_higher_better: "{value} (hoger is beter)", "{value} (higher is better)";
     fact_lower_better: "{value} (lager is beter)", "{value} (lower is better)";
     fact_changed: "sinds de baseline", "since the baseline";

@@ -292,7 +292,10 @@ pub fn facts(finding: &Finding, lang: lang::Lang) -> Vec<Fact> {
             facts.push(Fact::new(name.as_str(), text(value)));
         }
         if let Some(measure) = details.get("measure") {
-            let value = measure.get("value").map(text).unwrap_or_default();
+            let value = match measure.get("error") {
+                Some(error) => lang::fill(w.fact_measure_error, &[("error", &text(error))]),
+                None => measure.get("value").map(text).unwrap_or_default(),
+            };
             let better = match measure.get("better").and_then(Value::as_str) {
                 Some("lower") => w.fact_lower_better,
                 _ => w.fact_higher_better,

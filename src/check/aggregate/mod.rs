@@ -459,8 +459,9 @@ impl Aggregate {
     }
 
     /// A failing group's measure, `{ value, better }`, when the rule declares
-    /// one and it comes to a number. When it does not (a division by zero),
-    /// the finding has no measure and a baseline compares its `let` values.
+    /// one. When it does not come to a finite number (a division by zero, a
+    /// value of another type), the value is `null` and `error` says why:
+    /// never silently left out; a baseline then compares the `let` values.
     fn measure_of(
         &self,
         scope: &Context<'_, 'static>,
@@ -468,12 +469,20 @@ impl Aggregate {
         members: usize,
     ) -> Option<Value> {
         let (expr, better) = self.measure.as_ref()?;
-        let value = expr.eval_in(scope, env, &[("records", members)]).ok()?;
-        let value = to_json(&value);
-        value
-            .as_f64()
-            .filter(|n| n.is_finite())
-            .map(|_| json!({ "value": value, "better": better.as_str() }))
+        let value = expr
+            .eval_in(scope, env, &[("records", members)])
+            .map_err(|cause| cause.en())
+            .and_then(|value| match (&value, to_json(&value)) {
+                (_, Value::Number(n)) if n.as_f64().is_some_and(f64::is_finite) => {
+                    Ok(Value::Number(n))
+                }
+                (CelValue::Float(_), _) => Err("`measure` is not a finite number".to_string()),
+                _ => Err(format!("`measure` gave {}, not a number", value.type_of())),
+            });
+        Some(match value {
+            Ok(value) => json!({ "value": value, "better": better.as_str() }),
+            Err(error) => json!({ "value": null, "better": better.as_str(), "error": error }),
+        })
     }
 
     /// A scope with `group` bound, for the expressions of group `key`.
