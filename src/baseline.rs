@@ -93,10 +93,21 @@ fn state(finding: &Finding) -> Option<(&Map<String, Value>, Option<&Value>)> {
     Some((values, details.get("measure")))
 }
 
+/// How a group that measured `before` in the baseline compares `now`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Change {
+    /// Not worse by the measure, or the same values.
+    None,
+    /// Worse by the measure both have.
+    Worse,
+    /// Other values, and no measure on both sides to say which way.
+    Differs,
+}
+
 /// Whether a group that measured `before` in the baseline measures worse
-/// `now`: by the measure when both have one, else by any difference in the
-/// values.
-fn worse(before: &Entry, now: (&Map<String, Value>, Option<&Value>)) -> bool {
+/// `now`: by the measure when both have one that is a number, else by any
+/// difference in the values.
+fn change(before: &Entry, now: (&Map<String, Value>, Option<&Value>)) -> Change {
     let number = |m: &Value| m.get("value").and_then(Value::as_f64);
     let better = |m: &Value| m.get("better").and_then(Value::as_str).map(str::to_string);
     if let (Some(then), Some(measure)) = (&before.measure, now.1)
@@ -104,12 +115,17 @@ fn worse(before: &Entry, now: (&Map<String, Value>, Option<&Value>)) -> bool {
         && better(then).is_some()
         && better(then) == better(measure)
     {
-        return match better(measure).as_deref() {
+        let worse = match better(measure).as_deref() {
             Some("lower") => b > a,
             _ => b < a,
         };
+        return if worse { Change::Worse } else { Change::None };
     }
-    before.values.as_ref().is_some_and(|values| values != now.0)
+    if before.values.as_ref().is_some_and(|values| values != now.0) {
+        Change::Differs
+    } else {
+        Change::None
+    }
 }
 
 /// How the findings of a run compare with a baseline.
@@ -255,13 +271,19 @@ impl Baseline {
                 return true;
             };
             let now = state(f).filter(|_| grouped.contains(&*f.rule));
-            if !now.is_some_and(|now| worse(entry, now)) {
+            let how = now.map_or(Change::None, |now| change(entry, now));
+            if how == Change::None {
                 return false;
             }
             changed += 1;
+            // The measure then, only when it decided: a change in the values
+            // alone does not say which way.
+            let measure = (how == Change::Worse)
+                .then(|| entry.measure.as_ref().and_then(|m| m.get("value")).cloned())
+                .flatten();
             f.changed = Some(Box::new(Changed {
                 values: entry.values.clone().unwrap_or_default(),
-                measure: entry.measure.as_ref().and_then(|m| m.get("value")).cloned(),
+                measure,
             }));
             true
         });
@@ -403,6 +425,15 @@ mod tests {
         let gap = |v: f64| group(json!({"verschil": v}), Some((v, "lower")));
         assert_eq!(compared(gap(0.1), gap(0.2), &["g"]).1.changed, 1);
         assert_eq!(compared(gap(0.2), gap(0.1), &["g"]).1.changed, 0);
+        // A measure that could not be computed on one side: the values
+        // decide, and the change does not claim a direction.
+        let (kept, comparison) = compared(
+            two_of_three(),
+            group(json!({"totaal": 0, "op_tijd": 0}), None),
+            &["g"],
+        );
+        assert_eq!(comparison.changed, 1);
+        assert_eq!(kept[0].changed.as_deref().unwrap().measure, None);
         // Without a measure, any change in the values is a change; none is none.
         let plain = |n: u64| group(json!({"jaren": n}), None);
         assert_eq!(compared(plain(3), plain(4), &["g"]).1.changed, 1);

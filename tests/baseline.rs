@@ -470,7 +470,9 @@ fn a_group_without_a_measure_is_changed_by_any_change() {
         .concat(),
     ));
     assert!(
-        stdout.contains("since the baseline: changed (the rule does not say which way is better)"),
+        stdout.contains(
+            "since the baseline: changed (no measure on both sides says which way is better)"
+        ),
         "{stdout}"
     );
 }

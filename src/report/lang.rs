@@ -165,7 +165,7 @@ words! {
     fact_lower_better: "{value} (lager is beter)", "{value} (lower is better)";
     fact_changed: "sinds de baseline", "since the baseline";
     fact_changed_worse: "verslechterd", "worse";
-    fact_changed_other: "gewijzigd (de regel zegt niet wat beter is)", "changed (the rule does not say which way is better)";
+    fact_changed_other: "gewijzigd (geen maat aan beide kanten zegt wat beter is)", "changed (no measure on both sides says which way is better)";
     fact_changed_item: "{name}: {before} → {now}", "{name}: {before} → {now}";
     fact_first_listed: "{total}, de eerste {n} genoemd", "{total}, the first {n} listed";
     fact_left: "links", "left";
