@@ -514,7 +514,7 @@ fn a_changed_finding_in_every_format() {
                 "(gewijzigd sinds de baseline)",
                 "sinds de baseline: verslechterd",
                 "totaal: 3 → 4",
-                "maat: 66.66666666666667 → 50.0",
+                "maat: 66.67 → 50",
                 "baseline baseline.json: 0 nieuw, 1 gewijzigd, 0 opgelost, 2 nog aanwezig",
             ],
         ),

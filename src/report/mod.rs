@@ -294,7 +294,7 @@ pub fn facts(finding: &Finding, lang: lang::Lang) -> Vec<Fact> {
         if let Some(measure) = details.get("measure") {
             let value = match measure.get("error") {
                 Some(error) => lang::fill(w.fact_measure_error, &[("error", &text(error))]),
-                None => measure.get("value").map(text).unwrap_or_default(),
+                None => measure.get("value").map(measure_shown).unwrap_or_default(),
             };
             let better = match measure.get("better").and_then(Value::as_str) {
                 Some("lower") => w.fact_lower_better,
@@ -411,12 +411,25 @@ fn changed_fact(
             w.fact_changed_item,
             &[
                 ("name", w.fact_measure),
-                ("before", &shown(Some(before))),
-                ("now", &shown(after)),
+                ("before", &measure_shown(before)),
+                ("now", &after.map_or_else(|| "—".to_string(), measure_shown)),
             ],
         ));
     }
     fact
+}
+
+/// A measure as people read it: a whole number as it is, a fraction to two
+/// decimals (`66.67`, not `66.66666666666667`); the JSON keeps the number
+/// as computed.
+fn measure_shown(value: &serde_json::Value) -> String {
+    match value.as_f64() {
+        Some(n) if value.is_f64() && n.is_finite() => {
+            let text = format!("{n:.2}");
+            text.trim_end_matches('0').trim_end_matches('.').to_string()
+        }
+        _ => value.to_string(),
+    }
 }
 
 /// The facts of a finding as lines of text (`label: text`, then its items
