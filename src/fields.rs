@@ -17,13 +17,20 @@
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value};
 
-/// The fields of one record.
-#[derive(Clone, Debug, PartialEq)]
+/// The fields of one record. Two are equal when they hold the same fields
+/// in the same order, whichever form each has.
+#[derive(Clone, Debug)]
 pub enum Fields {
     /// Up to [`Fields::SMALL`] fields, searched by name.
     Small(Vec<(String, Value)>),
     /// More fields: serde_json's map, searched by hash.
     Large(Map<String, Value>),
+}
+
+impl PartialEq for Fields {
+    fn eq(&self, other: &Fields) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
 }
 
 impl Default for Fields {
@@ -278,6 +285,10 @@ mod tests {
             );
             assert_eq!(fields.clone().into_map(), map);
             assert_eq!(Fields::from(map.clone()).to_map(), map);
+            // Equal by content, whichever form each side has.
+            let listed = Fields::Small(map.clone().into_iter().collect());
+            assert_eq!(listed, Fields::Large(map.clone()));
+            assert_ne!(listed, Fields::default());
             assert_eq!(fields.keys().count(), n);
             // Removing: the last field takes the place, as in serde_json's map.
             let (mut fewer, mut map) = (fields.clone(), map.clone());

@@ -176,8 +176,7 @@ pub fn year_suffix(key: &str) -> Option<(&str, &str)> {
 /// jaar", "… volgend jaar").
 pub fn with_year(declared: &Reading, year: &str) -> Option<Reading> {
     let means = phrase_key(&declared.means);
-    let dated = year_suffix(&format!("x {means}")).is_some()
-        || means.ends_with(" jaar")
+    let dated = means.ends_with(" jaar")
         || means
             .split_whitespace()
             .any(|w| w.len() == 4 && w.chars().all(|c| c.is_ascii_digit()));
