@@ -266,6 +266,20 @@ pub trait Dialect: Sync {
     /// shorter, its last day (31 January plus one month is 28 or 29
     /// February) — as naleving adds months and years.
     fn add_months(&self, date: &str, months: &str) -> String;
+
+    /// A sorted list of dates sent as one bind parameter (`{2020-01-02,…}`),
+    /// made once per statement (the list may hold thousands of days).
+    fn date_list(&self, param: &str) -> String;
+
+    /// How many dates of the sorted list `list` are on or before the SQL
+    /// date `date` (0 when none).
+    fn dates_up_to(&self, date: &str, list: &str) -> String;
+
+    /// The `index`-th date of the list (1-based); NULL past either end.
+    fn date_at(&self, list: &str, index: &str) -> String;
+
+    /// The year and the month (1–12) of an SQL date, as integers.
+    fn year_month(&self, date: &str) -> (String, String);
 }
 
 /// PostgreSQL (12 and later: `jsonb`, `trim_scale`, `FILTER`).
@@ -363,6 +377,28 @@ impl Dialect for Postgres {
 
     fn add_months(&self, date: &str, months: &str) -> String {
         format!("({date} + make_interval(months => {months}))::date")
+    }
+
+    fn date_list(&self, param: &str) -> String {
+        // A scalar subquery: computed once, not for every row (the cast of
+        // a text to an array is not constant-folded).
+        format!("(SELECT ({param})::date[])")
+    }
+
+    fn dates_up_to(&self, date: &str, list: &str) -> String {
+        // A binary search of the list's lower bounds.
+        format!("width_bucket({date}, {list})")
+    }
+
+    fn date_at(&self, list: &str, index: &str) -> String {
+        format!("({list})[{index}]")
+    }
+
+    fn year_month(&self, date: &str) -> (String, String) {
+        (
+            format!("extract(year FROM {date})::int"),
+            format!("extract(month FROM {date})::int"),
+        )
     }
 }
 

@@ -452,6 +452,8 @@ fn pushed_down_conditions_never_leave_out_a_failing_row() {
                 keys: &|_| None,
                 as_of: &as_of,
                 params: Vec::new(),
+                calendar: None,
+                working_days: None,
             };
             let Some(may_fail) = rule.check.sql_may_fail(&mut cx) else {
                 continue;
@@ -570,6 +572,8 @@ fn pushed_down_conditions_match_naleving_on_edge_cases() {
                 keys: &|_| None,
                 as_of: "2021-01-15",
                 params: Vec::new(),
+                calendar: None,
+                working_days: None,
             };
             let may_fail = rule
                 .check

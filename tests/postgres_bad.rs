@@ -383,6 +383,8 @@ fn pushed_down_comparisons_never_cast_a_value_of_another_type() {
             keys: &|_| None,
             as_of: "2021-01-15",
             params: Vec::new(),
+            calendar: None,
+            working_days: None,
         };
         let (yes, no) = expr.sql_certain(&mut cx).unwrap();
         let params: Vec<&(dyn postgres::types::ToSql + Sync)> = cx

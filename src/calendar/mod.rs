@@ -32,6 +32,7 @@ pub mod named_day;
 pub mod phrase;
 pub mod reading;
 pub mod recess;
+pub mod sql;
 pub mod term;
 
 use std::collections::BTreeMap;

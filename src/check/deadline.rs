@@ -453,6 +453,8 @@ mod tests {
             keys: &none,
             as_of,
             params: Vec::new(),
+            calendar: None,
+            working_days: None,
         };
         let sql = check.sql_may_fail(&mut cx);
         (sql, cx.params)

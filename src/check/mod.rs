@@ -113,6 +113,19 @@ pub struct Kind {
     schema: fn(&mut SchemaGenerator) -> Schema,
 }
 
+/// The rows a check over groups judges, as [`Check::sql_group_passes`]
+/// is given them: conditions on a row `r` of the table `from`.
+pub struct GroupScope<'a> {
+    /// The table, as SQL.
+    pub from: &'a str,
+    /// The row may be judged by the rule (it is not certainly outside its
+    /// window or certainly not applicable).
+    pub maybe: String,
+    /// The row is certainly judged by the rule, as it is in the table (its
+    /// key and values are read unchanged).
+    pub sure: String,
+}
+
 /// A check kind's documentation, declared in its file.
 #[derive(Clone, Copy, Debug)]
 pub struct KindDocs {
@@ -352,6 +365,20 @@ pub trait Check: Send + Sync + Debug {
     /// `None` when the check cannot be put in SQL. See
     /// [`crate::expr::SqlCx`].
     fn sql_may_fail(&self, _cx: &mut crate::expr::SqlCx<'_>) -> Option<String> {
+        None
+    }
+
+    /// For a check over groups of rows: an SQL condition on the row `r`
+    /// that holds only when the row's group certainly passes — every row
+    /// that may belong to it certainly does, and the check certainly
+    /// passes on them. The engine then leaves the group's rows in the
+    /// database, and hands the check none of them (a group is judged
+    /// whole or not at all). `None` when the check cannot be put in SQL.
+    fn sql_group_passes(
+        &self,
+        _cx: &mut crate::expr::SqlCx<'_>,
+        _scope: &GroupScope<'_>,
+    ) -> Option<String> {
         None
     }
 

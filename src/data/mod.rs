@@ -463,7 +463,23 @@ pub const STREAM_BATCH: usize = 1024;
 
 /// What [`stream`] calls with each batch of records: the file they are in
 /// (its digest is not known yet) and the records, in line order.
-pub type OnBatch<'f> = dyn FnMut(&DataFile, &[Record]) + 'f;
+/// With the records, what a database found of each for each rule, when it
+/// judged some itself (see [`postgres::Pushed::settled`]): one list per
+/// record, in rule order; empty otherwise.
+pub type OnBatch<'f> = dyn FnMut(&DataFile, &[Record], &[Vec<Settled>]) + 'f;
+
+/// What a database found of a row it sent for one rule of a push-down.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Settled {
+    /// The rule must judge the row.
+    Judge,
+    /// The row is certainly outside the rule's validity window.
+    Outside,
+    /// The rule certainly does not apply to the row (`when`).
+    NotApplicable,
+    /// The rule applies and certainly passes the row (or its group).
+    Passed,
+}
 
 /// Reads a collection in batches of at most [`STREAM_BATCH`] records, handing
 /// each to `on_batch` and then dropping it, so memory does not grow with the
@@ -483,9 +499,9 @@ pub fn stream(
     on_batch: &mut OnBatch<'_>,
 ) -> usize {
     let mut count = 0;
-    let mut counting = |file: &DataFile, batch: &[Record]| {
+    let mut counting = |file: &DataFile, batch: &[Record], settled: &[Vec<Settled>]| {
         count += batch.len();
-        on_batch(file, batch);
+        on_batch(file, batch, settled);
     };
     read(
         root,
@@ -600,6 +616,8 @@ fn read(
             columns: Vec::new(),
             seen: &mut *seen,
             wanted,
+            settled: Vec::new(),
+            settle_next: None,
         };
         let mut database = None;
         let digest = match format {
@@ -777,6 +795,11 @@ pub(crate) struct Sink<'a, 'f> {
     /// bounded: a format that stores columns apart reads these (with the
     /// key and the schema's fields, see [`Sink::columns_wanted`]).
     wanted: Option<&'a BTreeSet<String>>,
+    /// When streaming from a push-down: what the database found of each
+    /// record of the batch ([`Settled`]), beside `records`.
+    settled: Vec<Vec<Settled>>,
+    /// What it found of the next record, until it is kept or dropped.
+    settle_next: Option<Vec<Settled>>,
 }
 
 impl Sink<'_, '_> {
@@ -785,11 +808,24 @@ impl Sink<'_, '_> {
         if let Some(on_batch) = self.on_batch.as_mut()
             && !self.records.is_empty()
         {
-            on_batch(self.file, self.records);
+            if self.settled.len() != self.records.len() {
+                // Some records without: every record is judged.
+                self.settled.clear();
+            }
+            on_batch(self.file, self.records, &self.settled);
+            self.settled.clear();
             // Freeing a batch is a tenth of reading it: done on another core
             // while the next batch is read.
             let done = std::mem::replace(self.records, Vec::with_capacity(STREAM_BATCH));
             rayon::spawn(move || drop(done));
+        }
+    }
+
+    /// What a database found of the next record given ([`Settled`], per
+    /// rule), when streaming.
+    pub(crate) fn settle_next(&mut self, settled: Vec<Settled>) {
+        if self.on_batch.is_some() {
+            self.settle_next = Some(settled);
         }
     }
 
@@ -862,6 +898,8 @@ impl Sink<'_, '_> {
     /// [`Sink::record`] of a record already read as [`Fields`].
     pub(crate) fn record_fields(&mut self, mut fields: Fields, at: RecordPos, text: Option<&str>) {
         let RecordPos { line, column, .. } = at;
+        // Kept only with the record.
+        let settled = self.settle_next.take();
         let key_field = &self.collection.key;
         let key = match get(&fields, key_field) {
             Some(Value::String(s)) if !s.trim().is_empty() => s.clone(),
@@ -951,6 +989,9 @@ impl Sink<'_, '_> {
             }
         }
         self.records.push(Record { key, fields, pos });
+        if let Some(settled) = settled {
+            self.settled.push(settled);
+        }
         if self.records.len() >= STREAM_BATCH {
             self.flush();
         }

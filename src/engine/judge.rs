@@ -17,7 +17,7 @@ use super::plan::{collections_read, reads_collections};
 use super::{Progress, RuleRun, RunCx};
 use crate::calendar::parse_date;
 use crate::check::{CheckCx, Outcome, Stream};
-use crate::data::{DataFile, Dataset, FileId, Record, RecordPos, field};
+use crate::data::{DataFile, Dataset, FileId, Record, RecordPos, Settled, field};
 use crate::engine::InternalCode;
 use crate::expr::{CollectionsVar, Env};
 use crate::finding::{Finding, Shared};
@@ -74,6 +74,7 @@ pub fn evaluate(
             file: &|id| dataset.file(id),
             sources: Some(&mut sources),
             stream: None,
+            settled: &[],
         };
         run_rule(
             rule,
@@ -105,6 +106,10 @@ pub(super) struct Batch<'b> {
     /// The rule's [`Stream`] state when its check takes a streamed
     /// collection batch by batch; its outcomes come at the end.
     pub(super) stream: Option<&'b mut dyn Stream>,
+    /// For records a database sent from a push-down: what it found of
+    /// each for this rule; the rule judges only those marked
+    /// [`Settled::Judge`] (empty: every record).
+    pub(super) settled: &'b [Settled],
 }
 
 /// Runs one rule over a batch of records, adding to its statistics,
@@ -123,20 +128,28 @@ pub(super) fn run_rule(
         file,
         sources,
         stream,
+        settled,
     } = batch;
     stats.records += records.len();
     let before = findings.len();
     let mut applies: Vec<&Record> = Vec::new();
+    let chosen = |(index, record): (usize, &Record)| match settled.get(index) {
+        None | Some(Settled::Judge) => select(rule, cx, record),
+        Some(Settled::Outside) => Selection::OutsideWindow,
+        Some(Settled::NotApplicable) => Selection::NotApplicable,
+        Some(Settled::Passed) => Selection::Passed,
+    };
     let selections: Vec<Selection> = if records.len() > CHUNK {
-        records.par_iter().map(|r| select(rule, cx, r)).collect()
+        records.par_iter().enumerate().map(chosen).collect()
     } else {
-        records.iter().map(|r| select(rule, cx, r)).collect()
+        records.iter().enumerate().map(chosen).collect()
     };
     for (record, selection) in records.iter().zip(selections) {
         match selection {
             Selection::Applies => applies.push(record),
             Selection::OutsideWindow => stats.outside_window += 1,
             Selection::NotApplicable => stats.not_applicable += 1,
+            Selection::Passed => stats.judged += 1,
             Selection::Unjudged(cause) => unjudged.add(record, cause, file),
         }
     }
@@ -440,6 +453,8 @@ enum Selection {
     Applies,
     OutsideWindow,
     NotApplicable,
+    /// Judged and passed in the database: not handed to the check.
+    Passed,
     Unjudged(Text),
 }
 

@@ -450,7 +450,7 @@ pub fn fields_seen(project: &Project) -> Dataset {
             &mut dataset.files,
             seen,
             &mut ignored,
-            &mut |_, _| {},
+            &mut |_, _, _| {},
         );
     }
     dataset
@@ -577,6 +577,8 @@ pub fn plan_text(options: &Options, lang: Lang) -> Result<String, Vec<Problem>> 
         .or(project.as_of)
         .unwrap_or_else(today)
         .to_string();
+    // The run's calendar, for due dates computed in the database.
+    let calendar = inputs::calendar(&project, &mut problems);
     // The rules judged in the database.
     let mut in_database: BTreeSet<&str> = BTreeSet::new();
     line(tr!("Collections read:"));
@@ -620,7 +622,7 @@ pub fn plan_text(options: &Options, lang: Lang) -> Result<String, Vec<Problem>> 
                         &[*r],
                         &project.collections,
                         collection.schema.as_ref(),
-                        &as_of,
+                        (&as_of, &calendar),
                         table,
                     )
                     .is_some()
@@ -630,7 +632,7 @@ pub fn plan_text(options: &Options, lang: Lang) -> Result<String, Vec<Problem>> 
                 &rules,
                 &project.collections,
                 collection.schema.as_ref(),
-                &as_of,
+                (&as_of, &calendar),
                 table,
             )
         };

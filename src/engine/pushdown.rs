@@ -24,6 +24,8 @@
 use std::cell::Cell;
 use std::collections::BTreeMap;
 
+use crate::calendar::Calendar;
+use crate::check::GroupScope;
 use crate::data::postgres::{Pushed, Table};
 use crate::expr::SqlCx;
 use crate::project::Collection;
@@ -39,7 +41,7 @@ pub(super) fn build(
     rules: &[&Rule],
     collections: &BTreeMap<String, Collection>,
     schema: Option<&Schema>,
-    as_of: &str,
+    (as_of, calendar): (&str, &Calendar),
     table: &Table<'_>,
 ) -> Option<Pushed> {
     // A column the table has but the run does not read cannot be judged
@@ -62,16 +64,33 @@ pub(super) fn build(
         keys: &keys,
         as_of,
         params: Vec::new(),
+        calendar: Some(calendar),
+        working_days: None,
     };
-    let mut settled = vec![key_sound(d, table), schema_sound(schema, table, &mut cx)?];
+    let sound = format!(
+        "({} AND {})",
+        key_sound(d, table),
+        schema_sound(schema, table, &mut cx)?
+    );
+    let mut settled = Vec::new();
     let mut counts = Vec::new();
     for rule in rules {
-        let pass = format!("(NOT {})", rule.check.sql_may_fail(&mut cx)?);
         let (applies, not_applicable) = match &rule.when {
             Some(when) => when.sql_certain(&mut cx)?,
             None => ("TRUE".to_string(), "FALSE".to_string()),
         };
         let (outside, inside) = window(rule.valid.as_ref(), table, &mut cx)?;
+        let pass = match rule.check.sql_may_fail(&mut cx) {
+            Some(may_fail) => format!("(NOT {may_fail})"),
+            None => {
+                let scope = GroupScope {
+                    from: table.from,
+                    maybe: format!("(NOT ({outside} OR ({inside} AND {not_applicable})))"),
+                    sure: format!("({inside} AND {applies} AND {sound})"),
+                };
+                rule.check.sql_group_passes(&mut cx, &scope)?
+            }
+        };
         settled.push(format!(
             "({outside} OR ({inside} AND ({not_applicable} OR ({applies} AND {pass}))))"
         ));
@@ -81,9 +100,18 @@ pub(super) fn build(
     if unread.get() {
         return None;
     }
+    let read_when = std::iter::once(&sound)
+        .chain(&settled)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(" AND ");
     Some(Pushed {
-        read_when: format!("NOT ({})", settled.join(" AND ")),
+        read_when: format!("NOT ({read_when})"),
         counts,
+        settled: settled
+            .into_iter()
+            .map(|rule| format!("({sound} AND {rule})"))
+            .collect(),
         params: cx.params,
     })
 }

@@ -109,7 +109,13 @@ impl Streamed<'_> {
         let as_of = run.as_of.to_string();
         let schema = self.collection.schema.as_ref();
         let push = |table: &data::postgres::Table<'_>| {
-            super::pushdown::build(self.rules, self.collections, schema, &as_of, table)
+            super::pushdown::build(
+                self.rules,
+                self.collections,
+                schema,
+                (&as_of, &run.calendar),
+                table,
+            )
         };
         let pushable =
             run.push_down && self.collection.postgres.is_some() && self.looked_up.is_empty();
@@ -124,11 +130,11 @@ impl Streamed<'_> {
             &mut dataset.files,
             seen,
             problems,
-            &mut |file, records| {
+            &mut |file, records, settled| {
                 for (keys, field) in keys.iter_mut().zip(self.looked_up) {
                     keys.extend(records.iter().filter_map(|r| lookup_key(r, *field)));
                 }
-                self.feed(&cx, file, records, &mut per_rule, &mut sink);
+                self.feed(&cx, file, records, settled, &mut per_rule, &mut sink);
             },
         );
         let mut runs = self.finish(&cx, dataset, per_rule, &mut sink);
@@ -159,6 +165,7 @@ impl Streamed<'_> {
         cx: &CheckCx<'_>,
         file: &DataFile,
         records: &[Record],
+        settled: &[Vec<data::Settled>],
         per_rule: &mut PerRule<'_>,
         sink: &mut Gathered<'_>,
     ) {
@@ -172,12 +179,18 @@ impl Streamed<'_> {
             .zip(&mut per_rule.unjudged)
             .zip(&mut per_rule.streams);
         let mut by_rule: Vec<Vec<Finding>> = Vec::new();
-        for (((rule, stats), unjudged), stream) in each {
+        for (index, (((rule, stats), unjudged), stream)) in each.enumerate() {
+            // What the database found of each record for this rule.
+            let settled: Vec<data::Settled> = settled
+                .iter()
+                .map(|s| s.get(index).copied().unwrap_or(data::Settled::Judge))
+                .collect();
             let batch = Batch {
                 records,
                 file: &|_| Some(file),
                 sources: (!jsonl).then_some(&mut *sink.sources),
                 stream: stream.as_deref_mut().map(|s| s as &mut dyn Stream),
+                settled: &settled,
             };
             let mut found = Vec::new();
             run_rule(rule, cx, batch, stats, &mut found, unjudged, sink.problems);

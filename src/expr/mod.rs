@@ -538,6 +538,17 @@ impl Expr {
         self.native.as_ref().map(|native| sql::certain(native, cx))
     }
 
+    /// `(certainly true, certainly false)` of the expression over named
+    /// whole numbers as SQL (see [`sql::over_numbers`]): a group's `expr`
+    /// over its counts. `None` beyond that subset.
+    pub fn sql_over_numbers(
+        &self,
+        cx: &mut SqlCx<'_>,
+        value: &dyn Fn(&str) -> Option<String>,
+    ) -> Option<(String, String)> {
+        sql::over_numbers(&self.program.expression().expr, value, cx)
+    }
+
     /// Evaluates the expression and requires a boolean result.
     pub fn eval_bool(&self, env: &Env, fields: &Fields) -> Result<bool, Text> {
         if let Some(answer) = self
@@ -597,6 +608,16 @@ struct Predicate {
 }
 
 impl Counter {
+    /// What is counted, as SQL over a row: `Some(None)` for every element,
+    /// `Some(Some((certainly counted, certainly not)))` for a condition
+    /// with a native form, `None` otherwise.
+    pub fn sql_certain(&self, cx: &mut SqlCx<'_>) -> Option<Option<(String, String)>> {
+        match &self.predicate {
+            None => Some(None),
+            Some(predicate) => Some(Some(sql::certain(predicate.native.as_ref()?, cx))),
+        }
+    }
+
     /// True when the condition reads the variable `name`.
     pub fn reads(&self, name: &str) -> bool {
         self.predicate

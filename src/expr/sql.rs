@@ -25,6 +25,7 @@
 //! by the caller (quoted); a field that is no column is an absent one.
 
 use super::native::{Lit, Native, Op, Operand};
+use crate::calendar::{Calendar, Term};
 use crate::sql::{Column, ColumnKind, Dialect, SqlType};
 
 /// What a translation needs: each field as a column (`None` when the table
@@ -46,6 +47,11 @@ pub struct SqlCx<'a> {
     pub keys: &'a dyn Fn(&str) -> Option<String>,
     /// The bind parameters, all text; `$n` is `params[n - 1]`.
     pub params: Vec<String>,
+    /// The run's working-day calendar, for due dates computed in SQL
+    /// (`add_term`); `None`: they are left to naleving.
+    pub calendar: Option<&'a Calendar>,
+    /// The list of working days once sent (see [`SqlCx::working_days`]).
+    pub working_days: Option<String>,
 }
 
 impl SqlCx<'_> {
@@ -53,6 +59,21 @@ impl SqlCx<'_> {
     pub fn param(&mut self, value: String) -> String {
         self.params.push(value);
         self.dialect.param(self.params.len())
+    }
+
+    /// The calendar's working days around `as_of` as an SQL list (one
+    /// parameter, sent once per statement); `None` without a calendar or
+    /// with an `as_of` that is no date.
+    pub fn working_days(&mut self) -> Option<String> {
+        if let Some(list) = &self.working_days {
+            return Some(list.clone());
+        }
+        let as_of = crate::calendar::parse_date(self.as_of)?;
+        let text = crate::calendar::sql::working_days(self.calendar?, as_of);
+        let param = self.param(text);
+        let list = self.dialect.date_list(&param);
+        self.working_days = Some(list.clone());
+        Some(list)
     }
 }
 
@@ -250,6 +271,9 @@ fn comparison(
     if let Some(dates) = date_comparison(&column, sql_op, other, cx) {
         return Some(dates);
     }
+    if let Operand::AddTerm(start, term) = other {
+        return due_comparison(&column, sql_op, start, term, cx);
+    }
     let (typed, value, against) = match other {
         Operand::Lit(lit) => {
             let kind = kind_of(lit);
@@ -332,6 +356,40 @@ fn date_comparison(
     ))
 }
 
+/// A field compared with `add_term(start, 'term')`: both ISO dates in the
+/// years 1000–9999 (whose texts, which naleving compares, order as the
+/// dates do) and a due date the list of working days reaches; anything else
+/// is left to naleving. The term's count is a bind parameter.
+fn due_comparison(
+    column: &Column,
+    sql_op: &str,
+    start: &str,
+    term: &str,
+    cx: &mut SqlCx<'_>,
+) -> Option<(String, String)> {
+    let term: Term = term.parse().ok()?;
+    let start = (cx.column)(start)?;
+    let list = cx.working_days()?;
+    let d = cx.dialect;
+    let count = {
+        let param = cx.param(term.n.to_string());
+        d.cast(&param, SqlType::Int)
+    };
+    let due = crate::calendar::sql::due(d, &list, term, true, &start.date(d), &count);
+    // The dates are only made once their texts are known to be dates.
+    let due = format!(
+        "(CASE WHEN {} AND {} THEN {due} END)",
+        column.iso_date(d),
+        start.iso_date(d)
+    );
+    let value = column.date(d);
+    let typed = format!("({due} IS NOT NULL)");
+    Some((
+        guarded(&typed, &format!("{value} {sql_op} {due}")),
+        guarded(&typed, &format!("NOT ({value} {sql_op} {due})")),
+    ))
+}
+
 /// `condition` where `typed` holds, else false: a `CASE`, because SQL may
 /// evaluate both sides of an `AND`, and a value cast to a type it is not
 /// (the text `"NaN"` to a number) is an error that would end the read.
@@ -365,4 +423,124 @@ fn joined<'a>(parts: impl Iterator<Item = &'a String>, op: &str, empty: &str) ->
             .collect::<Vec<_>>()
             .join(&separator)
     )
+}
+
+/// An expression over named whole numbers (a group's counts) as SQL: a
+/// condition `(certainly true, certainly false)` under CEL's rules, or
+/// `None` beyond the subset — integer literals and names, `+`, `-`, `*`,
+/// unary `-`, comparisons, `!`, `&&`, `||`. `value` gives a name's SQL (an
+/// exact number, never NULL), `None` for a name it does not know. Sums and
+/// products are exact in SQL; CEL fails on one outside 64 bits, so a
+/// condition is certain only where every number in it stays inside.
+pub(super) fn over_numbers(
+    expr: &cel::common::ast::Expr,
+    value: &dyn Fn(&str) -> Option<String>,
+    cx: &mut SqlCx<'_>,
+) -> Option<(String, String)> {
+    match numbers(expr, value, cx)? {
+        Numbers::Condition(yes, no) => Some((yes, no)),
+        Numbers::Number(..) => None,
+    }
+}
+
+/// A part of [`over_numbers`]: a condition, or a number with the condition
+/// under which CEL computes it without failing.
+enum Numbers {
+    Condition(String, String),
+    Number(String, String),
+}
+
+fn numbers(
+    expr: &cel::common::ast::Expr,
+    value: &dyn Fn(&str) -> Option<String>,
+    cx: &mut SqlCx<'_>,
+) -> Option<Numbers> {
+    use cel::common::ast::{Expr, LiteralValue, operators};
+    let d = cx.dialect;
+    match expr {
+        Expr::Ident(name) => Some(Numbers::Number(value(name)?, "TRUE".to_string())),
+        Expr::Literal(LiteralValue::Int(i)) => {
+            let param = cx.param(i.inner().to_string());
+            Some(Numbers::Number(
+                d.cast(&param, SqlType::Numeric),
+                "TRUE".to_string(),
+            ))
+        }
+        Expr::Literal(LiteralValue::Boolean(b)) => Some(if *b.inner() {
+            Numbers::Condition("TRUE".to_string(), "FALSE".to_string())
+        } else {
+            Numbers::Condition("FALSE".to_string(), "TRUE".to_string())
+        }),
+        Expr::Call(call) if call.target.is_none() => {
+            let mut args = Vec::new();
+            for arg in &call.args {
+                args.push(numbers(&arg.expr, value, cx)?);
+            }
+            let name = call.func_name.as_str();
+            match (name, &args[..]) {
+                (operators::LOGICAL_NOT, [Numbers::Condition(yes, no)]) => {
+                    Some(Numbers::Condition(no.clone(), yes.clone()))
+                }
+                (operators::LOGICAL_AND | operators::LOGICAL_OR, _) => {
+                    let mut yes = Vec::new();
+                    let mut no = Vec::new();
+                    for arg in &args {
+                        let Numbers::Condition(y, n) = arg else {
+                            return None;
+                        };
+                        yes.push(y);
+                        no.push(n);
+                    }
+                    let (yes, no) = if name == operators::LOGICAL_AND {
+                        (
+                            joined(yes.into_iter(), "AND", "TRUE"),
+                            joined(no.into_iter(), "OR", "FALSE"),
+                        )
+                    } else {
+                        (
+                            joined(yes.into_iter(), "OR", "FALSE"),
+                            joined(no.into_iter(), "AND", "TRUE"),
+                        )
+                    };
+                    Some(Numbers::Condition(yes, no))
+                }
+                (operators::NEGATE, [Numbers::Number(v, ok)]) => {
+                    Some(within(format!("(-{v})"), ok))
+                }
+                (_, [Numbers::Number(a, a_ok), Numbers::Number(b, b_ok)]) => {
+                    let ok = format!("({a_ok} AND {b_ok})");
+                    let arithmetic = match name {
+                        operators::ADD => Some("+"),
+                        operators::SUBSTRACT => Some("-"),
+                        operators::MULTIPLY => Some("*"),
+                        _ => None,
+                    };
+                    if let Some(op) = arithmetic {
+                        return Some(within(format!("({a} {op} {b})"), &ok));
+                    }
+                    let op = match name {
+                        operators::EQUALS => "=",
+                        operators::NOT_EQUALS => "<>",
+                        operators::LESS => "<",
+                        operators::LESS_EQUALS => "<=",
+                        operators::GREATER => ">",
+                        operators::GREATER_EQUALS => ">=",
+                        _ => return None,
+                    };
+                    Some(Numbers::Condition(
+                        format!("({ok} AND {a} {op} {b})"),
+                        format!("({ok} AND NOT ({a} {op} {b}))"),
+                    ))
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// A number CEL computes where `ok` holds and the number fits 64 bits.
+fn within(number: String, ok: &str) -> Numbers {
+    let fits = format!("({ok} AND {number} BETWEEN {} AND {})", i64::MIN, i64::MAX);
+    Numbers::Number(number, fits)
 }

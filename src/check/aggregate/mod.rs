@@ -34,6 +34,7 @@
 //! anything else, and any record on which `P` fails, goes to CEL as written,
 //! so results and error messages are CEL's.
 
+mod sql;
 mod stream;
 
 use crate::tr;
@@ -300,6 +301,14 @@ impl Check for Aggregate {
             .chain(self.measure.iter().map(|(e, _)| e))
             .chain(self.lets.iter().map(|(_, e, _)| e))
             .collect()
+    }
+
+    fn sql_group_passes(
+        &self,
+        cx: &mut crate::expr::SqlCx<'_>,
+        scope: &crate::check::GroupScope<'_>,
+    ) -> Option<String> {
+        sql::group_passes(self, cx, scope)
     }
 
     fn stream(&self, _keep: &[&str]) -> Option<Box<dyn Stream + '_>> {

@@ -44,7 +44,7 @@ use std::sync::Mutex;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use super::{DataCode, DbRead, PushedRead, RecordPos, Sink};
+use super::{DataCode, DbRead, PushedRead, RecordPos, Settled, Sink};
 use crate::problem::{LineCol, Problem};
 use crate::project::{PgFrom, PgSource};
 use crate::sql::{Column, ColumnKind, Dialect, Postgres};
@@ -110,6 +110,11 @@ pub struct Pushed {
     pub read_when: String,
     /// Conditions on a row left in the database, each counted.
     pub counts: Vec<String>,
+    /// Per rule, a condition on a row read: the rule certainly passes it
+    /// as it stands (or leaves it out), so naleving need not judge it.
+    /// For a rule over groups, the rows of a group that certainly passes
+    /// must not be judged: the group is not read whole.
+    pub settled: Vec<String>,
     /// The bind parameters, as text: `$n` is `params[n - 1]`.
     pub params: Vec<String>,
 }
@@ -472,7 +477,8 @@ pub fn table_name(from: &PgFrom) -> String {
 /// The statement that reads the rows a push-down asks for: each as JSON
 /// (`j`) with its place in key order over the whole table (`n`), so a row
 /// is numbered as when every row is read, and with the push-down's count
-/// conditions (`c1`, …) for the rows read. With a unique key, the rows are
+/// conditions then its rules' settled conditions (`c1`, …) for the rows
+/// read. With a unique key, the rows are
 /// found by a scan the server may run in parallel and numbered by a window
 /// over the key alone; otherwise rows with the same key are numbered in
 /// the order of their JSON.
@@ -482,10 +488,11 @@ fn pushed_sql(select: &str, key: &str, key_unique: bool, pushed: &Pushed) -> Str
     let conditions: String = pushed
         .counts
         .iter()
+        .chain(&pushed.settled)
         .enumerate()
         .map(|(i, c)| format!(", ({c}) AS c{}", i + 1))
         .collect();
-    let outer: String = (1..=pushed.counts.len())
+    let outer: String = (1..=pushed.counts.len() + pushed.settled.len())
         .map(|i| format!(", p.c{i}"))
         .collect();
     if key_unique {
@@ -657,8 +664,10 @@ fn read(
     let mut read = 0u64;
     // Of the rows read, how many meet each count condition.
     let mut read_counts = vec![0u64; pushed.as_ref().map_or(0, |(p, _)| p.counts.len())];
+    let rules = pushed.as_ref().map_or(0, |(p, _)| p.settled.len());
     let mut take = |row: &postgres::Row, sink: &mut Sink<'_, '_>| {
         read += 1;
+        let mut settled = Vec::new();
         let text: &str = if pushed.is_some() {
             // The row's place in key order over the whole table.
             let n: i64 = row.get(0);
@@ -666,6 +675,21 @@ fn read(
             for (i, count) in read_counts.iter_mut().enumerate() {
                 *count += u64::from(row.get::<_, bool>(i + 2));
             }
+            // What each rule need not judge, and why.
+            let counted = read_counts.len() + 2;
+            settled = (0..rules)
+                .map(|rule| {
+                    if !row.get::<_, bool>(counted + rule) {
+                        Settled::Judge
+                    } else if row.get::<_, bool>(2 + 2 * rule) {
+                        Settled::Outside
+                    } else if row.get::<_, bool>(3 + 2 * rule) {
+                        Settled::NotApplicable
+                    } else {
+                        Settled::Passed
+                    }
+                })
+                .collect();
             row.get(1)
         } else {
             number += 1;
@@ -676,6 +700,9 @@ fn read(
         match serde_json::from_str::<Value>(text) {
             Ok(Value::Object(mut fields)) => {
                 fields.retain(|_, v| !v.is_null());
+                if !settled.is_empty() {
+                    sink.settle_next(settled);
+                }
                 sink.record(Value::Object(fields), RecordPos::row(number), None);
             }
             _ => sink.parse_error(
