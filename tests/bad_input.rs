@@ -83,7 +83,7 @@ fn the_rest_is_still_checked() {
 /// masked, or the snapshot would hold only on the day it was taken.
 #[test]
 fn unknown_keys_in_the_project_file() {
-    insta::with_settings!({filters => vec![(r"as of \d{4}-\d{2}-\d{2} \(today\)", "as of [date] (today)")]}, {
+    insta::with_settings!({filters => vec![(r"peildatum \d{4}-\d{2}-\d{2} \(vandaag\)", "peildatum [datum] (vandaag)")]}, {
         assert_cmd_snapshot!(naleving_in(&bad()).args([
             "check",
             "--project",
