@@ -661,7 +661,7 @@ pub fn plan_text(options: &Options, lang: Lang) -> Result<String, Vec<Problem>> 
                     ));
                     line(tr!(
                         "    parameters: {params}",
-                        params = format!("{:?}", pushed.params)
+                        params = shown_params(&pushed.params)
                     ));
                 }
                 None => {
@@ -710,6 +710,34 @@ pub fn plan_text(options: &Options, lang: Lang) -> Result<String, Vec<Problem>> 
 
 /// What a run of `selected` reads: the collections, streamed or kept, and
 /// the columns of each (see [`Plan`]).
+/// The bind parameters as `--plan` shows them: a short one whole, a long
+/// one (the working days a pushed `add_term` needs, thousands of dates) as
+/// its first and last characters and its length, so the plan stays
+/// readable and still says what is sent.
+fn shown_params(params: &[String]) -> String {
+    const WHOLE: usize = 200;
+    let shown: Vec<String> = params
+        .iter()
+        .enumerate()
+        .map(|(i, param)| {
+            let chars = param.chars().count();
+            let text = if chars <= WHOLE {
+                format!("{param:?}")
+            } else {
+                let head: String = param.chars().take(WHOLE / 2).collect();
+                let tail: String = param.chars().skip(chars - WHOLE / 4).collect();
+                format!("{head:?} … {tail:?} ({chars} characters)")
+            };
+            format!("${} = {text}", i + 1)
+        })
+        .collect();
+    if shown.is_empty() {
+        "none".to_string()
+    } else {
+        shown.join("; ")
+    }
+}
+
 fn data_plan<'a>(options: &Options, project: &'a Project, selected: &[&'a Rule]) -> Plan<'a> {
     let declared: Vec<&str> = project.collections.keys().map(String::as_str).collect();
     let everything = options.rules.is_empty() && options.collections.is_empty();
