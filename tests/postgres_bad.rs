@@ -335,7 +335,7 @@ fn a_value_without_a_json_form_and_values_from_rules_stay_values() {
         .args(["check", "--plan", "--lang", "en", "--project"])
         .arg(&project_file));
     assert!(
-        plan.contains("DROP TABLE zaken; --\", \"x'; DELETE"),
+        plan.contains("$1 = \"'); DROP TABLE zaken; --\"; $2 = \"x'; DELETE"),
         "{plan}"
     );
     assert!(

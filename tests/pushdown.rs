@@ -22,6 +22,27 @@ fn verdicts(report: &Value) -> Value {
     report
 }
 
+/// How many records a report flags: with a finding or named by a problem.
+fn flagged(report: &Value) -> u64 {
+    let mut flagged: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["record"].as_str().unwrap())
+        .chain(
+            report["problems"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .flat_map(|p| p["records"].as_array().into_iter().flatten())
+                .map(|r| r.as_str().unwrap()),
+        )
+        .collect();
+    flagged.sort_unstable();
+    flagged.dedup();
+    flagged.len() as u64
+}
+
 /// The manifest's entry for the table `table` of a report.
 fn table_input<'a>(report: &'a Value, table: &str) -> &'a Value {
     report["manifest"]["inputs"]
@@ -567,23 +588,12 @@ fn pushed_down_deadlines_report_what_reading_every_row_reports() {
         let read = table_input(&pushed, "vt.termijnen")["rows_read"]
             .as_u64()
             .unwrap_or_else(|| panic!("not pushed down: {stderr}"));
-        // Most rows the database leaves are surely on time; those read
-        // beyond the ones with a finding or problem are the few whose act
-        // came in the days a feestdag or Atw art. 2 added.
-        let mut flagged: Vec<&str> = pulled["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| f["record"].as_str().unwrap())
-            .collect();
-        flagged.sort_unstable();
-        flagged.dedup();
-        let flagged = flagged.len() as u64;
-        assert!(read >= flagged, "{read} read, {flagged} flagged");
-        assert!(
-            read - flagged <= all / 20,
-            "{as_of:?}: {read} of {all} rows read, {flagged} with a finding"
-        );
+        // The rows the database leaves are those on time (or outside a
+        // window, or not applicable): it computes each due date from
+        // naleving's working days, so exactly the rows with a finding or
+        // problem are read.
+        let flagged = flagged(&pulled);
+        assert_eq!(read, flagged, "{as_of:?}: {read} of {all} rows read");
     }
 
     // What the comparison covers is there to compare: findings for every
@@ -659,28 +669,16 @@ fn pushed_down_deadlines_report_what_reading_every_row_reports() {
         let read = table_input(&alone, "vt.termijnen")["rows_read"]
             .as_u64()
             .unwrap_or_else(|| panic!("{id} not pushed down: {stderr}"));
-        let mut flagged: Vec<&str> = alone["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| f["record"].as_str().unwrap())
-            .chain(
-                alone["problems"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .flat_map(|p| p["records"].as_array().into_iter().flatten())
-                    .map(|r| r.as_str().unwrap()),
-            )
-            .collect();
-        flagged.sort_unstable();
-        flagged.dedup();
-        let flagged = flagged.len() as u64;
+        let flagged = flagged(&alone);
         let all = table_input(&alone, "vt.termijnen")["rows"]
             .as_u64()
             .unwrap();
+        // Beyond those, at most the four rows whose dates naleving reads
+        // and SQL does not prove dates (`x-oud`, `x-bc`: a year before
+        // 1000; `x-tijdstip`: a date-time; `x-spatie`: a leading space),
+        // when they pass or lie outside the window.
         assert!(
-            read >= flagged && read - flagged <= all / 50,
+            read >= flagged && read <= flagged + 4,
             "{id}: {read} of {all} rows read, {flagged} flagged"
         );
     }

@@ -21,9 +21,9 @@ const YEARS_BEFORE: i16 = 40;
 /// …and after it.
 const YEARS_AFTER: i16 = 10;
 
-/// More days than lie between 1000-01-01 and 9999-12-31: a term at least
-/// this long ends past 9999-12-31 from any start.
-const BEYOND_ANY_DATE: u64 = 4_000_000;
+/// More days than lie between 1000-01-01 and 9999-12-31 (3 287 181): a
+/// term at least this long ends past 9999-12-31 from any start.
+pub const BEYOND_ANY_DATE: u64 = 4_000_000;
 
 /// The working days from 1 January `YEARS_BEFORE` years before the year of
 /// `as_of` to 31 December `YEARS_AFTER` years after it (within the years

@@ -30,6 +30,7 @@ use serde_json::{Map, Value, json};
 use super::{BuildCode, BuildCx, BuildError, Check, CheckCx, KindDocs, Outcome, Verdict};
 use crate::calendar::TermijnCode;
 use crate::calendar::parse_date;
+use crate::calendar::sql::BEYOND_ANY_DATE;
 use crate::calendar::{Due, Term, TermijnError, Unit, resolve_termijn};
 use crate::data::{Record, field};
 use crate::finding::{DeadlineDetails, Details};
@@ -144,10 +145,12 @@ impl Check for Deadline {
     }
 
     /// Every row except those that certainly pass: a start that is an ISO
-    /// date, and an act (`end`) on or before a day that is certainly no
-    /// later than the due date — or no act, with `as_of` on or before that
-    /// day. See [`sure_by`] for the day. A due read from a field (a phrase,
-    /// a term or a date per row) has no SQL form: naleving judges it.
+    /// date, and an act (`end`) on or before the due date — or no act, with
+    /// `as_of` on or before it. The due date is computed in SQL from
+    /// naleving's own working days ([`crate::calendar::sql::due`]) where
+    /// the list reaches, and is otherwise a day certainly no later than it
+    /// ([`sure_by`]). A due read from a field (a phrase, a term or a date
+    /// per row) has no SQL form: naleving judges it.
     fn sql_may_fail(&self, cx: &mut crate::expr::SqlCx<'_>) -> Option<String> {
         let Termijn::Fixed(term) = &self.termijn else {
             return None;
@@ -160,7 +163,21 @@ impl Check for Deadline {
             // No such column: no row has a start date, none can be judged.
             return Some("TRUE".to_string());
         };
-        let by = sure_by(*term, self.atw, &start.date(d), cx);
+        let start_date = start.date(d);
+        let bound = sure_by(*term, self.atw, &start_date, cx);
+        // The due date itself where naleving's working days reach (the
+        // list is sent once per statement); the bound beyond them.
+        let by = match cx.working_days() {
+            Some(list) => {
+                let count = {
+                    let param = cx.param(term.n.to_string());
+                    d.cast(&param, SqlType::Int)
+                };
+                let due = crate::calendar::sql::due(d, &list, *term, self.atw, &start_date, &count);
+                format!("COALESCE({due}, {bound})")
+            }
+            None => bound,
+        };
         let not_yet = match iso_text(cx.as_of) {
             Some(as_of) => {
                 let param = cx.param(as_of.to_string());
@@ -256,9 +273,6 @@ fn sure_by(term: Term, atw: bool, start: &str, cx: &mut crate::expr::SqlCx<'_>) 
     };
     format!("LEAST({by}, {last})")
 }
-
-/// More days than lie between 1000-01-01 and 9999-12-31 (3 287 181).
-const BEYOND_ANY_DATE: u64 = 4_000_000;
 
 /// The `n`-th weekday (Monday to Friday) after the SQL date `start`, for
 /// an SQL integer `n` of at least 1. From a Saturday or Sunday it is the
