@@ -271,6 +271,10 @@ pub trait Dialect: Sync {
     /// made once per statement (the list may hold thousands of days).
     fn date_list(&self, param: &str) -> String;
 
+    /// A subquery of the texts in the SQL array text `param` (a bind
+    /// parameter such as `{"a","b"}`), one row each.
+    fn text_list(&self, param: &str) -> String;
+
     /// How many dates of the sorted list `list` are on or before the SQL
     /// date `date` (0 when none).
     fn dates_up_to(&self, date: &str, list: &str) -> String;
@@ -383,6 +387,10 @@ impl Dialect for Postgres {
         // A scalar subquery: computed once, not for every row (the cast of
         // a text to an array is not constant-folded).
         format!("(SELECT ({param})::date[])")
+    }
+
+    fn text_list(&self, param: &str) -> String {
+        format!("SELECT unnest(({param})::text[])")
     }
 
     fn dates_up_to(&self, date: &str, list: &str) -> String {

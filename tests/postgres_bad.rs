@@ -380,7 +380,7 @@ fn pushed_down_comparisons_never_cast_a_value_of_another_type() {
             dialect: &naleving::sql::Postgres,
             column: &column,
             repeated: &|_| None,
-            keys: &|_| None,
+            keys: &|_, _| None,
             as_of: "2021-01-15",
             params: Vec::new(),
             calendar: None,

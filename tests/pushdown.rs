@@ -64,7 +64,8 @@ fn pushed_down_runs_report_what_reading_every_row_reports() {
                                     op date, tekstdatum text, extra jsonb,
                                     gemeld text, vrij text, regio text);
              CREATE TABLE vt.regios (naam text, n int);
-             INSERT INTO vt.regios VALUES ('Utrecht', 1), ('Zeeland', 2), ('  ', 3), (NULL, 4), ('12', 5);
+             INSERT INTO vt.regios VALUES ('Utrecht', 1), ('Zeeland', 2), ('  ', 3), (NULL, 4), ('12', 5),
+                                          ('Zee\"land', 6), ('A\\B', 7), ('AB', 8);
              INSERT INTO vt.zaken
                SELECT 'z' || lpad(i::text, 4, '0'),
                       CASE WHEN i % 7 = 0 THEN 'advies' ELSE 'melding' END,
@@ -81,7 +82,10 @@ fn pushed_down_runs_report_what_reading_every_row_reports() {
                ('nergens', 'melding', 1, true, '2020-04-01', 'Atlantis'),
                ('spaties', 'melding', 1, true, '2020-04-02', '  '),
                ('getal', 'melding', 1, true, '2020-04-03', '12'),
-               ('hoofdletters', 'melding', 1, true, '2020-04-04', 'utrecht');
+               ('hoofdletters', 'melding', 1, true, '2020-04-04', 'utrecht'),
+               ('aanhalingsteken', 'melding', 1, true, '2020-04-05', 'Zee\"land'),
+               ('backslash', 'melding', 1, true, '2020-04-06', 'A\\B'),
+               ('zonder-backslash', 'melding', 1, true, '2020-04-07', 'AB');
              INSERT INTO vt.zaken VALUES
                ('dubbel', 'melding', 20, true, '2020-01-01', '2020-01-01', NULL),
                ('dubbel', 'melding', 1, true, '2020-01-02', '2020-01-02', NULL),
@@ -126,6 +130,16 @@ fn pushed_down_runs_report_what_reading_every_row_reports() {
             "regio-bestaat",
             "check:\n  reference: { field: regio, to: regios }\n",
         ),
+        // To the keys of a file, by its key and by another field: the keys
+        // naleving read, sent as one parameter.
+        (
+            "regio-in-bestand",
+            "check:\n  reference: { field: regio, to: gebieden }\n",
+        ),
+        (
+            "code-in-bestand",
+            "check:\n  reference: { field: n, to: gebieden, key: code }\n",
+        ),
         // Across the table: the rows whose values another row has.
         (
             "uniek",
@@ -164,10 +178,28 @@ fn pushed_down_runs_report_what_reading_every_row_reports() {
          - { name: regio, type: string }\n",
     )
     .unwrap();
+    // The file's keys: text with a quote and a backslash, a number (`12`
+    // is the key of the text '12'); `AB` and the code 7 are missing.
+    let gebieden: String = [
+        r#"{"naam": "Utrecht", "code": 0}"#,
+        r#"{"naam": "Zeeland", "code": 1}"#,
+        r#"{"naam": 12, "code": 2}"#,
+        r#"{"naam": "Zee\"land", "code": 3}"#,
+        r#"{"naam": "A\\B", "code": 3}"#,
+        r#"{"naam": "Noord", "code": 4}"#,
+        r#"{"naam": "Oost", "code": 5}"#,
+        r#"{"naam": "Zuid", "code": 6}"#,
+        r#"{"naam": "West", "code": 8}"#,
+        r#"{"naam": "Midden", "code": 9}"#,
+        r#"{"naam": "Boven", "code": 10}"#,
+        r#"{"naam": "Onder", "code": 11}"#,
+    ]
+    .join("\n");
+    std::fs::write(dir.path().join("gebieden.jsonl"), gebieden + "\n").unwrap();
     let project = dir.path().join("naleving.yaml");
     std::fs::write(
         &project,
-        "as_of: 2021-01-15\ncollections:\n  zaken:\n    source: { postgres: { table: vt.zaken } }\n    key: id\n    schema: zaken.schema.yaml\n  regios:\n    source: { postgres: { table: vt.regios } }\n    key: naam\nrules: [rules]\n",
+        "as_of: 2021-01-15\ncollections:\n  zaken:\n    source: { postgres: { table: vt.zaken } }\n    key: id\n    schema: zaken.schema.yaml\n  regios:\n    source: { postgres: { table: vt.regios } }\n    key: naam\n  gebieden:\n    path: gebieden.jsonl\n    key: naam\nrules: [rules]\n",
     )
     .unwrap();
 
@@ -181,11 +213,11 @@ fn pushed_down_runs_report_what_reading_every_row_reports() {
         table_input(&pushed, "vt.zaken"),
         table_input(&pulled, "vt.zaken"),
     );
-    assert_eq!(read["rows"], 918);
-    assert_eq!(all["rows"], 918);
+    assert_eq!(read["rows"], 921);
+    assert_eq!(all["rows"], 921);
     assert!(all.get("rows_read").is_none());
     let rows_read = read["rows_read"].as_u64().unwrap();
-    assert!(rows_read < 700, "{rows_read} of 918 rows read");
+    assert!(rows_read < 700, "{rows_read} of 921 rows read");
     assert_eq!(pushed["manifest"]["no_pushdown"], Value::Null);
     assert_eq!(pulled["manifest"]["no_pushdown"], true);
 
@@ -230,6 +262,25 @@ fn pushed_down_runs_report_what_reading_every_row_reports() {
         .map(|f| f["record"].as_str().unwrap())
         .collect();
     assert_eq!(dangling, ["hoofdletters", "nergens", "spaties"]);
+    let of_rule = |id: &str| -> Vec<&str> {
+        pushed["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == id)
+            .map(|f| f["record"].as_str().unwrap())
+            .collect()
+    };
+    assert_eq!(
+        of_rule("regio-in-bestand"),
+        ["hoofdletters", "nergens", "spaties", "zonder-backslash"]
+    );
+    let codes = of_rule("code-in-bestand");
+    assert!(
+        codes.contains(&"z0007") && codes.contains(&"geen-datum"),
+        "{codes:?}"
+    );
+    assert!(!codes.contains(&"z0001"), "{codes:?}");
     // Findings keep each row's place in key order over the whole table.
     let lines: Vec<u64> = pushed["findings"]
         .as_array()
@@ -304,6 +355,18 @@ fn pushed_down_runs_report_what_reading_every_row_reports() {
     assert!(plan.contains("count(*) FILTER"), "{plan}");
     assert!(
         plan.contains("klein (expr over zaken): judged in the database"),
+        "{plan}"
+    );
+    for id in ["regio-in-bestand", "code-in-bestand"] {
+        assert!(
+            plan.contains(&format!(
+                "{id} (reference over zaken): judged in the database"
+            )),
+            "{plan}"
+        );
+    }
+    assert!(
+        plan.contains("\"(the keys of `gebieden`, as the run reads them)\""),
         "{plan}"
     );
     let (_, plan, _) = run(naleving_in(&root())

@@ -458,7 +458,7 @@ mod tests {
                 kind: Some(ColumnKind::Date),
             })
         };
-        let none = |_: &str| None;
+        let none = |_: &str, _: Option<&str>| None;
         let no_fields = |_: &[String]| None;
         let mut cx = SqlCx {
             dialect: &Postgres,

@@ -57,18 +57,18 @@ pub(super) fn build(spec: Spec, _cx: &BuildCx<'_>) -> Result<Box<dyn Check>, Vec
 
 impl Check for Reference {
     fn sql_may_fail(&self, cx: &mut crate::expr::SqlCx<'_>) -> Option<String> {
-        // Against the target's key, in a table of the same database: a
-        // value certainly resolves when it is one of the keys naleving
-        // reads there. A list, a nested field or another key field is left
-        // to naleving.
-        if self.key.is_some() || self.field.contains('.') {
+        // Against the keys naleving accepts in the target — a table of the
+        // same database (a subquery), or the keys it read from a file or
+        // query (one parameter): a value certainly resolves when it is one
+        // of them. A list or a nested field is left to naleving.
+        if self.field.contains('.') {
             return None;
         }
         let Some(column) = (cx.column)(&self.field) else {
             // No such column: no record has the field, none is judged.
             return Some("FALSE".to_string());
         };
-        let keys = (cx.keys)(&self.to)?;
+        let keys = cx.keys_subquery(&self.to, self.key.as_deref())?;
         let key = crate::expr::key_text(cx.dialect, &column);
         Some(format!(
             "NOT ({} OR COALESCE({key} IN ({keys}), FALSE))",

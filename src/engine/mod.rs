@@ -614,6 +614,20 @@ pub fn plan_text(options: &Options, lang: Lang) -> Result<String, Vec<Problem>> 
         let looked_up = plan.looked_up.get(name).is_some_and(|l| !l.is_empty());
         let wanted = plan.columns.get(name);
         let alone = std::cell::RefCell::new(Vec::new());
+        // The keys a run sends for a reference are read before the table;
+        // the plan names them.
+        let listed = |target: &str, field: Option<&str>| {
+            plan.looked_up
+                .get(target)
+                .is_some_and(|fields| fields.contains(&field))
+                .then(|| {
+                    tr!(
+                        "(the keys of `{collection}`, as the run reads them)",
+                        collection = target
+                    )
+                    .render(lang)
+                })
+        };
         let push = |table: &data::postgres::Table<'_>| {
             *alone.borrow_mut() = rules
                 .iter()
@@ -623,6 +637,7 @@ pub fn plan_text(options: &Options, lang: Lang) -> Result<String, Vec<Problem>> 
                         &project.collections,
                         collection.schema.as_ref(),
                         (&as_of, &calendar),
+                        &listed,
                         table,
                     )
                     .is_some()
@@ -633,6 +648,7 @@ pub fn plan_text(options: &Options, lang: Lang) -> Result<String, Vec<Problem>> 
                 &project.collections,
                 collection.schema.as_ref(),
                 (&as_of, &calendar),
+                &listed,
                 table,
             )
         };
@@ -661,7 +677,7 @@ pub fn plan_text(options: &Options, lang: Lang) -> Result<String, Vec<Problem>> 
                     ));
                     line(tr!(
                         "    parameters: {params}",
-                        params = shown_params(&pushed.params)
+                        params = shown_params(&pushed.params, lang)
                     ));
                 }
                 None => {
@@ -714,7 +730,7 @@ pub fn plan_text(options: &Options, lang: Lang) -> Result<String, Vec<Problem>> 
 /// one (the working days a pushed `add_term` needs, thousands of dates) as
 /// its first and last characters and its length, so the plan stays
 /// readable and still says what is sent.
-fn shown_params(params: &[String]) -> String {
+fn shown_params(params: &[String], lang: Lang) -> String {
     const WHOLE: usize = 200;
     let shown: Vec<String> = params
         .iter()
@@ -732,7 +748,7 @@ fn shown_params(params: &[String]) -> String {
         })
         .collect();
     if shown.is_empty() {
-        "none".to_string()
+        tr!("none").render(lang)
     } else {
         shown.join("; ")
     }

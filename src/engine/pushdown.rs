@@ -3,8 +3,10 @@
 //!
 //! A table is pushed down when every selected rule over it has an SQL form
 //! for its check, `when` and validity window (see [`crate::expr::sql`];
-//! `required`, `expr` in the native subset, `unique`, `reference` to a
-//! table of the same database), and no other rule looks keys up in it. The
+//! `required`, `expr` in the native subset, `unique`, `reference` — to a
+//! table of the same database as a subquery, to any other collection with
+//! the keys naleving read of it as one parameter —, `deadline` with a fixed
+//! term, counting `aggregate`s), and no other rule looks keys up in it. The
 //! database then sends back only the rows that some rule might not pass —
 //! and every row naleving must see for another reason: a key that is
 //! missing, blank, of another type or duplicated, and a value that does
@@ -27,7 +29,7 @@ use std::collections::BTreeMap;
 use crate::calendar::Calendar;
 use crate::check::GroupScope;
 use crate::data::postgres::{Pushed, Table};
-use crate::expr::SqlCx;
+use crate::expr::{Keys, SqlCx};
 use crate::project::Collection;
 use crate::rule::{Rule, Validity};
 use crate::sql::{Column, Dialect, Postgres, SqlType};
@@ -42,6 +44,7 @@ pub(super) fn build(
     collections: &BTreeMap<String, Collection>,
     schema: Option<&Schema>,
     (as_of, calendar): (&str, &Calendar),
+    listed: &dyn Fn(&str, Option<&str>) -> Option<String>,
     table: &Table<'_>,
 ) -> Option<Pushed> {
     // A column the table has but the run does not read cannot be judged
@@ -56,7 +59,16 @@ pub(super) fn build(
     };
     let d: &dyn Dialect = &Postgres;
     let repeated = |fields: &[String]| repeated(d, table, fields, &unread);
-    let keys = |name: &str| keys_of(d, collections.get(name));
+    // A target in the same database is a subquery; any other target's keys
+    // (a file, a query, a field other than the key) are those naleving
+    // read, sent as one parameter.
+    let keys = |name: &str, field: Option<&str>| {
+        match field {
+            None => keys_of(d, collections.get(name)).map(Keys::Subquery),
+            Some(_) => None,
+        }
+        .or_else(|| listed(name, field).map(Keys::Listed))
+    };
     let mut cx = SqlCx {
         dialect: d,
         column: &column,

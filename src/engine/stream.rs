@@ -108,12 +108,21 @@ impl Streamed<'_> {
         // database, apart from the rows it sends back (see `pushdown`).
         let as_of = run.as_of.to_string();
         let schema = self.collection.schema.as_ref();
+        // The keys of the collections looked up, read before this one.
+        let listed = |name: &str, field: Option<&str>| {
+            let at = (name.to_string(), field.map(str::to_string));
+            lookups
+                .keys
+                .get(&at)
+                .map(|keys| crate::expr::text_array(keys.iter()))
+        };
         let push = |table: &data::postgres::Table<'_>| {
             super::pushdown::build(
                 self.rules,
                 self.collections,
                 schema,
                 (&as_of, &run.calendar),
+                &listed,
                 table,
             )
         };

@@ -41,10 +41,10 @@ pub struct SqlCx<'a> {
     /// top-level fields' values (as keys: see [`crate::data::as_key`]) is
     /// also another row's — for `unique`; `None` when the table cannot say.
     pub repeated: &'a dyn Fn(&[String]) -> Option<String>,
-    /// A subquery of the keys naleving certainly reads for a collection
-    /// (each as [`key_text`] makes it), when it is a table of the same
-    /// database — for `reference`; `None` otherwise.
-    pub keys: &'a dyn Fn(&str) -> Option<String>,
+    /// The keys naleving accepts of a collection (by its key, or by the
+    /// field named), each as [`key_text`] makes it — for `reference`;
+    /// `None` when they cannot be known in SQL.
+    pub keys: &'a dyn Fn(&str, Option<&str>) -> Option<Keys>,
     /// The bind parameters, all text; `$n` is `params[n - 1]`.
     pub params: Vec<String>,
     /// The run's working-day calendar, for due dates computed in SQL
@@ -54,7 +54,52 @@ pub struct SqlCx<'a> {
     pub working_days: Option<String>,
 }
 
+/// The keys of a collection, for a `reference` pushed down.
+pub enum Keys {
+    /// A subquery over a table of the same database.
+    Subquery(String),
+    /// The keys naleving read (from a file, or a query), to be sent as one
+    /// parameter: an SQL array text (see [`text_array`]).
+    Listed(String),
+}
+
+/// `values` as the text of an SQL array of text, `{"a","b\"c"}`: each
+/// element quoted, a quote or backslash in it escaped; in sorted order, so
+/// the same keys make the same parameter.
+pub fn text_array<'v>(values: impl Iterator<Item = &'v String>) -> String {
+    let mut sorted: Vec<&String> = values.collect();
+    sorted.sort_unstable();
+    let mut text = String::from("{");
+    for (i, value) in sorted.into_iter().enumerate() {
+        if i > 0 {
+            text.push(',');
+        }
+        text.push('"');
+        for c in value.chars() {
+            if c == '"' || c == '\\' {
+                text.push('\\');
+            }
+            text.push(c);
+        }
+        text.push('"');
+    }
+    text.push('}');
+    text
+}
+
 impl SqlCx<'_> {
+    /// The keys of `collection` (by `field`, or its key) as a subquery, a
+    /// listed set sent as one parameter; `None` when unknown.
+    pub fn keys_subquery(&mut self, collection: &str, field: Option<&str>) -> Option<String> {
+        match (self.keys)(collection, field)? {
+            Keys::Subquery(sql) => Some(sql),
+            Keys::Listed(text) => {
+                let param = self.param(text);
+                Some(self.dialect.text_list(&param))
+            }
+        }
+    }
+
     /// A new parameter holding `value`, as text.
     pub fn param(&mut self, value: String) -> String {
         self.params.push(value);
@@ -543,4 +588,21 @@ fn numbers(
 fn within(number: String, ok: &str) -> Numbers {
     let fits = format!("({ok} AND {number} BETWEEN {} AND {})", i64::MIN, i64::MAX);
     Numbers::Number(number, fits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::text_array;
+
+    #[test]
+    fn a_text_array_quotes_and_escapes_and_sorts() {
+        let keys = [
+            "b".to_string(),
+            "A\\B".to_string(),
+            "Zee\"land".to_string(),
+            String::new(),
+        ];
+        assert_eq!(text_array(keys.iter()), r#"{"","A\\B","Zee\"land","b"}"#);
+        assert_eq!(text_array(std::iter::empty()), "{}");
+    }
 }

@@ -1103,6 +1103,11 @@ static NL: &[(&str, &str)] = &[
     ),
     ("    parameters: {params}", "    parameters: {params}"),
     (
+        "(the keys of `{collection}`, as the run reads them)",
+        "(de sleutels van `{collection}`, zoals de run ze leest)",
+    ),
+    ("none", "geen"),
+    (
         "    the rows left in the database are counted with: {sql}",
         "    de rijen die in de database blijven worden geteld met: {sql}",
     ),
