@@ -2,8 +2,9 @@
 # The reference pack over 10^6 generated meldingen kept in PostgreSQL
 # (#18): pushed down, pulled (--no-pushdown) and read from the JSONL file,
 # for the whole pack, for the four per-record rules of `required`/`expr`,
-# for the three deadline rules with a fixed term, and for those seven
-# together (every per-record rule of the pack that can be pushed down).
+# for the three deadline rules with a fixed term, for those seven
+# together (every per-record rule of the pack that can be pushed down), for
+# the two regional norms (counting aggregates) and for all nine.
 # Whole process, wall time and peak RSS (bench/measure.py), RUNS runs each,
 # interleaved; the findings of the three are compared (without locations).
 #
@@ -76,6 +77,7 @@ per_record=(--rule beoordeling-voor-ontvangst --rule codewoord-melding-voor-invo
   --rule melding-zonder-ontvangstdatum --rule terugkoppeling-ontbreekt)
 deadlines=(--rule veiligheidsbeoordeling-te-laat --rule onderzoek-start-te-laat
   --rule onderzoek-te-laat)
+norms=(--rule veiligheidsbeoordeling-norm-regio --rule onderzoek-norm-regio)
 results="$work/results"
 : >"$results"
 measure() { # name, output, command...
@@ -84,12 +86,14 @@ measure() { # name, output, command...
   python3 "$repo/bench/measure.py" "$work/$name.t" "$out" 0 0,1,2,3 -- "$@"
 }
 for run in $(seq "$runs"); do
-  for shape in pack per-record deadlines both; do
+  for shape in pack per-record deadlines both norms pushable; do
     extra=()
     case $shape in
       per-record) extra=("${per_record[@]}") ;;
       deadlines) extra=("${deadlines[@]}") ;;
       both) extra=("${per_record[@]}" "${deadlines[@]}") ;;
+      norms) extra=("${norms[@]}") ;;
+      pushable) extra=("${per_record[@]}" "${deadlines[@]}" "${norms[@]}") ;;
     esac
     NALEVING_DATABASE_URL=$url measure "$shape-pushed" "$work/$shape-pushed.json" \
       "$naleving" check --project "$work/db.yaml" --format json --lang en "${extra[@]}"
@@ -115,7 +119,7 @@ def strip(path):
     return sorted(findings), report["summary"], rows
 print("| run | wall (median) | peak RSS (median) | findings | rows read |")
 print("|---|---:|---:|---:|---:|")
-for shape in ["pack", "per-record", "deadlines", "both"]:
+for shape in ["pack", "per-record", "deadlines", "both", "norms", "pushable"]:
     base = None
     for how in ["pushed", "pulled", "file"]:
         lines = [l.split() for l in open(f"{work}/{shape}-{how}.t")]
