@@ -5,6 +5,8 @@
 //! missing, blank or twice, values outside the schema, dates outside the
 //! window or not dates) and for every rule of the pack over the steekproef.
 
+use std::path::{Path, PathBuf};
+
 use serde_json::Value;
 
 use crate::pg::{Server, load_steekproef};
@@ -20,6 +22,35 @@ fn verdicts(report: &Value) -> Value {
         object.remove(key);
     }
     report
+}
+
+/// Writes each rule `(id, body)` over `collection` into `dir/rules`, with
+/// `head` (YAML lines) before its body.
+fn write_rules(dir: &Path, collection: &str, head: &str, rules: &[(&str, String)]) {
+    std::fs::create_dir_all(dir.join("rules")).unwrap();
+    for (id, body) in rules {
+        std::fs::write(
+            dir.join(format!("rules/{id}.yaml")),
+            format!(
+                "id: {id}\ntitle: {id}\ncollection: {collection}\nbasis: [{{ citation: test }}]\n{head}{body}"
+            ),
+        )
+        .unwrap();
+    }
+}
+
+/// A project in `dir` reading `collection` from the table `table`, keyed
+/// by `id`, as of 2021-01-15, with the rules in `dir/rules`.
+fn table_project(dir: &Path, collection: &str, table: &str) -> PathBuf {
+    let project = dir.join("naleving.yaml");
+    std::fs::write(
+        &project,
+        format!(
+            "as_of: 2021-01-15\ncollections:\n  {collection}:\n    source: {{ postgres: {{ table: {table} }} }}\n    key: id\nrules: [rules]\n"
+        ),
+    )
+    .unwrap();
+    project
 }
 
 /// How many records a report flags: with a finding or named by a problem.
@@ -101,7 +132,6 @@ fn pushed_down_runs_report_what_reading_every_row_reports() {
         )
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(dir.path().join("rules")).unwrap();
     let rules = [
         // Per record, with and without `when`, in and outside a window of a
         // date column, a text column and no column at all.
@@ -154,15 +184,11 @@ fn pushed_down_runs_report_what_reading_every_row_reports() {
             "check:\n  expr: \"!(record.soort in ['advies']) || record.n > 0\"\n",
         ),
     ];
-    for (id, body) in rules {
-        std::fs::write(
-            dir.path().join(format!("rules/{id}.yaml")),
-            format!(
-                "id: {id}\ntitle: {id}\nseverity: error\ncollection: zaken\nbasis: [{{ citation: test }}]\n{body}"
-            ),
-        )
-        .unwrap();
-    }
+    let rules: Vec<(&str, String)> = rules
+        .iter()
+        .map(|(id, body)| (*id, body.to_string()))
+        .collect();
+    write_rules(dir.path(), "zaken", "severity: error\n", &rules);
     std::fs::write(
         dir.path().join("zaken.schema.yaml"),
         "primaryKey: id\nadditionalFields: false\nfields:\n\
@@ -551,7 +577,6 @@ fn pushed_down_deadlines_report_what_reading_every_row_reports() {
         )
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(dir.path().join("rules")).unwrap();
     let deadline = |start: &str, end: &str, term: &str| {
         format!("check:\n  deadline: {{ start: {start}, end: {end}, {term} }}\n")
     };
@@ -613,21 +638,8 @@ fn pushed_down_deadlines_report_what_reading_every_row_reports() {
             deadline("ontvangen", "afgerond", "term: 10 werkdagen"),
         ),
     ];
-    for (id, body) in &rules {
-        std::fs::write(
-            dir.path().join(format!("rules/{id}.yaml")),
-            format!(
-                "id: {id}\ntitle: {id}\nseverity: error\ncollection: termijnen\nbasis: [{{ citation: test }}]\n{body}"
-            ),
-        )
-        .unwrap();
-    }
-    let project = dir.path().join("naleving.yaml");
-    std::fs::write(
-        &project,
-        "as_of: 2021-01-15\ncollections:\n  termijnen:\n    source: { postgres: { table: vt.termijnen } }\n    key: id\nrules: [rules]\n",
-    )
-    .unwrap();
+    write_rules(dir.path(), "termijnen", "severity: error\n", &rules);
+    let project = table_project(dir.path(), "termijnen", "vt.termijnen");
 
     // As of the project's date, one in the middle of the starts (many not
     // yet overdue), and one before them all.
@@ -826,7 +838,6 @@ fn pushed_down_aggregates_report_what_reading_every_row_reports() {
         )
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(dir.path().join("rules")).unwrap();
     let aggregate = |group_by: &str, period: &str, lets: &[(&str, &str)], expr: &str| {
         let lets: String = lets
             .iter()
@@ -930,21 +941,13 @@ fn pushed_down_aggregates_report_what_reading_every_row_reports() {
                 .to_string(),
         ),
     ];
-    for (id, body) in &rules {
-        std::fs::write(
-            dir.path().join(format!("rules/{id}.yaml")),
-            format!(
-                "id: {id}\ntitle: {id}\nseverity: warning\ncollection: agg\nbasis: [{{ citation: test }}]\nmessage: '{{{{ periode }}}}'\n{body}"
-            ),
-        )
-        .unwrap();
-    }
-    let project = dir.path().join("naleving.yaml");
-    std::fs::write(
-        &project,
-        "as_of: 2021-01-15\ncollections:\n  agg:\n    source: { postgres: { table: vt.agg } }\n    key: id\nrules: [rules]\n",
-    )
-    .unwrap();
+    write_rules(
+        dir.path(),
+        "agg",
+        "severity: warning\nmessage: '{{ periode }}'\n",
+        &rules,
+    );
+    let project = table_project(dir.path(), "agg", "vt.agg");
 
     let rows_read = |report: &Value| table_input(report, "vt.agg")["rows_read"].as_u64();
     for as_of in [&[][..], &["--as-of", "2020-06-02"]] {
@@ -991,19 +994,18 @@ fn pushed_down_aggregates_report_what_reading_every_row_reports() {
 
     // An `expr` whose arithmetic CEL refuses (beyond 64 bits) is not
     // decided in the database: the group's error is the host's.
-    std::fs::write(
-        dir.path().join("rules/overloop.yaml"),
-        format!(
-            "id: overloop\ntitle: overloop\nseverity: warning\ncollection: agg\nbasis: [{{ citation: test }}]\n{}",
-            aggregate(
-                "regio",
-                "field: ontvangen, per: year",
-                &[("n", "records.size()")],
-                "n * 4611686018427387904 > 0 || n < 0",
-            )
-        ),
-    )
-    .unwrap();
+    let overflow = aggregate(
+        "regio",
+        "field: ontvangen, per: year",
+        &[("n", "records.size()")],
+        "n * 4611686018427387904 > 0 || n < 0",
+    );
+    write_rules(
+        dir.path(),
+        "agg",
+        "severity: warning\n",
+        &[("overloop", overflow)],
+    );
     let (code, alone, stderr) = json_run(&project, &db.url(), &["--rule", "overloop"]);
     let (pulled_code, pulled_alone, _) = json_run(
         &project,
