@@ -317,25 +317,24 @@ fn a_query_runs_only_when_the_environment_allows_it() {
     assert_eq!(next, 1, "the sequence was not advanced");
 }
 
-/// A project in `dir` with one collection read from `table` (key `id`) and
-/// a rule per `(id, check)`, the check as the YAML under `check:`; returns
-/// the project file.
-fn table_project(
-    dir: &Path,
-    collection: &str,
-    table: &str,
-    rules: &[(&str, &str)],
-) -> std::path::PathBuf {
+/// Writes each rule `(id, body)` over `collection` into `dir/rules`, with
+/// `head` (YAML lines) before its body.
+pub(crate) fn write_rules(dir: &Path, collection: &str, head: &str, rules: &[(&str, String)]) {
     std::fs::create_dir_all(dir.join("rules")).unwrap();
-    for (id, check) in rules {
+    for (id, body) in rules {
         std::fs::write(
             dir.join(format!("rules/{id}.yaml")),
             format!(
-                "id: {id}\ntitle: {id}\nseverity: error\ncollection: {collection}\nbasis: [{{ citation: test }}]\ncheck:\n  {check}\n"
+                "id: {id}\ntitle: {id}\ncollection: {collection}\nbasis: [{{ citation: test }}]\n{head}{body}"
             ),
         )
         .unwrap();
     }
+}
+
+/// A project in `dir` reading `collection` from the table `table`, keyed
+/// by `id`, as of 2021-01-15, with the rules in `dir/rules`.
+pub(crate) fn table_project(dir: &Path, collection: &str, table: &str) -> std::path::PathBuf {
     let project = dir.join("naleving.yaml");
     std::fs::write(
         &project,
@@ -345,6 +344,22 @@ fn table_project(
     )
     .unwrap();
     project
+}
+
+/// [`table_project`] with a rule per `(id, check)`, the check as the YAML
+/// under `check:`, each an error.
+fn checks_project(
+    dir: &Path,
+    collection: &str,
+    table: &str,
+    rules: &[(&str, &str)],
+) -> std::path::PathBuf {
+    let rules: Vec<(&str, String)> = rules
+        .iter()
+        .map(|(id, check)| (*id, format!("check:\n  {check}\n")))
+        .collect();
+    write_rules(dir, collection, "severity: error\n", &rules);
+    table_project(dir, collection, table)
 }
 
 /// Per rule, the records of a JSON report it has a finding for or could
@@ -529,7 +544,7 @@ fn pushed_down_conditions_match_naleving_on_edge_cases() {
         ("niet-een-van", "expr: \"!(record.s in ['nee'])\""),
     ];
     let dir = tempfile::tempdir().unwrap();
-    let project = table_project(dir.path(), "randgevallen", "vt.randgevallen", &rules);
+    let project = checks_project(dir.path(), "randgevallen", "vt.randgevallen", &rules);
     let (_, report, stderr) = json_run(&project, &db.url(), &[]);
     let failing = failing_records(&report);
     let mut problems = naleving::problem::Problems::default();
@@ -710,7 +725,7 @@ fn column_types_become_the_values_rules_compare() {
         .map(|(id, expr)| (*id, format!("expr: \"{expr}\"")))
         .collect();
     let rules: Vec<(&str, &str)> = rules.iter().map(|(id, c)| (*id, c.as_str())).collect();
-    let project = table_project(dir.path(), "typen", "vt.typen", &rules);
+    let project = checks_project(dir.path(), "typen", "vt.typen", &rules);
     let (code, report, stderr) = json_run(&project, &db.url(), &[]);
     assert_eq!(code, 1, "{report}\n{stderr}");
     assert_eq!(report["problems"], serde_json::json!([]), "{report}");

@@ -5,12 +5,10 @@
 //! missing, blank or twice, values outside the schema, dates outside the
 //! window or not dates) and for every rule of the pack over the steekproef.
 
-use std::path::{Path, PathBuf};
-
 use serde_json::Value;
 
 use crate::pg::{Server, load_steekproef};
-use crate::postgres::{findings, json_run};
+use crate::postgres::{findings, json_run, table_project, write_rules};
 use crate::support::{naleving_in, root, run};
 
 /// A report without what depends on how the rows were read: the manifest
@@ -22,35 +20,6 @@ fn verdicts(report: &Value) -> Value {
         object.remove(key);
     }
     report
-}
-
-/// Writes each rule `(id, body)` over `collection` into `dir/rules`, with
-/// `head` (YAML lines) before its body.
-fn write_rules(dir: &Path, collection: &str, head: &str, rules: &[(&str, String)]) {
-    std::fs::create_dir_all(dir.join("rules")).unwrap();
-    for (id, body) in rules {
-        std::fs::write(
-            dir.join(format!("rules/{id}.yaml")),
-            format!(
-                "id: {id}\ntitle: {id}\ncollection: {collection}\nbasis: [{{ citation: test }}]\n{head}{body}"
-            ),
-        )
-        .unwrap();
-    }
-}
-
-/// A project in `dir` reading `collection` from the table `table`, keyed
-/// by `id`, as of 2021-01-15, with the rules in `dir/rules`.
-fn table_project(dir: &Path, collection: &str, table: &str) -> PathBuf {
-    let project = dir.join("naleving.yaml");
-    std::fs::write(
-        &project,
-        format!(
-            "as_of: 2021-01-15\ncollections:\n  {collection}:\n    source: {{ postgres: {{ table: {table} }} }}\n    key: id\nrules: [rules]\n"
-        ),
-    )
-    .unwrap();
-    project
 }
 
 /// How many records a report flags: with a finding or named by a problem.
