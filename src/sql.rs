@@ -268,8 +268,10 @@ pub trait Dialect: Sync {
     fn add_months(&self, date: &str, months: &str) -> String;
 
     /// A sorted list of dates sent as one bind parameter (`{2020-01-02,…}`),
-    /// made once per statement (the list may hold thousands of days).
-    fn date_list(&self, param: &str) -> String;
+    /// as an array value. A statement makes it once, in its `WITH` clause
+    /// (see [`crate::expr::SqlCx::with_clause`]): the list may hold
+    /// thousands of days, and each place that made it would parse it anew.
+    fn date_array(&self, param: &str) -> String;
 
     /// A subquery of the texts in the SQL array text `param` (a bind
     /// parameter such as `{"a","b"}`), one row each.
@@ -383,10 +385,8 @@ impl Dialect for Postgres {
         format!("({date} + make_interval(months => {months}))::date")
     }
 
-    fn date_list(&self, param: &str) -> String {
-        // A scalar subquery: computed once, not for every row (the cast of
-        // a text to an array is not constant-folded).
-        format!("(SELECT ({param})::date[])")
+    fn date_array(&self, param: &str) -> String {
+        format!("({param})::date[]")
     }
 
     fn text_list(&self, param: &str) -> String {

@@ -314,6 +314,28 @@ fn pushed_down_runs_report_what_reading_every_row_reports() {
         .args(["check", "--plan", "--lang", "en", "--project"])
         .arg(&keyed));
     assert!(keyed_plan.contains("AS k FROM ("), "{keyed_plan}");
+    // Its rules read the whole table (`unique`, `reference`): the scan
+    // computes each row's conditions once, behind a fence, so a subquery
+    // over the table is not computed again for the rows it returns. A
+    // rule of one row alone is written into the scan's filter, which the
+    // server may run in parallel: the same report either way.
+    assert!(keyed_plan.contains("OFFSET 0"), "{keyed_plan}");
+    let (_, klein_plan, _) = run(naleving_in(&root())
+        .env("NALEVING_DATABASE_URL", db.url())
+        .args(["check", "--plan", "--lang", "en", "--project"])
+        .arg(&keyed)
+        .args(["--rule", "klein"]));
+    assert!(klein_plan.contains("AS k FROM ("), "{klein_plan}");
+    assert!(!klein_plan.contains("OFFSET 0"), "{klein_plan}");
+    let (_, klein_pushed, stderr) = json_run(&keyed, &db.url(), &["--rule", "klein"]);
+    let (_, klein_pulled, _) = json_run(&keyed, &db.url(), &["--rule", "klein", "--no-pushdown"]);
+    assert_eq!(verdicts(&klein_pushed), verdicts(&klein_pulled), "{stderr}");
+    assert!(
+        table_input(&klein_pushed, "vt.zaken_pk")["rows_read"]
+            .as_u64()
+            .is_some_and(|read| read < 700),
+        "{stderr}"
+    );
 
     // `--digest-data`: the table's digest covers every row, pushed down or
     // not; a change to a row left in the database shows only there.
@@ -739,6 +761,15 @@ fn pushed_down_deadlines_report_what_reading_every_row_reports() {
         "{plan}"
     );
     assert!(plan.contains("extract(isodow FROM"), "{plan}");
+    // Each statement makes the list of working days once, however many
+    // conditions read it (each place that made it would parse it anew).
+    let made = plan.matches("::date[]").count();
+    assert!(made > 0, "{plan}");
+    assert_eq!(
+        made,
+        plan.matches("WITH naleving_werkdagen AS (").count(),
+        "{plan}"
+    );
     std::fs::write(
         dir.path().join("rules/per-veld.yaml"),
         "id: per-veld\ntitle: per-veld\nseverity: error\ncollection: termijnen\nbasis: [{ citation: test }]\n\
@@ -1006,6 +1037,10 @@ fn pushed_down_aggregates_report_what_reading_every_row_reports() {
         );
     }
     assert!(plan.contains("GROUP BY"), "{plan}");
+    // The read computes each row's conditions once (in the window that
+    // numbers the rows: the table's key is not unique), so each rule's
+    // passing groups once: not again for the rows it returns.
+    assert_eq!(plan.matches("AS exact FROM").count(), 2, "{plan}");
     assert!(plan.contains("characters)"), "{plan}");
     assert!(!plan.contains("2000-01-04"), "{plan}");
 }

@@ -53,7 +53,7 @@ pub fn working_days(calendar: &Calendar, as_of: Date) -> String {
 
 /// The due date of `term` from the SQL date `start`, as [`Term::due`]
 /// gives it with the Atw applied when `atw` (as `add_term` does), or NULL
-/// where the list of working days `list` (a [`Dialect::date_list`]) does
+/// where the list of working days `list` (see [`crate::expr::SqlCx::working_days`]) does
 /// not reach. `count` is the SQL integer `term.n` (a bind parameter).
 pub fn due(d: &dyn Dialect, list: &str, term: Term, atw: bool, start: &str, count: &str) -> String {
     let first = d.date_at(list, "1");

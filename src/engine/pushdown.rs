@@ -58,7 +58,14 @@ pub(super) fn build(
         column
     };
     let d: &dyn Dialect = &Postgres;
-    let repeated = |fields: &[String]| repeated(d, table, fields, &unread);
+    // A condition that reads the whole table (a subquery): computed once
+    // per statement only when each row's conditions are computed once.
+    let wide = Cell::new(!table.key_unique);
+    let repeated = |fields: &[String]| {
+        let sql = repeated(d, table, fields, &unread);
+        wide.set(wide.get() || sql.as_deref().is_some_and(|s| s != "FALSE"));
+        sql
+    };
     // A target in the same database is a subquery; any other target's keys
     // (a file, a query, a field other than the key) are those naleving
     // read, sent as one parameter.
@@ -68,6 +75,7 @@ pub(super) fn build(
             Some(_) => None,
         }
         .or_else(|| listed(name, field).map(Keys::Listed))
+        .inspect(|_| wide.set(true))
     };
     let mut cx = SqlCx {
         dialect: d,
@@ -100,6 +108,7 @@ pub(super) fn build(
                     maybe: format!("(NOT ({outside} OR ({inside} AND {not_applicable})))"),
                     sure: format!("({inside} AND {applies} AND {sound})"),
                 };
+                wide.set(true);
                 rule.check.sql_group_passes(&mut cx, &scope)?
             }
         };
@@ -112,18 +121,12 @@ pub(super) fn build(
     if unread.get() {
         return None;
     }
-    let read_when = std::iter::once(&sound)
-        .chain(&settled)
-        .cloned()
-        .collect::<Vec<_>>()
-        .join(" AND ");
     Some(Pushed {
-        read_when: format!("NOT ({read_when})"),
+        with: cx.with_clause(),
+        once: wide.get(),
+        sound,
         counts,
-        settled: settled
-            .into_iter()
-            .map(|rule| format!("({sound} AND {rule})"))
-            .collect(),
+        settled,
         params: cx.params,
     })
 }

@@ -50,9 +50,13 @@ pub struct SqlCx<'a> {
     /// The run's working-day calendar, for due dates computed in SQL
     /// (`add_term`); `None`: they are left to naleving.
     pub calendar: Option<&'a Calendar>,
-    /// The list of working days once sent (see [`SqlCx::working_days`]).
+    /// The parameter that holds the list of working days, once sent (see
+    /// [`SqlCx::working_days`]).
     pub working_days: Option<String>,
 }
+
+/// The name of the list of working days in a statement's `WITH` clause.
+const WORKING_DAYS: &str = "naleving_werkdagen";
 
 /// The keys of a collection, for a `reference` pushed down.
 pub enum Keys {
@@ -106,19 +110,31 @@ impl SqlCx<'_> {
         self.dialect.param(self.params.len())
     }
 
-    /// The calendar's working days around `as_of` as an SQL list (one
-    /// parameter, sent once per statement); `None` without a calendar or
-    /// with an `as_of` that is no date.
+    /// The calendar's working days around `as_of` as an SQL array: one
+    /// parameter, sent once and made into a list once per statement, by
+    /// the statement's [`SqlCx::with_clause`]; `None` without a calendar
+    /// or with an `as_of` that is no date.
     pub fn working_days(&mut self) -> Option<String> {
-        if let Some(list) = &self.working_days {
-            return Some(list.clone());
+        if self.working_days.is_none() {
+            let as_of = crate::calendar::parse_date(self.as_of)?;
+            let text = crate::calendar::sql::working_days(self.calendar?, as_of);
+            let param = self.param(text);
+            self.working_days = Some(param);
         }
-        let as_of = crate::calendar::parse_date(self.as_of)?;
-        let text = crate::calendar::sql::working_days(self.calendar?, as_of);
-        let param = self.param(text);
-        let list = self.dialect.date_list(&param);
-        self.working_days = Some(list.clone());
-        Some(list)
+        Some(format!("(SELECT a FROM {WORKING_DAYS})"))
+    }
+
+    /// What a statement that uses these conditions must begin with: the
+    /// `WITH` clause that makes the list of working days once (empty when
+    /// no condition uses it).
+    pub fn with_clause(&self) -> String {
+        match &self.working_days {
+            Some(param) => format!(
+                "WITH {WORKING_DAYS} AS (SELECT {} AS a) ",
+                self.dialect.date_array(param)
+            ),
+            None => String::new(),
+        }
     }
 }
 

@@ -106,14 +106,25 @@ impl Table<'_> {
 /// What the engine pushes down into one table's read (see the module
 /// documentation).
 pub struct Pushed {
-    /// The rows to read: a condition on the row `r`, never NULL.
-    pub read_when: String,
+    /// What the statements begin with: a `WITH` clause of what their
+    /// conditions share (or nothing).
+    pub with: String,
+    /// Each row's conditions must be computed once: they read the whole
+    /// table (a subquery over it), which written twice would be computed
+    /// twice. Otherwise the filter is written out where the server can
+    /// scan in parallel, and the few rows read compute theirs again.
+    pub once: bool,
+    /// A condition on the row `r`, never NULL: naleving would read the
+    /// row as it stands (its key and values are certain), so the rules'
+    /// settled conditions can speak for it.
+    pub sound: String,
     /// Conditions on a row left in the database, each counted.
     pub counts: Vec<String>,
-    /// Per rule, a condition on a row read: the rule certainly passes it
-    /// as it stands (or leaves it out), so naleving need not judge it.
-    /// For a rule over groups, the rows of a group that certainly passes
-    /// must not be judged: the group is not read whole.
+    /// Per rule, a condition on a sound row, never NULL: the rule
+    /// certainly passes it as it stands (or leaves it out), so naleving
+    /// need not judge it. For a rule over groups, the rows of a group that
+    /// certainly passes must not be judged: the group is not read whole.
+    /// A row is read unless it is sound and settled for every rule.
     pub settled: Vec<String>,
     /// The bind parameters, as text: `$n` is `params[n - 1]`.
     pub params: Vec<String>,
@@ -478,37 +489,70 @@ pub fn table_name(from: &PgFrom) -> String {
 /// (`j`) with its place in key order over the whole table (`n`), so a row
 /// is numbered as when every row is read, and with the push-down's count
 /// conditions then its rules' settled conditions (`c1`, …) for the rows
-/// read. With a unique key, the rows are
-/// found by a scan the server may run in parallel and numbered by a window
-/// over the key alone; otherwise rows with the same key are numbered in
-/// the order of their JSON.
+/// read. With a unique key, the rows are found by a scan and numbered by a
+/// window over the key alone, joined; the scan computes each row's
+/// conditions once when [`Pushed::once`] asks (a subquery the planner
+/// keeps whole, `OFFSET 0`: in the filter and again in the columns, an
+/// aggregate's passing groups would be computed twice per statement),
+/// otherwise the planner writes them into the filter, which the server
+/// may run in parallel. Without a unique key, rows with the same key are
+/// numbered in the order of their JSON, by a window that computes each
+/// row's conditions once.
 fn pushed_sql(select: &str, key: &str, key_unique: bool, pushed: &Pushed) -> String {
     let key = quoted(key);
-    let read_when = &pushed.read_when;
-    let conditions: String = pushed
-        .counts
-        .iter()
-        .chain(&pushed.settled)
-        .enumerate()
-        .map(|(i, c)| format!(", ({c}) AS c{}", i + 1))
+    let Pushed {
+        with,
+        once,
+        sound,
+        counts,
+        settled,
+        ..
+    } = pushed;
+    // Per row: sound (`s`), each count (`c1`, …), each rule settled (`r1`, …).
+    let conditions: String = std::iter::once(format!(", ({sound}) AS s"))
+        .chain(
+            counts
+                .iter()
+                .enumerate()
+                .map(|(i, c)| format!(", ({c}) AS c{}", i + 1)),
+        )
+        .chain(
+            settled
+                .iter()
+                .enumerate()
+                .map(|(i, c)| format!(", ({c}) AS r{}", i + 1)),
+        )
         .collect();
-    let outer: String = (1..=pushed.counts.len() + pushed.settled.len())
-        .map(|i| format!(", p.c{i}"))
-        .collect();
+    let outer = |q: &str| -> String {
+        let counts = (1..=counts.len()).map(|i| format!(", {q}.c{i}"));
+        let rules = (1..=settled.len()).map(|i| format!(", ({q}.s AND {q}.r{i})"));
+        counts.chain(rules).collect()
+    };
+    let read = |q: &str| -> String {
+        let all: Vec<String> = std::iter::once(format!("{q}.s"))
+            .chain((1..=settled.len()).map(|i| format!("{q}.r{i}")))
+            .collect();
+        format!("NOT ({})", all.join(" AND "))
+    };
     if key_unique {
         return format!(
-            "SELECT s.n, p.j{outer} FROM (\
+            "{with}SELECT s.n, {row}{outer} FROM (\
              SELECT row_number() OVER (ORDER BY m.{key}) AS n, m.{key} AS k FROM ({select}) AS m) AS s \
-             JOIN (SELECT r.{key} AS k, {row} AS j{conditions} FROM ({select}) AS r WHERE {read_when}) AS p \
-             ON p.k = s.k ORDER BY s.n",
-            row = Postgres.row_json("r"),
+             JOIN (SELECT r.{key} AS k, r AS o{conditions} FROM ({select}) AS r{fence}) AS q \
+             ON q.k = s.k WHERE {read} ORDER BY s.n",
+            row = Postgres.row_json("q.o"),
+            fence = if *once { " OFFSET 0" } else { "" },
+            outer = outer("q"),
+            read = read("q"),
         );
     }
     format!(
-        "SELECT p.n, p.j{outer} FROM (\
-         SELECT row_number() OVER (ORDER BY r.{key}, {row}) AS n, {row} AS j, ({read_when}) AS pulled{conditions} \
-         FROM ({select}) AS r) AS p WHERE p.pulled ORDER BY p.n",
+        "{with}SELECT p.n, p.j{outer} FROM (\
+         SELECT row_number() OVER (ORDER BY r.{key}, {row}) AS n, {row} AS j{conditions} \
+         FROM ({select}) AS r) AS p WHERE {read} ORDER BY p.n",
         row = Postgres.row_json("r"),
+        outer = outer("p"),
+        read = read("p"),
     )
 }
 
@@ -517,7 +561,11 @@ fn pushed_sql(select: &str, key: &str, key_unique: bool, pushed: &Pushed) -> Str
 fn counts_sql(select: &str, pushed: &Pushed) -> String {
     let mut list = vec!["count(*)".to_string()];
     list.extend(pushed.counts.iter().map(|c| Postgres.count_if(c)));
-    format!("SELECT {} FROM ({select}) AS r", list.join(", "))
+    format!(
+        "{}SELECT {} FROM ({select}) AS r",
+        pushed.with,
+        list.join(", ")
+    )
 }
 
 /// A table's `SELECT` of the columns chosen, the key first.
@@ -646,8 +694,15 @@ fn read(
     session
         .client
         .batch_execute(&format!(
-            "SET LOCAL statement_timeout = {timeout}",
-            timeout = source.timeout_ms
+            "SET LOCAL statement_timeout = {timeout}{jit}",
+            timeout = source.timeout_ms,
+            // A push-down's conditions are wide expressions: compiling
+            // them (JIT) took longer than it saved (BENCHMARKS.md).
+            jit = if pushed.is_some() {
+                "; SET LOCAL jit = off"
+            } else {
+                ""
+            }
         ))
         .map_err(&fail)?;
     let params: Vec<&str> = pushed
@@ -765,7 +820,11 @@ fn read(
             let left = count(0).saturating_sub(read);
             // What was pushed down is part of what the digest identifies:
             // the rows read are those the condition selected.
-            hasher.update(push.read_when.as_bytes());
+            hasher.update(push.sound.as_bytes());
+            for rule in &push.settled {
+                hasher.update(b"\0");
+                hasher.update(rule.as_bytes());
+            }
             for param in &push.params {
                 hasher.update(b"\0");
                 hasher.update(param.as_bytes());
