@@ -266,7 +266,7 @@ pub fn main() -> ExitCode {
             return ExitCode::from(if err.use_stderr() { 2 } else { 0 });
         }
     };
-    match cli.command {
+    let code = match cli.command {
         Command::Check(args) => check(args),
         Command::Baseline {
             command: BaselineCommand::Write { file, run },
@@ -288,7 +288,10 @@ pub fn main() -> ExitCode {
             no_atw,
             project,
         } => termijn(start, &term, json, !no_atw, &project),
-    }
+    };
+    // Whatever the command read from a database, its transaction ends.
+    crate::data::postgres::close();
+    code
 }
 
 fn check(args: CheckArgs) -> ExitCode {

@@ -155,6 +155,65 @@ fn the_steekproef_from_postgres_gives_the_findings_of_its_jsonl() {
     );
 }
 
+/// A run ends its transaction and closes the connection itself: the server
+/// counts no session of the run's database as abandoned (a client that
+/// dropped the line with a transaction open), for a run pushed down, one
+/// that reads every row, and `--plan`.
+#[test]
+fn a_run_says_goodbye_to_the_server() {
+    let server = Server::shared();
+    let db = server.database();
+    load_steekproef(&mut db.client());
+    let dir = tempfile::tempdir().unwrap();
+    let project = steekproef_from_postgres(dir.path());
+    let mut client = db.client();
+    let abandoned = |client: &mut postgres::Client| -> (i64, i64) {
+        // The server counts a session when it has ended: wait until only
+        // this one is left.
+        for _ in 0..100 {
+            let others: i64 = client
+                .query_one(
+                    "SELECT count(*) FROM pg_stat_activity \
+                     WHERE datname = current_database() AND pid <> pg_backend_pid()",
+                    &[],
+                )
+                .unwrap()
+                .get(0);
+            if others == 0 {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        client
+            .batch_execute("SELECT pg_stat_clear_snapshot()")
+            .unwrap();
+        let row = client
+            .query_one(
+                "SELECT sessions, sessions_abandoned FROM pg_stat_database \
+                 WHERE datname = current_database()",
+                &[],
+            )
+            .unwrap();
+        (row.get(0), row.get(1))
+    };
+    let (before, _) = abandoned(&mut client);
+    for extra in [&[][..], &["--no-pushdown"]] {
+        let (_, report, stderr) = json_run(&project, &db.url(), extra);
+        assert!(
+            report["findings"].as_array().unwrap().len() > 500,
+            "{stderr}"
+        );
+    }
+    let (code, _, stderr) = run(naleving_in(&root())
+        .env("NALEVING_DATABASE_URL", db.url())
+        .args(["check", "--plan", "--project"])
+        .arg(&project));
+    assert_eq!(code, 0, "{stderr}");
+    let (after, gone) = abandoned(&mut client);
+    assert!(after >= before + 2, "{before} -> {after} sessions");
+    assert_eq!(gone, 0, "sessions abandoned");
+}
+
 #[test]
 fn the_connection_string_never_shows() {
     // Nothing listens on port 9 of this machine: the connection fails.

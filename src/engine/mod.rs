@@ -279,6 +279,8 @@ fn run_project(
     let dataset = &mut run.dataset;
     let (mut findings, rules_run) =
         run_plan(&cx, project, &plan, &selected, dataset, progress, problems);
+    // Every collection is read: the database's transaction ends here.
+    data::postgres::close();
     findings::place_members(&mut findings, &dataset.files);
     judged_nothing(&selected, &rules_run, problems);
     unknown_fields(&selected, project, &run.dataset, problems);

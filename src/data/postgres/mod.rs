@@ -138,6 +138,18 @@ pub type Push<'p> = dyn Fn(&Table<'_>) -> Option<Pushed> + 'p;
 /// first PostgreSQL collection read (or why it could not be).
 static SESSION: Mutex<Option<Result<Session, Text>>> = Mutex::new(None);
 
+/// Ends the run's transaction (it wrote nothing: `ROLLBACK`) and closes
+/// the connection, so the server sees a client that says goodbye rather
+/// than one that drops the line with a transaction open. Called once the
+/// run has read every collection; a later read would open a new session.
+pub fn close() {
+    let mut guard = SESSION.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(Ok(mut session)) = guard.take() {
+        let _ = session.client.batch_execute("ROLLBACK");
+        let _ = session.client.close();
+    }
+}
+
 /// A connection with its transaction open.
 struct Session {
     client: postgres::Client,
