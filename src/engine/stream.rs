@@ -111,10 +111,9 @@ impl Streamed<'_> {
         // The keys of the collections looked up, read before this one.
         let listed = |name: &str, field: Option<&str>| {
             let at = (name.to_string(), field.map(str::to_string));
-            lookups
-                .keys
-                .get(&at)
-                .map(|keys| crate::expr::text_array(keys.iter()))
+            lookups.keys.get(&at).and_then(|keys| {
+                crate::expr::text_array(keys.iter(), crate::expr::TEXT_ARRAY_LIMIT)
+            })
         };
         let push = |table: &data::postgres::Table<'_>| {
             super::pushdown::build(

@@ -30,7 +30,7 @@ use native::{Bindings, Native};
 use serde_json::Value;
 
 use crate::data::Fields;
-pub use sql::{Keys, SqlCx, key_text, present, text_array};
+pub use sql::{Keys, SqlCx, TEXT_ARRAY_LIMIT, key_text, present, text_array};
 
 /// How many operators (outside string literals) an expression may have:
 /// CEL's parser needs stack for each, and 1,600 already fill the 2 MiB of a

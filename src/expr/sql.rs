@@ -67,10 +67,17 @@ pub enum Keys {
     Listed(String),
 }
 
+/// The most text [`text_array`] makes: 32 MiB, about 1.5 million keys of
+/// the steekproef's length. A larger set of keys is not sent (PostgreSQL
+/// takes up to 1 GB, but the statement is built, sent and parsed whole):
+/// the rule is judged in naleving on every row instead.
+pub const TEXT_ARRAY_LIMIT: usize = 32 << 20;
+
 /// `values` as the text of an SQL array of text, `{"a","b\"c"}`: each
 /// element quoted, a quote or backslash in it escaped; in sorted order, so
-/// the same keys make the same parameter.
-pub fn text_array<'v>(values: impl Iterator<Item = &'v String>) -> String {
+/// the same keys make the same parameter. `None` when the text would be
+/// longer than `limit` bytes.
+pub fn text_array<'v>(values: impl Iterator<Item = &'v String>, limit: usize) -> Option<String> {
     let mut sorted: Vec<&String> = values.collect();
     sorted.sort_unstable();
     let mut text = String::from("{");
@@ -86,9 +93,12 @@ pub fn text_array<'v>(values: impl Iterator<Item = &'v String>) -> String {
             text.push(c);
         }
         text.push('"');
+        if text.len() >= limit {
+            return None;
+        }
     }
     text.push('}');
-    text
+    Some(text)
 }
 
 impl SqlCx<'_> {
@@ -618,7 +628,12 @@ mod tests {
             "Zee\"land".to_string(),
             String::new(),
         ];
-        assert_eq!(text_array(keys.iter()), r#"{"","A\\B","Zee\"land","b"}"#);
-        assert_eq!(text_array(std::iter::empty()), "{}");
+        let whole = r#"{"","A\\B","Zee\"land","b"}"#;
+        assert_eq!(text_array(keys.iter(), 100).as_deref(), Some(whole));
+        assert_eq!(text_array(std::iter::empty(), 100).as_deref(), Some("{}"));
+        // Up to the limit, and not a byte beyond it.
+        assert_eq!(text_array(keys.iter(), whole.len()).as_deref(), Some(whole));
+        assert_eq!(text_array(keys.iter(), whole.len() - 1), None);
+        assert_eq!(text_array(keys.iter(), 3), None);
     }
 }
