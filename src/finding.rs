@@ -77,8 +77,11 @@ pub struct Changed {
     pub measure: Option<Value>,
 }
 
-/// Where a finding points in the data.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+/// Where a finding points in the data. A record of a database table has
+/// no line: its key (the finding's `record`) says which row, and `line` is
+/// only its place among the rows read, to order findings; it is not
+/// written (see [`Location::line_column`]).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Location {
     /// The data file, relative to the project root, with `/` separators.
     pub path: Shared,
@@ -87,24 +90,58 @@ pub struct Location {
     /// 1-based column.
     pub column: u32,
     /// A spreadsheet's sheet (the line is then its row).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sheet: Option<String>,
     /// A spreadsheet's cell, `Blad1!D12`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cell: Option<String>,
 }
 
 impl Location {
+    /// A record of a database table (`postgres://HOST/DB#vt.meldingen`).
+    pub fn in_table(&self) -> bool {
+        self.path.starts_with("postgres://")
+    }
+
+    /// The line and column, when there are any: not for a database table.
+    pub fn line_column(&self) -> Option<(u32, u32)> {
+        (!self.in_table()).then_some((self.line, self.column))
+    }
+
     /// The place as people write it: `path, Blad1!D12` in a spreadsheet,
     /// the table (`postgres://HOST/DB#vt.meldingen`) for a database record
-    /// (its key says which row; its line is only its place in key order),
-    /// `path:line:column` elsewhere.
+    /// (its key says which row), `path:line:column` elsewhere.
     pub fn place(&self) -> String {
-        match &self.cell {
-            Some(cell) => format!("{}, {cell}", self.path),
-            None if self.path.starts_with("postgres://") => self.path.to_string(),
-            None => format!("{}:{}:{}", self.path, self.line, self.column),
+        match (&self.cell, self.line_column()) {
+            (Some(cell), _) => format!("{}, {cell}", self.path),
+            (None, None) => self.path.to_string(),
+            (None, Some((line, column))) => format!("{}:{line}:{column}", self.path),
         }
+    }
+}
+
+impl Serialize for Location {
+    /// `path`, then `line` and `column` (not for a database table), then
+    /// a spreadsheet's `sheet` and `cell`.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("Location", 5)?;
+        out.serialize_field("path", &self.path)?;
+        match self.line_column() {
+            Some((line, column)) => {
+                out.serialize_field("line", &line)?;
+                out.serialize_field("column", &column)?;
+            }
+            None => {
+                out.skip_field("line")?;
+                out.skip_field("column")?;
+            }
+        }
+        for (name, value) in [("sheet", &self.sheet), ("cell", &self.cell)] {
+            match value {
+                Some(value) => out.serialize_field(name, value)?,
+                None => out.skip_field(name)?,
+            }
+        }
+        out.end()
     }
 }
 

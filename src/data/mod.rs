@@ -937,8 +937,7 @@ impl Sink<'_, '_> {
                             collection = &self.collection.name
                         ),
                     )
-                    .in_file(&self.file.display)
-                    .at(line, column)
+                    .in_row_of(self.file, line, column)
                     .help(tr!("every record needs a non-empty string or number key")),
                 );
                 return;
@@ -961,11 +960,14 @@ impl Sink<'_, '_> {
                             "duplicate key `{key}` in collection `{collection}`; first at {place}",
                             key = &key,
                             collection = &self.collection.name,
-                            place = format!("{}:{first_line}", first_file.display())
+                            // A table's rows have no lines: the key says which.
+                            place = match self.file.format {
+                                Format::Postgres => first_file.display().to_string(),
+                                _ => format!("{}:{first_line}", first_file.display()),
+                            }
                         ),
                     )
-                    .in_file(&self.file.display)
-                    .at(line, column)
+                    .in_row_of(self.file, line, column)
                     .help(tr!(
                         "`{key}` must identify one record; the duplicate is not checked",
                         key = key_field
@@ -1010,8 +1012,7 @@ impl Sink<'_, '_> {
                     problem = message
                 ),
             )
-            .in_file(&self.file.display)
-            .at(line, column)
+            .in_row_of(self.file, line, column)
             .help(tr!(
                 "every record needs a non-empty string or number key; the record is not checked"
             )),
@@ -1051,10 +1052,26 @@ impl Sink<'_, '_> {
             ),
         };
         self.problems.push(
-            Problem::unusable(DataCode::Type, message)
-                .in_file(&self.file.display)
-                .at(at.line, at.column),
+            Problem::unusable(DataCode::Type, message).in_row_of(self.file, at.line, at.column),
         );
+    }
+}
+
+/// A problem with a record, placed in its file.
+trait InRow {
+    /// In the data file `file`, at `line` and `column` of a record — or,
+    /// for a database table, in the table alone: its rows have no lines
+    /// (the message names the record by its key).
+    fn in_row_of(self, file: &DataFile, line: u32, column: u32) -> Self;
+}
+
+impl InRow for Problem {
+    fn in_row_of(self, file: &DataFile, line: u32, column: u32) -> Problem {
+        let problem = self.in_file(&file.display);
+        match file.format {
+            Format::Postgres => problem,
+            _ => problem.at(line, column),
+        }
     }
 }
 

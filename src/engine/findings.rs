@@ -175,18 +175,24 @@ fn display_value(value: &Value) -> String {
 }
 
 /// Puts the records of each group finding in its details, as `members:
-/// [{ record, path, line }]` (the file's row for a spreadsheet), once every
-/// file of the run is known.
+/// [{ record, path, line }]` (the file's row for a spreadsheet, no line for
+/// a database table), once every file of the run is known.
 pub(super) fn place_members(findings: &mut [Finding], files: &[DataFile]) {
     for finding in findings.iter_mut().filter(|f| !f.members.is_empty()) {
         let members: Vec<Value> = std::mem::take(&mut finding.members)
             .into_iter()
             .map(|(key, file, line)| {
-                let path = files
-                    .get(file as usize)
+                let file = files.get(file as usize);
+                let path = file
                     .map(|f| f.display.to_string_lossy().replace('\\', "/"))
                     .unwrap_or_default();
-                serde_json::json!({ "record": key, "path": path, "line": line })
+                match file.map(|f| f.format) {
+                    // A table's rows have no lines: the key says which.
+                    Some(data::Format::Postgres) => {
+                        serde_json::json!({ "record": key, "path": path })
+                    }
+                    _ => serde_json::json!({ "record": key, "path": path, "line": line }),
+                }
             })
             .collect();
         let mut details = finding.details.to_map().into_owned();

@@ -359,7 +359,9 @@ struct Group {
     count: usize,
     /// Their keys, in record order (at most [`KEYS_KEPT`]).
     keys: Vec<String>,
-    first: Option<(RecordPos, String, Text, PathBuf)>,
+    /// The first record: its place, key, cause, file, and whether that
+    /// has lines (a database table's rows have none).
+    first: Option<(RecordPos, String, Text, PathBuf, bool)>,
 }
 
 /// The most keys a problem lists.
@@ -382,10 +384,10 @@ impl Unjudged {
             .as_ref()
             .is_some_and(|(pos, ..)| (pos.file, pos.line) <= (record.pos.file, record.pos.line));
         if !earlier {
-            let path = file(record.pos.file)
-                .map(|f| f.display.clone())
-                .unwrap_or_default();
-            group.first = Some((record.pos, record.key.clone(), cause, path));
+            let file = file(record.pos.file);
+            let path = file.map(|f| f.display.clone()).unwrap_or_default();
+            let lines = file.is_none_or(|f| f.format != crate::data::Format::Postgres);
+            group.first = Some((record.pos, record.key.clone(), cause, path, lines));
         }
     }
 
@@ -394,7 +396,7 @@ impl Unjudged {
     /// `records`).
     pub(super) fn report(self, rule: &Rule, problems: &mut Problems) {
         for (cause, group) in self.causes {
-            let Some((pos, key, text, path)) = group.first else {
+            let Some((pos, key, text, path, lines)) = group.first else {
                 continue;
             };
             let records = if group.count == 1 {
@@ -436,8 +438,10 @@ impl Unjudged {
                 ),
             )
             .in_file(path)
-            .at(pos.line, pos.column)
             .help(cause.help());
+            if lines {
+                problem = problem.at(pos.line, pos.column);
+            }
             problem.records = group.keys;
             problems.push(problem);
         }

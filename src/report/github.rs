@@ -105,7 +105,7 @@ fn finding_line(finding: &Finding) -> String {
     command(
         name,
         Some(&finding.location.path),
-        Some((finding.location.line, finding.location.column)),
+        finding.location.line_column(),
         &title,
         &message,
     )

@@ -799,10 +799,11 @@ fn finding_html(
     ]
     .join(" ")
     .to_lowercase();
-    let place = format!(
-        "{} {:010} {:010}",
-        finding.location.path, finding.location.line, finding.location.column
-    );
+    // A database table's record sorts by its key.
+    let place = match finding.location.line_column() {
+        Some((line, column)) => format!("{} {line:010} {column:010}", finding.location.path),
+        None => format!("{} {}", finding.location.path, finding.record),
+    };
     let waived_class = if finding.waived.is_some() {
         " waived"
     } else {

@@ -496,8 +496,8 @@ impl Display for FindingDiagnostic<'_> {
             let place = match cell {
                 Some(cell) => fill(w.at_cell, &[("path", path), ("cell", cell)]),
                 // A database record: its key (in the message) says which
-                // row; the line is only its place in key order.
-                None if path.starts_with("postgres://") => fill(w.at_table, &[("path", path)]),
+                // row.
+                None if finding.location.in_table() => fill(w.at_table, &[("path", path)]),
                 None if !is_text(path) => fill(w.at_row, &[("path", path), ("line", &line)]),
                 None => fill(
                     w.at_place,

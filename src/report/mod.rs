@@ -313,12 +313,10 @@ pub fn facts(finding: &Finding, lang: lang::Lang) -> Vec<Fact> {
         let members = details.get("members").and_then(Value::as_array);
         for member in members.into_iter().flatten() {
             let part = |k: &str| member.get(k).map(text).unwrap_or_default();
-            records.items.push(format!(
-                "{} ({}:{})",
-                part("record"),
-                part("path"),
-                part("line")
-            ));
+            records.items.push(match member.get("line") {
+                Some(line) => format!("{} ({}:{})", part("record"), part("path"), text(line)),
+                None => format!("{} ({})", part("record"), part("path")),
+            });
         }
         let total = details.get("records").and_then(Value::as_u64).unwrap_or(0);
         if total > records.items.len() as u64 && !records.items.is_empty() {

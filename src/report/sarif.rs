@@ -230,8 +230,8 @@ fn location(path: &str, line: u32, column: u32) -> Location {
 /// lines to point at).
 fn finding_location(finding: &Finding) -> Location {
     let path = &finding.location.path;
-    if !path.starts_with("postgres://") {
-        return location(path, finding.location.line, finding.location.column);
+    if let Some((line, column)) = finding.location.line_column() {
+        return location(path, line, column);
     }
     let mut name = format!("{path}[{}]", finding.record);
     if let Some(field) = &finding.field {

@@ -1053,7 +1053,10 @@ static NL: &[(&str, &str)] = &[
         "no database is named: set {var} (or libpq's PGHOST, PGDATABASE, PGUSER …)",
         "er is geen database genoemd: zet {var} (of PGHOST, PGDATABASE, PGUSER … van libpq)",
     ),
-    ("row {row} is not a record", "rij {row} is geen record"),
+    (
+        "a row read is not a record",
+        "een gelezen rij is geen record",
+    ),
     ("streamed", "gestroomd"),
     (
         "table `{table}` has no column `{key}`, the collection's key{hint}",

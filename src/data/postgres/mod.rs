@@ -27,8 +27,9 @@
 //! every row whose key or schema naleving must see), and the conditions to
 //! count the rows left in the database per rule. Only those rows are read;
 //! the counts come from one `count(*) FILTER (…)` over the others, in the
-//! same snapshot. Values are bind parameters; row numbers stay each row's
-//! place in key order over the whole table.
+//! same snapshot. Values are bind parameters. A row is named by its key,
+//! never by a number: a row's place in key order over the whole table would
+//! cost a pass over every key to know.
 //!
 //! **A table** name is checked when the project loads (plain identifiers,
 //! `schema.table`) and quoted here. **A query** is text from the project
@@ -45,7 +46,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use super::{DataCode, DbRead, PushedRead, RecordPos, Settled, Sink};
-use crate::problem::{LineCol, Problem};
+use crate::problem::Problem;
 use crate::project::{PgFrom, PgSource};
 use crate::sql::{Column, ColumnKind, Dialect, Postgres};
 use crate::text::Text;
@@ -497,19 +498,17 @@ pub fn table_name(from: &PgFrom) -> String {
     }
 }
 
-/// The statement that reads the rows a push-down asks for: each as JSON
-/// (`j`) with its place in key order over the whole table (`n`), so a row
-/// is numbered as when every row is read, and with the push-down's count
-/// conditions then its rules' settled conditions (`c1`, …) for the rows
-/// read. With a unique key, the rows are found by a scan and numbered by a
-/// window over the key alone, joined; the scan computes each row's
-/// conditions once when [`Pushed::once`] asks (a subquery the planner
-/// keeps whole, `OFFSET 0`: in the filter and again in the columns, an
-/// aggregate's passing groups would be computed twice per statement),
-/// otherwise the planner writes them into the filter, which the server
-/// may run in parallel. Without a unique key, rows with the same key are
-/// numbered in the order of their JSON, by a window that computes each
-/// row's conditions once.
+/// The statement that reads the rows a push-down asks for: each as JSON,
+/// in key order (rows with the same key in the order of their JSON, as
+/// [`pull_sql`] reads them), with the push-down's count conditions then its
+/// rules' settled conditions (`c1`, …) for the rows read. A row is not
+/// numbered: its key says which it is (numbering every row of the table
+/// cost more than finding the few read, BENCHMARKS.md). Each row's
+/// conditions are computed once when [`Pushed::once`] asks (a subquery the
+/// planner keeps whole, `OFFSET 0`: in the filter and again in the
+/// columns, an aggregate's passing groups would be computed twice per
+/// statement); otherwise the planner writes them into the filter, which the
+/// server may run in parallel, and the few rows read compute theirs again.
 fn pushed_sql(select: &str, key: &str, key_unique: bool, pushed: &Pushed) -> String {
     let key = quoted(key);
     let Pushed {
@@ -535,36 +534,21 @@ fn pushed_sql(select: &str, key: &str, key_unique: bool, pushed: &Pushed) -> Str
                 .map(|(i, c)| format!(", ({c}) AS r{}", i + 1)),
         )
         .collect();
-    let outer = |q: &str| -> String {
-        let counts = (1..=counts.len()).map(|i| format!(", {q}.c{i}"));
-        let rules = (1..=settled.len()).map(|i| format!(", ({q}.s AND {q}.r{i})"));
-        counts.chain(rules).collect()
-    };
-    let read = |q: &str| -> String {
-        let all: Vec<String> = std::iter::once(format!("{q}.s"))
-            .chain((1..=settled.len()).map(|i| format!("{q}.r{i}")))
-            .collect();
-        format!("NOT ({})", all.join(" AND "))
-    };
-    if key_unique {
-        return format!(
-            "{with}SELECT s.n, {row}{outer} FROM (\
-             SELECT row_number() OVER (ORDER BY m.{key}) AS n, m.{key} AS k FROM ({select}) AS m) AS s \
-             JOIN (SELECT r.{key} AS k, r AS o{conditions} FROM ({select}) AS r{fence}) AS q \
-             ON q.k = s.k WHERE {read} ORDER BY s.n",
-            row = Postgres.row_json("q.o"),
-            fence = if *once { " OFFSET 0" } else { "" },
-            outer = outer("q"),
-            read = read("q"),
-        );
-    }
+    let outer: String = (1..=counts.len())
+        .map(|i| format!(", q.c{i}"))
+        .chain((1..=settled.len()).map(|i| format!(", (q.s AND q.r{i})")))
+        .collect();
+    let all: Vec<String> = std::iter::once("q.s".to_string())
+        .chain((1..=settled.len()).map(|i| format!("q.r{i}")))
+        .collect();
     format!(
-        "{with}SELECT p.n, p.j{outer} FROM (\
-         SELECT row_number() OVER (ORDER BY r.{key}, {row}) AS n, {row} AS j{conditions} \
-         FROM ({select}) AS r) AS p WHERE {read} ORDER BY p.n",
-        row = Postgres.row_json("r"),
-        outer = outer("p"),
-        read = read("p"),
+        "{with}SELECT {row}{outer} FROM (\
+         SELECT r.{key} AS k, r AS o{conditions} FROM ({select}) AS r{fence}) AS q \
+         WHERE NOT ({read}) ORDER BY q.k{ties}",
+        row = Postgres.row_json("q.o"),
+        fence = if *once { " OFFSET 0" } else { "" },
+        read = all.join(" AND "),
+        ties = if key_unique { "" } else { ", 1" },
     )
 }
 
@@ -735,33 +719,30 @@ fn read(
     let mut take = |row: &postgres::Row, sink: &mut Sink<'_, '_>| {
         read += 1;
         let mut settled = Vec::new();
-        let text: &str = if pushed.is_some() {
-            // The row's place in key order over the whole table.
-            let n: i64 = row.get(0);
-            number = u32::try_from(n).unwrap_or(u32::MAX);
+        // The row's place among those read, in key order: it orders the
+        // findings and is never shown (a row is named by its key).
+        number += 1;
+        if pushed.is_some() {
             for (i, count) in read_counts.iter_mut().enumerate() {
-                *count += u64::from(row.get::<_, bool>(i + 2));
+                *count += u64::from(row.get::<_, bool>(i + 1));
             }
             // What each rule need not judge, and why.
-            let counted = read_counts.len() + 2;
+            let counted = read_counts.len() + 1;
             settled = (0..rules)
                 .map(|rule| {
                     if !row.get::<_, bool>(counted + rule) {
                         Settled::Judge
-                    } else if row.get::<_, bool>(2 + 2 * rule) {
+                    } else if row.get::<_, bool>(1 + 2 * rule) {
                         Settled::Outside
-                    } else if row.get::<_, bool>(3 + 2 * rule) {
+                    } else if row.get::<_, bool>(2 + 2 * rule) {
                         Settled::NotApplicable
                     } else {
                         Settled::Passed
                     }
                 })
                 .collect();
-            row.get(1)
-        } else {
-            number += 1;
-            row.get(0)
-        };
+        }
+        let text: &str = row.get(0);
         hasher.update(text.as_bytes());
         hasher.update(b"\n");
         match serde_json::from_str::<Value>(text) {
@@ -772,13 +753,7 @@ fn read(
                 }
                 sink.record(Value::Object(fields), RecordPos::row(number), None);
             }
-            _ => sink.parse_error(
-                tr!("row {row} is not a record", row = number),
-                Some(LineCol {
-                    line: number,
-                    column: 1,
-                }),
-            ),
+            _ => sink.parse_error(tr!("a row read is not a record"), None),
         }
     };
     if pushed.is_some() {

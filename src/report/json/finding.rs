@@ -29,10 +29,12 @@ pub(super) fn write(out: &mut String, finding: &Finding) {
     let location = &finding.location;
     out.push_str(",\n      \"location\": {\n        \"path\": ");
     string(out, &location.path);
-    out.push_str(",\n        \"line\": ");
-    number(out, location.line);
-    out.push_str(",\n        \"column\": ");
-    number(out, location.column);
+    if let Some((line, column)) = location.line_column() {
+        out.push_str(",\n        \"line\": ");
+        number(out, line);
+        out.push_str(",\n        \"column\": ");
+        number(out, column);
+    }
     if let Some(sheet) = &location.sheet {
         out.push_str(",\n        \"sheet\": ");
         string(out, sheet);

@@ -192,7 +192,12 @@ mod tests {
                 collection: "meldingen".into(),
                 record: format!("m{n}\\é"),
                 location: Location {
-                    path: "data/meldingen.jsonl".into(),
+                    // A database table's record has no line to write.
+                    path: if n % 6 == 4 {
+                        "postgres://localhost/naleving#vt.meldingen".into()
+                    } else {
+                        "data/meldingen.jsonl".into()
+                    },
                     line: n as u32 + 1,
                     column: 3,
                     sheet: (n % 5 == 1).then(|| "Blad \"1\"".to_string()),
