@@ -1,6 +1,7 @@
 //! Bad input from and about a database: no database named, a wrong
 //! password, a table or key column that does not exist, a connection the
-//! server drops while rows stream, a value PostgreSQL cannot put in JSON,
+//! server drops while rows stream, a read longer than the collection's
+//! `timeout_ms`, a value PostgreSQL cannot put in JSON,
 //! and values from rules that try to become SQL. Each is a readable problem
 //! that names the table (never the credentials), the run's exit code says
 //! it is incomplete, the project's other collections are still checked,
@@ -260,6 +261,34 @@ fn a_connection_dropped_while_rows_stream_is_a_problem_and_files_are_still_check
         assert!(
             said.contains("terminating connection") || said.contains("connection closed"),
             "{said}"
+        );
+        file_still_checked(&report);
+    }
+}
+
+#[test]
+fn a_read_longer_than_the_collections_timeout_is_stopped_by_the_server() {
+    let server = Server::shared();
+    let db = server.database();
+    // 3,000 rows at 10 ms each: half a minute, against a limit of 300 ms.
+    db.client()
+        .batch_execute(
+            "CREATE TABLE snel (id text, n int);
+             INSERT INTO snel SELECT 'z' || i, i % 20 FROM generate_series(1, 3000) i;
+             CREATE VIEW traag AS SELECT id, n FROM snel WHERE pg_sleep(0.01) IS NOT NULL;",
+        )
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let project = project(dir.path(), "traag, timeout_ms: 300", "id");
+    for extra in [&[][..], &["--no-pushdown"]] {
+        let (code, report, stderr) =
+            json_run(&project, &[("NALEVING_DATABASE_URL", &db.url())], extra);
+        assert_eq!(code, 2, "{extra:?}: {stderr}");
+        let said = messages(&report).join("\n");
+        assert!(
+            said.contains("cannot read `traag` from postgres://localhost/")
+                && said.contains("statement timeout"),
+            "{extra:?}: {said}"
         );
         file_still_checked(&report);
     }
