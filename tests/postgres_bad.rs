@@ -94,6 +94,18 @@ fn file_still_checked(report: &Value) {
     assert_eq!(found, ["m2"], "{report}");
 }
 
+/// The view `traag`: 3,000 rows at 10 ms each (a volatile function in
+/// WHERE runs for every row), half a minute to read.
+fn slow_view(db: &crate::pg::Database<'_>) {
+    db.client()
+        .batch_execute(
+            "CREATE TABLE snel (id text, n int);
+             INSERT INTO snel SELECT 'z' || i, i % 20 FROM generate_series(1, 3000) i;
+             CREATE VIEW traag AS SELECT id, n FROM snel WHERE pg_sleep(0.01) IS NOT NULL;",
+        )
+        .unwrap();
+}
+
 #[test]
 fn no_database_named_and_a_wrong_password_are_problems_and_files_are_still_checked() {
     let server = Server::shared();
@@ -201,16 +213,8 @@ fn a_table_or_key_that_does_not_exist_is_named_with_the_closest() {
 fn a_connection_dropped_while_rows_stream_is_a_problem_and_files_are_still_checked() {
     let server = Server::start();
     let db = server.database();
-    // A view that gives its rows slowly (a volatile function in WHERE runs
-    // for every row): the run is still reading when
-    // its connection is ended.
-    db.client()
-        .batch_execute(
-            "CREATE TABLE snel (id text, n int);
-             INSERT INTO snel SELECT 'z' || i, i % 20 FROM generate_series(1, 3000) i;
-             CREATE VIEW traag AS SELECT id, n FROM snel WHERE pg_sleep(0.01) IS NOT NULL;",
-        )
-        .unwrap();
+    // The run is still reading when its connection is ended.
+    slow_view(&db);
     let dir = tempfile::tempdir().unwrap();
     let project = project(dir.path(), "traag", "id");
     // Pushed down (one statement streamed) and pulled (a cursor, FETCH by
@@ -270,14 +274,8 @@ fn a_connection_dropped_while_rows_stream_is_a_problem_and_files_are_still_check
 fn a_read_longer_than_the_collections_timeout_is_stopped_by_the_server() {
     let server = Server::shared();
     let db = server.database();
-    // 3,000 rows at 10 ms each: half a minute, against a limit of 300 ms.
-    db.client()
-        .batch_execute(
-            "CREATE TABLE snel (id text, n int);
-             INSERT INTO snel SELECT 'z' || i, i % 20 FROM generate_series(1, 3000) i;
-             CREATE VIEW traag AS SELECT id, n FROM snel WHERE pg_sleep(0.01) IS NOT NULL;",
-        )
-        .unwrap();
+    // Half a minute of rows, against a limit of 300 ms.
+    slow_view(&db);
     let dir = tempfile::tempdir().unwrap();
     let project = project(dir.path(), "traag, timeout_ms: 300", "id");
     for extra in [&[][..], &["--no-pushdown"]] {
