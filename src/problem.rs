@@ -175,8 +175,33 @@ impl Problems {
         keyed.sort_by(|(a_text, a), (b_text, b)| {
             (&a.path, a.at, &a.code, a_text).cmp(&(&b.path, b.at, &b.code, b_text))
         });
-        self.list = keyed.into_iter().map(|(_, problem)| problem).collect();
-        self.list.dedup();
+        // Equal problems are one; in a database table, whose rows have no
+        // lines to tell them apart (rows without a usable key, a key
+        // three times), the one problem says how many rows it stands for.
+        let mut list: Vec<(Problem, usize)> = Vec::with_capacity(keyed.len());
+        for (_, problem) in keyed {
+            match list.last_mut() {
+                Some((last, rows)) if *last == problem => *rows += 1,
+                _ => list.push((problem, 1)),
+            }
+        }
+        self.list = list
+            .into_iter()
+            .map(|(mut problem, rows)| {
+                let in_table = problem
+                    .path
+                    .as_ref()
+                    .is_some_and(|p| p.to_string_lossy().starts_with("postgres://"));
+                if rows > 1 && in_table && problem.at.is_none() {
+                    problem.message = tr!(
+                        "{problem} ({rows} rows)",
+                        problem = problem.message,
+                        rows = rows
+                    );
+                }
+                problem
+            })
+            .collect();
         self.list
     }
 }

@@ -235,6 +235,16 @@ fn pushed_down_runs_report_what_reading_every_row_reports() {
         message.contains("first at postgres://") && message.ends_with("#vt.zaken"),
         "{message}"
     );
+    // Rows without a usable key (NULL, blank) cannot be told apart in a
+    // table: one problem says how many.
+    let keyless: Vec<&str> = problems
+        .iter()
+        .filter(|p| p["code"] == "data::missing-key")
+        .map(|p| p["message"].as_str().unwrap())
+        .filter(|m| m.contains("collection `zaken`"))
+        .collect();
+    assert_eq!(keyless.len(), 1, "{keyless:?}");
+    assert!(keyless[0].ends_with("(2 rows)"), "{keyless:?}");
     let stats: Vec<(&str, u64, u64, u64)> = pulled["rules"]
         .as_array()
         .unwrap()
@@ -445,6 +455,59 @@ fn pushed_down_runs_report_what_reading_every_row_reports() {
 /// pushed down where the planner can — gives the findings, problems and
 /// per-rule counts of the same rule over the JSONL files; the rules that
 /// can be pushed down are.
+/// Two collections over one table: each reads its own rows, and a row's
+/// place among them orders its findings, so the collections' findings
+/// come one collection after the other, as when every row is read.
+#[test]
+fn two_collections_over_one_table_report_in_one_order() {
+    let server = Server::shared();
+    let db = server.database();
+    db.client()
+        .batch_execute(
+            "CREATE TABLE zaken (id text PRIMARY KEY, n int);
+             INSERT INTO zaken SELECT 'z' || lpad(i::text, 3, '0'), i % 10
+               FROM generate_series(1, 200) AS i;",
+        )
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    write_rules(
+        dir.path(),
+        "hoog",
+        "severity: error\n",
+        &[("klein", "check:\n  expr: record.n < 8\n".to_string())],
+    );
+    write_rules(
+        dir.path(),
+        "laag",
+        "severity: error\n",
+        &[("groot", "check:\n  expr: record.n > 1\n".to_string())],
+    );
+    let project = dir.path().join("naleving.yaml");
+    std::fs::write(
+        &project,
+        "as_of: 2021-01-15\ncollections:\n  hoog:\n    source: { postgres: { table: zaken } }\n    key: id\n  laag:\n    source: { postgres: { table: zaken } }\n    key: id\nrules: [rules]\n",
+    )
+    .unwrap();
+    let (code, pushed, stderr) = json_run(&project, &db.url(), &[]);
+    assert_eq!(code, 1, "{stderr}");
+    let (_, pulled, _) = json_run(&project, &db.url(), &["--no-pushdown"]);
+    assert_eq!(verdicts(&pushed), verdicts(&pulled), "{stderr}");
+    let rules: Vec<&str> = pushed["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules.len(), 80, "{rules:?}");
+    assert!(rules[..40].iter().all(|r| *r == "klein"), "{rules:?}");
+    let read = table_input(&pushed, "zaken")["rows_read"].as_u64();
+    assert!(
+        read.is_some_and(|read| read < 200),
+        "{}",
+        pushed["manifest"]
+    );
+}
+
 #[test]
 fn every_rule_of_the_pack_from_postgres_agrees_with_its_jsonl() {
     let server = Server::shared();

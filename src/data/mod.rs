@@ -99,7 +99,8 @@ pub type FileId = u32;
 pub struct RecordPos {
     /// The file, an index into [`Dataset::files`].
     pub file: FileId,
-    /// First line of the record (1-based).
+    /// First line of the record (1-based); for a database table, the row's
+    /// place among the rows read, which orders findings and is never shown.
     pub line: u32,
     /// Column where the record starts (1-based, in characters).
     pub column: u32,

@@ -11,8 +11,8 @@ use crate::data::{self, DataFile, Record, field};
 use crate::finding::{BasisList, Finding, Location, Shared, SourceRef, fingerprint};
 use crate::rule::{Rule, placeholders};
 
-/// Findings by path, line, column, rule and fingerprint: one order for
-/// every run of the same inputs.
+/// Findings by path, line, column, rule and fingerprint (a table's by
+/// collection and key order): one order for every run of the same inputs.
 pub(super) fn sort_findings(findings: &mut [Finding]) {
     // Streamed findings come sorted batch by batch, so often in order
     // already: then a pass over them is all it takes (a stable sort of a
@@ -24,9 +24,19 @@ pub(super) fn sort_findings(findings: &mut [Finding]) {
     findings.par_sort_by(compare_findings);
 }
 
-/// The order of findings in every report (see [`sort_findings`]).
+/// The order of findings in every report (see [`sort_findings`]). A
+/// database table's "line" is a row's place among the rows its collection
+/// read, which differs between collections over the same table (one may
+/// read fewer rows): the collection comes first there.
 pub(super) fn compare_findings(a: &Finding, b: &Finding) -> std::cmp::Ordering {
-    (&a.location, &a.rule, &a.fingerprint).cmp(&(&b.location, &b.rule, &b.fingerprint))
+    fn collection(f: &Finding) -> Option<&Shared> {
+        f.location.in_table().then_some(&f.collection)
+    }
+    (&a.location.path, collection(a))
+        .cmp(&(&b.location.path, collection(b)))
+        .then_with(|| {
+            (&a.location, &a.rule, &a.fingerprint).cmp(&(&b.location, &b.rule, &b.fingerprint))
+        })
 }
 
 /// What every finding of a rule shares, made once per batch of outcomes

@@ -1,7 +1,8 @@
 //! `--format github`: GitHub Actions workflow commands, which GitHub shows as
 //! annotations on the data files of a pull request (SPEC §6).
 //!
-//! One line per finding: `::error file=…,line=…,col=…,title=RULE::MESSAGE`,
+//! One line per finding: `::error file=…,line=…,col=…,title=RULE::MESSAGE`
+//! (no line or column for a database table's record),
 //! `::warning` for warnings and `::notice` for info and for waived findings.
 //! Problems with the inputs get their own line, titled with their code. Text
 //! is escaped as the Actions toolkit does (`escapeData`, `escapeProperty` in

@@ -8,7 +8,8 @@
 //! `helpUri`. One `result` per
 //! finding: `ruleId`, level, message, a physical location into the data file
 //! (a URI relative to the project root, line and column counted in Unicode
-//! code points), the finding's fingerprint as a partial fingerprint, and a
+//! code points; for a database table a logical location: table, key and
+//! field), the finding's fingerprint as a partial fingerprint, and a
 //! `suppressions` entry when a waiver accepts it. Problems with the inputs are
 //! tool execution notifications. The run's properties carry `as_of`, the
 //! `rules_digest` and `data_digest`, the `run_digest` and the `inputs` it is

@@ -4,7 +4,8 @@
 //! The sheets:
 //!
 //! - **Findings**, one row per finding: rule, severity, collection, record,
-//!   location (`path:line:column`, or the cell of a spreadsheet), field,
+//!   location (`path:line:column`, the cell of a spreadsheet, or a
+//!   database table, whose record is named by its key), field,
 //!   message, and for a deadline its start, term, due date, end and how
 //!   late; every fact behind the verdict as lines of text (see
 //!   [`super::facts`]); the basis, the fingerprint, the waiver; then two empty columns

@@ -1057,6 +1057,7 @@ static NL: &[(&str, &str)] = &[
         "a row read is not a record",
         "een gelezen rij is geen record",
     ),
+    ("{problem} ({rows} rows)", "{problem} ({rows} rijen)"),
     ("streamed", "gestroomd"),
     (
         "table `{table}` has no column `{key}`, the collection's key{hint}",

@@ -2,7 +2,8 @@
 //!
 //! `{ tool, as_of, as_of_source, rules_digest, data_digest, run_digest,
 //! summary, rules, findings, problems, manifest }`, findings sorted by path,
-//! line and rule; `manifest` lists every input with its sha256 (see
+//! line and rule (a database table's location is its path alone: a row has
+//! no line, its key names it); `manifest` lists every input with its sha256 (see
 //! [`Manifest`]), `run_digest` is the digest over it. Nothing in it depends on the clock
 //! (beyond `as_of`), the machine or the order of loading, so the same inputs
 //! give the same bytes.
