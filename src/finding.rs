@@ -98,7 +98,7 @@ pub struct Location {
 impl Location {
     /// A record of a database table (`postgres://HOST/DB#vt.meldingen`).
     pub fn in_table(&self) -> bool {
-        self.path.starts_with("postgres://")
+        crate::problem::is_table(&self.path)
     }
 
     /// The line and column, when there are any: not for a database table.

@@ -188,11 +188,13 @@ impl Problems {
         self.list = list
             .into_iter()
             .map(|(mut problem, rows)| {
-                let in_table = problem
-                    .path
-                    .as_ref()
-                    .is_some_and(|p| p.to_string_lossy().starts_with("postgres://"));
-                if rows > 1 && in_table && problem.at.is_none() {
+                let in_table = || {
+                    problem
+                        .path
+                        .as_ref()
+                        .is_some_and(|p| is_table(&p.to_string_lossy()))
+                };
+                if rows > 1 && problem.at.is_none() && in_table() {
                     problem.message = tr!(
                         "{problem} ({rows} rows)",
                         problem = problem.message,
@@ -204,6 +206,15 @@ impl Problems {
             .collect();
         self.list
     }
+}
+
+/// How the path of a database table begins (`postgres://HOST/DB#vt.meldingen`).
+pub const TABLE_SCHEME: &str = "postgres://";
+
+/// Whether `path` names a database table: its rows have no lines, a
+/// record is named by its key.
+pub fn is_table(path: &str) -> bool {
+    path.starts_with(TABLE_SCHEME)
 }
 
 /// Turns a serde-saphyr error into a located problem in `path`.

@@ -313,7 +313,7 @@ fn server_name(config: &postgres::Config) -> String {
         .get_dbname()
         .or(config.get_user())
         .unwrap_or("postgres");
-    format!("postgres://{host}{port}/{db}")
+    format!("{}{host}{port}/{db}", crate::problem::TABLE_SCHEME)
 }
 
 /// Connects and opens the run's transaction.
